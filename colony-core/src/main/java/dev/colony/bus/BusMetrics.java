@@ -1,0 +1,35 @@
+package dev.colony.bus;
+
+import dev.colony.metrics.LatencySnapshot;
+
+/**
+ * The event bus's counters at one moment. Counters only grow; read twice and subtract for rates.
+ *
+ * @param published events published (each event of a batch counts)
+ * @param delivered handler calls that returned normally
+ * @param failed handler calls that threw
+ * @param dropped events lost to DROP overflow policies
+ * @param rejected events refused by mailboxes (FAIL policy, closing subscription, self-publish under BLOCK)
+ * @param discarded events still queued when their subscription closed
+ * @param dead events that matched no subscription
+ * @param subscriptions open subscriptions
+ * @param queueDepth events waiting in ASYNC mailboxes now
+ * @param routeCacheHits publishes whose route came from the cache
+ * @param routeCacheMisses publishes whose route had to be computed
+ * @param routeCacheSize subjects in the route cache now
+ * @param asyncLatency publish-to-handler latency of ASYNC deliveries, in nanoseconds
+ */
+public record BusMetrics(
+        long published,
+        long delivered,
+        long failed,
+        long dropped,
+        long rejected,
+        long discarded,
+        long dead,
+        int subscriptions,
+        long queueDepth,
+        long routeCacheHits,
+        long routeCacheMisses,
+        int routeCacheSize,
+        LatencySnapshot asyncLatency) {}

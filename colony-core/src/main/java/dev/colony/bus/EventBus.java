@@ -1,0 +1,120 @@
+package dev.colony.bus;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Publishes events on subjects to the subscriptions whose patterns match.
+ *
+ * <p><b>Delivery.</b> A publish routes the event to every open subscription whose pattern matches the
+ * subject: DIRECT handlers run on the publisher's thread before {@code publish} returns, in subscription
+ * priority order; ASYNC subscriptions receive it through their bounded mailboxes. Delivery is at most
+ * once: a full mailbox follows its {@link OverflowPolicy}, and the {@link PublishResult} tells the
+ * publisher what happened. Events that match nothing are counted as dead and given to the dead-event
+ * handler. A publish that starts after {@code subscribe} returns is seen by the new subscription.
+ *
+ * <p><b>Ordering.</b> For each subscription, the events of one publisher arrive in the order they were
+ * published (for ASYNC, within one priority; higher priorities overtake).
+ *
+ * <p><b>Failures.</b> A handler that throws never affects the publisher or other subscribers; the
+ * failure is counted and given to the failure handler.
+ *
+ * <p><b>Threads.</b> All methods are thread-safe. Publishing never takes a lock, except the first publish
+ * of a subject (which computes and caches its route) and an ASYNC mailbox hand-off.
+ */
+public interface EventBus extends AutoCloseable {
+
+    /** A bus with default settings. */
+    static EventBus create() {
+        return builder().build();
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Publishes a payload at {@link Event#NORMAL_PRIORITY}. */
+    PublishResult publish(Subject subject, Object payload);
+
+    /** Publishes a payload at the given priority (0-9). */
+    PublishResult publish(Subject subject, Object payload, int priority);
+
+    /**
+     * Publishes a payload on a subject given as text. The text is validated the first time it is seen;
+     * after that it is looked up in the route cache, so this is as fast as the {@link Subject} variant.
+     *
+     * @throws IllegalArgumentException if the subject is invalid
+     */
+    PublishResult publish(String subject, Object payload);
+
+    PublishResult publish(Event event);
+
+    /**
+     * Publishes events in order, looking up the route of each distinct subject once. The result sums the
+     * results of the events.
+     */
+    PublishResult publishAll(List<Event> events);
+
+    /** Subscribes a DIRECT handler to a wildcard pattern such as {@code agent.*} or {@code task.>}. */
+    Subscription subscribe(String pattern, EventHandler handler);
+
+    Subscription subscribe(SubjectPattern pattern, EventHandler handler, SubscribeOptions options);
+
+    /** The bus's counters now. */
+    BusMetrics metrics();
+
+    /** Closes every subscription (see {@link Subscription#close()}); later publishes throw. Idempotent. */
+    @Override
+    void close();
+
+    /** Settings of an event bus; each setter validates its argument at once. */
+    final class Builder {
+        int routeCacheCapacity = 65_536;
+        Consumer<HandlerFailure> failureHandler;
+        Consumer<Event> deadEventHandler;
+        boolean trackLatency = true;
+
+        Builder() {}
+
+        /** The most subjects whose routes are cached (default 65,536); the cache is cleared when full. */
+        public Builder routeCacheCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("routeCacheCapacity must be at least 1, got " + capacity);
+            }
+            this.routeCacheCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * Receives every handler failure (default: logged at WARNING). Failures are counted either way.
+         * Assumed not to throw; if it does, the error is logged and otherwise ignored.
+         */
+        public Builder onHandlerFailure(Consumer<HandlerFailure> handler) {
+            this.failureHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Receives every event that matched no subscription, on the publisher's thread (default: none).
+         * Dead events are counted either way.
+         */
+        public Builder onDeadEvent(Consumer<Event> handler) {
+            this.deadEventHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Whether to record publish-to-handler latency of ASYNC deliveries (default true). It costs two
+         * clock reads per ASYNC delivery.
+         */
+        public Builder trackLatency(boolean track) {
+            this.trackLatency = track;
+            return this;
+        }
+
+        public EventBus build() {
+            return new LocalEventBus(this);
+        }
+    }
+}

@@ -1,0 +1,292 @@
+package dev.colony.bus;
+
+import dev.colony.metrics.LatencySnapshot;
+import java.lang.System.Logger.Level;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The embedded event bus: routes through a {@link RouteTable}, delivers DIRECT on the publisher's thread
+ * and ASYNC through {@link Mailbox}es, and tracks publishes in flight with a {@link PublishGate}.
+ */
+final class LocalEventBus implements EventBus {
+    private static final System.Logger LOG = System.getLogger(EventBus.class.getName());
+
+    private final RouteTable routes;
+    private final PublishGate gate = new PublishGate();
+    private final Consumer<HandlerFailure> failureHandler;
+    private final Consumer<Event> deadEventHandler;
+    private final boolean trackLatency;
+    private final AtomicLong ids = new AtomicLong();
+    private volatile boolean closed;
+
+    private final LongAdder dead = new LongAdder();
+    private final LongAdder reentered = new LongAdder();
+    private final LongAdder batchEvents = new LongAdder();
+    private final LongAdder batchLookups = new LongAdder();
+
+    // totals of closed subscriptions and the latency histogram; guarded by `retired`
+    private final long[] retired = new long[5];
+    private final Histogram latency = new Histogram(3);
+
+    LocalEventBus(EventBus.Builder builder) {
+        this.routes = new RouteTable(builder.routeCacheCapacity);
+        this.failureHandler = builder.failureHandler;
+        this.deadEventHandler = builder.deadEventHandler;
+        this.trackLatency = builder.trackLatency;
+    }
+
+    @Override
+    public PublishResult publish(Subject subject, Object payload) {
+        return publish(new Event(subject, payload, Event.NORMAL_PRIORITY));
+    }
+
+    @Override
+    public PublishResult publish(Subject subject, Object payload, int priority) {
+        return publish(new Event(subject, payload, priority));
+    }
+
+    @Override
+    public PublishResult publish(String subject, Object payload) {
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(payload, "payload");
+        checkOpen();
+        Route route = routes.route(subject);
+        return dispatch(route, new Event(route.subject, payload, Event.NORMAL_PRIORITY));
+    }
+
+    @Override
+    public PublishResult publish(Event event) {
+        Objects.requireNonNull(event, "event");
+        checkOpen();
+        return dispatch(routes.route(event.subject()), event);
+    }
+
+    private PublishResult dispatch(Route route, Event event) {
+        PublishGate.Holder holder = gate.holder();
+        int token = gate.enter(holder, 1);
+        try {
+            LocalSubscription[] subscriptions = route.subscriptions;
+            if (subscriptions.length == 0) {
+                deadEvent(event);
+                return PublishResult.DEAD;
+            }
+            long now = route.hasAsync && trackLatency ? System.nanoTime() : 0L;
+            int accepted = 0;
+            int dropped = 0;
+            int rejected = 0;
+            int failed = 0;
+            for (LocalSubscription subscription : subscriptions) {
+                if (subscription.isClosed()) {
+                    rejected++;
+                } else if (subscription.direct) {
+                    if (subscription.deliverDirect(event)) {
+                        accepted++;
+                    } else {
+                        failed++;
+                    }
+                } else {
+                    Mailbox.Offer offer = subscription.offer(event, now);
+                    if (offer == Mailbox.Offer.FULL) {
+                        // wait outside the gate, so a closer never waits for a publisher that waits for it
+                        gate.exit(holder, token, 1);
+                        try {
+                            offer = subscription.offerWaiting(event, now);
+                        } finally {
+                            token = gate.enter(holder, 1);
+                            reentered.increment();
+                        }
+                    }
+                    switch (offer) {
+                        case ACCEPTED -> accepted++;
+                        case ACCEPTED_DROPPED_OTHER -> {
+                            accepted++;
+                            dropped++;
+                        }
+                        case DROPPED -> dropped++;
+                        case REJECTED, FULL -> rejected++;
+                    }
+                }
+            }
+            return PublishResult.of(subscriptions.length, accepted, dropped, rejected, failed);
+        } finally {
+            gate.exit(holder, token, 1);
+        }
+    }
+
+    @Override
+    public PublishResult publishAll(List<Event> events) {
+        Objects.requireNonNull(events, "events");
+        for (int i = 0; i < events.size(); i++) {
+            Objects.requireNonNull(events.get(i), "events[" + i + "]");
+        }
+        checkOpen();
+        if (events.isEmpty()) {
+            return PublishResult.DEAD;
+        }
+        Map<Subject, Route> seen = new HashMap<>();
+        Subject lastSubject = null;
+        Route lastRoute = null;
+        PublishResult total = null;
+        for (Event event : events) {
+            if (event.subject() != lastSubject) {
+                lastSubject = event.subject();
+                lastRoute = seen.computeIfAbsent(lastSubject, routes::route);
+            }
+            PublishResult result = dispatch(lastRoute, event);
+            total = total == null ? result : total.plus(result);
+        }
+        batchEvents.add(events.size());
+        batchLookups.add(seen.size());
+        return total;
+    }
+
+    @Override
+    public Subscription subscribe(String pattern, EventHandler handler) {
+        return subscribe(SubjectPattern.of(pattern), handler, SubscribeOptions.direct());
+    }
+
+    @Override
+    public Subscription subscribe(SubjectPattern pattern, EventHandler handler, SubscribeOptions options) {
+        Objects.requireNonNull(pattern, "pattern");
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(options, "options");
+        checkOpen();
+        LocalSubscription subscription = new LocalSubscription(ids.incrementAndGet(), pattern, handler, options, this);
+        subscription.start();
+        routes.add(subscription);
+        if (closed) {
+            subscription.close(); // lost a race with close(): leave nothing running
+            checkOpen();
+        }
+        return subscription;
+    }
+
+    void unsubscribe(LocalSubscription subscription) {
+        routes.remove(subscription);
+    }
+
+    void awaitQuiescence() {
+        gate.awaitQuiescence();
+    }
+
+    /** Folds a closed subscription's final counters into the bus totals. */
+    void retire(LocalSubscription subscription) {
+        SubscriptionStats stats = subscription.stats();
+        synchronized (retired) {
+            retired[0] += stats.delivered();
+            retired[1] += stats.failed();
+            retired[2] += stats.dropped();
+            retired[3] += stats.rejected();
+            retired[4] += stats.discarded();
+            subscription.drainLatency(latency);
+        }
+    }
+
+    void reportFailure(LocalSubscription subscription, Event event, Throwable error) {
+        HandlerFailure failure = new HandlerFailure(subscription, event, error);
+        try {
+            if (failureHandler != null) {
+                failureHandler.accept(failure);
+            } else {
+                LOG.log(Level.WARNING, "handler of " + subscription + " failed on " + event.subject(), error);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "the failure handler threw", e);
+        }
+    }
+
+    private void deadEvent(Event event) {
+        dead.increment();
+        if (deadEventHandler != null) {
+            try {
+                deadEventHandler.accept(event);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "the dead-event handler threw", e);
+            }
+        }
+    }
+
+    @Override
+    public BusMetrics metrics() {
+        long delivered;
+        long failed;
+        long dropped;
+        long rejected;
+        long discarded;
+        long depth = 0;
+        LatencySnapshot asyncLatency;
+        List<LocalSubscription> open = routes.subscriptions();
+        synchronized (retired) {
+            delivered = retired[0];
+            failed = retired[1];
+            dropped = retired[2];
+            rejected = retired[3];
+            discarded = retired[4];
+            for (LocalSubscription subscription : open) {
+                SubscriptionStats stats = subscription.stats();
+                delivered += stats.delivered();
+                failed += stats.failed();
+                dropped += stats.dropped();
+                rejected += stats.rejected();
+                discarded += stats.discarded();
+                depth += stats.queueDepth();
+                subscription.drainLatency(latency);
+            }
+            asyncLatency = snapshot(latency);
+        }
+        long published = gate.entered() - reentered.sum();
+        long lookups = published - batchEvents.sum() + batchLookups.sum();
+        long misses = routes.misses();
+        return new BusMetrics(
+                published,
+                delivered,
+                failed,
+                dropped,
+                rejected,
+                discarded,
+                dead.sum(),
+                open.size(),
+                depth,
+                Math.max(0, lookups - misses),
+                misses,
+                routes.cacheSize(),
+                asyncLatency);
+    }
+
+    static LatencySnapshot snapshot(Histogram histogram) {
+        if (histogram.getTotalCount() == 0) {
+            return LatencySnapshot.EMPTY;
+        }
+        return new LatencySnapshot(
+                histogram.getTotalCount(),
+                histogram.getValueAtPercentile(50),
+                histogram.getValueAtPercentile(95),
+                histogram.getValueAtPercentile(99),
+                histogram.getValueAtPercentile(99.9),
+                histogram.getMaxValue());
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (LocalSubscription subscription : routes.subscriptions()) {
+            subscription.close();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the event bus is closed");
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package dev.colony.bus;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
+
+/**
+ * A subscription of the {@link LocalEventBus}: a handler with its delivery mode and, for ASYNC, its
+ * mailbox and drainer thread.
+ *
+ * <p>Close protocol. {@link #close()} sets {@code closed} (volatile, by compare-and-set so one caller
+ * does the bookkeeping), removes the subscription from the route table, closes the mailbox (discarding
+ * what is queued), waits on the bus's publish gate until no DIRECT delivery that might have missed the
+ * flag is running, and joins the ASYNC drainer, which checks the flag before every handler call. Every
+ * caller of {@code close()} waits for the gate and the drainer, so whichever returns, the handler is
+ * never called again; no caller holds a lock while it waits, so a handler may close any subscription,
+ * its own included, without deadlock.
+ */
+final class LocalSubscription implements Subscription {
+    private static final int BATCH = 256;
+    private static final VarHandle DELIVERED;
+    private static final VarHandle FAILED;
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            DELIVERED = lookup.findVarHandle(LocalSubscription.class, "asyncDelivered", long.class);
+            FAILED = lookup.findVarHandle(LocalSubscription.class, "asyncFailed", long.class);
+            CLOSED = lookup.findVarHandle(LocalSubscription.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final long id;
+    private final SubjectPattern pattern;
+    private final SubscribeOptions options;
+    private final EventHandler handler;
+    private final LocalEventBus bus;
+    final boolean direct;
+
+    private volatile boolean closed;
+    private volatile long discarded;
+
+    // DIRECT: several publishers may deliver at once
+    private final LongAdder directDelivered;
+    private final LongAdder directFailed;
+
+    // ASYNC: written only by the drainer thread, read with getOpaque by stats()
+    private final Mailbox mailbox;
+    private final Thread drainer;
+    private final SingleWriterRecorder latency;
+    private long asyncDelivered;
+    private long asyncFailed;
+    private volatile long drainerDiscarded;
+
+    LocalSubscription(
+            long id, SubjectPattern pattern, EventHandler handler, SubscribeOptions options, LocalEventBus bus) {
+        this.id = id;
+        this.pattern = pattern;
+        this.handler = handler;
+        this.options = options;
+        this.bus = bus;
+        this.direct = options.mode() == DeliveryMode.DIRECT;
+        if (direct) {
+            directDelivered = new LongAdder();
+            directFailed = new LongAdder();
+            mailbox = null;
+            drainer = null;
+            latency = null;
+        } else {
+            directDelivered = null;
+            directFailed = null;
+            mailbox = new Mailbox(options.capacity(), options.overflow());
+            latency = new SingleWriterRecorder(3);
+            drainer = Thread.ofVirtual().name(threadName()).unstarted(this::drain);
+        }
+    }
+
+    void start() {
+        if (drainer != null) {
+            drainer.start();
+        }
+    }
+
+    long id() {
+        return id;
+    }
+
+    @Override
+    public SubjectPattern pattern() {
+        return pattern;
+    }
+
+    @Override
+    public SubscribeOptions options() {
+        return options;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Delivers on the calling thread; returns false when the handler threw. */
+    boolean deliverDirect(Event event) {
+        try {
+            handler.handle(event);
+            directDelivered.increment();
+            return true;
+        } catch (Throwable error) {
+            rethrowFatal(error);
+            directFailed.increment();
+            bus.reportFailure(this, event, error);
+            return false;
+        }
+    }
+
+    Mailbox.Offer offer(Event event, long publishedNanos) {
+        return mailbox.offer(event, publishedNanos);
+    }
+
+    /** Waits for mailbox space. Refuses instead when called by this subscription's own drainer. */
+    Mailbox.Offer offerWaiting(Event event, long publishedNanos) {
+        if (Thread.currentThread() == drainer) {
+            mailbox.reject();
+            return Mailbox.Offer.REJECTED;
+        }
+        try {
+            return mailbox.offerWaiting(event, publishedNanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            mailbox.reject();
+            return Mailbox.Offer.REJECTED;
+        }
+    }
+
+    private void drain() {
+        Event[] events = new Event[BATCH];
+        long[] times = new long[BATCH];
+        while (true) {
+            int n;
+            try {
+                n = mailbox.drain(events, times);
+            } catch (InterruptedException e) {
+                // only close() stops the drainer; an interrupt from elsewhere is ignored
+                continue;
+            }
+            if (n < 0) {
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                if (closed) {
+                    drainerDiscarded = n - i;
+                    return;
+                }
+                Event event = events[i];
+                events[i] = null;
+                if (times[i] != 0) {
+                    latency.recordValue(Math.max(0, System.nanoTime() - times[i]));
+                }
+                try {
+                    handler.handle(event);
+                    DELIVERED.setOpaque(this, asyncDelivered + 1);
+                } catch (Throwable error) {
+                    rethrowFatal(error);
+                    FAILED.setOpaque(this, asyncFailed + 1);
+                    bus.reportFailure(this, event, error);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        boolean first = CLOSED.compareAndSet(this, false, true);
+        if (first) {
+            bus.unsubscribe(this);
+            if (mailbox != null) {
+                discarded = mailbox.close();
+            }
+        }
+        bus.awaitQuiescence();
+        joinDrainer();
+        if (first) {
+            bus.retire(this);
+        }
+    }
+
+    private void joinDrainer() {
+        if (drainer == null || Thread.currentThread() == drainer || !drainer.isAlive()) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                drainer.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Moves the latency recorded since the last call into {@code into}. */
+    void drainLatency(Histogram into) {
+        if (latency != null) {
+            synchronized (latency) {
+                into.add(latency.getIntervalHistogram());
+            }
+        }
+    }
+
+    @Override
+    public SubscriptionStats stats() {
+        if (direct) {
+            return new SubscriptionStats(directDelivered.sum(), directFailed.sum(), 0, 0, 0, 0);
+        }
+        return new SubscriptionStats(
+                (long) DELIVERED.getOpaque(this),
+                (long) FAILED.getOpaque(this),
+                mailbox.dropped(),
+                mailbox.rejected(),
+                discarded + drainerDiscarded,
+                mailbox.size());
+    }
+
+    private String threadName() {
+        return "colony-bus-" + (options.name().isEmpty() ? pattern.value() : options.name()) + "-" + id;
+    }
+
+    private static void rethrowFatal(Throwable error) {
+        if (error instanceof VirtualMachineError fatal) {
+            throw fatal;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Subscription[" + pattern + ", " + options.mode()
+                + (options.name().isEmpty() ? "" : ", " + options.name()) + "]";
+    }
+}

@@ -1,0 +1,19 @@
+package dev.colony.bus;
+
+/**
+ * What an ASYNC subscription does when an event arrives and its mailbox is full.
+ *
+ * <p>Critical events ({@link Event#isCritical()}) are never dropped: under the DROP policies a critical
+ * event evicts a non-critical one, and when the mailbox holds only critical events it waits for space as
+ * under {@link #BLOCK}. The publisher learns what happened from the {@link PublishResult}.
+ */
+public enum OverflowPolicy {
+    /** The publisher waits for space. Lossless; a handler publishing into its own full mailbox is rejected instead of deadlocking. */
+    BLOCK,
+    /** The oldest queued event of the lowest non-critical priority is dropped to make room. */
+    DROP_OLDEST,
+    /** The arriving event is dropped (a critical one evicts the newest queued non-critical event instead). */
+    DROP_NEWEST,
+    /** The arriving event is rejected and the publisher is told; nothing queued is touched. */
+    FAIL
+}

@@ -1,0 +1,126 @@
+package dev.colony.bus;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Tracks publishes in flight so that closing a subscription can wait until no DIRECT delivery to it is
+ * still running (the guarantee of {@link Subscription#close()}).
+ *
+ * <p>The algorithm is a sleepable read-copy-update with two phases. A publisher reads the phase, adds its
+ * event count to the "entries" counter of (phase, its stripe), delivers, and adds the same count to the
+ * "exits" counter of the same cell. A closer first marks the subscription closed (a volatile write),
+ * then, under the gate's lock, twice flips the phase and waits until every stripe of the phase it left
+ * has been seen quiescent: it reads the exits, then the entries, and equal values prove no publisher
+ * was inside the cell at the moment the exits were read (entries only grow and never trail exits). A
+ * publisher whose increment the closer did not see comes after the closer's read in the synchronization
+ * order, so its later read of the closed flag sees {@code true} and it skips the subscription. Waiting on
+ * both phases, one after the other, also covers a publisher that read the phase long ago and increments
+ * late. Each wait is on a phase that new publishers no longer enter, so publishing cannot starve a closer.
+ *
+ * <p>The counters double as the bus's count of published events. Each stripe sits on its own pair of
+ * cache lines; a thread always uses the stripe its id hashes to.
+ *
+ * <p>A thread that is itself inside a publish (a handler closing a subscription) must not wait for other
+ * publishers, which may be waiting for it: for it, {@link #awaitQuiescence()} returns at once. Such a
+ * close stops new deliveries but may let deliveries already running on other threads finish.
+ */
+final class PublishGate {
+    private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final int STRIDE = 16; // longs per stripe: 128 bytes, two cache lines
+    private static final int STRIPES = stripes();
+
+    private final long[] cells = new long[STRIPES * STRIDE];
+    private final ReentrantLock closers = new ReentrantLock();
+    private volatile int phase;
+
+    private final ThreadLocal<Holder> holders = ThreadLocal.withInitial(Holder::new);
+
+    /** Per-thread state: the thread's stripe and how many of its events are in flight. */
+    static final class Holder {
+        final int stripe = (int) mix(Thread.currentThread().threadId()) & (STRIPES - 1);
+        int inFlight;
+    }
+
+    /** The calling thread's holder; fetch it once per publish and pass it to enter and exit. */
+    Holder holder() {
+        return holders.get();
+    }
+
+    /** Marks {@code count} events as in flight; returns the token to pass to {@link #exit}. */
+    int enter(Holder holder, int count) {
+        int index = holder.stripe * STRIDE + 2 * phase;
+        CELLS.getAndAdd(cells, index, (long) count);
+        holder.inFlight += count;
+        return index;
+    }
+
+    void exit(Holder holder, int token, int count) {
+        CELLS.getAndAdd(cells, token + 1, (long) count);
+        holder.inFlight -= count;
+    }
+
+    /**
+     * Waits until every publish that might have missed a volatile write made before this call has
+     * finished. Returns at once when the calling thread is inside a publish.
+     */
+    void awaitQuiescence() {
+        if (holders.get().inFlight > 0) {
+            return;
+        }
+        closers.lock();
+        try {
+            for (int round = 0; round < 2; round++) {
+                int old = phase;
+                phase = 1 - old;
+                for (int stripe = 0; stripe < STRIPES; stripe++) {
+                    awaitStripe(stripe * STRIDE + 2 * old);
+                }
+            }
+        } finally {
+            closers.unlock();
+        }
+    }
+
+    private void awaitStripe(int index) {
+        int spins = 0;
+        while (true) {
+            long exits = (long) CELLS.getVolatile(cells, index + 1);
+            long entries = (long) CELLS.getVolatile(cells, index);
+            if (entries == exits) {
+                return;
+            }
+            if (++spins < 64) {
+                Thread.onSpinWait();
+            } else if (spins < 128) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(10_000);
+            }
+        }
+    }
+
+    /** Events that entered the gate so far. */
+    long entered() {
+        long sum = 0;
+        for (int stripe = 0; stripe < STRIPES; stripe++) {
+            int base = stripe * STRIDE;
+            sum += (long) CELLS.getVolatile(cells, base) + (long) CELLS.getVolatile(cells, base + 2);
+        }
+        return sum;
+    }
+
+    private static int stripes() {
+        int cpus = Math.max(1, Runtime.getRuntime().availableProcessors());
+        int n = Integer.highestOneBit(cpus * 4 - 1) << 1;
+        return Math.min(64, Math.max(8, n));
+    }
+
+    private static long mix(long x) {
+        x = (x ^ (x >>> 33)) * 0xff51afd7ed558ccdL;
+        x = (x ^ (x >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return x ^ (x >>> 33);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.colony.bus;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A subject an event is published on: tokens separated by {@code .}, such as {@code agent.42.heartbeat}.
+ *
+ * <p>A subject is validated once, when it is created: it is at most {@value #MAX_LENGTH} characters,
+ * every token is non-empty, and no token contains whitespace or a wildcard character ({@code *} or
+ * {@code >}). Subjects are immutable values compared by their text; create them once and reuse them on
+ * hot paths.
+ *
+ * <p>This is a final class rather than a record because it caches its tokens for the router.
+ */
+public final class Subject {
+    /** The longest subject accepted, in characters. */
+    public static final int MAX_LENGTH = 1024;
+
+    private final String value;
+    private final String[] tokens;
+
+    private Subject(String value, String[] tokens) {
+        this.value = value;
+        this.tokens = tokens;
+    }
+
+    /**
+     * Parses and validates a subject.
+     *
+     * @throws IllegalArgumentException if {@code value} is not a valid published subject; the message
+     *     quotes it
+     * @throws NullPointerException if {@code value} is null
+     */
+    public static Subject of(String value) {
+        if (value == null) {
+            throw new NullPointerException("subject must not be null");
+        }
+        return new Subject(value, split(value, "subject", false));
+    }
+
+    /** The subject's text. */
+    public String value() {
+        return value;
+    }
+
+    /** The number of tokens. */
+    public int size() {
+        return tokens.length;
+    }
+
+    /** The token at {@code index}, counting from 0. */
+    public String token(int index) {
+        return tokens[index];
+    }
+
+    /** The tokens in order. */
+    public List<String> tokens() {
+        return List.of(tokens);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Subject other && value.equals(other.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+
+    /**
+     * Splits {@code value} into tokens and validates them. Wildcard tokens ({@code *} anywhere,
+     * {@code >} last) are accepted only when {@code wildcards} is true; partial wildcards such as
+     * {@code a*} are never accepted.
+     */
+    static String[] split(String value, String what, boolean wildcards) {
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(what + " must not be empty");
+        }
+        if (value.length() > MAX_LENGTH) {
+            throw new IllegalArgumentException(what + " \"" + abbreviate(value) + "\" is " + value.length()
+                    + " characters long; the limit is " + MAX_LENGTH);
+        }
+        List<String> tokens = new ArrayList<>(8);
+        int start = 0;
+        for (int i = 0; i <= value.length(); i++) {
+            if (i == value.length() || value.charAt(i) == '.') {
+                String token = value.substring(start, i);
+                checkToken(value, what, token, tokens.size(), i == value.length(), wildcards);
+                tokens.add(token);
+                start = i + 1;
+            } else if (Character.isWhitespace(value.charAt(i))) {
+                throw new IllegalArgumentException("invalid " + what + " \"" + value + "\": whitespace at index " + i);
+            }
+        }
+        return tokens.toArray(String[]::new);
+    }
+
+    private static void checkToken(
+            String value, String what, String token, int position, boolean last, boolean wildcards) {
+        if (token.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "invalid " + what + " \"" + value + "\": empty token at position " + position);
+        }
+        boolean hasWildcardChar = token.indexOf('*') >= 0 || token.indexOf('>') >= 0;
+        if (!hasWildcardChar) {
+            return;
+        }
+        if (!wildcards) {
+            throw new IllegalArgumentException("invalid " + what + " \"" + value
+                    + "\": wildcards ('*', '>') are not allowed in a published subject");
+        }
+        if (!token.equals("*") && !token.equals(">")) {
+            throw new IllegalArgumentException("invalid " + what + " \"" + value + "\": token \"" + token
+                    + "\" mixes a wildcard with other characters; '*' and '>' must be whole tokens");
+        }
+        if (token.equals(">") && !last) {
+            throw new IllegalArgumentException("invalid " + what + " \"" + value + "\": '>' must be the last token");
+        }
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 64 ? value : value.substring(0, 61) + "...";
+    }
+}

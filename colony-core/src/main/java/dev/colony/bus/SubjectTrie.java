@@ -1,0 +1,119 @@
+package dev.colony.bus;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A token trie of wildcard patterns. Matching a subject walks at most two branches per token (the
+ * literal child and the {@code *} child) and collects {@code >} subscriptions on the way, so its cost
+ * depends on the subject's length and the patterns that match it, not on how many patterns exist.
+ *
+ * <p>Not thread-safe: the route table guards it with its lock.
+ */
+final class SubjectTrie {
+    private static final class Node {
+        Map<String, Node> children;
+        Node star;
+        List<LocalSubscription> here; // patterns that end at this node
+        List<LocalSubscription> tail; // patterns with '>' as the next token
+
+        boolean isEmpty() {
+            return (children == null || children.isEmpty())
+                    && star == null
+                    && isNullOrEmpty(here)
+                    && isNullOrEmpty(tail);
+        }
+    }
+
+    private final Node root = new Node();
+
+    void add(SubjectPattern.Wildcard pattern, LocalSubscription subscription) {
+        Node node = root;
+        for (int i = 0; i < pattern.size(); i++) {
+            String token = pattern.token(i);
+            if (token.equals(">")) {
+                if (node.tail == null) {
+                    node.tail = new ArrayList<>(2);
+                }
+                node.tail.add(subscription);
+                return;
+            }
+            if (token.equals("*")) {
+                if (node.star == null) {
+                    node.star = new Node();
+                }
+                node = node.star;
+            } else {
+                if (node.children == null) {
+                    node.children = new HashMap<>(4);
+                }
+                node = node.children.computeIfAbsent(token, t -> new Node());
+            }
+        }
+        if (node.here == null) {
+            node.here = new ArrayList<>(2);
+        }
+        node.here.add(subscription);
+    }
+
+    void remove(SubjectPattern.Wildcard pattern, LocalSubscription subscription) {
+        remove(root, pattern, 0, subscription);
+    }
+
+    /** Removes the subscription below {@code node}; returns true when {@code node} became empty. */
+    private static boolean remove(Node node, SubjectPattern.Wildcard pattern, int i, LocalSubscription subscription) {
+        if (i == pattern.size()) {
+            if (node.here != null) {
+                node.here.remove(subscription);
+            }
+            return node.isEmpty();
+        }
+        String token = pattern.token(i);
+        if (token.equals(">")) {
+            if (node.tail != null) {
+                node.tail.remove(subscription);
+            }
+        } else if (token.equals("*")) {
+            if (node.star != null && remove(node.star, pattern, i + 1, subscription)) {
+                node.star = null;
+            }
+        } else if (node.children != null) {
+            Node child = node.children.get(token);
+            if (child != null && remove(child, pattern, i + 1, subscription)) {
+                node.children.remove(token);
+            }
+        }
+        return node.isEmpty();
+    }
+
+    void match(Subject subject, List<LocalSubscription> out) {
+        match(root, subject, 0, out);
+    }
+
+    private static void match(Node node, Subject subject, int i, List<LocalSubscription> out) {
+        if (i == subject.size()) {
+            if (node.here != null) {
+                out.addAll(node.here);
+            }
+            return;
+        }
+        if (node.tail != null) {
+            out.addAll(node.tail);
+        }
+        if (node.children != null) {
+            Node child = node.children.get(subject.token(i));
+            if (child != null) {
+                match(child, subject, i + 1, out);
+            }
+        }
+        if (node.star != null) {
+            match(node.star, subject, i + 1, out);
+        }
+    }
+
+    private static boolean isNullOrEmpty(List<?> list) {
+        return list == null || list.isEmpty();
+    }
+}
