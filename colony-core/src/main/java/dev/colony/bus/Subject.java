@@ -81,7 +81,7 @@ public final class Subject {
      */
     static String[] split(String value, String what, boolean wildcards) {
         if (value.isEmpty()) {
-            throw new IllegalArgumentException(what + " must not be empty");
+            throw new IllegalArgumentException("invalid " + what + " \"\": must not be empty");
         }
         if (value.length() > MAX_LENGTH) {
             throw new IllegalArgumentException(what + " \"" + abbreviate(value) + "\" is " + value.length()
@@ -95,7 +95,7 @@ public final class Subject {
                 checkToken(value, what, token, tokens.size(), i == value.length(), wildcards);
                 tokens.add(token);
                 start = i + 1;
-            } else if (Character.isWhitespace(value.charAt(i))) {
+            } else if (isSpace(value.charAt(i))) {
                 throw new IllegalArgumentException("invalid " + what + " \"" + value + "\": whitespace at index " + i);
             }
         }
@@ -123,6 +123,11 @@ public final class Subject {
         if (token.equals(">") && !last) {
             throw new IllegalArgumentException("invalid " + what + " \"" + value + "\": '>' must be the last token");
         }
+    }
+
+    /** Whitespace by either of Java's definitions, so that no-break spaces are refused too. */
+    private static boolean isSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 
     private static String abbreviate(String value) {

@@ -36,7 +36,7 @@ public sealed interface SubjectPattern permits SubjectPattern.Wildcard, SubjectP
             throw new NullPointerException("regex must not be null");
         }
         if (expression.isEmpty()) {
-            throw new IllegalArgumentException("regex must not be empty");
+            throw new IllegalArgumentException("invalid regex \"\": must not be empty");
         }
         try {
             return new Regex(Pattern.compile(expression));
