@@ -1,0 +1,28 @@
+package dev.colony.cli.bench;
+
+import java.io.PrintStream;
+
+/**
+ * How long to run: warm-up iterations are run and thrown away, then measured iterations are reported.
+ *
+ * @param warmup iterations before measuring
+ * @param iterations measured iterations
+ * @param progress where to report progress, or null for none
+ */
+record BenchSettings(int warmup, int iterations, PrintStream progress) {
+    BenchSettings {
+        if (warmup < 0) {
+            throw new IllegalArgumentException("--warmup must be 0 or more, got " + warmup);
+        }
+        if (iterations < 1) {
+            throw new IllegalArgumentException("--iterations must be at least 1, got " + iterations);
+        }
+    }
+
+    void progress(String format, Object... args) {
+        if (progress != null) {
+            progress.printf(format + "%n", args);
+            progress.flush();
+        }
+    }
+}

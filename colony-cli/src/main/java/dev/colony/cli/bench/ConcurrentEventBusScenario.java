@@ -1,0 +1,228 @@
+package dev.colony.cli.bench;
+
+import dev.colony.bus.Event;
+import dev.colony.bus.EventBus;
+import dev.colony.bus.Subject;
+import dev.colony.bus.SubjectPattern;
+import dev.colony.bus.SubscribeOptions;
+import dev.colony.metrics.LatencySnapshot;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+
+/**
+ * {@code event-bus-concurrent}: 100 agents, each on its own virtual thread, publish 100 events each to
+ * {@code agent.<id>.activity} at the same time; a subscriber on {@code agent.*.activity} and one on
+ * {@code agent.>} must each receive all 10,000, every agent's events in the order it published them.
+ * DIRECT is the headline; ASYNC is in details.
+ */
+final class ConcurrentEventBusScenario implements Scenario {
+    static final int AGENTS = 100;
+    static final int EVENTS_PER_AGENT = 100;
+    static final double GOAL = 20_000_000;
+
+    /** The payload: which agent published it, and its sequence number within that agent. */
+    record Activity(int agent, int seq, long timestamp) {}
+
+    @Override
+    public String name() {
+        return "event-bus-concurrent";
+    }
+
+    @Override
+    public String description() {
+        return "100 agents on their own virtual threads x 100 events; 2 wildcard subscribers must get all 20,000";
+    }
+
+    @Override
+    public ScenarioResult run(BenchSettings settings) throws Exception {
+        Subject[] subjects = new Subject[AGENTS];
+        Activity[][] payloads = new Activity[AGENTS][EVENTS_PER_AGENT];
+        long now = System.currentTimeMillis();
+        for (int a = 0; a < AGENTS; a++) {
+            subjects[a] = Subject.of("agent." + a + ".activity");
+            for (int s = 0; s < EVENTS_PER_AGENT; s++) {
+                payloads[a][s] = new Activity(a, s, now);
+            }
+        }
+        long expected = 2L * AGENTS * EVENTS_PER_AGENT;
+
+        settings.progress(
+                "event-bus-concurrent: DIRECT, %d warm-up + %d measured iterations",
+                settings.warmup(), settings.iterations());
+        Measurement direct = new Measurement(expected);
+        run(settings, SubscribeOptions.direct(), subjects, payloads, direct);
+
+        settings.progress(
+                "event-bus-concurrent: ASYNC, %d warm-up + %d measured iterations",
+                settings.warmup(), settings.iterations());
+        Measurement async = new Measurement(expected);
+        LatencySnapshot asyncLatency =
+                run(settings, SubscribeOptions.async().withCapacity(16_384), subjects, payloads, async);
+
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("mode", "DIRECT");
+        details.put("agents", AGENTS);
+        details.put("events_per_agent", EVENTS_PER_AGENT);
+        details.put("threads", "one virtual thread per agent, started before the timed region and released together");
+        details.put(
+                "latency_basis",
+                "one publish call including its DIRECT handlers, timed per publish in separate iterations");
+        details.putAll(direct.spread());
+        details.put("goal_deliveries_per_sec", GOAL);
+        details.put("goal_met", direct.throughput() >= GOAL);
+        Map<String, Object> asyncDetails = new LinkedHashMap<>();
+        asyncDetails.put("throughput_per_sec", Measurement.round(async.throughput()));
+        asyncDetails.put("seconds", Measurement.round(async.medianSeconds()));
+        asyncDetails.putAll(async.spread());
+        asyncDetails.put(
+                "latency_us",
+                new ScenarioResult.Latency(
+                        Measurement.micros(asyncLatency.p50()),
+                        Measurement.micros(asyncLatency.p95()),
+                        Measurement.micros(asyncLatency.p99()),
+                        Measurement.micros(asyncLatency.p999()),
+                        Measurement.micros(asyncLatency.max())));
+        asyncDetails.put("verified", new ScenarioResult.Verified(async.expected(), async.observed()));
+        details.put("async", asyncDetails);
+
+        ScenarioResult.Target target = new ScenarioResult.Target("throughput_per_sec", 10_000);
+        boolean verified = direct.verified() && async.verified();
+        return new ScenarioResult(
+                name(),
+                expected,
+                direct.iterations(),
+                Measurement.round(direct.medianSeconds()),
+                Measurement.round(direct.throughput()),
+                direct.latencyUs(),
+                new ScenarioResult.Verified(direct.expected() + async.expected(), direct.observed() + async.observed()),
+                target,
+                verified && direct.throughput() >= target.min(),
+                details);
+    }
+
+    /**
+     * Counts deliveries per agent and checks each agent's events arrive in order. Each agent's events
+     * reach a handler one at a time (from the agent's own thread for DIRECT, from the drainer for ASYNC),
+     * so each slot of {@code next} has one writer at a time.
+     */
+    static final class OrderCheckingHandler {
+        private final int[] next = new int[AGENTS];
+        private final LongAdder inOrder = new LongAdder();
+        private final AtomicLong outOfOrder = new AtomicLong();
+
+        void handle(Event event) {
+            if (event.payload() instanceof Activity activity && next[activity.agent()] == activity.seq()) {
+                next[activity.agent()]++;
+                inOrder.increment();
+            } else {
+                outOfOrder.incrementAndGet();
+            }
+        }
+
+        long seen() {
+            return inOrder.sum() + outOfOrder.get();
+        }
+
+        long good() {
+            return inOrder.sum();
+        }
+
+        void reset() {
+            java.util.Arrays.fill(next, 0);
+            inOrder.reset();
+            outOfOrder.set(0);
+        }
+    }
+
+    private static LatencySnapshot run(
+            BenchSettings settings, SubscribeOptions options, Subject[] subjects, Activity[][] payloads, Measurement m)
+            throws InterruptedException {
+        try (EventBus bus = EventBus.create()) {
+            OrderCheckingHandler star = new OrderCheckingHandler();
+            OrderCheckingHandler tail = new OrderCheckingHandler();
+            bus.subscribe(SubjectPattern.of("agent.*.activity"), star::handle, options.withName("agent.*.activity"));
+            bus.subscribe(SubjectPattern.of("agent.>"), tail::handle, options.withName("agent.>"));
+            for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
+                star.reset();
+                tail.reset();
+                long elapsed = publishConcurrently(bus, subjects, payloads, null);
+                if (options.mode() == dev.colony.bus.DeliveryMode.ASYNC) {
+                    long start = System.nanoTime();
+                    awaitSeen(star, tail, m.operations());
+                    elapsed += System.nanoTime() - start;
+                }
+                if (it >= settings.warmup()) {
+                    m.iteration(elapsed, m.operations(), star.good() + tail.good());
+                }
+            }
+            if (options.mode() == dev.colony.bus.DeliveryMode.DIRECT) {
+                for (int it = 0; it < settings.iterations(); it++) {
+                    star.reset();
+                    tail.reset();
+                    publishConcurrently(bus, subjects, payloads, m.latency);
+                }
+            }
+            return bus.metrics().asyncLatency();
+        }
+    }
+
+    /**
+     * Starts one virtual thread per agent, releases them together and returns the nanoseconds from the
+     * release until the last one finished publishing. With {@code latency}, each publish is timed.
+     */
+    private static long publishConcurrently(EventBus bus, Subject[] subjects, Activity[][] payloads, Histogram latency)
+            throws InterruptedException {
+        CountDownLatch ready = new CountDownLatch(AGENTS);
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(AGENTS);
+        Histogram[] perAgent = new Histogram[AGENTS];
+        for (int a = 0; a < AGENTS; a++) {
+            int agent = a;
+            Histogram histogram = latency == null ? null : new Histogram(3_600_000_000_000L, 3);
+            perAgent[a] = histogram;
+            Thread.ofVirtual().name("agent-" + a).start(() -> {
+                ready.countDown();
+                try {
+                    go.await();
+                    Subject subject = subjects[agent];
+                    Activity[] mine = payloads[agent];
+                    for (Activity payload : mine) {
+                        if (histogram == null) {
+                            bus.publish(subject, payload);
+                        } else {
+                            long t0 = System.nanoTime();
+                            bus.publish(subject, payload);
+                            histogram.recordValue(System.nanoTime() - t0);
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        ready.await();
+        long start = System.nanoTime();
+        go.countDown();
+        done.await();
+        long elapsed = System.nanoTime() - start;
+        if (latency != null) {
+            for (Histogram h : perAgent) {
+                latency.add(h);
+            }
+        }
+        return elapsed;
+    }
+
+    private static void awaitSeen(OrderCheckingHandler a, OrderCheckingHandler b, long expected) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (a.seen() + b.seen() < expected && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.colony.cli.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The measured iterations of one scenario variant: each iteration's duration and verified counts, plus a
+ * latency histogram in nanoseconds. Reports the median iteration and the spread; never a mean alone.
+ */
+final class Measurement {
+    private final long operations;
+    private final List<Long> nanos = new ArrayList<>();
+    private long expected;
+    private long observed;
+    final Histogram latency = new Histogram(3_600_000_000_000L, 3);
+
+    Measurement(long operations) {
+        this.operations = operations;
+    }
+
+    void iteration(long elapsedNanos, long expectedUnits, long observedUnits) {
+        nanos.add(elapsedNanos);
+        expected += expectedUnits;
+        observed += observedUnits;
+    }
+
+    long operations() {
+        return operations;
+    }
+
+    int iterations() {
+        return nanos.size();
+    }
+
+    long expected() {
+        return expected;
+    }
+
+    long observed() {
+        return observed;
+    }
+
+    boolean verified() {
+        return expected == observed;
+    }
+
+    double medianSeconds() {
+        long[] sorted = sorted();
+        int n = sorted.length;
+        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+        return median / 1e9;
+    }
+
+    double throughput() {
+        return operations / medianSeconds();
+    }
+
+    /** Throughput of the fastest and slowest iterations, and the relative spread between them. */
+    Map<String, Object> spread() {
+        long[] sorted = sorted();
+        double best = operations / (sorted[0] / 1e9);
+        double worst = operations / (sorted[sorted.length - 1] / 1e9);
+        Map<String, Object> spread = new LinkedHashMap<>();
+        spread.put("throughput_min", round(worst));
+        spread.put("throughput_max", round(best));
+        spread.put("spread_pct", round(100.0 * (best - worst) / throughput()));
+        return spread;
+    }
+
+    ScenarioResult.Latency latencyUs() {
+        if (latency.getTotalCount() == 0) {
+            return new ScenarioResult.Latency(0, 0, 0, 0, 0);
+        }
+        return new ScenarioResult.Latency(
+                micros(latency.getValueAtPercentile(50)),
+                micros(latency.getValueAtPercentile(95)),
+                micros(latency.getValueAtPercentile(99)),
+                micros(latency.getValueAtPercentile(99.9)),
+                micros(latency.getMaxValue()));
+    }
+
+    private long[] sorted() {
+        if (nanos.isEmpty()) {
+            throw new IllegalStateException("no measured iteration");
+        }
+        long[] sorted = nanos.stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(sorted);
+        return sorted;
+    }
+
+    static double micros(long nanos) {
+        return round(nanos / 1000.0);
+    }
+
+    static double round(double value) {
+        if (Math.abs(value) >= 1000) {
+            return Math.round(value * 10) / 10.0;
+        }
+        return Math.round(value * 1000) / 1000.0;
+    }
+}

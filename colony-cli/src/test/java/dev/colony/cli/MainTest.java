@@ -1,0 +1,101 @@
+package dev.colony.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class MainTest {
+    @Test
+    void version_printsColonyAndJdk() {
+        Captured result = capture("--version");
+        assertThat(result.code).isZero();
+        assertThat(result.out).startsWith("colony ").contains("JDK 25");
+    }
+
+    @Test
+    void noCommand_isAUsageError() {
+        assertThat(capture().code).isEqualTo(2);
+    }
+
+    @Test
+    void unknownOption_isAUsageError() {
+        assertThat(capture("--no-such-option").code).isEqualTo(2);
+    }
+
+    @Test
+    void bench_unknownScenario_isAUsageErrorNamingTheKnownOnes() {
+        Captured result = capture("bench", "--scenario", "nope");
+        assertThat(result.code).isEqualTo(2);
+        assertThat(result.err).contains("unknown scenario 'nope'").contains("event-bus");
+    }
+
+    @Test
+    void bench_zeroIterations_isAUsageError() {
+        assertThat(capture("bench", "--iterations", "0").code).isEqualTo(2);
+    }
+
+    @Test
+    void bench_eventBusScenarios_writeVerifiedJsonInTheDocumentedSchema(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("out/bench.json");
+        Captured result = capture(
+                "bench",
+                "-q",
+                "--scenario",
+                "event-bus,event-bus-concurrent",
+                "--warmup",
+                "1",
+                "--iterations",
+                "2",
+                "--json",
+                json.toString());
+
+        assertThat(result.code).as(result.out + result.err).isZero();
+        JsonNode root = JsonMapper.builder().build().readTree(Files.readString(json));
+        assertThat(root.get("backend").asString()).isEqualTo("embedded");
+        assertThat(root.get("cpus").asInt()).isPositive();
+        JsonNode scenarios = root.get("scenarios");
+        assertThat(scenarios).hasSize(2);
+        for (JsonNode scenario : scenarios) {
+            assertThat(scenario.get("verified").get("observed").asLong())
+                    .isEqualTo(scenario.get("verified").get("expected").asLong())
+                    .isPositive();
+            assertThat(scenario.get("throughput_per_sec").asDouble()).isPositive();
+            assertThat(scenario.get("latency_us").get("max").asDouble())
+                    .isGreaterThanOrEqualTo(
+                            scenario.get("latency_us").get("p99").asDouble());
+            assertThat(scenario.get("pass").asBoolean()).isTrue();
+            for (String field : new String[] {"name", "operations", "iterations", "seconds", "target", "details"}) {
+                assertThat(scenario.has(field)).as(field).isTrue();
+            }
+        }
+        assertThat(scenarios.get(0).get("name").asString()).isEqualTo("event-bus");
+        assertThat(scenarios.get(0).get("operations").asLong()).isEqualTo(26_000);
+        assertThat(scenarios.get(1).get("operations").asLong()).isEqualTo(20_000);
+    }
+
+    private record Captured(int code, String out, String err) {}
+
+    private static Captured capture(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Captured(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+}
