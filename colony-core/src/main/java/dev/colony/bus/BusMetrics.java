@@ -9,7 +9,8 @@ import dev.colony.metrics.LatencySnapshot;
  * @param delivered handler calls that returned normally
  * @param failed handler calls that threw
  * @param dropped events lost to DROP overflow policies
- * @param rejected events refused by mailboxes (FAIL policy, closing subscription, self-publish under BLOCK)
+ * @param rejected events refused by subscriptions (FAIL policy, closing subscription, self-publish under
+ *     BLOCK, interrupted wait): the sum of {@link PublishResult#rejected()}
  * @param discarded events still queued when their subscription closed
  * @param dead events that matched no subscription
  * @param subscriptions open subscriptions

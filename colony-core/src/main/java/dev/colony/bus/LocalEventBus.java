@@ -3,9 +3,11 @@ package dev.colony.bus;
 import dev.colony.metrics.LatencySnapshot;
 import java.lang.System.Logger.Level;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -27,12 +29,17 @@ final class LocalEventBus implements EventBus {
     private volatile boolean closed;
 
     private final LongAdder dead = new LongAdder();
-    private final LongAdder reentered = new LongAdder();
+    // events refused because their subscription was closing: counted here, not by the subscription,
+    // because a publisher holding an old route may skip a subscription long after it was retired
+    private final LongAdder closedRejections = new LongAdder();
     private final LongAdder batchEvents = new LongAdder();
     private final LongAdder batchLookups = new LongAdder();
 
-    // totals of closed subscriptions and the latency histogram; guarded by `retired`
+    // Guarded by `retired`: the totals of retired subscriptions, the subscriptions not retired yet, and
+    // the latency histogram. A subscription moves from `live` to the totals in one step, so metrics()
+    // counts it exactly once, before and after its close.
     private final long[] retired = new long[5];
+    private final Set<LocalSubscription> live = new HashSet<>();
     private final Histogram latency = new Histogram(3);
 
     LocalEventBus(EventBus.Builder builder) {
@@ -85,6 +92,7 @@ final class LocalEventBus implements EventBus {
             for (LocalSubscription subscription : subscriptions) {
                 if (subscription.isClosed()) {
                     rejected++;
+                    closedRejections.increment();
                 } else if (subscription.direct) {
                     if (subscription.deliverDirect(event)) {
                         accepted++;
@@ -99,8 +107,7 @@ final class LocalEventBus implements EventBus {
                         try {
                             offer = subscription.offerWaiting(event, now);
                         } finally {
-                            token = gate.enter(holder, 1);
-                            reentered.increment();
+                            token = gate.reenter(holder);
                         }
                     }
                     switch (offer) {
@@ -111,6 +118,10 @@ final class LocalEventBus implements EventBus {
                         }
                         case DROPPED -> dropped++;
                         case REJECTED, FULL -> rejected++;
+                        case CLOSED -> {
+                            rejected++;
+                            closedRejections.increment();
+                        }
                     }
                 }
             }
@@ -159,6 +170,9 @@ final class LocalEventBus implements EventBus {
         Objects.requireNonNull(options, "options");
         checkOpen();
         LocalSubscription subscription = new LocalSubscription(ids.incrementAndGet(), pattern, handler, options, this);
+        synchronized (retired) {
+            live.add(subscription);
+        }
         subscription.start();
         routes.add(subscription);
         if (closed) {
@@ -172,14 +186,18 @@ final class LocalEventBus implements EventBus {
         routes.remove(subscription);
     }
 
-    void awaitQuiescence() {
-        gate.awaitQuiescence();
+    /** See {@link PublishGate#awaitQuiescence()}; false when it could not wait. */
+    boolean awaitQuiescence() {
+        return gate.awaitQuiescence();
     }
 
-    /** Folds a closed subscription's final counters into the bus totals. */
+    /** Folds a closed subscription's final counters into the bus totals, once. */
     void retire(LocalSubscription subscription) {
-        SubscriptionStats stats = subscription.stats();
         synchronized (retired) {
+            if (!live.remove(subscription)) {
+                return;
+            }
+            SubscriptionStats stats = subscription.stats();
             retired[0] += stats.delivered();
             retired[1] += stats.failed();
             retired[2] += stats.dropped();
@@ -222,14 +240,13 @@ final class LocalEventBus implements EventBus {
         long discarded;
         long depth = 0;
         LatencySnapshot asyncLatency;
-        List<LocalSubscription> open = routes.subscriptions();
         synchronized (retired) {
             delivered = retired[0];
             failed = retired[1];
             dropped = retired[2];
             rejected = retired[3];
             discarded = retired[4];
-            for (LocalSubscription subscription : open) {
+            for (LocalSubscription subscription : live) {
                 SubscriptionStats stats = subscription.stats();
                 delivered += stats.delivered();
                 failed += stats.failed();
@@ -241,7 +258,7 @@ final class LocalEventBus implements EventBus {
             }
             asyncLatency = snapshot(latency);
         }
-        long published = gate.entered() - reentered.sum();
+        long published = gate.entered();
         long lookups = published - batchEvents.sum() + batchLookups.sum();
         long misses = routes.misses();
         return new BusMetrics(
@@ -249,10 +266,10 @@ final class LocalEventBus implements EventBus {
                 delivered,
                 failed,
                 dropped,
-                rejected,
+                rejected + closedRejections.sum(),
                 discarded,
                 dead.sum(),
-                open.size(),
+                routes.subscriptionCount(),
                 depth,
                 Math.max(0, lookups - misses),
                 misses,

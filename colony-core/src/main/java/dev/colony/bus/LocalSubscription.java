@@ -17,6 +17,11 @@ import org.HdrHistogram.SingleWriterRecorder;
  * caller of {@code close()} waits for the gate and the drainer, so whichever returns, the handler is
  * never called again; no caller holds a lock while it waits, so a handler may close any subscription,
  * its own included, without deadlock.
+ *
+ * <p>Retirement. Once nothing can change its counters any more, the first closer folds them into the
+ * bus totals ({@link LocalEventBus#retire}). A close called from a handler cannot wait for that moment
+ * (the delivery it runs in, and for DIRECT those on other threads, still count when they finish), so it
+ * hands the retirement to a short-lived virtual thread that waits for the gate and the drainer first.
  */
 final class LocalSubscription implements Subscription {
     private static final int BATCH = 256;
@@ -130,16 +135,9 @@ final class LocalSubscription implements Subscription {
     /** Waits for mailbox space. Refuses instead when called by this subscription's own drainer. */
     Mailbox.Offer offerWaiting(Event event, long publishedNanos) {
         if (Thread.currentThread() == drainer) {
-            mailbox.reject();
-            return Mailbox.Offer.REJECTED;
+            return mailbox.refuse(); // the only thread that could make room is this one
         }
-        try {
-            return mailbox.offerWaiting(event, publishedNanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            mailbox.reject();
-            return Mailbox.Offer.REJECTED;
-        }
+        return mailbox.offerWaiting(event, publishedNanos);
     }
 
     private void drain() {
@@ -187,16 +185,28 @@ final class LocalSubscription implements Subscription {
                 discarded = mailbox.close();
             }
         }
-        bus.awaitQuiescence();
-        joinDrainer();
+        boolean quiet = bus.awaitQuiescence();
+        boolean joined = joinDrainer();
         if (first) {
-            bus.retire(this);
+            if (quiet && joined) {
+                bus.retire(this);
+            } else {
+                Thread.ofVirtual().name(threadName() + "-retire").start(() -> {
+                    bus.awaitQuiescence();
+                    joinDrainer();
+                    bus.retire(this);
+                });
+            }
         }
     }
 
-    private void joinDrainer() {
-        if (drainer == null || Thread.currentThread() == drainer || !drainer.isAlive()) {
-            return;
+    /** Waits for the drainer to end; returns false, at once, when called by the drainer itself. */
+    private boolean joinDrainer() {
+        if (drainer == null || !drainer.isAlive()) {
+            return true;
+        }
+        if (Thread.currentThread() == drainer) {
+            return false;
         }
         boolean interrupted = false;
         while (true) {
@@ -210,6 +220,7 @@ final class LocalSubscription implements Subscription {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        return true;
     }
 
     /** Moves the latency recorded since the last call into {@code into}. */

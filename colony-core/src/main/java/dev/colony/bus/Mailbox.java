@@ -16,6 +16,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Overflow follows {@link OverflowPolicy}; a critical event is never dropped. The choice of victim
  * under the DROP policies is "lowest priority first": the arriving event counts as the newest of its
  * priority.
+ *
+ * <p>The counters ({@link #dropped()}, {@link #rejected()}) change only while the mailbox is open, under
+ * its lock; an offer to a closed mailbox returns {@link Offer#CLOSED} and is counted by the caller. So
+ * once {@link #close()} returns, the counters are final.
  */
 final class Mailbox {
     /** What an offer did. */
@@ -25,8 +29,10 @@ final class Mailbox {
         ACCEPTED_DROPPED_OTHER,
         /** The arriving event was dropped. */
         DROPPED,
-        /** Refused: FAIL policy, or the mailbox is closed. */
+        /** Refused: FAIL policy, a self-publish that would deadlock, or an interrupted wait. */
         REJECTED,
+        /** Refused because the mailbox is closed; not counted by the mailbox. */
+        CLOSED,
         /** Full, and the policy says to wait; call {@link #offerWaiting}. */
         FULL
     }
@@ -57,8 +63,7 @@ final class Mailbox {
         lock.lock();
         try {
             if (closed) {
-                rejected++;
-                return Offer.REJECTED;
+                return Offer.CLOSED;
             }
             if (size < capacity) {
                 push(event, publishedNanos);
@@ -70,14 +75,16 @@ final class Mailbox {
         }
     }
 
-    /** Waits for space (BLOCK, or a critical event that nothing can make room for) and enqueues. */
-    Offer offerWaiting(Event event, long publishedNanos) throws InterruptedException {
+    /**
+     * Waits for space (BLOCK, or a critical event that nothing can make room for) and enqueues. An
+     * interrupt ends the wait with {@link Offer#REJECTED} and leaves the thread's interrupt status set.
+     */
+    Offer offerWaiting(Event event, long publishedNanos) {
         lock.lock();
         try {
             while (true) {
                 if (closed) {
-                    rejected++;
-                    return Offer.REJECTED;
+                    return Offer.CLOSED;
                 }
                 if (size < capacity) {
                     push(event, publishedNanos);
@@ -90,6 +97,9 @@ final class Mailbox {
                 producersWaiting++;
                 try {
                     notFull.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return refuse();
                 } finally {
                     producersWaiting--;
                 }
@@ -99,11 +109,15 @@ final class Mailbox {
         }
     }
 
-    /** Counts a rejection decided by the caller (a self-publish that would deadlock, an interrupt). */
-    void reject() {
+    /** Refuses an event for a reason the caller decided (a self-publish that would deadlock). */
+    Offer refuse() {
         lock.lock();
         try {
+            if (closed) {
+                return Offer.CLOSED;
+            }
             rejected++;
+            return Offer.REJECTED;
         } finally {
             lock.unlock();
         }

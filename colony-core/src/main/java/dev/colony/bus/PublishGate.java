@@ -20,8 +20,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * both phases, one after the other, also covers a publisher that read the phase long ago and increments
  * late. Each wait is on a phase that new publishers no longer enter, so publishing cannot starve a closer.
  *
- * <p>The counters double as the bus's count of published events. Each stripe sits on its own pair of
- * cache lines; a thread always uses the stripe its id hashes to.
+ * <p>A publisher that must wait for mailbox space leaves the gate while it waits and comes back through
+ * {@link #reenter}, which uses a second pair of cells per stripe and phase; the closer checks those too.
+ * So the first-entry counters count each published event exactly once and double as the bus's count of
+ * published events, which therefore only grows. Each stripe sits on its own pair of cache lines; a
+ * thread always uses the stripe its id hashes to.
  *
  * <p>A thread that is itself inside a publish (a handler closing a subscription) must not wait for other
  * publishers, which may be waiting for it: for it, {@link #awaitQuiescence()} returns at once. Such a
@@ -30,6 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class PublishGate {
     private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final int STRIDE = 16; // longs per stripe: 128 bytes, two cache lines
+    private static final int REENTRY = 4; // offset of the re-entry cells within a stripe
     private static final int STRIPES = stripes();
 
     private final long[] cells = new long[STRIPES * STRIDE];
@@ -57,6 +61,17 @@ final class PublishGate {
         return index;
     }
 
+    /**
+     * Marks one event as in flight again after its publisher left the gate to wait; it is not counted
+     * as a new event. Returns the token to pass to {@link #exit}.
+     */
+    int reenter(Holder holder) {
+        int index = holder.stripe * STRIDE + REENTRY + 2 * phase;
+        CELLS.getAndAdd(cells, index, 1L);
+        holder.inFlight += 1;
+        return index;
+    }
+
     void exit(Holder holder, int token, int count) {
         CELLS.getAndAdd(cells, token + 1, (long) count);
         holder.inFlight -= count;
@@ -64,11 +79,12 @@ final class PublishGate {
 
     /**
      * Waits until every publish that might have missed a volatile write made before this call has
-     * finished. Returns at once when the calling thread is inside a publish.
+     * finished, and returns true. Returns false at once, without waiting, when the calling thread is
+     * inside a publish.
      */
-    void awaitQuiescence() {
+    boolean awaitQuiescence() {
         if (holders.get().inFlight > 0) {
-            return;
+            return false;
         }
         closers.lock();
         try {
@@ -77,8 +93,10 @@ final class PublishGate {
                 phase = 1 - old;
                 for (int stripe = 0; stripe < STRIPES; stripe++) {
                     awaitStripe(stripe * STRIDE + 2 * old);
+                    awaitStripe(stripe * STRIDE + REENTRY + 2 * old);
                 }
             }
+            return true;
         } finally {
             closers.unlock();
         }
@@ -102,7 +120,7 @@ final class PublishGate {
         }
     }
 
-    /** Events that entered the gate so far. */
+    /** Events that entered the gate so far, each counted once however often its publisher re-entered. */
     long entered() {
         long sum = 0;
         for (int stripe = 0; stripe < STRIPES; stripe++) {

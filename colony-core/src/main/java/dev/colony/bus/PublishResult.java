@@ -3,11 +3,13 @@ package dev.colony.bus;
 /**
  * What a publish did, counted over the subscriptions whose pattern matched.
  *
- * <p>For one event: {@code matched == accepted + rejected + failed}, where {@code accepted} counts DIRECT
- * handlers that returned normally and ASYNC mailboxes that took the event. {@code dropped} counts events
- * lost to a DROP policy because of this publish: the arriving event under {@code DROP_NEWEST} (then it
- * is not accepted by that subscription), or an older queued event under {@code DROP_OLDEST} (then this
- * one is accepted). For a batch, the figures are sums over its events.
+ * <p>Each matched subscription counts once in {@code accepted} (a DIRECT handler that returned normally,
+ * an ASYNC mailbox that took the event), {@code rejected}, {@code failed}, or, when a DROP policy dropped
+ * the arriving event itself, in none of them. {@code dropped} counts events lost to a DROP policy
+ * because of this publish: the arriving event (then it is not accepted by that subscription), or an
+ * older queued event it evicted (then this one is accepted). So for one event
+ * {@code matched >= accepted + rejected + failed}, with equality when no arriving event was dropped. For
+ * a batch, the figures are sums over its events.
  *
  * @param matched subscriptions the event was routed to; 0 means a dead event
  * @param accepted handed over successfully
