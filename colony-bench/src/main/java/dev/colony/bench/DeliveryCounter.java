@@ -8,9 +8,8 @@ import java.util.concurrent.TimeUnit;
  * Counts deliveries made by one consumer thread and lets the publisher wait for them. Every hand-off
  * baseline and Colony's ASYNC bus use the same counter and the same wait, so they compare fairly.
  *
- * <p>The count sits in the middle of its own 256-byte array, so the consumer's writes never share a
- * cache line with whatever the publisher reads (objects allocated next to an unpadded counter, such as
- * the subject's string, slowed the publisher by false sharing).
+ * <p>The count sits in the middle of its own array, 128 bytes from either end, so the consumer's
+ * writes never share a cache line with anything the publisher reads.
  */
 final class DeliveryCounter {
     private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
