@@ -10,9 +10,16 @@ package dev.colony.bus;
 public enum OverflowPolicy {
     /** The publisher waits for space. Lossless; a handler publishing into its own full mailbox is rejected instead of deadlocking. */
     BLOCK,
-    /** The oldest queued event of the lowest non-critical priority is dropped to make room. */
+    /**
+     * The oldest queued event of the lowest non-critical priority is dropped to make room; an arriving
+     * event of a lower priority than everything queued is dropped itself.
+     */
     DROP_OLDEST,
-    /** The arriving event is dropped (a critical one evicts the newest queued non-critical event instead). */
+    /**
+     * The newest event of the lowest non-critical priority is dropped, the arriving event counting as the
+     * newest of its priority: so the arriving event is dropped unless something of a lower priority is
+     * queued (or it is critical), in which case the newest of those is evicted instead.
+     */
     DROP_NEWEST,
     /** The arriving event is rejected and the publisher is told; nothing queued is touched. */
     FAIL
