@@ -290,13 +290,18 @@ final class LocalEventBus implements EventBus {
                 histogram.getMaxValue());
     }
 
+    /**
+     * Closes every subscription not retired yet. Every caller does so, not only the first: closing a
+     * subscription is idempotent and waits for its handler, so no caller returns while one still runs.
+     */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
         closed = true;
-        for (LocalSubscription subscription : routes.subscriptions()) {
+        List<LocalSubscription> unretired;
+        synchronized (retired) {
+            unretired = List.copyOf(live);
+        }
+        for (LocalSubscription subscription : unretired) {
             subscription.close();
         }
     }

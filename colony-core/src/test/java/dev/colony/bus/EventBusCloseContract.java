@@ -239,6 +239,48 @@ public interface EventBusCloseContract extends EventBusFixture {
     }
 
     @Test
+    default void busClose_calledConcurrently_everyCallerWaitsForTheRunningHandler() throws Exception {
+        EventBus bus = bus();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean handlerDone = new AtomicBoolean();
+        bus.subscribe(
+                SubjectPattern.of("slow"),
+                e -> {
+                    started.countDown();
+                    awaitLatch(release);
+                    handlerDone.set(true);
+                },
+                SubscribeOptions.async());
+        List<Thread> closers = new ArrayList<>();
+        AtomicInteger returnedEarly = new AtomicInteger();
+        try {
+            bus.publish("slow", "x");
+            awaitLatch(started);
+            for (int i = 0; i < 2; i++) {
+                closers.add(Thread.ofPlatform().start(() -> {
+                    bus.close();
+                    if (!handlerDone.get()) {
+                        returnedEarly.incrementAndGet();
+                    }
+                }));
+            }
+            eventually()
+                    .until(() -> closers.stream()
+                            .allMatch(t ->
+                                    t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TERMINATED));
+        } finally {
+            release.countDown();
+        }
+        for (Thread closer : closers) {
+            join(closer);
+        }
+        assertThat(returnedEarly)
+                .as("close() calls that returned while the handler ran")
+                .hasValue(0);
+    }
+
+    @Test
     default void busClose_withOpenSubscriptions_closesThemAllAndStopsTheAsyncThreads() {
         EventBus bus = bus();
         Set<Thread> asyncThreads = ConcurrentHashMap.newKeySet();
