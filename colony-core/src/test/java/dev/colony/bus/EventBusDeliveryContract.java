@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -226,6 +229,50 @@ public interface EventBusDeliveryContract extends EventBusFixture {
         assertThat(received).containsExactlyElementsOf(pattern.equals("orders.>") ? List.of(2, 3) : List.of(2));
         assertThat(subscription.pattern()).isEqualTo(parsed);
         assertThat(subscription.options()).isEqualTo(SubscribeOptions.direct());
+    }
+
+    @Test
+    default void subscribe_whileAnotherThreadPublishes_everyPublishStartedAfterSubscribeReturnsIsSeen()
+            throws Exception {
+        EventBus bus = bus();
+        AtomicInteger started = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread publisher = Thread.ofPlatform().start(() -> {
+            while (!stop.get() && started.get() < 5_000_000) {
+                bus.publish("hot.x", started.incrementAndGet()); // the route stays hot in any cache
+            }
+        });
+        String[] patterns = {"hot.x", "hot.*", "hot.>", "regex:hot\\..*", ">", "*.x"};
+        List<Integer> firstSeqs = new ArrayList<>();
+        List<BitSet> seen = new ArrayList<>(); // written on the publisher thread, read after join
+        try {
+            for (int i = 0; i < 36; i++) {
+                String pattern = patterns[i % patterns.length];
+                BitSet received = new BitSet();
+                bus.subscribe(
+                        pattern.startsWith("regex:")
+                                ? SubjectPattern.regex(pattern.substring(6))
+                                : SubjectPattern.of(pattern),
+                        e -> received.set((Integer) e.payload()),
+                        SubscribeOptions.direct());
+                int from = started.get() + 1; // this publish, and all later ones, began after subscribe returned
+                firstSeqs.add(from);
+                seen.add(received);
+                eventually().until(() -> started.get() > from + 50);
+            }
+        } finally {
+            stop.set(true);
+            BusTesting.join(publisher);
+        }
+        int last = started.get();
+        for (int i = 0; i < seen.size(); i++) {
+            BitSet missing = new BitSet();
+            missing.set(firstSeqs.get(i), last + 1);
+            missing.andNot(seen.get(i));
+            assertThat(missing.isEmpty())
+                    .as("subscription %d (%s) missed publishes %s", i, patterns[i % patterns.length], missing)
+                    .isTrue();
+        }
     }
 
     @Test
