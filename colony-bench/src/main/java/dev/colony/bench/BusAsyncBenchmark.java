@@ -69,7 +69,7 @@ public class BusAsyncBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            bus = EventBus.builder().trackLatency(trackLatency).build();
+            bus = EventBus.builder().latencySampling(trackLatency ? 64 : 0).build();
             subscription = bus.subscribe(
                     SubjectPattern.of(subject.value()),
                     event -> {

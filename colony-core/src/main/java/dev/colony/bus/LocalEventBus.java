@@ -24,7 +24,7 @@ final class LocalEventBus implements EventBus {
     private final PublishGate gate = new PublishGate();
     private final Consumer<HandlerFailure> failureHandler;
     private final Consumer<Event> deadEventHandler;
-    private final boolean trackLatency;
+    private final int latencySampling;
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean closed;
 
@@ -46,7 +46,7 @@ final class LocalEventBus implements EventBus {
         this.routes = new RouteTable(builder.routeCacheCapacity);
         this.failureHandler = builder.failureHandler;
         this.deadEventHandler = builder.deadEventHandler;
-        this.trackLatency = builder.trackLatency;
+        this.latencySampling = builder.latencySampling;
     }
 
     @Override
@@ -84,7 +84,7 @@ final class LocalEventBus implements EventBus {
                 deadEvent(event);
                 return PublishResult.DEAD;
             }
-            long now = route.hasAsync && trackLatency ? System.nanoTime() : 0L;
+            long now = route.hasAsync && sampled(holder) ? System.nanoTime() : 0L;
             int accepted = 0;
             int dropped = 0;
             int rejected = 0;
@@ -129,6 +129,15 @@ final class LocalEventBus implements EventBus {
         } finally {
             gate.exit(holder, token, 1);
         }
+    }
+
+    /** Whether this publish's ASYNC deliveries record their latency: one in {@code latencySampling}. */
+    private boolean sampled(PublishGate.Holder holder) {
+        if (latencySampling == 0 || --holder.untilSample > 0) {
+            return false;
+        }
+        holder.untilSample = latencySampling;
+        return true;
     }
 
     @Override

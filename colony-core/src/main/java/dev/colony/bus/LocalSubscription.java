@@ -121,7 +121,6 @@ final class LocalSubscription implements Subscription {
             directDelivered.increment();
             return true;
         } catch (Throwable error) {
-            rethrowFatal(error);
             directFailed.increment();
             bus.reportFailure(this, event, error);
             return false;
@@ -168,7 +167,6 @@ final class LocalSubscription implements Subscription {
                     handler.handle(event);
                     DELIVERED.setOpaque(this, asyncDelivered + 1);
                 } catch (Throwable error) {
-                    rethrowFatal(error);
                     FAILED.setOpaque(this, asyncFailed + 1);
                     bus.reportFailure(this, event, error);
                 }
@@ -248,12 +246,6 @@ final class LocalSubscription implements Subscription {
 
     private String threadName() {
         return "colony-bus-" + (options.name().isEmpty() ? pattern.value() : options.name()) + "-" + id;
-    }
-
-    private static void rethrowFatal(Throwable error) {
-        if (error instanceof VirtualMachineError fatal) {
-            throw fatal;
-        }
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.colony.bus;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -38,6 +40,18 @@ final class Mailbox {
     }
 
     private static final int LEVELS = Event.MAX_PRIORITY + 1;
+    /** How long an empty consumer looks for new events before it parks: spins, then as many yields. */
+    private static final int SPINS = 128;
+
+    private static final VarHandle SIZE;
+
+    static {
+        try {
+            SIZE = MethodHandles.lookup().findVarHandle(Mailbox.class, "size", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
@@ -46,7 +60,8 @@ final class Mailbox {
     private final int capacity;
     private final OverflowPolicy policy;
 
-    // guarded by lock
+    // guarded by lock; `size` is also written with release semantics so the consumer may peek at it
+    // without the lock while it spins before parking
     private int size;
     private boolean closed;
     private boolean consumerWaiting;
@@ -151,7 +166,7 @@ final class Mailbox {
                 } else {
                     victim.removeLast();
                 }
-                size--;
+                SIZE.setRelease(this, size - 1);
                 dropped++;
                 push(event, publishedNanos);
                 return Offer.ACCEPTED_DROPPED_OTHER;
@@ -175,7 +190,7 @@ final class Mailbox {
             ring = rings[event.priority()] = new Ring(capacity);
         }
         ring.add(event, publishedNanos);
-        size++;
+        SIZE.setRelease(this, size + 1);
         if (consumerWaiting) {
             notEmpty.signal();
         }
@@ -186,6 +201,15 @@ final class Mailbox {
      * the mailbox is empty. Returns the count, or -1 once the mailbox is closed.
      */
     int drain(Event[] events, long[] publishedNanos) throws InterruptedException {
+        // Parking costs the next producer a wake-up (an unpark and a scheduler hand-off, microseconds);
+        // a consumer that keeps up would pay it on almost every event. Look for work a little first.
+        for (int spin = 0; spin < 2 * SPINS && (int) SIZE.getAcquire(this) == 0; spin++) {
+            if (spin < SPINS) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
         lock.lock();
         try {
             while (size == 0 && !closed) {
@@ -206,8 +230,9 @@ final class Mailbox {
                     n += ring.drainTo(events, publishedNanos, n);
                 }
             }
-            size -= n;
-            if (producersWaiting > 0) {
+            SIZE.setRelease(this, size - n);
+            if (producersWaiting > 0 && size <= capacity / 2) {
+                // wake blocked producers once half the mailbox is free: fewer, larger hand-offs
                 notFull.signalAll();
             }
             return n;
@@ -228,7 +253,7 @@ final class Mailbox {
             for (int level = 0; level < LEVELS; level++) {
                 rings[level] = null;
             }
-            size = 0;
+            SIZE.setRelease(this, 0);
             notEmpty.signalAll();
             notFull.signalAll();
             return discarded;

@@ -46,6 +46,7 @@ final class PublishGate {
     static final class Holder {
         final int stripe = (int) mix(Thread.currentThread().threadId()) & (STRIPES - 1);
         int inFlight;
+        int untilSample; // publishes until the next latency sample
     }
 
     /** The calling thread's holder; fetch it once per publish and pass it to enter and exit. */
