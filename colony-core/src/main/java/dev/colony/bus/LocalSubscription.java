@@ -25,15 +25,14 @@ import org.HdrHistogram.SingleWriterRecorder;
  */
 final class LocalSubscription implements Subscription {
     private static final int BATCH = 256;
-    private static final VarHandle DELIVERED;
-    private static final VarHandle FAILED;
+    private static final VarHandle COUNTERS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final int DELIVERED = 8; // the drainer's counters sit on their own cache line, away
+    private static final int FAILED = 9; //    from `closed`, which every publisher reads
     private static final VarHandle CLOSED;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            DELIVERED = lookup.findVarHandle(LocalSubscription.class, "asyncDelivered", long.class);
-            FAILED = lookup.findVarHandle(LocalSubscription.class, "asyncFailed", long.class);
             CLOSED = lookup.findVarHandle(LocalSubscription.class, "closed", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -58,8 +57,7 @@ final class LocalSubscription implements Subscription {
     private final Mailbox mailbox;
     private final Thread drainer;
     private final SingleWriterRecorder latency;
-    private long asyncDelivered;
-    private long asyncFailed;
+    private final long[] asyncCounters = new long[18];
     private volatile long drainerDiscarded;
 
     LocalSubscription(
@@ -165,9 +163,9 @@ final class LocalSubscription implements Subscription {
                 }
                 try {
                     handler.handle(event);
-                    DELIVERED.setOpaque(this, asyncDelivered + 1);
+                    COUNTERS.setOpaque(asyncCounters, DELIVERED, asyncCounters[DELIVERED] + 1);
                 } catch (Throwable error) {
-                    FAILED.setOpaque(this, asyncFailed + 1);
+                    COUNTERS.setOpaque(asyncCounters, FAILED, asyncCounters[FAILED] + 1);
                     bus.reportFailure(this, event, error);
                 }
             }
@@ -236,8 +234,8 @@ final class LocalSubscription implements Subscription {
             return new SubscriptionStats(directDelivered.sum(), directFailed.sum(), 0, 0, 0, 0);
         }
         return new SubscriptionStats(
-                (long) DELIVERED.getOpaque(this),
-                (long) FAILED.getOpaque(this),
+                (long) COUNTERS.getOpaque(asyncCounters, DELIVERED),
+                (long) COUNTERS.getOpaque(asyncCounters, FAILED),
                 mailbox.dropped(),
                 mailbox.rejected(),
                 discarded + drainerDiscarded,

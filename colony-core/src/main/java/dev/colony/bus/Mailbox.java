@@ -3,25 +3,44 @@ package dev.colony.bus;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The bounded, priority-ordered mailbox of one ASYNC subscription: many producers (publishers), one
  * consumer (the subscription's drainer thread).
  *
- * <p>One ring per event priority, created when first used; {@code capacity} bounds the total. The
- * consumer takes events in batches, highest priority first and FIFO within a priority, so a publisher's
- * events of one priority arrive in the order it published them. A lock guards the rings; producers
- * signal the consumer only when it is waiting, and the consumer drains a whole batch per lock hold, which
- * keeps the lock cost per event low.
+ * <p><b>Layout.</b> One ring per event priority, created when first used, each as long as the capacity
+ * (rounded up to a power of two); {@code count} bounds the total. The consumer takes events in batches,
+ * highest priority first and FIFO within a priority, so a publisher's events of one priority arrive in
+ * the order it published them.
  *
- * <p>Overflow follows {@link OverflowPolicy}; a critical event is never dropped. The choice of victim
- * under the DROP policies is "lowest priority first": the arriving event counts as the newest of its
- * priority.
+ * <p><b>Fast path, no lock.</b> While the mailbox is not full a producer reserves room by incrementing
+ * {@code count}, claims the next index of its priority's ring with an atomic add, writes the publish time
+ * and then the event (a release store), and unparks the consumer only if it is parked. Room is always
+ * there: at most {@code capacity} events hold a reservation, the consumer clears a slot before it gives
+ * the reservation back, and every ring is at least {@code capacity} long. The consumer reads a slot with
+ * an acquire load; a null slot below the producer index is a reservation still being written, so the
+ * consumer stops that ring there (keeping FIFO) and comes back.
  *
- * <p>The counters ({@link #dropped()}, {@link #rejected()}) change only while the mailbox is open, under
- * its lock; an offer to a closed mailbox returns {@link Offer#CLOSED} and is counted by the caller. So
- * once {@link #close()} returns, the counters are final.
+ * <p><b>Slow path, under the lock.</b> A full mailbox applies the {@link OverflowPolicy} under the lock,
+ * which the consumer also holds while it takes a batch, so only producers' fast-path appends run
+ * concurrently with it: a victim is removed from a ring's head (oldest) by advancing the consumer index,
+ * or from its tail (newest) by moving the producer index back with a compare-and-set. Victims are chosen
+ * lowest priority first, the arriving event counting as the newest of its priority; critical events are
+ * never dropped. Producers waiting for room (BLOCK) are woken once half the mailbox is free, so a flood
+ * hands off in large steps; the wait is not FIFO-fair among producers.
+ *
+ * <p><b>Parking.</b> An empty consumer spins and yields briefly before parking, because a park costs the
+ * next producer an unpark and a scheduler hand-off (microseconds). It publishes {@code consumerParked}
+ * before its last look at {@code count}; a producer reads it after its atomic increment of {@code count},
+ * so one of the two always sees the other.
+ *
+ * <p><b>Closing.</b> {@link #close()} swaps {@code count} for a large negative mark under the lock: every
+ * reservation made before the swap is counted as discarded (even one still being written), and every
+ * later one sees a negative count and is refused as {@link Offer#CLOSED}. The counters ({@link #dropped()},
+ * {@link #rejected()}) change only under the lock while the mailbox is open, so once close returns they are
+ * final.
  */
 final class Mailbox {
     /** What an offer did. */
@@ -40,31 +59,33 @@ final class Mailbox {
     }
 
     private static final int LEVELS = Event.MAX_PRIORITY + 1;
-    /** How long an empty consumer looks for new events before it parks: spins, then as many yields. */
     private static final int SPINS = 128;
-
-    private static final VarHandle SIZE;
+    private static final int CLOSED_MARK = Integer.MIN_VALUE / 2;
+    private static final VarHandle COUNT;
+    private static final VarHandle PARKED;
+    private static final VarHandle RINGS = MethodHandles.arrayElementVarHandle(Ring[].class);
 
     static {
         try {
-            SIZE = MethodHandles.lookup().findVarHandle(Mailbox.class, "size", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            COUNT = lookup.findVarHandle(Mailbox.class, "count", int.class);
+            PARKED = lookup.findVarHandle(Mailbox.class, "consumerParked", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition notEmpty = lock.newCondition();
     private final Condition notFull = lock.newCondition();
     private final Ring[] rings = new Ring[LEVELS];
     private final int capacity;
     private final OverflowPolicy policy;
 
-    // guarded by lock; `size` is also written with release semantics so the consumer may peek at it
-    // without the lock while it spins before parking
-    private int size;
-    private boolean closed;
-    private boolean consumerWaiting;
+    private volatile int count; // reservations not yet taken by the consumer; CLOSED_MARK-based once closed
+    private volatile boolean consumerParked;
+    private volatile Thread consumer;
+
+    // guarded by lock
     private int producersWaiting;
     private long dropped;
     private long rejected;
@@ -75,16 +96,18 @@ final class Mailbox {
     }
 
     Offer offer(Event event, long publishedNanos) {
+        int reserved = (int) COUNT.getAndAdd(this, 1);
+        if (reserved >= 0 && reserved < capacity) {
+            append(event, publishedNanos);
+            return Offer.ACCEPTED;
+        }
+        COUNT.getAndAdd(this, -1);
+        if (reserved < 0) {
+            return Offer.CLOSED;
+        }
         lock.lock();
         try {
-            if (closed) {
-                return Offer.CLOSED;
-            }
-            if (size < capacity) {
-                push(event, publishedNanos);
-                return Offer.ACCEPTED;
-            }
-            return overflow(event, publishedNanos);
+            return offerLocked(event, publishedNanos);
         } finally {
             lock.unlock();
         }
@@ -98,14 +121,7 @@ final class Mailbox {
         lock.lock();
         try {
             while (true) {
-                if (closed) {
-                    return Offer.CLOSED;
-                }
-                if (size < capacity) {
-                    push(event, publishedNanos);
-                    return Offer.ACCEPTED;
-                }
-                Offer offer = overflow(event, publishedNanos);
+                Offer offer = offerLocked(event, publishedNanos);
                 if (offer != Offer.FULL) {
                     return offer;
                 }
@@ -114,7 +130,7 @@ final class Mailbox {
                     notFull.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return refuse();
+                    return refuseLocked();
                 } finally {
                     producersWaiting--;
                 }
@@ -128,13 +144,34 @@ final class Mailbox {
     Offer refuse() {
         lock.lock();
         try {
-            if (closed) {
-                return Offer.CLOSED;
-            }
-            rejected++;
-            return Offer.REJECTED;
+            return refuseLocked();
         } finally {
             lock.unlock();
+        }
+    }
+
+    private Offer refuseLocked() {
+        if (count < 0) {
+            return Offer.CLOSED;
+        }
+        rejected++;
+        return Offer.REJECTED;
+    }
+
+    /** Under the lock: a reservation if there is room, otherwise the overflow policy. */
+    private Offer offerLocked(Event event, long publishedNanos) {
+        while (true) {
+            int current = count;
+            if (current < 0) {
+                return Offer.CLOSED;
+            }
+            if (current >= capacity) {
+                return overflow(event, publishedNanos);
+            }
+            if (COUNT.compareAndSet(this, current, current + 1)) {
+                append(event, publishedNanos);
+                return Offer.ACCEPTED;
+            }
         }
     }
 
@@ -166,9 +203,8 @@ final class Mailbox {
                 } else {
                     victim.removeLast();
                 }
-                SIZE.setRelease(this, size - 1);
                 dropped++;
-                push(event, publishedNanos);
+                append(event, publishedNanos); // takes over the victim's reservation
                 return Offer.ACCEPTED_DROPPED_OTHER;
             }
         }
@@ -177,62 +213,77 @@ final class Mailbox {
 
     private int lowestNonCriticalLevel() {
         for (int level = 0; level < Event.CRITICAL_PRIORITY; level++) {
-            if (rings[level] != null && rings[level].size > 0) {
+            Ring ring = ring(level);
+            if (ring != null && !ring.isEmpty()) {
                 return level;
             }
         }
         return -1;
     }
 
-    private void push(Event event, long publishedNanos) {
-        Ring ring = rings[event.priority()];
+    private Ring ring(int level) {
+        return (Ring) RINGS.getAcquire(rings, level);
+    }
+
+    /** Appends into the event's ring; the caller holds a reservation. */
+    private void append(Event event, long publishedNanos) {
+        int level = event.priority();
+        Ring ring = ring(level);
         if (ring == null) {
-            ring = rings[event.priority()] = new Ring(capacity);
+            Ring created = new Ring(capacity);
+            Ring witness = (Ring) RINGS.compareAndExchange(rings, level, (Ring) null, created);
+            ring = witness == null ? created : witness;
         }
-        ring.add(event, publishedNanos);
-        SIZE.setRelease(this, size + 1);
-        if (consumerWaiting) {
-            notEmpty.signal();
+        ring.append(event, publishedNanos);
+        if (consumerParked) {
+            Thread waiting = consumer;
+            if (waiting != null && PARKED.compareAndSet(this, true, false)) {
+                LockSupport.unpark(waiting);
+            }
         }
     }
 
     /**
      * Moves up to {@code events.length} events into the arrays, highest priority first, waiting while
-     * the mailbox is empty. Returns the count, or -1 once the mailbox is closed.
+     * the mailbox is empty. Returns the count (possibly 0 when events are still being written), or -1
+     * once the mailbox is closed. Only the consumer thread calls this.
      */
     int drain(Event[] events, long[] publishedNanos) throws InterruptedException {
-        // Parking costs the next producer a wake-up (an unpark and a scheduler hand-off, microseconds);
-        // a consumer that keeps up would pay it on almost every event. Look for work a little first.
-        for (int spin = 0; spin < 2 * SPINS && (int) SIZE.getAcquire(this) == 0; spin++) {
+        if (consumer == null) {
+            consumer = Thread.currentThread();
+        }
+        int spin = 0;
+        while (count == 0) {
             if (spin < SPINS) {
                 Thread.onSpinWait();
-            } else {
+            } else if (spin < 2 * SPINS) {
                 Thread.yield();
+            } else {
+                consumerParked = true;
+                if (count == 0) {
+                    LockSupport.park(this);
+                }
+                consumerParked = false;
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
             }
+            spin++;
         }
         lock.lock();
         try {
-            while (size == 0 && !closed) {
-                consumerWaiting = true;
-                try {
-                    notEmpty.await();
-                } finally {
-                    consumerWaiting = false;
-                }
-            }
-            if (closed) {
+            if (count < 0) {
                 return -1;
             }
             int n = 0;
             for (int level = LEVELS - 1; level >= 0 && n < events.length; level--) {
-                Ring ring = rings[level];
-                if (ring != null && ring.size > 0) {
+                Ring ring = ring(level);
+                if (ring != null) {
                     n += ring.drainTo(events, publishedNanos, n);
                 }
             }
-            SIZE.setRelease(this, size - n);
-            if (producersWaiting > 0 && size <= capacity / 2) {
-                // wake blocked producers once half the mailbox is free: fewer, larger hand-offs
+            int left = (int) COUNT.getAndAdd(this, -n) - n;
+            if (producersWaiting > 0 && left <= capacity / 2) {
                 notFull.signalAll();
             }
             return n;
@@ -245,30 +296,28 @@ final class Mailbox {
     int close() {
         lock.lock();
         try {
-            if (closed) {
+            int discarded = (int) COUNT.getAndSet(this, CLOSED_MARK);
+            if (discarded < 0) {
+                COUNT.setVolatile(this, discarded); // already closed
                 return 0;
             }
-            closed = true;
-            int discarded = size;
             for (int level = 0; level < LEVELS; level++) {
-                rings[level] = null;
+                RINGS.setRelease(rings, level, (Ring) null);
             }
-            SIZE.setRelease(this, 0);
-            notEmpty.signalAll();
             notFull.signalAll();
+            Thread waiting = consumer;
+            if (waiting != null) {
+                LockSupport.unpark(waiting);
+            }
             return discarded;
         } finally {
             lock.unlock();
         }
     }
 
+    /** Events waiting now (reservations included); 0 once closed. */
     int size() {
-        lock.lock();
-        try {
-            return size;
-        } finally {
-            lock.unlock();
-        }
+        return Math.max(0, count);
     }
 
     long dropped() {
@@ -289,69 +338,99 @@ final class Mailbox {
         }
     }
 
-    /** A growable ring of events with their publish times; grows by doubling up to the mailbox capacity. */
+    /**
+     * A multi-producer ring of one priority. Producers claim indexes with an atomic add; the consumer
+     * index moves only under the mailbox lock (by the consumer, or by an eviction from the head).
+     */
     private static final class Ring {
-        private final int maxLength;
-        private Event[] events = new Event[16];
-        private long[] times = new long[16];
-        private int head;
-        int size;
+        private static final VarHandle EVENTS = MethodHandles.arrayElementVarHandle(Event[].class);
+        private static final VarHandle INDEX = MethodHandles.arrayElementVarHandle(long[].class);
+        private static final int PRODUCER = 8; // in the middle of 17 longs: its own cache line(s)
+
+        private final Event[] events;
+        private final long[] times;
+        private final int mask;
+        private final long[] producerIndex = new long[2 * PRODUCER + 1]; // padded: producers hammer it
+        private long consumerIndex; // guarded by the mailbox lock
 
         Ring(int capacity) {
-            this.maxLength = Integer.highestOneBit(Math.max(1, capacity - 1)) << 1;
+            int length = Integer.highestOneBit(Math.max(1, capacity - 1)) << 1;
+            events = new Event[length];
+            times = new long[length];
+            mask = length - 1;
         }
 
-        void add(Event event, long time) {
-            if (size == events.length) {
-                grow();
-            }
-            int at = (head + size) & (events.length - 1);
-            events[at] = event;
-            times[at] = time;
-            size++;
+        void append(Event event, long time) {
+            long index = (long) INDEX.getAndAdd(producerIndex, PRODUCER, 1L);
+            int slot = (int) index & mask;
+            times[slot] = time; // published by the release store of the event
+            EVENTS.setRelease(events, slot, event);
         }
 
+        /** True when no reservation of this ring is waiting. Under the lock. */
+        boolean isEmpty() {
+            return consumerIndex == producerIndex();
+        }
+
+        /** Removes the oldest event, waiting for it to be written if needed. Under the lock, non-empty. */
         void removeFirst() {
-            events[head] = null;
-            head = (head + 1) & (events.length - 1);
-            size--;
+            int slot = (int) consumerIndex & mask;
+            awaitWritten(slot);
+            EVENTS.setRelease(events, slot, (Event) null);
+            consumerIndex++;
         }
 
+        /**
+         * Removes the newest event by moving the producer index back over it. The slot is cleared before
+         * the compare-and-set (and restored if it fails), because once the index moves back a producer may
+         * claim that slot again and write it at once. Under the lock, non-empty.
+         */
         void removeLast() {
-            int at = (head + size - 1) & (events.length - 1);
-            events[at] = null;
-            size--;
+            while (true) {
+                long end = producerIndex();
+                int slot = (int) (end - 1) & mask;
+                Event newest = awaitWritten(slot);
+                EVENTS.setRelease(events, slot, (Event) null);
+                if (INDEX.compareAndSet(producerIndex, PRODUCER, end, end - 1)) {
+                    return;
+                }
+                EVENTS.setRelease(events, slot, newest); // a producer claimed past it meanwhile: retry
+            }
         }
 
+        private Event awaitWritten(int slot) {
+            while (true) {
+                Event event = (Event) EVENTS.getAcquire(events, slot);
+                if (event != null) {
+                    return event;
+                }
+                Thread.onSpinWait(); // a producer between its claim and its write
+            }
+        }
+
+        private long producerIndex() {
+            return (long) INDEX.getVolatile(producerIndex, PRODUCER);
+        }
+
+        /** Takes written events in order, stopping at the first one still being written. Under the lock. */
         int drainTo(Event[] out, long[] outTimes, int offset) {
-            int n = Math.min(size, out.length - offset);
-            int mask = events.length - 1;
-            for (int i = 0; i < n; i++) {
-                int at = (head + i) & mask;
-                out[offset + i] = events[at];
-                outTimes[offset + i] = times[at];
-                events[at] = null;
+            long end = producerIndex();
+            long index = consumerIndex;
+            int n = 0;
+            while (index < end && offset + n < out.length) {
+                int slot = (int) index & mask;
+                Event event = (Event) EVENTS.getAcquire(events, slot);
+                if (event == null) {
+                    break;
+                }
+                out[offset + n] = event;
+                outTimes[offset + n] = times[slot];
+                EVENTS.setRelease(events, slot, (Event) null);
+                index++;
+                n++;
             }
-            head = (head + n) & mask;
-            size -= n;
+            consumerIndex = index;
             return n;
-        }
-
-        private void grow() {
-            int length = events.length * 2;
-            if (length > maxLength * 2) {
-                throw new IllegalStateException("ring grew past the mailbox capacity");
-            }
-            Event[] nextEvents = new Event[length];
-            long[] nextTimes = new long[length];
-            for (int i = 0; i < size; i++) {
-                int at = (head + i) & (events.length - 1);
-                nextEvents[i] = events[at];
-                nextTimes[i] = times[at];
-            }
-            events = nextEvents;
-            times = nextTimes;
-            head = 0;
         }
     }
 }

@@ -13,8 +13,9 @@ import java.util.Objects;
  * @param name a label for metrics and failure reports
  */
 public record SubscribeOptions(DeliveryMode mode, int priority, int capacity, OverflowPolicy overflow, String name) {
-    public static final int DEFAULT_CAPACITY = 4096;
-    public static final int MAX_CAPACITY = 1 << 24;
+    public static final int DEFAULT_CAPACITY = 1024;
+    /** The largest mailbox: each priority level in use allocates a ring of this many slots (12 bytes each). */
+    public static final int MAX_CAPACITY = 1 << 20;
 
     public SubscribeOptions {
         Objects.requireNonNull(mode, "mode");
