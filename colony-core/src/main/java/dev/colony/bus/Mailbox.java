@@ -59,7 +59,10 @@ final class Mailbox {
     }
 
     private static final int LEVELS = Event.MAX_PRIORITY + 1;
-    private static final int SPINS = 128;
+    /** An empty consumer spins this often, then yields this often, before it parks. */
+    private static final int SPIN_LIMIT = 128;
+
+    private static final int YIELD_LIMIT = 16;
     private static final int CLOSED_MARK = Integer.MIN_VALUE / 2;
     private static final VarHandle COUNT;
     private static final VarHandle PARKED;
@@ -254,9 +257,9 @@ final class Mailbox {
         }
         int spin = 0;
         while (count == 0) {
-            if (spin < SPINS) {
+            if (spin < SPIN_LIMIT) {
                 Thread.onSpinWait();
-            } else if (spin < 2 * SPINS) {
+            } else if (spin < SPIN_LIMIT + YIELD_LIMIT) {
                 Thread.yield();
             } else {
                 consumerParked = true;
