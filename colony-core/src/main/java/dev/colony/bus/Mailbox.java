@@ -59,7 +59,7 @@ final class Mailbox {
     }
 
     private static final int LEVELS = Event.MAX_PRIORITY + 1;
-    /** An empty consumer spins this often, then yields this often, before it parks. */
+    /** An empty consumer spins this often, then yields this often, before it parks; a blocked producer spins as often. */
     private static final int SPIN_LIMIT = 128;
 
     private static final int YIELD_LIMIT = 16;
@@ -108,6 +108,9 @@ final class Mailbox {
         if (reserved < 0) {
             return Offer.CLOSED;
         }
+        if (policy == OverflowPolicy.BLOCK) {
+            return Offer.FULL; // nothing to decide under the lock: the caller waits in offerWaiting
+        }
         lock.lock();
         try {
             return offerLocked(event, publishedNanos);
@@ -121,6 +124,25 @@ final class Mailbox {
      * interrupt ends the wait with {@link Offer#REJECTED} and leaves the thread's interrupt status set.
      */
     Offer offerWaiting(Event event, long publishedNanos) {
+        // A parked producer wakes tens of microseconds after it is signalled, long enough for the consumer
+        // to drain everything and park too; look for room a little first, as the consumer does, and take
+        // it without the lock when the policy has nothing to decide.
+        for (int spin = 0; spin < SPIN_LIMIT; spin++) {
+            int current = count;
+            if (current < 0) {
+                return Offer.CLOSED;
+            }
+            if (current < capacity) {
+                if (policy != OverflowPolicy.BLOCK) {
+                    break;
+                }
+                if (COUNT.compareAndSet(this, current, current + 1)) {
+                    append(event, publishedNanos);
+                    return Offer.ACCEPTED;
+                }
+            }
+            Thread.onSpinWait();
+        }
         lock.lock();
         try {
             while (true) {

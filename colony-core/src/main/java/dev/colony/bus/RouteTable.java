@@ -1,8 +1,10 @@
 package dev.colony.bus;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,7 +32,7 @@ final class RouteTable {
     private final int capacity;
     private final LongAdder misses = new LongAdder();
     private final LongAdder evictions = new LongAdder();
-    private final List<LocalSubscription> open = new ArrayList<>();
+    private final Set<LocalSubscription> open = new LinkedHashSet<>(); // identity, in subscription order
 
     RouteTable(int capacity) {
         this.capacity = capacity;
