@@ -310,8 +310,16 @@ final class LocalEventBus implements EventBus {
         synchronized (retired) {
             unretired = List.copyOf(live);
         }
-        for (LocalSubscription subscription : unretired) {
-            subscription.close();
+        // Close them together: one route-table clear and one wait on the publish gate for all, instead of
+        // one each (which made closing 100,000 subscriptions take seconds).
+        routes.clear();
+        boolean[] first = new boolean[unretired.size()];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = unretired.get(i).markClosed(false);
+        }
+        boolean quiet = gate.awaitQuiescence();
+        for (int i = 0; i < first.length; i++) {
+            unretired.get(i).completeClose(first[i], quiet);
         }
     }
 

@@ -174,14 +174,33 @@ final class LocalSubscription implements Subscription {
 
     @Override
     public void close() {
+        boolean first = markClosed(true);
+        completeClose(first, bus.awaitQuiescence());
+    }
+
+    /**
+     * The first step of closing: sets the flag and, for the first caller, leaves the route table (unless
+     * the bus clears it whole) and closes the mailbox. Returns true for the first caller.
+     */
+    boolean markClosed(boolean unsubscribe) {
         boolean first = CLOSED.compareAndSet(this, false, true);
         if (first) {
-            bus.unsubscribe(this);
+            if (unsubscribe) {
+                bus.unsubscribe(this);
+            }
             if (mailbox != null) {
                 discarded = mailbox.close();
             }
         }
-        boolean quiet = bus.awaitQuiescence();
+        return first;
+    }
+
+    /**
+     * The last step, after the publish gate was waited on ({@code quiet}) or could not be (a close from
+     * a handler): joins the drainer and, for the first caller, folds the counters into the bus totals,
+     * from a short-lived thread when deliveries may still be running.
+     */
+    void completeClose(boolean first, boolean quiet) {
         boolean joined = joinDrainer();
         if (first) {
             if (quiet && joined) {

@@ -108,6 +108,19 @@ final class RouteTable {
         }
     }
 
+    /** Removes every subscription at once (closing the bus). */
+    void clear() {
+        lock.lock();
+        try {
+            trie.clear();
+            regexes.clear();
+            open.clear();
+            cache.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void updateCache(LocalSubscription subscription, boolean adding) {
         if (subscription.pattern() instanceof SubjectPattern.Wildcard w && w.isLiteral()) {
             Route route = cache.get(w.value());

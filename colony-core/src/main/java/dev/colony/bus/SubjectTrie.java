@@ -58,6 +58,13 @@ final class SubjectTrie {
         node.here.add(subscription);
     }
 
+    void clear() {
+        root.children = null;
+        root.star = null;
+        root.here = null;
+        root.tail = null;
+    }
+
     void remove(SubjectPattern.Wildcard pattern, LocalSubscription subscription) {
         remove(root, pattern, 0, subscription);
     }
