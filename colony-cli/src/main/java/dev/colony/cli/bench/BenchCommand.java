@@ -21,9 +21,11 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs Colony's validation workloads for real: every unit of work is checked, latency comes from",
-            "histograms, and the median iteration is reported with its spread.",
-            "Exit code 0 when every scenario passed, 1 when one failed, 2 on a usage error."
+            "Runs the validation workloads and reports what they verified and measured.",
+            "",
+            "Every unit of work is checked, latency comes from histograms, and the median iteration is "
+                    + "reported with its spread. Exit code 0 when every scenario passed, 1 when one failed, "
+                    + "2 on a usage error."
         })
 public final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
