@@ -74,34 +74,8 @@ final class ConcurrentEventBusScenario implements Scenario {
         details.putAll(direct.spread());
         details.put("goal_deliveries_per_sec", GOAL);
         details.put("goal_met", direct.throughput() >= GOAL);
-        Map<String, Object> asyncDetails = new LinkedHashMap<>();
-        asyncDetails.put("throughput_per_sec", Measurement.round(async.throughput()));
-        asyncDetails.put("seconds", Measurement.round(async.medianSeconds()));
-        asyncDetails.putAll(async.spread());
-        asyncDetails.put(
-                "latency_us",
-                new ScenarioResult.Latency(
-                        Measurement.micros(asyncLatency.p50()),
-                        Measurement.micros(asyncLatency.p95()),
-                        Measurement.micros(asyncLatency.p99()),
-                        Measurement.micros(asyncLatency.p999()),
-                        Measurement.micros(asyncLatency.max())));
-        asyncDetails.put("verified", new ScenarioResult.Verified(async.expected(), async.observed()));
-        details.put("async", asyncDetails);
-
-        ScenarioResult.Target target = new ScenarioResult.Target("throughput_per_sec", 10_000);
-        boolean verified = direct.verified() && async.verified();
-        return new ScenarioResult(
-                name(),
-                expected,
-                direct.iterations(),
-                Measurement.round(direct.medianSeconds()),
-                Measurement.round(direct.throughput()),
-                direct.latencyUs(),
-                new ScenarioResult.Verified(direct.expected() + async.expected(), direct.observed() + async.observed()),
-                target,
-                verified && direct.throughput() >= target.min(),
-                details);
+        details.put("async", async.asAsyncDetails(asyncLatency, GOAL));
+        return ScenarioResult.directAndAsync(name(), direct, async, details);
     }
 
     /**

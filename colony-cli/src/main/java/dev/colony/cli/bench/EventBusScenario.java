@@ -72,41 +72,8 @@ final class EventBusScenario implements Scenario {
         details.put("goal_deliveries_per_sec", GOAL_DIRECT);
         details.put("goal_met", direct.throughput() >= GOAL_DIRECT);
         details.put("original_claim_events_per_sec", ORIGINAL_CLAIM);
-        details.put("async", asyncDetails(async, asyncLatency));
-
-        boolean verified = direct.verified() && async.verified();
-        ScenarioResult.Target target = new ScenarioResult.Target("throughput_per_sec", 10_000);
-        return new ScenarioResult(
-                name(),
-                expected,
-                direct.iterations(),
-                Measurement.round(direct.medianSeconds()),
-                Measurement.round(direct.throughput()),
-                direct.latencyUs(),
-                new ScenarioResult.Verified(direct.expected() + async.expected(), direct.observed() + async.observed()),
-                target,
-                verified && direct.throughput() >= target.min(),
-                details);
-    }
-
-    private static Map<String, Object> asyncDetails(Measurement async, LatencySnapshot latency) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("throughput_per_sec", Measurement.round(async.throughput()));
-        details.put("seconds", Measurement.round(async.medianSeconds()));
-        details.putAll(async.spread());
-        details.put(
-                "latency_us",
-                new ScenarioResult.Latency(
-                        Measurement.micros(latency.p50()),
-                        Measurement.micros(latency.p95()),
-                        Measurement.micros(latency.p99()),
-                        Measurement.micros(latency.p999()),
-                        Measurement.micros(latency.max())));
-        details.put("latency_basis", "publish to handler start, every delivery, from the bus's own histogram");
-        details.put("verified", new ScenarioResult.Verified(async.expected(), async.observed()));
-        details.put("goal_deliveries_per_sec", GOAL_ASYNC);
-        details.put("goal_met", async.throughput() >= GOAL_ASYNC);
-        return details;
+        details.put("async", async.asAsyncDetails(asyncLatency, GOAL_ASYNC));
+        return ScenarioResult.directAndAsync(name(), direct, async, details);
     }
 
     static SwarmEvent[] payloads() {
@@ -189,26 +156,12 @@ final class EventBusScenario implements Scenario {
 
     private static void runDirect(BenchSettings settings, Subject[] subjects, SwarmEvent[] payloads, Measurement m) {
         try (EventBus bus = EventBus.create()) {
-            List<CheckingHandler> handlers = subscribeAll(bus, DeliveryMode.DIRECT);
-            int n = subjects.length;
-            for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
-                handlers.forEach(CheckingHandler::reset);
-                long accepted = 0;
-                long start = System.nanoTime();
-                for (int i = 0; i < EVENTS; i++) {
-                    accepted += bus.publish(subjects[i % n], payloads[i]).accepted();
-                }
-                long elapsed = System.nanoTime() - start;
-                long good = handlers.stream().mapToLong(CheckingHandler::good).sum();
-                if (it >= settings.warmup()) {
-                    m.iteration(elapsed, m.operations(), Math.min(good, accepted));
-                }
-            }
+            measureThroughput(settings, bus, subscribeAll(bus, DeliveryMode.DIRECT), false, subjects, payloads, m);
             // latency: separate iterations, each publish timed on its own
             for (int it = 0; it < settings.iterations(); it++) {
                 for (int i = 0; i < EVENTS; i++) {
                     long t0 = System.nanoTime();
-                    PublishResult result = bus.publish(subjects[i % n], payloads[i]);
+                    PublishResult result = bus.publish(subjects[i % subjects.length], payloads[i]);
                     long t1 = System.nanoTime();
                     m.latency.recordValue(t1 - t0);
                     if (!result.isClean()) {
@@ -222,23 +175,39 @@ final class EventBusScenario implements Scenario {
     private static LatencySnapshot runAsync(
             BenchSettings settings, Subject[] subjects, SwarmEvent[] payloads, Measurement m) {
         try (EventBus bus = EventBus.create()) {
-            List<CheckingHandler> handlers = subscribeAll(bus, DeliveryMode.ASYNC);
-            int n = subjects.length;
-            for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
-                handlers.forEach(CheckingHandler::reset);
-                long accepted = 0;
-                long start = System.nanoTime();
-                for (int i = 0; i < EVENTS; i++) {
-                    accepted += bus.publish(subjects[i % n], payloads[i]).accepted();
-                }
-                awaitCount(handlers, accepted);
-                long elapsed = System.nanoTime() - start;
-                long good = handlers.stream().mapToLong(CheckingHandler::good).sum();
-                if (it >= settings.warmup()) {
-                    m.iteration(elapsed, m.operations(), good);
-                }
-            }
+            measureThroughput(settings, bus, subscribeAll(bus, DeliveryMode.ASYNC), true, subjects, payloads, m);
             return bus.metrics().asyncLatency();
+        }
+    }
+
+    /**
+     * Warm-up and measured iterations: publish every event, for ASYNC wait until the handlers have seen
+     * every accepted delivery, and record the time with the deliveries that were both accepted and checked.
+     */
+    private static void measureThroughput(
+            BenchSettings settings,
+            EventBus bus,
+            List<CheckingHandler> handlers,
+            boolean awaitHandlers,
+            Subject[] subjects,
+            SwarmEvent[] payloads,
+            Measurement m) {
+        int n = subjects.length;
+        for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
+            handlers.forEach(CheckingHandler::reset);
+            long accepted = 0;
+            long start = System.nanoTime();
+            for (int i = 0; i < EVENTS; i++) {
+                accepted += bus.publish(subjects[i % n], payloads[i]).accepted();
+            }
+            if (awaitHandlers) {
+                awaitCount(handlers, accepted);
+            }
+            long elapsed = System.nanoTime() - start;
+            long good = handlers.stream().mapToLong(CheckingHandler::good).sum();
+            if (it >= settings.warmup()) {
+                m.iteration(elapsed, m.operations(), Math.min(good, accepted));
+            }
         }
     }
 

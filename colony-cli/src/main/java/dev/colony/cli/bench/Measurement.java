@@ -1,5 +1,6 @@
 package dev.colony.cli.bench;
 
+import dev.colony.metrics.LatencySnapshot;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -81,6 +82,31 @@ final class Measurement {
                 micros(latency.getValueAtPercentile(99)),
                 micros(latency.getValueAtPercentile(99.9)),
                 micros(latency.getMaxValue()));
+    }
+
+    /**
+     * The figures of an ASYNC variant for a scenario's details: throughput, spread, the bus's own
+     * publish-to-handler latency, verified counts, and whether {@code goal} was met.
+     */
+    Map<String, Object> asAsyncDetails(LatencySnapshot latency, double goal) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("throughput_per_sec", round(throughput()));
+        details.put("seconds", round(medianSeconds()));
+        details.putAll(spread());
+        details.put(
+                "latency_us",
+                new ScenarioResult.Latency(
+                        micros(latency.p50()),
+                        micros(latency.p95()),
+                        micros(latency.p99()),
+                        micros(latency.p999()),
+                        micros(latency.max())));
+        details.put(
+                "latency_basis", "publish to handler start, one publish in 64 sampled, from the bus's own histogram");
+        details.put("verified", new ScenarioResult.Verified(expected, observed));
+        details.put("goal_deliveries_per_sec", goal);
+        details.put("goal_met", throughput() >= goal);
+        return details;
     }
 
     private long[] sorted() {
