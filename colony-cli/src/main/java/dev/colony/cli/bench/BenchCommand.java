@@ -154,13 +154,18 @@ public final class BenchCommand implements Callable<Integer> {
                     r.verified().observed() + "/" + r.verified().expected(),
                     human(r.target().min()),
                     r.pass() ? "PASS" : "FAIL");
-            if (r.details().get("async") instanceof java.util.Map<?, ?> async) {
+            if (r.details().get("async") instanceof java.util.Map<?, ?> async
+                    && async.get("latency_us") instanceof ScenarioResult.Latency latency) {
                 out.printf(
                         Locale.ROOT,
-                        "%-22s %14s   (ASYNC variant; publish-to-handler latency %s)%n",
+                        "%-22s %14s %9.1f %9.1f %9.1f %9.1f %9.1f   (ASYNC variant, publish-to-handler)%n",
                         "  async",
                         human(((Number) async.get("throughput_per_sec")).doubleValue()),
-                        async.get("latency_us"));
+                        latency.p50(),
+                        latency.p95(),
+                        latency.p99(),
+                        latency.p999(),
+                        latency.max());
             }
         }
     }
