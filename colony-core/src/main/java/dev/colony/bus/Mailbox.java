@@ -66,7 +66,7 @@ final class Mailbox {
     private static final int CLOSED_MARK = Integer.MIN_VALUE / 2;
     private static final VarHandle COUNT;
     private static final VarHandle PARKED;
-    private static final VarHandle RINGS = MethodHandles.arrayElementVarHandle(Ring[].class);
+    private static final VarHandle RINGS = MethodHandles.arrayElementVarHandle(MailboxRing[].class);
 
     static {
         try {
@@ -80,7 +80,7 @@ final class Mailbox {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
-    private final Ring[] rings = new Ring[LEVELS];
+    private final MailboxRing[] rings = new MailboxRing[LEVELS];
     private final int capacity;
     private final OverflowPolicy policy;
 
@@ -222,7 +222,7 @@ final class Mailbox {
                 if (victimLevel < 0) {
                     return Offer.FULL; // only critical events queued: wait for space
                 }
-                Ring victim = rings[victimLevel];
+                MailboxRing victim = rings[victimLevel];
                 if (policy == OverflowPolicy.DROP_OLDEST) {
                     victim.removeFirst();
                 } else {
@@ -238,7 +238,7 @@ final class Mailbox {
 
     private int lowestNonCriticalLevel() {
         for (int level = 0; level < Event.CRITICAL_PRIORITY; level++) {
-            Ring ring = ring(level);
+            MailboxRing ring = ring(level);
             if (ring != null && !ring.isEmpty()) {
                 return level;
             }
@@ -246,17 +246,17 @@ final class Mailbox {
         return -1;
     }
 
-    private Ring ring(int level) {
-        return (Ring) RINGS.getAcquire(rings, level);
+    private MailboxRing ring(int level) {
+        return (MailboxRing) RINGS.getAcquire(rings, level);
     }
 
     /** Appends into the event's ring; the caller holds a reservation. */
     private void append(Event event, long publishedNanos) {
         int level = event.priority();
-        Ring ring = ring(level);
+        MailboxRing ring = ring(level);
         if (ring == null) {
-            Ring created = new Ring(capacity);
-            Ring witness = (Ring) RINGS.compareAndExchange(rings, level, (Ring) null, created);
+            MailboxRing created = new MailboxRing(capacity);
+            MailboxRing witness = (MailboxRing) RINGS.compareAndExchange(rings, level, (MailboxRing) null, created);
             ring = witness == null ? created : witness;
         }
         ring.append(event, publishedNanos);
@@ -302,7 +302,7 @@ final class Mailbox {
             }
             int n = 0;
             for (int level = LEVELS - 1; level >= 0 && n < events.length; level--) {
-                Ring ring = ring(level);
+                MailboxRing ring = ring(level);
                 if (ring != null) {
                     n += ring.drainTo(events, publishedNanos, n);
                 }
@@ -327,7 +327,7 @@ final class Mailbox {
                 return 0;
             }
             for (int level = 0; level < LEVELS; level++) {
-                RINGS.setRelease(rings, level, (Ring) null);
+                RINGS.setRelease(rings, level, (MailboxRing) null);
             }
             notFull.signalAll();
             Thread waiting = consumer;
@@ -360,102 +360,6 @@ final class Mailbox {
             return rejected;
         } finally {
             lock.unlock();
-        }
-    }
-
-    /**
-     * A multi-producer ring of one priority. Producers claim indexes with an atomic add; the consumer
-     * index moves only under the mailbox lock (by the consumer, or by an eviction from the head).
-     */
-    private static final class Ring {
-        private static final VarHandle EVENTS = MethodHandles.arrayElementVarHandle(Event[].class);
-        private static final VarHandle INDEX = MethodHandles.arrayElementVarHandle(long[].class);
-        private static final int PRODUCER = 8; // in the middle of 17 longs: its own cache line(s)
-
-        private final Event[] events;
-        private final long[] times;
-        private final int mask;
-        private final long[] producerIndex = new long[2 * PRODUCER + 1]; // padded: producers hammer it
-        private long consumerIndex; // guarded by the mailbox lock
-
-        Ring(int capacity) {
-            int length = Integer.highestOneBit(Math.max(1, capacity - 1)) << 1;
-            events = new Event[length];
-            times = new long[length];
-            mask = length - 1;
-        }
-
-        void append(Event event, long time) {
-            long index = (long) INDEX.getAndAdd(producerIndex, PRODUCER, 1L);
-            int slot = (int) index & mask;
-            times[slot] = time; // published by the release store of the event
-            EVENTS.setRelease(events, slot, event);
-        }
-
-        /** True when no reservation of this ring is waiting. Under the lock. */
-        boolean isEmpty() {
-            return consumerIndex == producerIndex();
-        }
-
-        /** Removes the oldest event, waiting for it to be written if needed. Under the lock, non-empty. */
-        void removeFirst() {
-            int slot = (int) consumerIndex & mask;
-            awaitWritten(slot);
-            EVENTS.setRelease(events, slot, (Event) null);
-            consumerIndex++;
-        }
-
-        /**
-         * Removes the newest event by moving the producer index back over it. The slot is cleared before
-         * the compare-and-set (and restored if it fails), because once the index moves back a producer may
-         * claim that slot again and write it at once. Under the lock, non-empty.
-         */
-        void removeLast() {
-            while (true) {
-                long end = producerIndex();
-                int slot = (int) (end - 1) & mask;
-                Event newest = awaitWritten(slot);
-                EVENTS.setRelease(events, slot, (Event) null);
-                if (INDEX.compareAndSet(producerIndex, PRODUCER, end, end - 1)) {
-                    return;
-                }
-                EVENTS.setRelease(events, slot, newest); // a producer claimed past it meanwhile: retry
-            }
-        }
-
-        private Event awaitWritten(int slot) {
-            while (true) {
-                Event event = (Event) EVENTS.getAcquire(events, slot);
-                if (event != null) {
-                    return event;
-                }
-                Thread.onSpinWait(); // a producer between its claim and its write
-            }
-        }
-
-        private long producerIndex() {
-            return (long) INDEX.getVolatile(producerIndex, PRODUCER);
-        }
-
-        /** Takes written events in order, stopping at the first one still being written. Under the lock. */
-        int drainTo(Event[] out, long[] outTimes, int offset) {
-            long end = producerIndex();
-            long index = consumerIndex;
-            int n = 0;
-            while (index < end && offset + n < out.length) {
-                int slot = (int) index & mask;
-                Event event = (Event) EVENTS.getAcquire(events, slot);
-                if (event == null) {
-                    break;
-                }
-                out[offset + n] = event;
-                outTimes[offset + n] = times[slot];
-                EVENTS.setRelease(events, slot, (Event) null);
-                index++;
-                n++;
-            }
-            consumerIndex = index;
-            return n;
         }
     }
 }
