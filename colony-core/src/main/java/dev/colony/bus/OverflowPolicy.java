@@ -8,7 +8,11 @@ package dev.colony.bus;
  * under {@link #BLOCK}. The publisher learns what happened from the {@link PublishResult}.
  */
 public enum OverflowPolicy {
-    /** The publisher waits for space. Lossless; a handler publishing into its own full mailbox is rejected instead of deadlocking. */
+    /**
+     * The publisher waits for space. Lossless; a handler publishing into its own full mailbox is rejected
+     * instead of deadlocking. A DIRECT handler that publishes into a full BLOCK mailbox waits inside its
+     * delivery, so that mailbox's handler must not close subscriptions meanwhile (ADR 0004, known limits).
+     */
     BLOCK,
     /**
      * The oldest queued event of the lowest non-critical priority is dropped to make room; an arriving
