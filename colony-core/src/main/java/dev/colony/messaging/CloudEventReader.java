@@ -1,0 +1,259 @@
+package dev.colony.messaging;
+
+import dev.colony.bus.Event;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads the attributes of a CloudEvents JSON message with the streaming parser and finds where its
+ * {@code data} lies in the input, so the payload can be bound (or kept as text) without a second parse
+ * of the envelope. Every failure becomes a {@link MalformedMessageException} that names the attribute.
+ */
+final class CloudEventReader {
+    private CloudEventReader() {}
+
+    /** The attributes read, and the byte range of {@code data}'s value in the input. */
+    record Attributes(
+            String id,
+            AgentId source,
+            AgentId recipient,
+            String type,
+            String correlationId,
+            AgentId replyTo,
+            Instant time,
+            Instant deadline,
+            int priority,
+            Map<String, String> headers,
+            int dataStart,
+            int dataEnd) {
+
+        Envelope toEnvelope(Object payload) {
+            if (payload == null) {
+                throw new MalformedMessageException("attribute data is null");
+            }
+            try {
+                return new Envelope(
+                        id,
+                        source,
+                        recipient,
+                        type,
+                        correlationId,
+                        replyTo,
+                        time,
+                        deadline,
+                        priority,
+                        headers,
+                        payload);
+            } catch (IllegalArgumentException e) {
+                throw new MalformedMessageException("invalid message: " + e.getMessage());
+            }
+        }
+    }
+
+    static Attributes read(JsonMapper mapper, byte[] bytes) {
+        try (JsonParser p = mapper.createParser(bytes)) {
+            return readObject(p);
+        } catch (JacksonException e) {
+            throw new MalformedMessageException("not valid JSON: " + e.getOriginalMessage() + " (at byte "
+                    + e.getLocation().getByteOffset() + ")");
+        }
+    }
+
+    private static Attributes readObject(JsonParser p) {
+        JsonToken first = p.nextToken();
+        if (first == null) {
+            throw new MalformedMessageException("not valid JSON: no content");
+        }
+        if (first != JsonToken.START_OBJECT) {
+            throw new MalformedMessageException("a message must be a JSON object, got " + Builder.describe(first));
+        }
+        Builder b = new Builder();
+        String name;
+        // a repeated attribute is refused by the parser's strict duplicate detection
+        while ((name = p.nextName()) != null) {
+            p.nextToken();
+            b.read(name, p);
+        }
+        if (p.nextToken() != null) {
+            throw new MalformedMessageException("content after the message's JSON object");
+        }
+        return b.build();
+    }
+
+    /** Collects attributes as they arrive, in any order. */
+    private static final class Builder {
+        private String specVersion;
+        private String id;
+        private AgentId source;
+        private String type;
+        private Instant time;
+        private AgentId recipient;
+        private String correlationId;
+        private AgentId replyTo;
+        private int priority = Event.NORMAL_PRIORITY;
+        private Instant deadline;
+        private final Map<String, String> headers = new HashMap<>();
+        private int dataStart = -1;
+        private int dataEnd = -1;
+
+        void read(String name, JsonParser p) {
+            if (p.currentToken() == JsonToken.VALUE_NULL && !name.equals("data")) {
+                return; // CloudEvents: an attribute whose value is null is absent
+            }
+            switch (name) {
+                case "specversion" -> specVersion = string(name, p);
+                case "id" -> id = string(name, p);
+                case "source" -> source = source(string(name, p));
+                case "type" -> type = string(name, p);
+                case "time" -> time = timestamp(name, string(name, p));
+                case "datacontenttype" -> checkContentType(string(name, p));
+                case "subject", "dataschema" -> string(name, p);
+                case "data" -> data(p);
+                case "data_base64" -> throw new MalformedMessageException("binary data (data_base64) is not supported");
+                case "to" -> recipient = agentId(name, string(name, p));
+                case "correlationid" -> correlationId = string(name, p);
+                case "replyto" -> replyTo = agentId(name, string(name, p));
+                case "priority" -> priority = priority(p);
+                case "deadline" -> deadline = timestamp(name, string(name, p));
+                default -> headers.put(name, extensionValue(name, p));
+            }
+        }
+
+        Attributes build() {
+            if (specVersion == null) {
+                throw missing("specversion");
+            }
+            if (!specVersion.equals(JsonMessageCodec.SPEC_VERSION)) {
+                throw new MalformedMessageException("unsupported specversion \"" + specVersion + "\"; expected \""
+                        + JsonMessageCodec.SPEC_VERSION + "\"");
+            }
+            if (id == null) {
+                throw missing("id");
+            }
+            if (source == null) {
+                throw missing("source");
+            }
+            if (type == null) {
+                throw missing("type");
+            }
+            if (time == null) {
+                throw missing("time");
+            }
+            if (dataStart < 0) {
+                throw missing("data");
+            }
+            return new Attributes(
+                    id,
+                    source,
+                    recipient,
+                    type,
+                    correlationId,
+                    replyTo,
+                    time,
+                    deadline,
+                    priority,
+                    headers,
+                    dataStart,
+                    dataEnd);
+        }
+
+        private void data(JsonParser p) {
+            if (p.currentToken() == JsonToken.VALUE_NULL) {
+                throw new MalformedMessageException("attribute data is null");
+            }
+            dataStart = (int) p.currentTokenLocation().getByteOffset();
+            p.skipChildren();
+            p.finishToken();
+            dataEnd = (int) p.currentLocation().getByteOffset();
+        }
+
+        private static MalformedMessageException missing(String name) {
+            return new MalformedMessageException("missing required attribute " + name);
+        }
+
+        private static String string(String name, JsonParser p) {
+            if (p.currentToken() != JsonToken.VALUE_STRING) {
+                throw new MalformedMessageException(
+                        "attribute " + name + " must be a string, got " + describe(p.currentToken()));
+            }
+            return p.getString();
+        }
+
+        private static AgentId source(String value) {
+            if (!value.startsWith(JsonMessageCodec.SOURCE_PREFIX)) {
+                throw new MalformedMessageException("attribute source \"" + value + "\" is not of the form \""
+                        + JsonMessageCodec.SOURCE_PREFIX + "<agent id>\"");
+            }
+            return agentId("source", value.substring(JsonMessageCodec.SOURCE_PREFIX.length()));
+        }
+
+        private static AgentId agentId(String name, String value) {
+            try {
+                return AgentId.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new MalformedMessageException("attribute " + name + ": " + e.getMessage());
+            }
+        }
+
+        private static Instant timestamp(String name, String value) {
+            try {
+                // RFC 3339 allows a lower-case 't' and 'z'; Java's ISO parser does not
+                return OffsetDateTime.parse(value.toUpperCase(Locale.ROOT)).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new MalformedMessageException(
+                        "attribute " + name + " \"" + value + "\" is not an RFC 3339 timestamp");
+            }
+        }
+
+        private static void checkContentType(String value) {
+            String media = value.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+            if (!media.equals(JsonMessageCodec.CONTENT_TYPE) && !media.endsWith("+json")) {
+                throw new MalformedMessageException(
+                        "unsupported datacontenttype \"" + value + "\"; expected a JSON media type");
+            }
+        }
+
+        private static int priority(JsonParser p) {
+            String text = switch (p.currentToken()) {
+                case VALUE_NUMBER_INT, VALUE_STRING -> p.getString();
+                default ->
+                    throw new MalformedMessageException(
+                            "attribute priority must be an integer, got " + describe(p.currentToken()));
+            };
+            if (!text.matches("[0-9]")) {
+                throw new MalformedMessageException("attribute priority must be between " + Event.MIN_PRIORITY + " and "
+                        + Event.MAX_PRIORITY + ", got " + text);
+            }
+            return Integer.parseInt(text);
+        }
+
+        private static String extensionValue(String name, JsonParser p) {
+            return switch (p.currentToken()) {
+                case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE -> p.getString();
+                default ->
+                    throw new MalformedMessageException(
+                            "extension attribute " + name + " must be a scalar, got " + describe(p.currentToken()));
+            };
+        }
+
+        static String describe(JsonToken token) {
+            return switch (token) {
+                case START_OBJECT -> "an object";
+                case START_ARRAY -> "an array";
+                case VALUE_STRING -> "a string";
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+                case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+                case VALUE_NULL -> "null";
+                default -> token.name();
+            };
+        }
+    }
+}

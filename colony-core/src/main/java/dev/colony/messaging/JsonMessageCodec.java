@@ -1,0 +1,197 @@
+package dev.colony.messaging;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The JSON message codec: CloudEvents 1.0 in the JSON structured format, written and read with Jackson.
+ *
+ * <h2>Mapping</h2>
+ *
+ * <pre>
+ * Envelope        CloudEvents attribute    JSON type
+ * -               specversion              "1.0" (required on decode)
+ * id              id                       string
+ * source          source                   string "colony:agent/&lt;id&gt;"
+ * type            type                     string
+ * time            time                     string, RFC 3339 (written in UTC with "Z")
+ * -               datacontenttype          "application/json" (absent, or any JSON media type, on decode)
+ * payload         data                     any JSON value except null
+ * recipient       to          (extension)  string agent id; absent for a broadcast
+ * correlationId   correlationid (ext.)     string; absent when null
+ * replyTo         replyto     (extension)  string agent id; absent when null
+ * priority        priority    (extension)  integer 0-9 (a digit string is accepted on decode); default 4
+ * deadline        deadline    (extension)  string, RFC 3339; absent when null
+ * headers         one extension per header string (numbers and booleans are accepted as text on decode)
+ * </pre>
+ *
+ * <p>Each header is its own top-level extension attribute rather than one nested object: CloudEvents
+ * extension values must be scalars, and a client in another language sets a header by adding an
+ * attribute. This is why header names must be valid extension names ({@code [a-z0-9]}) and avoid the
+ * reserved ones. On decode every unknown attribute becomes a header, so nothing a foreign producer adds
+ * is lost; an attribute whose value is JSON {@code null} is absent, as CloudEvents defines it. The
+ * {@code subject} and {@code dataschema} attributes are accepted and ignored; {@code data_base64}
+ * (binary data) is refused.
+ *
+ * <h2>Payloads and numbers</h2>
+ *
+ * <p>Records, classes with properties, maps, lists, strings, numbers and {@link RawJson} are written
+ * with Jackson's data binding; {@code RawJson} is checked to be one JSON value and written unchanged.
+ * Doubles are written as the shortest decimal that reads back as the same double and read with an exact
+ * parser, so every finite {@code double} and {@code float} round-trips bit for bit, including
+ * subnormals and {@code -0.0}. JSON has no NaN or infinities: they travel as the strings {@code "NaN"},
+ * {@code "Infinity"} and {@code "-Infinity"} and bind back to {@code double} fields. In the generic tree of {@link #decode(byte[])}, integers are
+ * {@code Integer}, {@code Long} or {@code BigInteger} by magnitude and decimals are {@code Double}; a
+ * decimal with more digits than a double holds is exact only when bound to a {@code BigDecimal} field or
+ * read as {@code RawJson}. Maps and lists of the tree are mutable, plain {@code LinkedHashMap} and
+ * {@code ArrayList}, owned by the caller.
+ *
+ * <h2>Modules</h2>
+ *
+ * <p>Jackson binds user types by reflection. On the module path, the package of a payload type must be
+ * opened to Jackson: {@code opens com.example.orders to tools.jackson.databind;}. On the class path
+ * nothing is needed.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class JsonMessageCodec implements MessageCodec {
+    static final String SPEC_VERSION = "1.0";
+    static final String SOURCE_PREFIX = "colony:agent/";
+    static final String CONTENT_TYPE = "application/json";
+
+    private final JsonMapper mapper;
+    private final int maxMessageBytes;
+
+    private JsonMessageCodec(int maxMessageBytes) {
+        if (maxMessageBytes < 1) {
+            throw new IllegalArgumentException("maxMessageBytes must be positive, got " + maxMessageBytes);
+        }
+        this.maxMessageBytes = maxMessageBytes;
+        this.mapper = JsonMapper.builder()
+                .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER, StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+    }
+
+    /** A codec with the default limit of {@value MessageCodec#DEFAULT_MAX_MESSAGE_BYTES} bytes. */
+    public static JsonMessageCodec create() {
+        return new JsonMessageCodec(DEFAULT_MAX_MESSAGE_BYTES);
+    }
+
+    /**
+     * A codec that refuses messages of more than {@code maxMessageBytes} bytes.
+     *
+     * @throws IllegalArgumentException if {@code maxMessageBytes} is not positive
+     */
+    public static JsonMessageCodec create(int maxMessageBytes) {
+        return new JsonMessageCodec(maxMessageBytes);
+    }
+
+    @Override
+    public int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    @Override
+    public byte[] encode(Envelope envelope) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = mapper.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringProperty("specversion", SPEC_VERSION);
+            g.writeStringProperty("id", envelope.id());
+            g.writeStringProperty("source", SOURCE_PREFIX + envelope.source().value());
+            g.writeStringProperty("type", envelope.type());
+            g.writeStringProperty("time", envelope.time().toString());
+            writeExtensions(g, envelope);
+            g.writeStringProperty("datacontenttype", CONTENT_TYPE);
+            g.writeName("data");
+            writePayload(g, envelope.payload());
+            g.writeEndObject();
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(
+                    "payload of type " + envelope.payload().getClass().getName() + " cannot be encoded as JSON: "
+                            + e.getOriginalMessage());
+        }
+        if (out.size() > maxMessageBytes) {
+            throw new MessageTooLargeException("encoded", out.size(), maxMessageBytes);
+        }
+        return out.toByteArray();
+    }
+
+    @Override
+    public Envelope decode(byte[] bytes) {
+        return decode(bytes, Object.class);
+    }
+
+    @Override
+    public Envelope decode(byte[] bytes, Class<?> payloadType) {
+        if (bytes.length > maxMessageBytes) {
+            throw new MessageTooLargeException("received", bytes.length, maxMessageBytes);
+        }
+        CloudEventReader.Attributes attributes = CloudEventReader.read(mapper, bytes);
+        return attributes.toEnvelope(bindPayload(bytes, attributes, payloadType));
+    }
+
+    private static void writeExtensions(JsonGenerator g, Envelope envelope) {
+        if (envelope.recipient() != null) {
+            g.writeStringProperty("to", envelope.recipient().value());
+        }
+        if (envelope.correlationId() != null) {
+            g.writeStringProperty("correlationid", envelope.correlationId());
+        }
+        if (envelope.replyTo() != null) {
+            g.writeStringProperty("replyto", envelope.replyTo().value());
+        }
+        g.writeNumberProperty("priority", envelope.priority());
+        if (envelope.deadline() != null) {
+            g.writeStringProperty("deadline", envelope.deadline().toString());
+        }
+        for (Map.Entry<String, String> header : envelope.headers().entrySet()) {
+            g.writeStringProperty(header.getKey(), header.getValue());
+        }
+    }
+
+    private void writePayload(JsonGenerator g, Object payload) {
+        if (payload instanceof RawJson raw) {
+            checkSingleValue(raw.text());
+            g.writeRawValue(raw.text());
+        } else {
+            g.writePOJO(payload);
+        }
+    }
+
+    private void checkSingleValue(String json) {
+        try (JsonParser p = mapper.createParser(json)) {
+            JsonToken first = p.nextToken();
+            p.skipChildren();
+            if (first == null || p.nextToken() != null) {
+                throw new IllegalArgumentException("raw JSON payload is not exactly one JSON value");
+            }
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("raw JSON payload is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private Object bindPayload(byte[] bytes, CloudEventReader.Attributes attributes, Class<?> payloadType) {
+        int start = attributes.dataStart();
+        int length = attributes.dataEnd() - start;
+        if (payloadType == RawJson.class) {
+            return new RawJson(new String(bytes, start, length, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        try {
+            return mapper.readValue(bytes, start, length, payloadType);
+        } catch (JacksonException e) {
+            throw new MalformedMessageException(
+                    "data does not fit " + payloadType.getName() + ": " + e.getOriginalMessage());
+        }
+    }
+}
