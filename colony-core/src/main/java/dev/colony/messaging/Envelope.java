@@ -18,7 +18,9 @@ import java.util.UUID;
  * to a role or pattern, which the messenger carries beside the envelope. Every other optional field
  * ({@code correlationId}, {@code replyTo}, {@code deadline}) is {@code null} when absent. The deadline is
  * not checked against {@code time}: clocks of different processes differ, and an expired deadline is
- * an outcome the messenger reports, not an invalid value.
+ * an outcome the messenger reports, not an invalid value. Both instants must lie in the years 0000 to
+ * 9999, the range an RFC 3339 timestamp on the wire can express; use a {@code null} deadline, not
+ * {@link Instant#MAX}, for "no deadline".
  *
  * <p>Header names follow the CloudEvents rule for extension attributes, because each header travels as
  * one: 1 to {@value #MAX_HEADER_NAME_LENGTH} characters from {@code [a-z0-9]}, and not one of the names
@@ -51,6 +53,9 @@ public record Envelope(
         int priority,
         Map<String, String> headers,
         Object payload) {
+
+    private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     /** The longest header name accepted; CloudEvents recommends at most 20 characters for portability. */
     public static final int MAX_HEADER_NAME_LENGTH = 64;
@@ -85,7 +90,10 @@ public record Envelope(
         if (correlationId != null && correlationId.isEmpty()) {
             throw new IllegalArgumentException("correlationId must be null or non-empty, got \"\"");
         }
-        Objects.requireNonNull(time, "time");
+        checkInstant(Objects.requireNonNull(time, "time"), "time");
+        if (deadline != null) {
+            checkInstant(deadline, "deadline");
+        }
         if (priority < Event.MIN_PRIORITY || priority > Event.MAX_PRIORITY) {
             throw new IllegalArgumentException("priority must be between " + Event.MIN_PRIORITY + " and "
                     + Event.MAX_PRIORITY + ", got " + priority);
@@ -184,6 +192,12 @@ public record Envelope(
         Objects.requireNonNull(value, name);
         if (value.isEmpty()) {
             throw new IllegalArgumentException(name + " must not be empty, got \"\"");
+        }
+    }
+
+    private static void checkInstant(Instant instant, String name) {
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new IllegalArgumentException(name + " must lie in the years 0000 to 9999 (RFC 3339), got " + instant);
         }
     }
 

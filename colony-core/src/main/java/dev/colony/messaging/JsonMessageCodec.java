@@ -1,6 +1,7 @@
 package dev.colony.messaging;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
@@ -185,7 +186,7 @@ public final class JsonMessageCodec implements MessageCodec {
         int start = attributes.dataStart();
         int length = attributes.dataEnd() - start;
         if (payloadType == RawJson.class) {
-            return new RawJson(new String(bytes, start, length, java.nio.charset.StandardCharsets.UTF_8));
+            return new RawJson(new String(bytes, start, length, StandardCharsets.UTF_8));
         }
         try {
             return mapper.readValue(bytes, start, length, payloadType);

@@ -60,6 +60,14 @@ class JsonMessageCodecTest {
     }
 
     @Test
+    void roundTrip_extremeInstants_exact() {
+        Instant first = Instant.parse("0000-01-01T00:00:00Z");
+        Instant last = Instant.parse("9999-12-31T23:59:59.999999999Z");
+        Envelope sent = full("p").withTime(first).withDeadline(last);
+        assertThat(codec.decode(codec.encode(sent))).isEqualTo(sent);
+    }
+
+    @Test
     void roundTrip_broadcastWithoutOptionalFields_keepsNulls() {
         Envelope sent = new Envelope("m", ALICE, null, "t", null, null, TIME, null, 0, Map.of(), "hello");
         assertThat(codec.decode(codec.encode(sent))).isEqualTo(sent);

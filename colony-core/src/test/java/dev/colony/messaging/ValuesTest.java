@@ -147,6 +147,21 @@ class ValuesTest {
                 .hasMessageContaining("correlationId");
     }
 
+    @Test
+    void envelope_instantOutsideRfc3339Years_throwsIllegalArgumentNamingIt() {
+        Envelope e = Envelope.of(ALICE, BOB, "t", "p");
+        assertThatThrownBy(() -> e.withDeadline(Instant.MAX))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("deadline")
+                .hasMessageContaining(Instant.MAX.toString());
+        assertThatThrownBy(() -> e.withTime(Instant.parse("-0001-12-31T23:59:59Z")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("time");
+        Instant last = Instant.parse("9999-12-31T23:59:59.999999999Z");
+        Instant first = Instant.parse("0000-01-01T00:00:00Z");
+        assertThat(e.withTime(first).withDeadline(last).deadline()).isEqualTo(last);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {-1, 10, Integer.MIN_VALUE, Integer.MAX_VALUE})
     void envelope_priorityOutOfRange_throwsIllegalArgumentNamingIt(int priority) {
