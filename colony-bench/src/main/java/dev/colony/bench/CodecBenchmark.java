@@ -1,0 +1,241 @@
+package dev.colony.bench;
+
+import com.dslplatform.json.DslJson;
+import com.dslplatform.json.JsonReader;
+import com.dslplatform.json.JsonWriter;
+import com.dslplatform.json.runtime.Settings;
+import dev.colony.messaging.AgentId;
+import dev.colony.messaging.Envelope;
+import dev.colony.messaging.JsonMessageCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One JSON round trip (encode, then decode into the typed record) of the WORKLOADS {@code messenger}
+ * message, Colony's codec beside stock Jackson, in one run (ADR 0006, issue 3).
+ *
+ * <p>{@code size=4k} is the original shape: id, type (request/response/broadcast/targeted/coordination),
+ * sender (one of 100 agents), and a payload of {@value #LARGE_ENTRIES} {@code {key, value: double}}
+ * entries plus a timestamp, about 4.2 KB as JSON. {@code size=500} is the small envelope: the same shape
+ * with {@value #SMALL_ENTRIES} entries, about 500 bytes in Colony's CloudEvents form.
+ *
+ * <ul>
+ *   <li>{@code colonyCodec}: {@link JsonMessageCodec#encode} of an {@link Envelope} (id, source = sender,
+ *       type, time, recipient, payload = {@link Payload}) and {@code decode(bytes, Payload.class)}.
+ *   <li>{@code stockJackson}: a default {@code JsonMapper} ({@code JsonMapper.builder().build()}, no
+ *       feature changed) writing and reading a plain {@link Message} record with the same content (id,
+ *       type, sender, payload). This is the "stock Jackson" baseline the issue names.
+ * </ul>
+ *
+ * <p>Every round trip is checked in {@code @Setup} for every prepared message (decoded content equals
+ * the original, each double bit for bit); each operation also checks one double of the decoded payload
+ * bit for bit and returns the decoded object. Eight messages (all five types, different senders and
+ * values) are prepared and used in turn. Doubles are random with 15 to 17 significant digits, the hard
+ * case for a shortest-decimal writer and an exact reader.
+ */
+@BenchmarkMode({Mode.AverageTime, Mode.Throughput})
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@State(Scope.Thread)
+public class CodecBenchmark {
+    static final int LARGE_ENTRIES = 100;
+    static final int SMALL_ENTRIES = 6;
+    static final int MESSAGES = 8;
+    static final String[] TYPES = {"request", "response", "broadcast", "targeted", "coordination"};
+
+    /** One payload entry. */
+    public record Entry(String key, double value) {}
+
+    /** The message payload: the entries and a timestamp (epoch milliseconds). */
+    public record Payload(List<Entry> entries, long timestamp) {}
+
+    /** The whole message as a plain DTO, for stock Jackson. */
+    public record Message(String id, String type, String sender, Payload payload) {}
+
+    @Param({"4k", "500"})
+    public String size;
+
+    final JsonMessageCodec codec = JsonMessageCodec.create();
+    final JsonMapper jackson = JsonMapper.builder().build();
+    final DslJson<Object> dsl = new DslJson<>(
+            Settings.withRuntime().includeServiceLoader().doublePrecision(JsonReader.DoublePrecision.EXACT));
+    final JsonWriter dslWriter = dsl.newWriter();
+
+    final Message[] messages = new Message[MESSAGES];
+    final Envelope[] envelopes = new Envelope[MESSAGES];
+    final long[] checkBits = new long[MESSAGES];
+    int next;
+
+    /** Encoded sizes, reported once per trial. */
+    int colonyBytes;
+
+    int jacksonBytes;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        int entries = switch (size) {
+            case "4k" -> LARGE_ENTRIES;
+            case "500" -> SMALL_ENTRIES;
+            default -> throw new IllegalArgumentException("size " + size);
+        };
+        Random random = new Random(20261127L);
+        Instant time = Instant.parse("2026-11-27T10:15:30.123456789Z");
+        for (int m = 0; m < MESSAGES; m++) {
+            List<Entry> list = new ArrayList<>(entries);
+            for (int i = 0; i < entries; i++) {
+                list.add(new Entry("k" + i, random.nextDouble() * Math.pow(10, random.nextInt(7) - 3)));
+            }
+            Payload payload = new Payload(List.copyOf(list), time.toEpochMilli() + m);
+            String id = new java.util.UUID(random.nextLong(), random.nextLong()).toString();
+            String type = TYPES[m % TYPES.length];
+            String sender = "agent-" + random.nextInt(100);
+            messages[m] = new Message(id, type, sender, payload);
+            envelopes[m] = new Envelope(
+                    id,
+                    AgentId.of(sender),
+                    AgentId.of("agent-" + random.nextInt(100)),
+                    type,
+                    null,
+                    null,
+                    time.plusNanos(m),
+                    null,
+                    4,
+                    java.util.Map.of(),
+                    payload);
+            checkBits[m] = Double.doubleToRawLongBits(
+                    payload.entries().get(entries - 1 - m % entries).value());
+        }
+        for (int m = 0; m < MESSAGES; m++) {
+            verify(messages[m], colonyOnce(m), jacksonOnce(m));
+            Message viaDsl = dslDecode(dslEncode(m));
+            if (!viaDsl.equals(messages[m])) {
+                throw new IllegalStateException("dslJson round trip differs: " + viaDsl + " vs " + messages[m]);
+            }
+            checkBitExact(messages[m].payload(), viaDsl.payload(), "dslJson");
+        }
+        colonyBytes = codec.encode(envelopes[0]).length;
+        jacksonBytes = jackson.writeValueAsBytes(messages[0]).length;
+        int dslBytes = dslEncode(0).length;
+        System.out.println("\n[size=" + size + "] encoded bytes: colonyCodec=" + colonyBytes + " stockJackson="
+                + jacksonBytes + " dslJson=" + dslBytes + "; every round trip verified bit-exact");
+    }
+
+    private Envelope colonyOnce(int m) {
+        return codec.decode(codec.encode(envelopes[m]), Payload.class);
+    }
+
+    private Message jacksonOnce(int m) {
+        return jackson.readValue(jackson.writeValueAsBytes(messages[m]), Message.class);
+    }
+
+    private byte[] dslEncode(int m) {
+        try {
+            dslWriter.reset();
+            dsl.serialize(dslWriter, messages[m]);
+            return dslWriter.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Message dslDecode(byte[] bytes) {
+        try {
+            return dsl.deserialize(Message.class, bytes, bytes.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void verify(Message original, Envelope viaColony, Message viaJackson) {
+        Envelope sent = envelopes[indexOf(original)];
+        if (!viaColony.equals(sent)) {
+            throw new IllegalStateException("colonyCodec round trip differs: " + viaColony + " vs " + sent);
+        }
+        if (!viaJackson.equals(original)) {
+            throw new IllegalStateException("stockJackson round trip differs: " + viaJackson + " vs " + original);
+        }
+        checkBitExact(original.payload(), viaColony.payload(Payload.class), "colonyCodec");
+        checkBitExact(original.payload(), viaJackson.payload(), "stockJackson");
+    }
+
+    private int indexOf(Message message) {
+        for (int m = 0; m < MESSAGES; m++) {
+            if (messages[m] == message) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown message");
+    }
+
+    static void checkBitExact(Payload expected, Payload actual, String variant) {
+        if (expected.timestamp() != actual.timestamp()
+                || expected.entries().size() != actual.entries().size()) {
+            throw new IllegalStateException(variant + ": payload differs");
+        }
+        for (int i = 0; i < expected.entries().size(); i++) {
+            Entry e = expected.entries().get(i);
+            Entry a = actual.entries().get(i);
+            if (!e.key().equals(a.key())
+                    || Double.doubleToRawLongBits(e.value()) != Double.doubleToRawLongBits(a.value())) {
+                throw new IllegalStateException(variant + ": entry " + i + " differs: " + a + " vs " + e);
+            }
+        }
+    }
+
+    private int nextIndex() {
+        int m = next;
+        next = (m + 1) & (MESSAGES - 1);
+        return m;
+    }
+
+    private Payload check(Payload decoded, int m) {
+        List<Entry> entries = decoded.entries();
+        int n = entries.size();
+        if (Double.doubleToRawLongBits(entries.get(n - 1 - m % n).value()) != checkBits[m]) {
+            throw new IllegalStateException("round trip changed a double in message " + m);
+        }
+        return decoded;
+    }
+
+    @Benchmark
+    public Payload colonyCodec() {
+        int m = nextIndex();
+        byte[] bytes = codec.encode(envelopes[m]);
+        return check(codec.decode(bytes, Payload.class).payload(Payload.class), m);
+    }
+
+    @Benchmark
+    public Payload stockJackson() {
+        int m = nextIndex();
+        byte[] bytes = jackson.writeValueAsBytes(messages[m]);
+        return check(jackson.readValue(bytes, Message.class).payload(), m);
+    }
+
+    @Benchmark
+    public Payload dslJson() {
+        int m = nextIndex();
+        return check(dslDecode(dslEncode(m)).payload(), m);
+    }
+}
