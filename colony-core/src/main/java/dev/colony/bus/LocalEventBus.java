@@ -1,5 +1,7 @@
 package dev.colony.bus;
 
+import dev.colony.internal.LatencyRecorder;
+import dev.colony.internal.Mailbox;
 import dev.colony.metrics.LatencySnapshot;
 import java.lang.System.Logger.Level;
 import java.util.HashMap;
@@ -265,7 +267,7 @@ final class LocalEventBus implements EventBus {
                 depth += stats.queueDepth();
                 subscription.drainLatency(latency);
             }
-            asyncLatency = snapshot(latency);
+            asyncLatency = LatencyRecorder.of(latency);
         }
         long published = gate.entered();
         long lookups = published - batchEvents.sum() + batchLookups.sum();
@@ -284,19 +286,6 @@ final class LocalEventBus implements EventBus {
                 misses,
                 routes.cacheSize(),
                 asyncLatency);
-    }
-
-    static LatencySnapshot snapshot(Histogram histogram) {
-        if (histogram.getTotalCount() == 0) {
-            return LatencySnapshot.EMPTY;
-        }
-        return new LatencySnapshot(
-                histogram.getTotalCount(),
-                histogram.getValueAtPercentile(50),
-                histogram.getValueAtPercentile(95),
-                histogram.getValueAtPercentile(99),
-                histogram.getValueAtPercentile(99.9),
-                histogram.getMaxValue());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.colony.bus;
 
+import dev.colony.internal.Mailbox;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.LongAdder;
@@ -54,7 +55,7 @@ final class LocalSubscription implements Subscription {
     private final LongAdder directFailed;
 
     // ASYNC: written only by the drainer thread, read with getOpaque by stats()
-    private final Mailbox mailbox;
+    private final Mailbox<Event> mailbox;
     private final Thread drainer;
     private final SingleWriterRecorder latency;
     private final long[] asyncCounters = new long[18];
@@ -77,7 +78,7 @@ final class LocalSubscription implements Subscription {
         } else {
             directDelivered = null;
             directFailed = null;
-            mailbox = new Mailbox(options.capacity(), options.overflow());
+            mailbox = new Mailbox<>(options.capacity(), options.overflow());
             latency = new SingleWriterRecorder(3);
             drainer = Thread.ofVirtual().name(threadName()).unstarted(this::drain);
         }
@@ -126,7 +127,7 @@ final class LocalSubscription implements Subscription {
     }
 
     Mailbox.Offer offer(Event event, long publishedNanos) {
-        return mailbox.offer(event, publishedNanos);
+        return mailbox.offer(event, event.priority(), publishedNanos);
     }
 
     /** Waits for mailbox space. Refuses instead when called by this subscription's own drainer. */
@@ -134,7 +135,7 @@ final class LocalSubscription implements Subscription {
         if (Thread.currentThread() == drainer) {
             return mailbox.refuse(); // the only thread that could make room is this one
         }
-        return mailbox.offerWaiting(event, publishedNanos);
+        return mailbox.offerWaiting(event, event.priority(), publishedNanos);
     }
 
     private void drain() {

@@ -2,7 +2,8 @@ package dev.colony.bus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.colony.bus.Mailbox.Offer;
+import dev.colony.internal.Mailbox;
+import dev.colony.internal.Mailbox.Offer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,7 +32,7 @@ class MailboxConcurrencyTest {
     void offer_manyProducersSmallMailbox_everyEventEndsExactlyOnceInProducerOrder(OverflowPolicy policy)
             throws Exception {
         long seed = TestSeeds.seed("MailboxConcurrencyTest." + policy, 0x5EED_0001L + policy.ordinal());
-        Mailbox mailbox = new Mailbox(16, policy);
+        Mailbox<Event> mailbox = new Mailbox<>(16, policy);
         LongAdder accepted = new LongAdder();
         LongAdder acceptedDroppingOther = new LongAdder();
         LongAdder droppedOnArrival = new LongAdder();
@@ -55,9 +56,9 @@ class MailboxConcurrencyTest {
                         criticalOffered.increment();
                     }
                     Event event = new Event(SUBJECT, new Tag(producer, priority, seqs[priority]++), priority);
-                    Offer offer = mailbox.offer(event, 0);
+                    Offer offer = mailbox.offer(event, event.priority(), 0);
                     if (offer == Offer.FULL) {
-                        offer = mailbox.offerWaiting(event, 0);
+                        offer = mailbox.offerWaiting(event, event.priority(), 0);
                     }
                     switch (offer) {
                         case ACCEPTED -> accepted.increment();

@@ -4,11 +4,14 @@ import static dev.colony.bus.BusTesting.eventually;
 import static dev.colony.bus.BusTesting.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.colony.bus.Mailbox.Offer;
+import dev.colony.internal.Mailbox;
+import dev.colony.internal.Mailbox.Offer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,12 +24,12 @@ class MailboxTest {
         return new Event(SUBJECT, payload, priority);
     }
 
-    private static Offer offer(Mailbox mailbox, int priority, String payload) {
-        return mailbox.offer(event(priority, payload), 0);
+    private static Offer offer(Mailbox<Event> mailbox, int priority, String payload) {
+        return mailbox.offer(event(priority, payload), priority, 0);
     }
 
     /** Drains everything queued (never waits: callers check there is something). */
-    private static List<Object> drain(Mailbox mailbox, int batch) throws InterruptedException {
+    private static List<Object> drain(Mailbox<Event> mailbox, int batch) throws InterruptedException {
         Event[] events = new Event[batch];
         int n = mailbox.drain(events, new long[batch]);
         List<Object> payloads = new ArrayList<>();
@@ -38,7 +41,7 @@ class MailboxTest {
 
     @Test
     void drain_mixedPriorities_highestFirstFifoWithinAPriority() throws Exception {
-        Mailbox mailbox = new Mailbox(10, OverflowPolicy.BLOCK);
+        Mailbox<Event> mailbox = new Mailbox<>(10, OverflowPolicy.BLOCK);
         offer(mailbox, 1, "1a");
         offer(mailbox, 5, "5a");
         offer(mailbox, 9, "9a");
@@ -51,7 +54,7 @@ class MailboxTest {
 
     @Test
     void offer_fullDropOldest_evictsTheOldestOfTheLowestPriorityOrDropsALowerArrival() throws Exception {
-        Mailbox mailbox = new Mailbox(3, OverflowPolicy.DROP_OLDEST);
+        Mailbox<Event> mailbox = new Mailbox<>(3, OverflowPolicy.DROP_OLDEST);
         offer(mailbox, 2, "2a");
         offer(mailbox, 6, "6a");
         offer(mailbox, 2, "2b");
@@ -64,7 +67,7 @@ class MailboxTest {
 
     @Test
     void offer_fullDropNewest_dropsTheArrivalOrEvictsTheNewestOfALowerPriority() throws Exception {
-        Mailbox mailbox = new Mailbox(3, OverflowPolicy.DROP_NEWEST);
+        Mailbox<Event> mailbox = new Mailbox<>(3, OverflowPolicy.DROP_NEWEST);
         offer(mailbox, 2, "2a");
         offer(mailbox, 6, "6a");
         offer(mailbox, 2, "2b");
@@ -80,7 +83,7 @@ class MailboxTest {
             names = {"DROP_OLDEST", "DROP_NEWEST"})
     void offer_fullOfCriticalEvents_dropsANormalArrivalAndMakesACriticalOneWait(OverflowPolicy policy)
             throws Exception {
-        Mailbox mailbox = new Mailbox(2, policy);
+        Mailbox<Event> mailbox = new Mailbox<>(2, policy);
         offer(mailbox, 8, "8a");
         offer(mailbox, 9, "9a");
         assertThat(offer(mailbox, 7, "7a")).isEqualTo(Offer.DROPPED);
@@ -91,21 +94,79 @@ class MailboxTest {
 
     @Test
     void offer_fullFailOrBlock_rejectsOrReportsFullAndLeavesTheQueueAlone() throws Exception {
-        Mailbox fail = new Mailbox(1, OverflowPolicy.FAIL);
+        Mailbox<Event> fail = new Mailbox<>(1, OverflowPolicy.FAIL);
         offer(fail, 4, "a");
         assertThat(offer(fail, 9, "b")).isEqualTo(Offer.REJECTED);
         assertThat(fail.rejected()).isEqualTo(1);
         assertThat(drain(fail, 10)).containsExactly("a");
 
-        Mailbox block = new Mailbox(1, OverflowPolicy.BLOCK);
+        Mailbox<Event> block = new Mailbox<>(1, OverflowPolicy.BLOCK);
         offer(block, 4, "a");
         assertThat(offer(block, 9, "b")).isEqualTo(Offer.FULL);
         assertThat(block.rejected() + block.dropped()).isZero();
     }
 
     @Test
+    void offer_dropPolicies_handEveryEvictedItemToTheCallback() {
+        List<Object> evicted = new ArrayList<>();
+        Mailbox<String> oldest = new Mailbox<>(2, OverflowPolicy.DROP_OLDEST, evicted::add);
+        oldest.offer("a", 4, 0);
+        oldest.offer("b", 4, 0);
+        assertThat(oldest.offer("c", 4, 0)).isEqualTo(Offer.ACCEPTED_DROPPED_OTHER);
+        Mailbox<String> newest = new Mailbox<>(2, OverflowPolicy.DROP_NEWEST, evicted::add);
+        newest.offer("x", 2, 0);
+        newest.offer("y", 2, 0);
+        assertThat(newest.offer("z", 2, 0)).isEqualTo(Offer.DROPPED); // the arriving one: not a callback
+        assertThat(newest.offer("high", 6, 0)).isEqualTo(Offer.ACCEPTED_DROPPED_OTHER);
+
+        assertThat(evicted).containsExactly("a", "y");
+    }
+
+    @Test
+    void close_withSink_handsOverEveryQueuedItemHighestPriorityFirst() throws Exception {
+        Mailbox<String> mailbox = new Mailbox<>(8, OverflowPolicy.BLOCK);
+        mailbox.offer("low-1", 1, 0);
+        mailbox.offer("high", 9, 0);
+        mailbox.offer("low-2", 1, 0);
+        List<String> left = new ArrayList<>();
+
+        assertThat(mailbox.close(left::add)).isEqualTo(3);
+
+        assertThat(left).containsExactly("high", "low-1", "low-2");
+        assertThat(mailbox.close(left::add)).isZero();
+        assertThat(mailbox.offer("late", 4, 0)).isEqualTo(Offer.CLOSED);
+        assertThat(left).hasSize(3);
+    }
+
+    @Test
+    void close_racingProducers_everyAcceptedItemDrainedOrHandedOver() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            Mailbox<Integer> mailbox = new Mailbox<>(1 << 14, OverflowPolicy.FAIL);
+            AtomicInteger accepted = new AtomicInteger();
+            List<Thread> producers = new ArrayList<>();
+            for (int p = 0; p < 3; p++) {
+                producers.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        if (mailbox.offer(i, i % 10, 0) == Offer.ACCEPTED) {
+                            accepted.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            List<Integer> left = Collections.synchronizedList(new ArrayList<>());
+            Thread.yield();
+            int handed = mailbox.close(left::add);
+            for (Thread producer : producers) {
+                join(producer);
+            }
+            assertThat(handed).isEqualTo(left.size());
+            assertThat(left).hasSize(accepted.get());
+        }
+    }
+
+    @Test
     void close_withQueuedEvents_returnsTheDiscardedCountAndLaterOffersAreClosedNotCounted() throws Exception {
-        Mailbox mailbox = new Mailbox(4, OverflowPolicy.FAIL);
+        Mailbox<Event> mailbox = new Mailbox<>(4, OverflowPolicy.FAIL);
         offer(mailbox, 4, "a");
         offer(mailbox, 9, "b");
         assertThat(mailbox.refuse()).isEqualTo(Offer.REJECTED);
@@ -114,7 +175,7 @@ class MailboxTest {
         assertThat(mailbox.close()).isZero();
 
         assertThat(offer(mailbox, 4, "c")).isEqualTo(Offer.CLOSED);
-        assertThat(mailbox.offerWaiting(event(4, "d"), 0)).isEqualTo(Offer.CLOSED);
+        assertThat(mailbox.offerWaiting(event(4, "d"), 4, 0)).isEqualTo(Offer.CLOSED);
         assertThat(mailbox.refuse()).isEqualTo(Offer.CLOSED);
         assertThat(mailbox.rejected()).isEqualTo(1);
         assertThat(mailbox.size()).isZero();
@@ -123,10 +184,10 @@ class MailboxTest {
 
     @Test
     void offerWaiting_full_waitsForADrainOrEndsRejectedOnInterrupt() throws Exception {
-        Mailbox mailbox = new Mailbox(1, OverflowPolicy.BLOCK);
+        Mailbox<Event> mailbox = new Mailbox<>(1, OverflowPolicy.BLOCK);
         offer(mailbox, 4, "a");
         AtomicReference<Offer> waited = new AtomicReference<>();
-        Thread producer = Thread.ofPlatform().start(() -> waited.set(mailbox.offerWaiting(event(4, "b"), 0)));
+        Thread producer = Thread.ofPlatform().start(() -> waited.set(mailbox.offerWaiting(event(4, "b"), 4, 0)));
         eventually().until(() -> producer.getState() == Thread.State.WAITING);
         assertThat(drain(mailbox, 10)).containsExactly("a");
         join(producer);
@@ -134,7 +195,7 @@ class MailboxTest {
 
         AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
         Thread interrupted = Thread.ofPlatform().start(() -> {
-            waited.set(mailbox.offerWaiting(event(4, "c"), 0));
+            waited.set(mailbox.offerWaiting(event(4, "c"), 4, 0));
             interruptedAfter.set(Thread.currentThread().isInterrupted());
         });
         eventually().until(() -> interrupted.getState() == Thread.State.WAITING);
@@ -158,7 +219,7 @@ class MailboxTest {
         for (int run = 0; run < 300; run++) {
             int capacity = 1 + random.nextInt(40);
             OverflowPolicy policy = policies[random.nextInt(policies.length)];
-            Mailbox mailbox = new Mailbox(capacity, policy);
+            Mailbox<Event> mailbox = new Mailbox<>(capacity, policy);
             List<ArrayDeque<String>> model = new ArrayList<>();
             for (int level = 0; level <= Event.MAX_PRIORITY; level++) {
                 model.add(new ArrayDeque<>());

@@ -1,18 +1,19 @@
-package dev.colony.bus;
+package dev.colony.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.function.Consumer;
 
 /**
  * A multi-producer ring of one priority of a {@link Mailbox}. Producers claim indexes with an atomic add; the consumer
  * index moves only under the mailbox lock (by the consumer, or by an eviction from the head).
  */
-final class MailboxRing {
-    private static final VarHandle EVENTS = MethodHandles.arrayElementVarHandle(Event[].class);
+final class MailboxRing<T> {
+    private static final VarHandle ITEMS = MethodHandles.arrayElementVarHandle(Object[].class);
     private static final VarHandle INDEX = MethodHandles.arrayElementVarHandle(long[].class);
     private static final int PRODUCER = 8; // in the middle of 17 longs: its own cache line(s)
 
-    private final Event[] events;
+    private final Object[] items;
     private final long[] times;
     private final int mask;
     private final long[] producerIndex = new long[2 * PRODUCER + 1]; // padded: producers hammer it
@@ -20,16 +21,16 @@ final class MailboxRing {
 
     MailboxRing(int capacity) {
         int length = Integer.highestOneBit(Math.max(1, capacity - 1)) << 1;
-        events = new Event[length];
+        items = new Object[length];
         times = new long[length];
         mask = length - 1;
     }
 
-    void append(Event event, long time) {
+    void append(T item, long time) {
         long index = (long) INDEX.getAndAdd(producerIndex, PRODUCER, 1L);
         int slot = (int) index & mask;
         times[slot] = time; // published by the release store of the event
-        EVENTS.setRelease(events, slot, event);
+        ITEMS.setRelease(items, slot, item);
     }
 
     /** True when no reservation of this ring is waiting. Under the lock. */
@@ -38,11 +39,12 @@ final class MailboxRing {
     }
 
     /** Removes the oldest event, waiting for it to be written if needed. Under the lock, non-empty. */
-    void removeFirst() {
+    T removeFirst() {
         int slot = (int) consumerIndex & mask;
-        awaitWritten(slot);
-        EVENTS.setRelease(events, slot, (Event) null);
+        T oldest = awaitWritten(slot);
+        ITEMS.setRelease(items, slot, (Object) null);
         consumerIndex++;
+        return oldest;
     }
 
     /**
@@ -50,24 +52,25 @@ final class MailboxRing {
      * the compare-and-set (and restored if it fails), because once the index moves back a producer may
      * claim that slot again and write it at once. Under the lock, non-empty.
      */
-    void removeLast() {
+    T removeLast() {
         while (true) {
             long end = producerIndex();
             int slot = (int) (end - 1) & mask;
-            Event newest = awaitWritten(slot);
-            EVENTS.setRelease(events, slot, (Event) null);
+            T newest = awaitWritten(slot);
+            ITEMS.setRelease(items, slot, (Object) null);
             if (INDEX.compareAndSet(producerIndex, PRODUCER, end, end - 1)) {
-                return;
+                return newest;
             }
-            EVENTS.setRelease(events, slot, newest); // a producer claimed past it meanwhile: retry
+            ITEMS.setRelease(items, slot, newest); // a producer claimed past it meanwhile: retry
         }
     }
 
-    private Event awaitWritten(int slot) {
+    @SuppressWarnings("unchecked")
+    private T awaitWritten(int slot) {
         while (true) {
-            Event event = (Event) EVENTS.getAcquire(events, slot);
-            if (event != null) {
-                return event;
+            T item = (T) ITEMS.getAcquire(items, slot);
+            if (item != null) {
+                return item;
             }
             Thread.onSpinWait(); // a producer between its claim and its write
         }
@@ -77,20 +80,34 @@ final class MailboxRing {
         return (long) INDEX.getVolatile(producerIndex, PRODUCER);
     }
 
+    /** Indexes claimed by producers and not yet taken. Under the lock. */
+    long claimed() {
+        return producerIndex() - consumerIndex;
+    }
+
+    /** Takes every claimed item, waiting for those still being written. Under the lock, after the close mark. */
+    void removeAll(Consumer<? super T> sink) {
+        long end = producerIndex();
+        while (consumerIndex < end) {
+            sink.accept(removeFirst());
+        }
+    }
+
     /** Takes written events in order, stopping at the first one still being written. Under the lock. */
-    int drainTo(Event[] out, long[] outTimes, int offset) {
+    int drainTo(T[] out, long[] outTimes, int offset) {
         long end = producerIndex();
         long index = consumerIndex;
         int n = 0;
         while (index < end && offset + n < out.length) {
             int slot = (int) index & mask;
-            Event event = (Event) EVENTS.getAcquire(events, slot);
-            if (event == null) {
+            @SuppressWarnings("unchecked")
+            T item = (T) ITEMS.getAcquire(items, slot);
+            if (item == null) {
                 break;
             }
-            out[offset + n] = event;
+            out[offset + n] = item;
             outTimes[offset + n] = times[slot];
-            EVENTS.setRelease(events, slot, (Event) null);
+            ITEMS.setRelease(items, slot, (Object) null);
             index++;
             n++;
         }

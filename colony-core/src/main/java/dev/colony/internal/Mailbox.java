@@ -1,14 +1,19 @@
-package dev.colony.bus;
+package dev.colony.internal;
 
+import dev.colony.bus.Event;
+import dev.colony.bus.OverflowPolicy;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
- * The bounded, priority-ordered mailbox of one ASYNC subscription: many producers (publishers), one
- * consumer (the subscription's drainer thread).
+ * A bounded, priority-ordered mailbox: many producers, one consumer. It carries the events of an ASYNC
+ * bus subscription and the messages of an agent. Priorities are those of {@link Event} (0-9, critical from
+ * {@link Event#CRITICAL_PRIORITY}).
  *
  * <p><b>Layout.</b> One ring per event priority, created when first used, each as long as the capacity
  * (rounded up to a power of two); {@code count} bounds the total. The consumer takes events in batches,
@@ -42,9 +47,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #rejected()}) change only under the lock while the mailbox is open, so once close returns they are
  * final.
  */
-final class Mailbox {
+public final class Mailbox<T> {
     /** What an offer did. */
-    enum Offer {
+    public enum Offer {
         ACCEPTED,
         /** Accepted after dropping a queued event. */
         ACCEPTED_DROPPED_OTHER,
@@ -80,9 +85,10 @@ final class Mailbox {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
-    private final MailboxRing[] rings = new MailboxRing[LEVELS];
+    private final MailboxRing<?>[] rings = new MailboxRing<?>[LEVELS];
     private final int capacity;
     private final OverflowPolicy policy;
+    private final Consumer<? super T> onEvicted;
 
     private volatile int count; // reservations not yet taken by the consumer; CLOSED_MARK-based once closed
     private volatile boolean consumerParked;
@@ -93,15 +99,29 @@ final class Mailbox {
     private long dropped;
     private long rejected;
 
-    Mailbox(int capacity, OverflowPolicy policy) {
-        this.capacity = capacity;
-        this.policy = policy;
+    /** A mailbox that forgets the items its overflow policy evicts. */
+    public Mailbox(int capacity, OverflowPolicy policy) {
+        this(capacity, policy, item -> {});
     }
 
-    Offer offer(Event event, long publishedNanos) {
+    /**
+     * A mailbox that hands every item its overflow policy evicts from the queue (not a refused arriving
+     * one: its producer has that) to {@code onEvicted}, under the mailbox lock; the callback must be quick
+     * and must not call back into this mailbox.
+     */
+    public Mailbox(int capacity, OverflowPolicy policy, Consumer<? super T> onEvicted) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive, got " + capacity);
+        }
+        this.capacity = capacity;
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.onEvicted = Objects.requireNonNull(onEvicted, "onEvicted");
+    }
+
+    public Offer offer(T item, int priority, long publishedNanos) {
         int reserved = (int) COUNT.getAndAdd(this, 1);
         if (reserved >= 0 && reserved < capacity) {
-            append(event, publishedNanos);
+            append(item, priority, publishedNanos);
             return Offer.ACCEPTED;
         }
         COUNT.getAndAdd(this, -1);
@@ -113,7 +133,7 @@ final class Mailbox {
         }
         lock.lock();
         try {
-            return offerLocked(event, publishedNanos);
+            return offerLocked(item, priority, publishedNanos);
         } finally {
             lock.unlock();
         }
@@ -123,7 +143,7 @@ final class Mailbox {
      * Waits for space (BLOCK, or a critical event that nothing can make room for) and enqueues. An
      * interrupt ends the wait with {@link Offer#REJECTED} and leaves the thread's interrupt status set.
      */
-    Offer offerWaiting(Event event, long publishedNanos) {
+    public Offer offerWaiting(T item, int priority, long publishedNanos) {
         // A parked producer wakes tens of microseconds after it is signalled, long enough for the consumer
         // to drain everything and park too; look for room a little first, as the consumer does, and take
         // it without the lock when the policy has nothing to decide.
@@ -137,7 +157,7 @@ final class Mailbox {
                     break;
                 }
                 if (COUNT.compareAndSet(this, current, current + 1)) {
-                    append(event, publishedNanos);
+                    append(item, priority, publishedNanos);
                     return Offer.ACCEPTED;
                 }
             }
@@ -146,7 +166,7 @@ final class Mailbox {
         lock.lock();
         try {
             while (true) {
-                Offer offer = offerLocked(event, publishedNanos);
+                Offer offer = offerLocked(item, priority, publishedNanos);
                 if (offer != Offer.FULL) {
                     return offer;
                 }
@@ -166,7 +186,7 @@ final class Mailbox {
     }
 
     /** Refuses an event for a reason the caller decided (a self-publish that would deadlock). */
-    Offer refuse() {
+    public Offer refuse() {
         lock.lock();
         try {
             return refuseLocked();
@@ -184,24 +204,24 @@ final class Mailbox {
     }
 
     /** Under the lock: a reservation if there is room, otherwise the overflow policy. */
-    private Offer offerLocked(Event event, long publishedNanos) {
+    private Offer offerLocked(T item, int priority, long publishedNanos) {
         while (true) {
             int current = count;
             if (current < 0) {
                 return Offer.CLOSED;
             }
             if (current >= capacity) {
-                return overflow(event, publishedNanos);
+                return overflow(item, priority, publishedNanos);
             }
             if (COUNT.compareAndSet(this, current, current + 1)) {
-                append(event, publishedNanos);
+                append(item, priority, publishedNanos);
                 return Offer.ACCEPTED;
             }
         }
     }
 
-    private Offer overflow(Event event, long publishedNanos) {
-        boolean critical = event.isCritical();
+    private Offer overflow(T item, int priority, long publishedNanos) {
+        boolean critical = priority >= Event.CRITICAL_PRIORITY;
         switch (policy) {
             case FAIL -> {
                 rejected++;
@@ -214,22 +234,19 @@ final class Mailbox {
                 int victimLevel = lowestNonCriticalLevel();
                 if (!critical
                         && (victimLevel < 0
-                                || victimLevel > event.priority()
-                                || (victimLevel == event.priority() && policy == OverflowPolicy.DROP_NEWEST))) {
+                                || victimLevel > priority
+                                || (victimLevel == priority && policy == OverflowPolicy.DROP_NEWEST))) {
                     dropped++;
                     return Offer.DROPPED;
                 }
                 if (victimLevel < 0) {
                     return Offer.FULL; // only critical events queued: wait for space
                 }
-                MailboxRing victim = rings[victimLevel];
-                if (policy == OverflowPolicy.DROP_OLDEST) {
-                    victim.removeFirst();
-                } else {
-                    victim.removeLast();
-                }
+                MailboxRing<T> ring = ring(victimLevel);
+                T victim = policy == OverflowPolicy.DROP_OLDEST ? ring.removeFirst() : ring.removeLast();
+                onEvicted.accept(victim);
                 dropped++;
-                append(event, publishedNanos); // takes over the victim's reservation
+                append(item, priority, publishedNanos); // takes over the victim's reservation
                 return Offer.ACCEPTED_DROPPED_OTHER;
             }
         }
@@ -238,7 +255,7 @@ final class Mailbox {
 
     private int lowestNonCriticalLevel() {
         for (int level = 0; level < Event.CRITICAL_PRIORITY; level++) {
-            MailboxRing ring = ring(level);
+            MailboxRing<T> ring = ring(level);
             if (ring != null && !ring.isEmpty()) {
                 return level;
             }
@@ -246,20 +263,22 @@ final class Mailbox {
         return -1;
     }
 
-    private MailboxRing ring(int level) {
-        return (MailboxRing) RINGS.getAcquire(rings, level);
+    @SuppressWarnings("unchecked")
+    private MailboxRing<T> ring(int level) {
+        return (MailboxRing<T>) RINGS.getAcquire(rings, level);
     }
 
     /** Appends into the event's ring; the caller holds a reservation. */
-    private void append(Event event, long publishedNanos) {
-        int level = event.priority();
-        MailboxRing ring = ring(level);
+    private void append(T item, int priority, long publishedNanos) {
+        MailboxRing<T> ring = ring(priority);
         if (ring == null) {
-            MailboxRing created = new MailboxRing(capacity);
-            MailboxRing witness = (MailboxRing) RINGS.compareAndExchange(rings, level, (MailboxRing) null, created);
+            MailboxRing<T> created = new MailboxRing<>(capacity);
+            @SuppressWarnings("unchecked")
+            MailboxRing<T> witness =
+                    (MailboxRing<T>) RINGS.compareAndExchange(rings, priority, (MailboxRing<?>) null, created);
             ring = witness == null ? created : witness;
         }
-        ring.append(event, publishedNanos);
+        ring.append(item, publishedNanos);
         if (consumerParked) {
             Thread waiting = consumer;
             if (waiting != null && PARKED.compareAndSet(this, true, false)) {
@@ -269,11 +288,11 @@ final class Mailbox {
     }
 
     /**
-     * Moves up to {@code events.length} events into the arrays, highest priority first, waiting while
+     * Moves up to {@code items.length} items into the arrays, highest priority first, waiting while
      * the mailbox is empty. Returns the count (possibly 0 when events are still being written), or -1
      * once the mailbox is closed. Only the consumer thread calls this.
      */
-    int drain(Event[] events, long[] publishedNanos) throws InterruptedException {
+    public int drain(T[] items, long[] publishedNanos) throws InterruptedException {
         if (consumer == null) {
             consumer = Thread.currentThread();
         }
@@ -301,10 +320,10 @@ final class Mailbox {
                 return -1;
             }
             int n = 0;
-            for (int level = LEVELS - 1; level >= 0 && n < events.length; level--) {
-                MailboxRing ring = ring(level);
+            for (int level = LEVELS - 1; level >= 0 && n < items.length; level--) {
+                MailboxRing<T> ring = ring(level);
                 if (ring != null) {
-                    n += ring.drainTo(events, publishedNanos, n);
+                    n += ring.drainTo(items, publishedNanos, n);
                 }
             }
             int left = (int) COUNT.getAndAdd(this, -n) - n;
@@ -317,35 +336,77 @@ final class Mailbox {
         }
     }
 
-    /** Closes the mailbox, wakes everyone waiting, and returns how many queued events were discarded. */
-    int close() {
+    /** Closes the mailbox, wakes everyone waiting, and returns how many queued items were discarded. */
+    public int close() {
+        return close(null);
+    }
+
+    /**
+     * Closes the mailbox, wakes everyone waiting, hands each queued item to {@code discarded} (highest
+     * priority first, FIFO within a priority; {@code null} to forget them) and returns how many there
+     * were. Items whose producer reserved room before the close but is still writing them are waited for,
+     * so an item whose offer returned {@link Offer#ACCEPTED} is either drained or handed over here.
+     */
+    public int close(Consumer<? super T> discarded) {
         lock.lock();
         try {
-            int discarded = (int) COUNT.getAndSet(this, CLOSED_MARK);
-            if (discarded < 0) {
-                COUNT.setVolatile(this, discarded); // already closed
+            int queued = (int) COUNT.getAndSet(this, CLOSED_MARK);
+            if (queued < 0) {
+                COUNT.setVolatile(this, queued); // already closed
                 return 0;
             }
+            if (discarded != null && queued > 0) {
+                handOver(queued, discarded);
+            }
             for (int level = 0; level < LEVELS; level++) {
-                RINGS.setRelease(rings, level, (MailboxRing) null);
+                RINGS.setRelease(rings, level, (MailboxRing<?>) null);
             }
             notFull.signalAll();
             Thread waiting = consumer;
             if (waiting != null) {
                 LockSupport.unpark(waiting);
             }
-            return discarded;
+            return queued;
         } finally {
             lock.unlock();
         }
     }
 
+    /** Under the lock, after the close mark: waits until all {@code queued} reservations are claimed, then takes them. */
+    private void handOver(int queued, Consumer<? super T> discarded) {
+        int spin = 0;
+        while (claimed() < queued) {
+            if (++spin < SPIN_LIMIT) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // a producer between its reservation and its claim of a ring index
+            }
+        }
+        for (int level = LEVELS - 1; level >= 0; level--) {
+            MailboxRing<T> ring = ring(level);
+            if (ring != null) {
+                ring.removeAll(discarded);
+            }
+        }
+    }
+
+    private long claimed() {
+        long claimed = 0;
+        for (int level = 0; level < LEVELS; level++) {
+            MailboxRing<T> ring = ring(level);
+            if (ring != null) {
+                claimed += ring.claimed();
+            }
+        }
+        return claimed;
+    }
+
     /** Events waiting now (reservations included); 0 once closed. */
-    int size() {
+    public int size() {
         return Math.max(0, count);
     }
 
-    long dropped() {
+    public long dropped() {
         lock.lock();
         try {
             return dropped;
@@ -354,7 +415,7 @@ final class Mailbox {
         }
     }
 
-    long rejected() {
+    public long rejected() {
         lock.lock();
         try {
             return rejected;

@@ -1,0 +1,218 @@
+package dev.colony.messaging;
+
+import dev.colony.bus.OverflowPolicy;
+import dev.colony.internal.Mailbox;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * An inbox of a {@link LocalMessenger}: a {@link Mailbox} of envelopes (or {@link Encoded} messages when
+ * marshalling) drained by one virtual thread once a handler is attached.
+ *
+ * <p>Items the overflow policy evicts are handed over under the mailbox lock; they are parked in
+ * {@code evicted} and turned into dead letters by the sender after its offer returns, so no dead-letter
+ * work (which may complete a request's future and run user code) happens under the lock.
+ */
+final class LocalInbox implements Inbox {
+    private static final int BATCH = 64;
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(LocalInbox.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** A message in its encoded form, and (for reporting only, never for the handler) the envelope it came from. */
+    record Encoded(byte[] bytes, Envelope original) {}
+
+    private final LocalMessenger messenger;
+    private final AgentId id;
+    private final InboxOptions options;
+    private final Mailbox<Object> mailbox;
+    private final ConcurrentLinkedQueue<Object> evicted = new ConcurrentLinkedQueue<>();
+    private volatile Thread drainer;
+    private volatile boolean closed;
+    private MessageHandler handler; // written before the drainer starts, read only by it
+
+    LocalInbox(LocalMessenger messenger, AgentId id, InboxOptions options) {
+        this.messenger = messenger;
+        this.id = id;
+        this.options = options;
+        this.mailbox = new Mailbox<>(options.capacity(), options.overflow(), evicted::add);
+    }
+
+    @Override
+    public AgentId id() {
+        return id;
+    }
+
+    @Override
+    public Set<String> roles() {
+        return options.roles();
+    }
+
+    Class<?> payloadType() {
+        return options.payloadType();
+    }
+
+    @Override
+    public synchronized void attach(MessageHandler newHandler) {
+        Objects.requireNonNull(newHandler, "handler");
+        if (closed) {
+            throw new IllegalStateException("the inbox of agent \"" + id + "\" is closed");
+        }
+        if (handler != null) {
+            throw new IllegalStateException("agent \"" + id + "\" already has a handler attached");
+        }
+        handler = newHandler;
+        drainer = Thread.ofVirtual().name("colony-inbox-" + id).start(this::drain);
+    }
+
+    /** Queues {@code item}; the outcome for the sender. Dead letters for anything refused or evicted are recorded. */
+    SendOutcome offer(Object item, int priority) {
+        Mailbox.Offer offer = mailbox.offer(item, priority, 0L);
+        if (offer == Mailbox.Offer.FULL) {
+            offer = Thread.currentThread() == drainer
+                    ? mailbox.refuse() // waiting for room only this thread can make would deadlock
+                    : mailbox.offerWaiting(item, priority, 0L);
+        }
+        return switch (offer) {
+            case ACCEPTED -> SendOutcome.DELIVERED;
+            case ACCEPTED_DROPPED_OTHER -> {
+                reportEvicted();
+                yield SendOutcome.DELIVERED;
+            }
+            case DROPPED ->
+                messenger.deadLetter(item, id, DeadLetter.Reason.MAILBOX_FULL, fullDetail(), SendOutcome.MAILBOX_FULL);
+            case REJECTED ->
+                Thread.currentThread().isInterrupted()
+                        ? messenger.deadLetter(
+                                item,
+                                id,
+                                DeadLetter.Reason.REJECTED,
+                                "the sender was interrupted while waiting for room",
+                                SendOutcome.REJECTED)
+                        : messenger.deadLetter(
+                                item, id, DeadLetter.Reason.MAILBOX_FULL, fullDetail(), SendOutcome.MAILBOX_FULL);
+            case CLOSED ->
+                messenger.deadLetter(
+                        item,
+                        id,
+                        DeadLetter.Reason.RECIPIENT_CLOSED,
+                        "agent \"" + id + "\" closed its inbox",
+                        SendOutcome.REJECTED);
+            case FULL -> throw new AssertionError("offerWaiting never returns FULL");
+        };
+    }
+
+    private String fullDetail() {
+        String detail = "the inbox of agent \"" + id + "\" is full (" + options.capacity() + " messages, "
+                + options.overflow() + ")";
+        return options.overflow() == OverflowPolicy.BLOCK ? detail + " and the sender is its own handler" : detail;
+    }
+
+    private void reportEvicted() {
+        Object victim;
+        while ((victim = evicted.poll()) != null) {
+            messenger.deadLetter(
+                    victim,
+                    id,
+                    DeadLetter.Reason.EVICTED,
+                    "evicted from the full inbox of agent \"" + id + "\" (" + options.overflow() + ")",
+                    SendOutcome.DELIVERED);
+        }
+    }
+
+    private void drain() {
+        Object[] batch = new Object[BATCH];
+        long[] times = new long[BATCH];
+        while (true) {
+            int n;
+            try {
+                n = mailbox.drain(batch, times);
+            } catch (InterruptedException e) {
+                continue; // only close() stops the drainer
+            }
+            if (n < 0) {
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                Object item = batch[i];
+                batch[i] = null;
+                if (closed) {
+                    discard(item);
+                } else {
+                    messenger.handle(this, handler, item);
+                }
+            }
+        }
+    }
+
+    private void discard(Object item) {
+        messenger.deadLetter(
+                item,
+                id,
+                DeadLetter.Reason.RECIPIENT_CLOSED,
+                "agent \"" + id + "\" closed its inbox before handling it",
+                SendOutcome.REJECTED);
+    }
+
+    @Override
+    public int size() {
+        return mailbox.size();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (!CLOSED.compareAndSet(this, false, true)) {
+            joinDrainer();
+            return;
+        }
+        messenger.removed(this);
+        List<Object> left = new ArrayList<>();
+        mailbox.close(left::add);
+        reportEvicted();
+        left.forEach(this::discard);
+        joinDrainer();
+    }
+
+    private void joinDrainer() {
+        Thread thread;
+        synchronized (this) {
+            thread = drainer;
+        }
+        if (thread == null || thread == Thread.currentThread()) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Inbox[" + id + "]";
+    }
+}

@@ -1,0 +1,188 @@
+package dev.colony.messaging;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Agent-to-agent messaging: send to one agent, ask and await a reply, broadcast to a role.
+ *
+ * <p><b>Addresses.</b> An agent can be sent to once it {@link #open opened} its {@link Inbox}; sends
+ * before it attaches a handler wait in the inbox. Every send names its sender ({@link Envelope#source()}),
+ * which needs no inbox.
+ *
+ * <p><b>Outcomes, not exceptions.</b> {@link #send} returns a {@link SendOutcome}; a message that is not
+ * delivered also becomes a {@link DeadLetter} with its reason. Only programming errors (a null argument,
+ * a broadcast envelope given to {@code send}) throw.
+ *
+ * <p><b>Order.</b> Messages of one priority sent from one thread to one recipient are handled in the order
+ * they were sent; a higher priority overtakes a lower one.
+ *
+ * <p><b>By reference or marshalled.</b> By default an envelope is handed to the recipient by reference:
+ * send immutable payloads. With {@link Builder#marshalEverySend(boolean)} every message is encoded by the
+ * sender and decoded by the recipient's inbox (bound to {@link InboxOptions#payloadType()}), exactly as
+ * if it crossed a process boundary: the codec's size limit applies and malformed bytes become dead
+ * letters.
+ *
+ * <p><b>Requests.</b> {@link #request} completes its future exactly once: with the reply, or with a
+ * {@link ReplyException} carrying a {@link ReplyFailure}. Once completed, no state of the request is left
+ * behind. {@link #close()} completes the requests still waiting with {@link ReplyFailure#CLOSED}, closes
+ * every inbox and stops the messenger's threads; it is idempotent.
+ *
+ * <p>Thread-safe.
+ */
+public interface Messenger extends AutoCloseable {
+
+    /** A messenger in this JVM that hands messages over by reference. */
+    static Messenger create() {
+        return builder().build();
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Gives agent {@code id} an inbox, making it reachable.
+     *
+     * @throws IllegalStateException if {@code id} already has an open inbox, or the messenger is closed
+     */
+    Inbox open(AgentId id, InboxOptions options);
+
+    /** {@link #open(AgentId, InboxOptions)} with {@link InboxOptions#defaults() default options}. */
+    default Inbox open(AgentId id) {
+        return open(id, InboxOptions.defaults());
+    }
+
+    /**
+     * Sends {@code message} to its {@link Envelope#recipient() recipient}. Under the BLOCK overflow policy
+     * this waits while the recipient's inbox is full.
+     *
+     * @throws IllegalArgumentException if the message has no recipient (use {@link #broadcast})
+     */
+    SendOutcome send(Envelope message);
+
+    /**
+     * Sends {@code message} as a request and returns its reply. The request gets a correlation id (its
+     * {@link Envelope#correlationId()}, or its id when it has none), {@code replyTo} set to its source, and
+     * a deadline of now plus {@code timeout} unless its own deadline is earlier.
+     *
+     * <p>The future completes with the reply envelope, or exceptionally with a {@link ReplyException}:
+     * {@link ReplyFailure#NO_RECIPIENT} at once when the recipient has no inbox, {@link ReplyFailure#TIMEOUT}
+     * at the deadline, {@link ReplyFailure#RECIPIENT_FAILURE} when the handler throws,
+     * {@link ReplyFailure#UNDELIVERED} when the request is not handled for another reason.
+     *
+     * @throws IllegalArgumentException if the message has no recipient, {@code timeout} is not positive, or
+     *     its correlation id belongs to a request still waiting
+     */
+    CompletableFuture<Envelope> request(Envelope message, Duration timeout);
+
+    /**
+     * Answers {@code request} with {@code payload}: an envelope from the request's recipient to its
+     * {@code replyTo} (or source), with the request's correlation id and the type {@code type}. If a
+     * {@link #request} waits for it, it completes that request; otherwise it is sent to the {@code replyTo}
+     * agent's inbox like any message (a late reply, or a request that was {@link #send sent}).
+     *
+     * @throws IllegalArgumentException if {@code request} has no correlation id or no recipient
+     */
+    SendOutcome reply(Envelope request, String type, Object payload);
+
+    /** {@link #reply(Envelope, String, Object)} with the type {@code <request type>.reply}. */
+    default SendOutcome reply(Envelope request, Object payload) {
+        return reply(request, request.type() + ".reply", payload);
+    }
+
+    /**
+     * Sends a copy of {@code message} (its recipient set to each agent) to every agent of
+     * {@code audience}, except its source unless {@code includeSender}.
+     */
+    BroadcastResult broadcast(Audience audience, Envelope message, boolean includeSender);
+
+    /** {@link #broadcast(Audience, Envelope, boolean)} leaving out the sender. */
+    default BroadcastResult broadcast(Audience audience, Envelope message) {
+        return broadcast(audience, message, false);
+    }
+
+    /**
+     * Hands over a message that is already encoded with this messenger's codec, as a transport receiving
+     * it from another process would. It is queued as bytes and decoded by {@code recipient}'s inbox; bytes
+     * that do not decode become a {@link DeadLetter.Reason#MALFORMED} dead letter there, and the inbox goes
+     * on with the next message.
+     */
+    SendOutcome deliverEncoded(AgentId recipient, byte[] message);
+
+    /** The undelivered messages. */
+    DeadLetters deadLetters();
+
+    /** Counters and latencies. */
+    MessengerMetrics metrics();
+
+    /** The codec used when messages are marshalled and for {@link #deliverEncoded}. */
+    MessageCodec codec();
+
+    @Override
+    void close();
+
+    /** Settings of a messenger; each is validated when set. */
+    final class Builder {
+        MessageCodec codec = JsonMessageCodec.create();
+        boolean marshalEverySend;
+        int deadLetterCapacity = 1024;
+        InstantSource clock = InstantSource.system();
+        Consumer<HandlerFailure> onHandlerFailure = failure -> {};
+
+        Builder() {}
+
+        /** The codec for marshalled messages; default {@link JsonMessageCodec#create()}. */
+        public Builder codec(MessageCodec codec) {
+            this.codec = Objects.requireNonNull(codec, "codec");
+            return this;
+        }
+
+        /** Whether every message is encoded and decoded as if it crossed a process boundary; default false. */
+        public Builder marshalEverySend(boolean marshal) {
+            this.marshalEverySend = marshal;
+            return this;
+        }
+
+        /** How many dead letters are kept (the newest); default 1024, at least 1. */
+        public Builder deadLetterCapacity(int capacity) {
+            if (capacity < 1 || capacity > 1 << 20) {
+                throw new IllegalArgumentException(
+                        "deadLetterCapacity must be between 1 and " + (1 << 20) + ", got " + capacity);
+            }
+            this.deadLetterCapacity = capacity;
+            return this;
+        }
+
+        /** The clock deadlines are checked against; default the system clock. */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Called on the inbox's thread after a handler threw (the failure is counted either way); it is
+         * assumed never to throw.
+         */
+        public Builder onHandlerFailure(Consumer<HandlerFailure> listener) {
+            this.onHandlerFailure = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        public Messenger build() {
+            return new LocalMessenger(this);
+        }
+    }
+
+    /**
+     * A handler that threw.
+     *
+     * @param agent whose handler it was
+     * @param message the message it was handling
+     * @param error what it threw
+     */
+    record HandlerFailure(AgentId agent, Envelope message, Throwable error) {}
+}

@@ -1,0 +1,203 @@
+package dev.colony.messaging;
+
+import static dev.colony.bus.BusTesting.eventually;
+import static dev.colony.messaging.MessengerFixture.failureOf;
+import static dev.colony.messaging.MessengerFixture.message;
+import static dev.colony.messaging.MessengerFixture.next;
+import static dev.colony.messaging.MessengerFixture.replyOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Part of {@link MessengerContract}: request/reply. Every request completes exactly once, with the reply
+ * or a {@link ReplyFailure}, and leaves nothing behind.
+ */
+public interface MessengerRequestContract extends MessengerFixture {
+    Duration PATIENT = Duration.ofSeconds(30);
+
+    /** Bob answers every request with its payload in upper case. */
+    private static void echo(Messenger messenger) {
+        messenger
+                .open(BOB)
+                .attach(m -> messenger.reply(m, m.payload().toString().toUpperCase()));
+    }
+
+    @Test
+    default void request_recipientReplies_futureCompletesWithTheReply() throws Exception {
+        Messenger messenger = messenger();
+        echo(messenger);
+        Envelope question = message(ALICE, BOB, "ping");
+
+        Envelope reply = replyOf(messenger.request(question, PATIENT));
+
+        assertThat(reply.payload()).isEqualTo("PING");
+        assertThat(reply.source()).isEqualTo(BOB);
+        assertThat(reply.recipient()).isEqualTo(ALICE);
+        assertThat(reply.correlationId()).isEqualTo(question.id());
+        assertThat(reply.type()).isEqualTo("test.message.reply");
+        MessengerMetrics metrics = messenger.metrics();
+        assertThat(metrics.pendingRequests()).isZero();
+        assertThat(metrics.requestRoundTrip().count()).isEqualTo(1);
+    }
+
+    @Test
+    default void request_handlerSeesCorrelationReplyToAndDeadline() throws Exception {
+        Messenger messenger = messenger();
+        BlockingQueue<Envelope> received = collect(messenger, BOB);
+        Instant before = Instant.now();
+
+        messenger.request(message(ALICE, BOB, "?").withCorrelationId("c-1"), Duration.ofMinutes(1));
+
+        Envelope request = next(received);
+        assertThat(request.correlationId()).isEqualTo("c-1");
+        assertThat(request.replyTo()).isEqualTo(ALICE);
+        assertThat(request.deadline()).isAfterOrEqualTo(before.plus(Duration.ofMinutes(1)));
+    }
+
+    @Test
+    default void request_noRecipient_failsAtOnce() throws Exception {
+        Messenger messenger = messenger();
+
+        CompletableFuture<Envelope> reply = messenger.request(message(ALICE, CAROL, "?"), PATIENT);
+
+        assertThat(reply).isDone();
+        assertThat(failureOf(reply).failure()).isEqualTo(ReplyFailure.NO_RECIPIENT);
+        assertThat(messenger.metrics().pendingRequests()).isZero();
+    }
+
+    @Test
+    default void request_noReply_timesOut() throws Exception {
+        Messenger messenger = messenger();
+        messenger.open(BOB).attach(m -> {}); // never answers
+
+        ReplyException failure = failureOf(messenger.request(message(ALICE, BOB, "?"), SHORT));
+
+        assertThat(failure.failure()).isEqualTo(ReplyFailure.TIMEOUT);
+        assertThat(messenger.metrics().timedOut()).isEqualTo(1);
+        assertThat(messenger.metrics().pendingRequests()).isZero();
+    }
+
+    @Test
+    default void request_handlerThrows_recipientFailureWithItsMessage() throws Exception {
+        Messenger messenger = messenger();
+        messenger.open(BOB).attach(m -> {
+            throw new IllegalStateException("out of coffee");
+        });
+
+        ReplyException failure = failureOf(messenger.request(message(ALICE, BOB, "?"), PATIENT));
+
+        assertThat(failure.failure()).isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
+        assertThat(failure).hasMessageContaining("out of coffee");
+        assertThat(messenger.metrics().failed()).isEqualTo(1);
+    }
+
+    @Test
+    default void request_recipientClosesBeforeHandling_undelivered() throws Exception {
+        Messenger messenger = messenger();
+        Inbox inbox = messenger.open(BOB); // no handler: the request waits
+        CompletableFuture<Envelope> reply = messenger.request(message(ALICE, BOB, "?"), PATIENT);
+
+        inbox.close();
+
+        assertThat(failureOf(reply).failure()).isEqualTo(ReplyFailure.UNDELIVERED);
+        assertThat(messenger.metrics().pendingRequests()).isZero();
+    }
+
+    @Test
+    default void request_messengerCloses_waitingRequestsClosed() throws Exception {
+        Messenger messenger = messenger();
+        messenger.open(BOB).attach(m -> {});
+        CompletableFuture<Envelope> reply = messenger.request(message(ALICE, BOB, "?"), PATIENT);
+
+        messenger.close();
+
+        assertThat(failureOf(reply).failure()).isEqualTo(ReplyFailure.CLOSED);
+        assertThat(failureOf(messenger.request(message(ALICE, BOB, "?"), PATIENT))
+                        .failure())
+                .isEqualTo(ReplyFailure.CLOSED);
+    }
+
+    @Test
+    default void request_manyTimedOut_noCorrelationStateLeft() throws Exception {
+        Messenger messenger = messenger();
+        messenger.open(BOB).attach(m -> {});
+        List<CompletableFuture<Envelope>> replies = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            replies.add(messenger.request(message(ALICE, BOB, i), Duration.ofMillis(1 + i % 20)));
+        }
+
+        for (CompletableFuture<Envelope> reply : replies) {
+            assertThat(failureOf(reply).failure()).isEqualTo(ReplyFailure.TIMEOUT);
+        }
+
+        assertThat(messenger.metrics().pendingRequests()).isZero();
+        assertThat(messenger.metrics().timedOut()).isEqualTo(2_000);
+    }
+
+    @Test
+    default void reply_afterTimeout_goesToTheRequestersInboxAsALateReply() throws Exception {
+        Messenger messenger = messenger();
+        BlockingQueue<Envelope> aliceInbox = collect(messenger, ALICE);
+        BlockingQueue<Envelope> bobInbox = collect(messenger, BOB);
+        CompletableFuture<Envelope> reply = messenger.request(message(ALICE, BOB, "?"), SHORT);
+        Envelope request = next(bobInbox);
+        assertThat(failureOf(reply).failure()).isEqualTo(ReplyFailure.TIMEOUT);
+
+        assertThat(messenger.reply(request, "too late")).isEqualTo(SendOutcome.DELIVERED);
+
+        Envelope late = next(aliceInbox);
+        assertThat(late.payload()).isEqualTo("too late");
+        assertThat(late.correlationId()).isEqualTo(request.correlationId());
+        assertThat(reply.isCompletedExceptionally()).isTrue();
+    }
+
+    @Test
+    default void reply_twice_secondDoesNotChangeTheResult() throws Exception {
+        Messenger messenger = messenger();
+        CountDownLatch replied = new CountDownLatch(1);
+        messenger.open(BOB).attach(m -> {
+            messenger.reply(m, "first");
+            messenger.reply(m, "second"); // alice has no inbox: a dead letter
+            replied.countDown();
+        });
+
+        Envelope reply = replyOf(messenger.request(message(ALICE, BOB, "?"), PATIENT));
+
+        assertThat(reply.payload()).isEqualTo("first");
+        eventually().until(() -> messenger.deadLetters().total() == 1);
+        assertThat(messenger.deadLetters().poll().envelope().payload()).isEqualTo("second");
+    }
+
+    @Test
+    default void request_duplicateWaitingCorrelationId_refused() {
+        Messenger messenger = messenger();
+        messenger.open(BOB).attach(m -> {});
+        messenger.request(message(ALICE, BOB, "?").withCorrelationId("same"), PATIENT);
+
+        assertThatThrownBy(() -> messenger.request(message(ALICE, BOB, "?").withCorrelationId("same"), PATIENT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("same");
+    }
+
+    @Test
+    default void request_badArguments_refused() {
+        Messenger messenger = messenger();
+        assertThatThrownBy(() -> messenger.request(message(ALICE, BOB, "?"), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("timeout");
+        assertThatThrownBy(() -> messenger.request(message(ALICE, null, "?"), PATIENT))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> messenger.reply(message(ALICE, BOB, "no correlation"), "x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("correlation");
+    }
+}
