@@ -1,13 +1,16 @@
 package dev.colony;
 
 import dev.colony.bus.EventBus;
+import dev.colony.messaging.Messenger;
 
 /** A colony whose parts all live in this JVM. */
 final class EmbeddedColony implements Colony {
     private final EventBus bus;
+    private final Messenger messenger;
 
-    EmbeddedColony(EventBus bus) {
+    EmbeddedColony(EventBus bus, Messenger messenger) {
         this.bus = bus;
+        this.messenger = messenger;
     }
 
     @Override
@@ -16,7 +19,13 @@ final class EmbeddedColony implements Colony {
     }
 
     @Override
+    public Messenger messenger() {
+        return messenger;
+    }
+
+    @Override
     public void close() {
+        messenger.close();
         bus.close();
     }
 }
