@@ -81,6 +81,48 @@ class MainTest {
         assertThat(scenarios.get(1).get("operations").asLong()).isEqualTo(20_000);
     }
 
+    @Test
+    void bench_messengerScenario_everyMessageAndReplyVerifiedInEveryVariant(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("messenger.json");
+        Captured result = capture(
+                "bench",
+                "-q",
+                "--scenario",
+                "messenger",
+                "--warmup",
+                "0",
+                "--iterations",
+                "1",
+                "--json",
+                json.toString());
+
+        // pass also needs a throughput, which a cold JVM on a busy machine may miss: only counts are asserted
+        JsonNode scenario = JsonMapper.builder()
+                .build()
+                .readTree(Files.readString(json))
+                .get("scenarios")
+                .get(0);
+        assertThat(result.code).as(result.out + result.err).isIn(0, 1);
+        assertThat(scenario.get("name").asString()).isEqualTo("messenger");
+        assertThat(scenario.get("operations").asLong()).isEqualTo(10_000);
+        assertThat(scenario.get("verified").get("expected").asLong()).isEqualTo(40_000);
+        assertThat(scenario.get("verified").get("observed").asLong()).isEqualTo(40_000);
+        JsonNode details = scenario.get("details");
+        for (JsonNode part : new JsonNode[] {
+            details.get("codec_baseline"),
+            details.get("envelope_500b"),
+            details.get("envelope_500b").get("codec_baseline"),
+            details.get("by_reference"),
+            details.get("request_reply")
+        }) {
+            assertThat(part.get("verified").get("observed").asLong())
+                    .isEqualTo(part.get("verified").get("expected").asLong())
+                    .isPositive();
+        }
+        assertThat(details.get("message_bytes").asInt()).isBetween(4_000, 5_000);
+        assertThat(details.get("envelope_500b").get("message_bytes").asInt()).isBetween(400, 600);
+    }
+
     private record Captured(int code, String out, String err) {}
 
     private static Captured capture(String... args) {

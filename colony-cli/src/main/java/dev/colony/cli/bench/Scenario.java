@@ -28,7 +28,7 @@ interface Scenario {
 
     /** Every scenario, in the order {@code colony bench} runs them. */
     static List<Scenario> all() {
-        return List.of(new EventBusScenario(), new ConcurrentEventBusScenario());
+        return List.of(new EventBusScenario(), new ConcurrentEventBusScenario(), new MessengerScenario());
     }
 
     static Optional<Scenario> named(String name) {
