@@ -2,6 +2,7 @@
 module dev.colony.core {
     requires HdrHistogram;
     requires tools.jackson.databind;
+    requires tools.jackson.module.blackbird;
 
     exports dev.colony;
     exports dev.colony.bus;

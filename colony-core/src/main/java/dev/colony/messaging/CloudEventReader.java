@@ -13,12 +13,31 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads the attributes of a CloudEvents JSON message with the streaming parser and finds where its
- * {@code data} lies in the input, so the payload can be bound (or kept as text) without a second parse
- * of the envelope. Every failure becomes a {@link MalformedMessageException} that names the attribute.
+ * Reads the attributes of a CloudEvents JSON message with the streaming parser, and either binds its
+ * {@code data} in the same pass or finds where it lies in the input, so the payload can be bound (or
+ * kept as text) without a second parse of the envelope. Every failure becomes a {@link
+ * MalformedMessageException} that names the attribute.
+ *
+ * <p>Binding in the same pass ({@link #readBinding}) is the fast path: the message is parsed once. It
+ * does not know yet whether the rest of the message is valid, so when the payload does not bind it gives
+ * up with {@link DataMismatch} and the caller decodes again with {@link #read}, which checks every
+ * attribute before the payload is bound; the error reported is then the same wherever {@code data}
+ * stands and whatever else is wrong with the message.
  */
 final class CloudEventReader {
     private CloudEventReader() {}
+
+    /**
+     * Thrown by {@link #readBinding} when the payload did not bind (or was not valid JSON): decode again
+     * with {@link #read} to find the error to report. Carries no stack trace; it is control flow.
+     */
+    static final class DataMismatch extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DataMismatch() {
+            super(null, null, false, false);
+        }
+    }
 
     /** The attributes read, and the byte range of {@code data}'s value in the input. */
     record Attributes(
@@ -32,8 +51,14 @@ final class CloudEventReader {
             Instant deadline,
             int priority,
             Map<String, String> headers,
+            Object payload,
             int dataStart,
             int dataEnd) {
+
+        /** The envelope with the payload bound in the same pass. */
+        Envelope toEnvelope() {
+            return toEnvelope(payload);
+        }
 
         Envelope toEnvelope(Object payload) {
             if (payload == null) {
@@ -58,16 +83,30 @@ final class CloudEventReader {
         }
     }
 
+    /** Reads the attributes and the range of {@code data}, leaving the payload unbound. */
     static Attributes read(JsonMapper mapper, byte[] bytes) {
+        return read(mapper, bytes, null);
+    }
+
+    /**
+     * Reads the attributes and binds {@code data} to {@code payloadType} as it passes.
+     *
+     * @throws DataMismatch if the payload does not bind; nothing is known then about the rest
+     */
+    static Attributes readBinding(JsonMapper mapper, byte[] bytes, Class<?> payloadType) {
+        return read(mapper, bytes, payloadType);
+    }
+
+    private static Attributes read(JsonMapper mapper, byte[] bytes, Class<?> payloadType) {
         try (JsonParser p = mapper.createParser(bytes)) {
-            return readObject(p);
+            return readObject(p, new Builder(mapper, payloadType));
         } catch (JacksonException e) {
             throw new MalformedMessageException("not valid JSON: " + e.getOriginalMessage() + " (at byte "
                     + e.getLocation().getByteOffset() + ")");
         }
     }
 
-    private static Attributes readObject(JsonParser p) {
+    private static Attributes readObject(JsonParser p, Builder b) {
         JsonToken first = p.nextToken();
         if (first == null) {
             throw new MalformedMessageException("not valid JSON: no content");
@@ -75,7 +114,6 @@ final class CloudEventReader {
         if (first != JsonToken.START_OBJECT) {
             throw new MalformedMessageException("a message must be a JSON object, got " + Builder.describe(first));
         }
-        Builder b = new Builder();
         String name;
         // a repeated attribute is refused by the parser's strict duplicate detection
         while ((name = p.nextName()) != null) {
@@ -90,6 +128,8 @@ final class CloudEventReader {
 
     /** Collects attributes as they arrive, in any order. */
     private static final class Builder {
+        private final JsonMapper mapper;
+        private final Class<?> payloadType;
         private String specVersion;
         private String id;
         private AgentId source;
@@ -101,8 +141,15 @@ final class CloudEventReader {
         private int priority = Event.NORMAL_PRIORITY;
         private Instant deadline;
         private final Map<String, String> headers = new HashMap<>();
+        private Object payload;
         private int dataStart = -1;
         private int dataEnd = -1;
+
+        /** {@code payloadType} null: record where {@code data} lies; otherwise bind it. */
+        Builder(JsonMapper mapper, Class<?> payloadType) {
+            this.mapper = mapper;
+            this.payloadType = payloadType;
+        }
 
         void read(String name, JsonParser p) {
             if (p.currentToken() == JsonToken.VALUE_NULL && !name.equals("data")) {
@@ -161,6 +208,7 @@ final class CloudEventReader {
                     deadline,
                     priority,
                     headers,
+                    payload,
                     dataStart,
                     dataEnd);
         }
@@ -170,9 +218,22 @@ final class CloudEventReader {
                 throw new MalformedMessageException("attribute data is null");
             }
             dataStart = (int) p.currentTokenLocation().getByteOffset();
+            if (payloadType != null) {
+                bind(p);
+                return;
+            }
             p.skipChildren();
             p.finishToken();
             dataEnd = (int) p.currentLocation().getByteOffset();
+        }
+
+        private void bind(JsonParser p) {
+            try {
+                payload = mapper.readValue(p, payloadType);
+            } catch (RuntimeException e) {
+                // a JacksonException, or a payload constructor's own: the two-pass decode reports it
+                throw new DataMismatch();
+            }
         }
 
         private static MalformedMessageException missing(String name) {
@@ -204,6 +265,10 @@ final class CloudEventReader {
         }
 
         private static Instant timestamp(String name, String value) {
+            Instant canonical = CloudEventTime.parseCanonical(value);
+            if (canonical != null) {
+                return canonical;
+            }
             try {
                 // RFC 3339 allows a lower-case 't' and 'z'; Java's ISO parser does not
                 return OffsetDateTime.parse(value.toUpperCase(Locale.ROOT)).toInstant();
@@ -214,6 +279,9 @@ final class CloudEventReader {
         }
 
         private static void checkContentType(String value) {
+            if (value.equals(JsonMessageCodec.CONTENT_TYPE)) {
+                return; // what the codec writes
+            }
             String media = value.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
             if (!media.equals(JsonMessageCodec.CONTENT_TYPE) && !media.endsWith("+json")) {
                 throw new MalformedMessageException(
@@ -228,7 +296,7 @@ final class CloudEventReader {
                     throw new MalformedMessageException(
                             "attribute priority must be an integer, got " + describe(p.currentToken()));
             };
-            if (!text.matches("[0-9]")) {
+            if (text.length() != 1 || text.charAt(0) < '0' || text.charAt(0) > '9') {
                 throw new MalformedMessageException("attribute priority must be between " + Event.MIN_PRIORITY + " and "
                         + Event.MAX_PRIORITY + ", got " + text);
             }
