@@ -7,6 +7,10 @@ import com.dslplatform.json.runtime.Settings;
 import dev.colony.messaging.AgentId;
 import dev.colony.messaging.Envelope;
 import dev.colony.messaging.JsonMessageCodec;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -43,6 +47,14 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code stockJackson}: a default {@code JsonMapper} ({@code JsonMapper.builder().build()}, no
  *       feature changed) writing and reading a plain {@link Message} record with the same content (id,
  *       type, sender, payload). This is the "stock Jackson" baseline the issue names.
+ *   <li>{@code dslJson}: DSL-JSON 2.0.2 with exact doubles, binding the same record by runtime reflection
+ *       (no annotation processor), as a library would bind a user's unannotated record.
+ *   <li>{@code dslJsonCompiled}: the same DSL-JSON with converters its annotation processor generated
+ *       for annotated copies of the records ({@link CodecDslCompiled}): DSL-JSON at its fastest, which
+ *       a codec could offer only for types compiled with it, not for a user's unannotated records.
+ *   <li>{@code binaryFloor}: the same {@link Message} written field by field with {@code
+ *       DataOutputStream} (UTF strings, raw 8-byte doubles) and read back with {@code DataInputStream}.
+ *       Not a candidate, it is not JSON: the floor under any codec of this content.
  * </ul>
  *
  * <p>Every round trip is checked in {@code @Setup} for every prepared message (decoded content equals
@@ -84,6 +96,7 @@ public class CodecBenchmark {
     final JsonWriter dslWriter = dsl.newWriter();
 
     final Message[] messages = new Message[MESSAGES];
+    final CodecDslCompiled.CompiledMessage[] compiled = new CodecDslCompiled.CompiledMessage[MESSAGES];
     final Envelope[] envelopes = new Envelope[MESSAGES];
     final long[] checkBits = new long[MESSAGES];
     int next;
@@ -134,12 +147,32 @@ public class CodecBenchmark {
                 throw new IllegalStateException("dslJson round trip differs: " + viaDsl + " vs " + messages[m]);
             }
             checkBitExact(messages[m].payload(), viaDsl.payload(), "dslJson");
+            compiled[m] = CodecDslCompiled.of(messages[m]);
+            CodecDslCompiled.CompiledMessage viaCompiled = dslCompiledDecode(dslCompiledEncode(m));
+            if (!viaCompiled.equals(compiled[m])) {
+                throw new IllegalStateException("dslJsonCompiled round trip differs: " + viaCompiled);
+            }
+            checkBitExact(
+                    messages[m].payload(),
+                    CodecDslCompiled.toBenchmarkPayload(viaCompiled.payload()),
+                    "dslJsonCompiled");
+            Message viaBinary = binaryDecode(binaryEncode(messages[m]));
+            if (!viaBinary.equals(messages[m])) {
+                throw new IllegalStateException("binaryFloor round trip differs: " + viaBinary + " vs " + messages[m]);
+            }
+            checkBitExact(messages[m].payload(), viaBinary.payload(), "binaryFloor");
         }
         colonyBytes = codec.encode(envelopes[0]).length;
         jacksonBytes = jackson.writeValueAsBytes(messages[0]).length;
         int dslBytes = dslEncode(0).length;
+        int binaryBytes = binaryEncode(messages[0]).length;
+        String compiledReader = String.valueOf(dsl.tryFindReader(CodecDslCompiled.CompiledMessage.class));
+        if (!compiledReader.contains("DslJsonConverter")) {
+            throw new IllegalStateException("dslJsonCompiled does not use generated converters: " + compiledReader);
+        }
         System.out.println("\n[size=" + size + "] encoded bytes: colonyCodec=" + colonyBytes + " stockJackson="
-                + jacksonBytes + " dslJson=" + dslBytes + "; every round trip verified bit-exact");
+                + jacksonBytes + " dslJson=" + dslBytes + " binaryFloor=" + binaryBytes
+                + "; every round trip verified bit-exact");
     }
 
     private Envelope colonyOnce(int m) {
@@ -160,9 +193,62 @@ public class CodecBenchmark {
         }
     }
 
+    private byte[] dslCompiledEncode(int m) {
+        try {
+            dslWriter.reset();
+            dsl.serialize(dslWriter, compiled[m]);
+            return dslWriter.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private CodecDslCompiled.CompiledMessage dslCompiledDecode(byte[] bytes) {
+        try {
+            return dsl.deserialize(CodecDslCompiled.CompiledMessage.class, bytes, bytes.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private Message dslDecode(byte[] bytes) {
         try {
             return dsl.deserialize(Message.class, bytes, bytes.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] binaryEncode(Message message) {
+        List<Entry> entries = message.payload().entries();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + entries.size() * 16);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(message.id());
+            out.writeUTF(message.type());
+            out.writeUTF(message.sender());
+            out.writeLong(message.payload().timestamp());
+            out.writeInt(entries.size());
+            for (Entry e : entries) {
+                out.writeUTF(e.key());
+                out.writeDouble(e.value());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static Message binaryDecode(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            String id = in.readUTF();
+            String type = in.readUTF();
+            String sender = in.readUTF();
+            long timestamp = in.readLong();
+            Entry[] entries = new Entry[in.readInt()];
+            for (int i = 0; i < entries.length; i++) {
+                entries[i] = new Entry(in.readUTF(), in.readDouble());
+            }
+            return new Message(id, type, sender, new Payload(List.of(entries), timestamp));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -237,5 +323,24 @@ public class CodecBenchmark {
     public Payload dslJson() {
         int m = nextIndex();
         return check(dslDecode(dslEncode(m)).payload(), m);
+    }
+
+    @Benchmark
+    public double dslJsonCompiled() {
+        int m = nextIndex();
+        List<CodecDslCompiled.Entry> entries =
+                dslCompiledDecode(dslCompiledEncode(m)).payload().entries();
+        int n = entries.size();
+        double value = entries.get(n - 1 - m % n).value();
+        if (Double.doubleToRawLongBits(value) != checkBits[m]) {
+            throw new IllegalStateException("round trip changed a double in message " + m);
+        }
+        return value;
+    }
+
+    @Benchmark
+    public Payload binaryFloor() {
+        int m = nextIndex();
+        return check(binaryDecode(binaryEncode(messages[m])).payload(), m);
     }
 }
