@@ -61,9 +61,9 @@ import tools.jackson.module.blackbird.BlackbirdModule;
  * <p>Jackson binds user types with readers and writers that its Blackbird module generates per type
  * (about twice as fast a typed decode as reflection, ADR 0006), or by reflection where Blackbird cannot
  * start or reach a type: the results are the same. On the module path, the package of a payload type
- * must be opened to Jackson, and to Blackbird for the generated binders: {@code opens
- * com.example.orders to tools.jackson.databind, tools.jackson.module.blackbird;}. On the class path
- * nothing is needed; a fat jar needs {@code Multi-Release: true} in its manifest for Blackbird.
+ * must be opened to Jackson, {@code opens com.example.orders to tools.jackson.databind;}, which is enough
+ * for Blackbird too. On the class path nothing is needed; a fat jar needs {@code Multi-Release: true} in
+ * its manifest for Blackbird.
  *
  * <h2>Decoding in one pass</h2>
  *
