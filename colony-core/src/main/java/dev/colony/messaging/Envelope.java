@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A message between agents: who sent it to whom, what kind it is, how to answer it, and its payload.
@@ -103,14 +104,26 @@ public record Envelope(
     }
 
     /**
-     * An envelope from {@code source} to {@code recipient} with a random UUID id, the current time,
+     * A new random (version 4) UUID in text form, for message ids. It comes from
+     * {@link ThreadLocalRandom}, not {@code SecureRandom}: ids must be unique, not unguessable, and the
+     * secure generator costs microseconds and a lock per call.
+     */
+    public static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+        long low = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48); // IETF variant
+        return new UUID(high, low).toString();
+    }
+
+    /**
+     * An envelope from {@code source} to {@code recipient} with a random UUID id ({@link #newId()}), the current time,
      * {@link Event#NORMAL_PRIORITY normal priority}, no headers, and no correlation, reply-to or deadline.
      *
      * @param recipient the receiving agent, or {@code null} for a broadcast
      */
     public static Envelope of(AgentId source, AgentId recipient, String type, Object payload) {
         return new Envelope(
-                UUID.randomUUID().toString(),
+                newId(),
                 source,
                 recipient,
                 type,

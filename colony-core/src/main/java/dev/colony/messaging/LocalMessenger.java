@@ -152,10 +152,18 @@ final class LocalMessenger implements Messenger {
         }
         String correlationId = message.correlationId() != null ? message.correlationId() : message.id();
         Instant deadline = deadline(timeout);
-        Envelope request = message.withCorrelationId(correlationId).withReplyTo(message.source());
-        if (message.deadline() == null || message.deadline().isAfter(deadline)) {
-            request = request.withDeadline(deadline);
-        }
+        Envelope request = new Envelope(
+                message.id(),
+                message.source(),
+                message.recipient(),
+                message.type(),
+                correlationId,
+                message.source(),
+                message.time(),
+                message.deadline() == null || message.deadline().isAfter(deadline) ? deadline : message.deadline(),
+                message.priority(),
+                message.headers(),
+                message.payload());
         PendingRequest waiting = new PendingRequest(correlationId, request.id(), message.source(), System.nanoTime());
         if (pending.putIfAbsent(correlationId, waiting) != null) {
             throw new IllegalArgumentException(
@@ -222,8 +230,23 @@ final class LocalMessenger implements Messenger {
                     "message \"" + request.id() + "\" was a broadcast; it has no single recipient to reply from");
         }
         AgentId to = request.replyTo() != null ? request.replyTo() : request.source();
-        Envelope reply = Envelope.of(request.recipient(), to, type, payload).withCorrelationId(request.correlationId());
-        return sendReply(reply);
+        return sendReply(reply(request, to, type, payload, Map.of()));
+    }
+
+    private static Envelope reply(
+            Envelope request, AgentId to, String type, Object payload, Map<String, String> headers) {
+        return new Envelope(
+                Envelope.newId(),
+                request.recipient(),
+                to,
+                type,
+                request.correlationId(),
+                null,
+                Instant.now(),
+                null,
+                request.priority(),
+                headers,
+                payload);
     }
 
     private SendOutcome sendReply(Envelope reply) {
@@ -346,10 +369,7 @@ final class LocalMessenger implements Messenger {
                 ? error.getMessage()
                 : error.getClass().getName();
         AgentId to = request.replyTo();
-        Envelope failure = Envelope.of(request.recipient(), to, FAILURE_TYPE, detail)
-                .withCorrelationId(request.correlationId())
-                .withHeader(FAILURE_HEADER, "recipient_failure");
-        sendReply(failure);
+        sendReply(reply(request, to, FAILURE_TYPE, detail, Map.of(FAILURE_HEADER, "recipient_failure")));
     }
 
     /** The decoded envelope, or null after recording a MALFORMED dead letter. */

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.colony.bus.Event;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,6 +34,20 @@ class ValuesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("\"" + value + "\"")
                 .hasMessageContaining("[A-Za-z0-9_-]");
+    }
+
+    @Test
+    void newId_manyIds_distinctVersion4Uuids() {
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 100_000; i++) {
+            String id = Envelope.newId();
+            UUID uuid = UUID.fromString(id);
+            assertThat(uuid.version()).isEqualTo(4);
+            assertThat(uuid.variant()).isEqualTo(2);
+            assertThat(uuid.toString()).isEqualTo(id);
+            ids.add(id);
+        }
+        assertThat(ids).hasSize(100_000);
     }
 
     @Test
