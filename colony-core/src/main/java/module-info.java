@@ -8,4 +8,5 @@ module dev.colony.core {
     exports dev.colony.bus;
     exports dev.colony.messaging;
     exports dev.colony.metrics;
+    exports dev.colony.state;
 }

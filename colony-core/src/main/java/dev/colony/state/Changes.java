@@ -1,0 +1,47 @@
+package dev.colony.state;
+
+import dev.colony.bus.EventBus;
+import dev.colony.bus.Subject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The changes one state operation made, recorded under the state lock (each takes the next revision)
+ * and announced on the bus after the lock is released, in the order they were made.
+ */
+final class Changes {
+    private final LocalState state;
+    private final List<Subject> subjects = new ArrayList<>(2);
+    private final List<StateChange> payloads = new ArrayList<>(2);
+
+    Changes(LocalState state) {
+        this.state = state;
+    }
+
+    /**
+     * Records a change of {@code subjectPrefix} (such as {@code colony.task.t-1}); the announcement's
+     * subject is the prefix plus {@code .change}, or the prefix alone when {@code change} is the last token
+     * already ({@code includeChangeToken} false, for memory keys). Returns the new revision. Under the lock.
+     */
+    long record(String subjectPrefix, String change, Object value, boolean includeChangeToken) {
+        long revision = state.nextRevision();
+        subjects.add(Subject.of(includeChangeToken ? subjectPrefix + "." + change : subjectPrefix));
+        payloads.add(new StateChange(revision, change, value));
+        return revision;
+    }
+
+    long record(String subjectPrefix, String change, Object value) {
+        return record(subjectPrefix, change, value, true);
+    }
+
+    int size() {
+        return subjects.size();
+    }
+
+    /** Publishes every recorded change, in order. Outside the lock. */
+    void publish(EventBus bus) {
+        for (int i = 0; i < subjects.size(); i++) {
+            bus.publish(subjects.get(i), payloads.get(i));
+        }
+    }
+}

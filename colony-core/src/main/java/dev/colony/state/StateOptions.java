@@ -1,0 +1,89 @@
+package dev.colony.state;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Objects;
+
+/**
+ * Settings of the coordination state.
+ *
+ * @param clock the time every expiry is judged by (heartbeats, leases, TTLs, backoff); inject a manual
+ *     clock to make tests deterministic
+ * @param heartbeatTimeout an agent whose last heartbeat is older than this is marked FAILED
+ * @param maxValueBytes the largest shared-memory value, task payload or task result, in bytes
+ * @param retryBackoff the wait before a failed task's second attempt; it doubles each attempt
+ * @param maxRetryBackoff the longest wait between attempts
+ * @param sweepInterval how often a background thread expires what is due (heartbeats, leases, TTLs,
+ *     leaderships); {@link Duration#ZERO} for none: operations still see expiry, as each judges by the
+ *     clock, and {@link CoordinationState#sweep()} announces it
+ */
+public record StateOptions(
+        InstantSource clock,
+        Duration heartbeatTimeout,
+        int maxValueBytes,
+        Duration retryBackoff,
+        Duration maxRetryBackoff,
+        Duration sweepInterval) {
+
+    public static final int DEFAULT_MAX_VALUE_BYTES = 1 << 20;
+
+    public StateOptions {
+        Objects.requireNonNull(clock, "clock");
+        positive(heartbeatTimeout, "heartbeatTimeout");
+        if (maxValueBytes < 1) {
+            throw new IllegalArgumentException("maxValueBytes must be positive, got " + maxValueBytes);
+        }
+        positive(retryBackoff, "retryBackoff");
+        positive(maxRetryBackoff, "maxRetryBackoff");
+        if (maxRetryBackoff.compareTo(retryBackoff) < 0) {
+            throw new IllegalArgumentException(
+                    "maxRetryBackoff " + maxRetryBackoff + " is shorter than retryBackoff " + retryBackoff);
+        }
+        Objects.requireNonNull(sweepInterval, "sweepInterval");
+        if (sweepInterval.isNegative()) {
+            throw new IllegalArgumentException("sweepInterval must not be negative, got " + sweepInterval);
+        }
+    }
+
+    /**
+     * The system clock, 10 s heartbeat timeout, 1 MiB values, backoff from 100 ms doubling up to 30 s,
+     * sweeping every 100 ms.
+     */
+    public static StateOptions defaults() {
+        return new StateOptions(
+                InstantSource.system(),
+                Duration.ofSeconds(10),
+                DEFAULT_MAX_VALUE_BYTES,
+                Duration.ofMillis(100),
+                Duration.ofSeconds(30),
+                Duration.ofMillis(100));
+    }
+
+    public StateOptions withClock(InstantSource newClock) {
+        return new StateOptions(
+                newClock, heartbeatTimeout, maxValueBytes, retryBackoff, maxRetryBackoff, sweepInterval);
+    }
+
+    public StateOptions withHeartbeatTimeout(Duration timeout) {
+        return new StateOptions(clock, timeout, maxValueBytes, retryBackoff, maxRetryBackoff, sweepInterval);
+    }
+
+    public StateOptions withMaxValueBytes(int bytes) {
+        return new StateOptions(clock, heartbeatTimeout, bytes, retryBackoff, maxRetryBackoff, sweepInterval);
+    }
+
+    public StateOptions withRetryBackoff(Duration first, Duration max) {
+        return new StateOptions(clock, heartbeatTimeout, maxValueBytes, first, max, sweepInterval);
+    }
+
+    public StateOptions withSweepInterval(Duration interval) {
+        return new StateOptions(clock, heartbeatTimeout, maxValueBytes, retryBackoff, maxRetryBackoff, interval);
+    }
+
+    private static void positive(Duration duration, String name) {
+        Objects.requireNonNull(duration, name);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + duration);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.colony.state;
+
+import dev.colony.messaging.AgentId;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Work handed out under leases. A task is held by at most one agent at a time; an expired lease returns
+ * the task to the queue (at-least-once), a failed attempt is retried with exponential backoff up to its
+ * maximum attempts, then the task is DEAD with the reason.
+ *
+ * <p>Mutations may carry a {@link Fence}: refused with {@link LeaseOutcome#STALE_TERM} (or an empty
+ * result) once the fence's group has a newer leader term.
+ *
+ * <p>Announcements: {@code colony.task.<id>.submitted|claimed|renewed|completed|failed|expired|dead|cancelled},
+ * each with a {@link StateChange} whose value is the {@link Task} after the change. Linearizable;
+ * thread-safe.
+ */
+public interface TaskQueue {
+
+    /**
+     * Queues a task; returns its id.
+     *
+     * @throws IllegalStateException if a task with that id exists (in any status)
+     * @throws IllegalArgumentException if the payload is larger than the limit
+     */
+    String submit(TaskSpec task);
+
+    /** {@link #submit(TaskSpec)}, refused (empty) if {@code fence} is stale. */
+    Optional<String> submit(TaskSpec task, Fence fence);
+
+    /**
+     * Claims the highest-priority QUEUED task whose backoff is over and whose required capabilities
+     * {@code capabilities} cover, for {@code lease}; empty when there is none.
+     */
+    Optional<Lease> claim(AgentId agent, Set<String> capabilities, Duration lease);
+
+    /**
+     * Extends a current lease to now + {@code extension}. The token stays the same; the new expiry is in
+     * {@link #get(String)} and {@link #leasesOf(AgentId)}.
+     */
+    LeaseOutcome renew(Lease lease, Duration extension);
+
+    /** Completes the task with {@code result} (at most the value limit). */
+    LeaseOutcome complete(Lease lease, byte[] result);
+
+    /** {@link #complete(Lease, byte[])} under a fence. */
+    LeaseOutcome complete(Lease lease, byte[] result, Fence fence);
+
+    /**
+     * Ends the attempt: retried after backoff if {@code retryable} and attempts remain, DEAD otherwise,
+     * with {@code reason} kept as the task's last error.
+     */
+    LeaseOutcome fail(Lease lease, String reason, boolean retryable);
+
+    /** Cancels a QUEUED or CLAIMED task (its lease becomes stale); false if it was final or unknown. */
+    boolean cancel(String taskId);
+
+    /**
+     * Leader-driven assignment: claims the highest-priority claimable task on behalf of an agent chosen
+     * by {@code strategy} among the registered live agents able to do it. Empty when no task or no agent
+     * fits, or when {@code fence} (nullable) is stale.
+     */
+    Optional<Lease> assign(AssignmentStrategy strategy, Duration lease, Fence fence);
+
+    Optional<Task> get(String taskId);
+
+    /** The tasks in {@code status}, in submission order. */
+    List<Task> byStatus(TaskStatus status);
+
+    /** The leases {@code agent} holds now. */
+    List<Lease> leasesOf(AgentId agent);
+}
