@@ -2,11 +2,17 @@ package dev.colony;
 
 import dev.colony.bus.EventBus;
 import dev.colony.messaging.Messenger;
+import dev.colony.state.AgentRegistry;
+import dev.colony.state.CoordinationState;
+import dev.colony.state.LeaderElection;
+import dev.colony.state.SharedMemory;
+import dev.colony.state.StateOptions;
+import dev.colony.state.TaskQueue;
 import java.util.Objects;
 
 /**
- * The entry point: one colony of agents with its event bus and its messenger (and, as Colony grows, its
- * coordination state and snapshots).
+ * The entry point: one colony of agents with its event bus, its messenger and its coordination state
+ * (registry, task queue, leader election, shared memory; announced on the bus).
  *
  * <p>{@link #embedded()} runs everything in this JVM; {@link #builder()} takes settings for each part. A
  * colony owns the threads and resources of its parts; {@link #close()} releases them all and is
@@ -30,6 +36,29 @@ public interface Colony extends AutoCloseable {
     /** The messenger agents talk through. */
     Messenger messenger();
 
+    /** The coordination state, announced on {@link #bus()} under {@code colony.>}. */
+    CoordinationState state();
+
+    /** The agent registry of {@link #state()}. */
+    default AgentRegistry registry() {
+        return state().registry();
+    }
+
+    /** The task queue of {@link #state()}. */
+    default TaskQueue tasks() {
+        return state().tasks();
+    }
+
+    /** The leader election of {@link #state()}. */
+    default LeaderElection leaders() {
+        return state().leaders();
+    }
+
+    /** The shared memory of {@link #state()}. */
+    default SharedMemory memory() {
+        return state().memory();
+    }
+
     @Override
     void close();
 
@@ -37,6 +66,7 @@ public interface Colony extends AutoCloseable {
     final class Builder {
         private EventBus.Builder bus = EventBus.builder();
         private Messenger.Builder messenger = Messenger.builder();
+        private StateOptions state = StateOptions.defaults();
 
         Builder() {}
 
@@ -52,9 +82,16 @@ public interface Colony extends AutoCloseable {
             return this;
         }
 
+        /** The coordination state's settings. */
+        public Builder state(StateOptions options) {
+            this.state = Objects.requireNonNull(options, "state options");
+            return this;
+        }
+
         /** A colony in this JVM with these settings. */
         public Colony build() {
-            return new EmbeddedColony(bus.build(), messenger.build());
+            EventBus builtBus = bus.build();
+            return new EmbeddedColony(builtBus, messenger.build(), CoordinationState.create(builtBus, state));
         }
     }
 }

@@ -2,15 +2,23 @@ package dev.colony;
 
 import dev.colony.bus.EventBus;
 import dev.colony.messaging.Messenger;
+import dev.colony.state.CoordinationState;
 
 /** A colony whose parts all live in this JVM. */
 final class EmbeddedColony implements Colony {
     private final EventBus bus;
     private final Messenger messenger;
+    private final CoordinationState state;
 
-    EmbeddedColony(EventBus bus, Messenger messenger) {
+    EmbeddedColony(EventBus bus, Messenger messenger, CoordinationState state) {
         this.bus = bus;
         this.messenger = messenger;
+        this.state = state;
+    }
+
+    @Override
+    public CoordinationState state() {
+        return state;
     }
 
     @Override
@@ -25,6 +33,7 @@ final class EmbeddedColony implements Colony {
 
     @Override
     public void close() {
+        state.close();
         messenger.close();
         bus.close();
     }
