@@ -1,7 +1,6 @@
 package dev.colony.state;
 
 import dev.colony.bus.EventBus;
-import dev.colony.bus.Subject;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,7 +10,7 @@ import java.util.List;
  */
 final class Changes {
     private final LocalState state;
-    private final List<Subject> subjects = new ArrayList<>(2);
+    private final List<String> subjects = new ArrayList<>(2); // published by text: the bus caches the route
     private final List<StateChange> payloads = new ArrayList<>(2);
 
     Changes(LocalState state) {
@@ -25,7 +24,7 @@ final class Changes {
      */
     long record(String subjectPrefix, String change, Object value, boolean includeChangeToken) {
         long revision = state.nextRevision();
-        subjects.add(Subject.of(includeChangeToken ? subjectPrefix + "." + change : subjectPrefix));
+        subjects.add(includeChangeToken ? subjectPrefix + "." + change : subjectPrefix);
         payloads.add(new StateChange(revision, change, value));
         return revision;
     }
