@@ -1,6 +1,7 @@
 /** Colony's API and its embedded implementation. */
 module dev.colony.core {
     requires HdrHistogram;
+    requires org.lz4.java;
     requires tools.jackson.databind;
     requires tools.jackson.module.blackbird;
 
@@ -8,5 +9,6 @@ module dev.colony.core {
     exports dev.colony.bus;
     exports dev.colony.messaging;
     exports dev.colony.metrics;
+    exports dev.colony.snapshot;
     exports dev.colony.state;
 }

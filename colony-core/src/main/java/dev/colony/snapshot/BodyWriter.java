@@ -1,0 +1,105 @@
+package dev.colony.snapshot;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+
+/** A growable big-endian byte buffer for the binary snapshot body. Not thread-safe. */
+final class BodyWriter {
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    private byte[] bytes;
+    private int size;
+
+    BodyWriter(int initialCapacity) {
+        bytes = new byte[Math.max(64, initialCapacity)];
+    }
+
+    private void ensure(int more) {
+        if (size + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+        }
+    }
+
+    void putByte(int value) {
+        ensure(1);
+        bytes[size++] = (byte) value;
+    }
+
+    void putInt(int value) {
+        ensure(4);
+        INT.set(bytes, size, value);
+        size += 4;
+    }
+
+    void putLong(long value) {
+        ensure(8);
+        LONG.set(bytes, size, value);
+        size += 8;
+    }
+
+    void putBoolean(boolean value) {
+        putByte(value ? 1 : 0);
+    }
+
+    /** Length-prefixed UTF-8; -1 for null. */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) is exact for ASCII
+    void putString(String value) {
+        if (value == null) {
+            putInt(-1);
+            return;
+        }
+        if (isAscii(value)) { // ids, names and keys: the common case, without an intermediate array
+            int length = value.length();
+            putInt(length);
+            ensure(length);
+            value.getBytes(0, length, bytes, size);
+            size += length;
+        } else {
+            putBytes(value.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static boolean isAscii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Length-prefixed bytes; -1 for null. */
+    void putBytes(byte[] value) {
+        if (value == null) {
+            putInt(-1);
+            return;
+        }
+        putInt(value.length);
+        ensure(value.length);
+        System.arraycopy(value, 0, bytes, size, value.length);
+        size += value.length;
+    }
+
+    /** Seconds and nanoseconds; a null instant is written as {@link Long#MIN_VALUE} seconds. */
+    void putInstant(Instant value) {
+        if (value == null) {
+            putLong(Long.MIN_VALUE);
+            return;
+        }
+        putLong(value.getEpochSecond());
+        putInt(value.getNano());
+    }
+
+    int size() {
+        return size;
+    }
+
+    byte[] array() {
+        return bytes;
+    }
+}

@@ -1,0 +1,208 @@
+package dev.colony.snapshot;
+
+import dev.colony.messaging.AgentId;
+import dev.colony.state.AgentRecord;
+import dev.colony.state.AgentStatus;
+import dev.colony.state.Leadership;
+import dev.colony.state.MemoryEntry;
+import dev.colony.state.Task;
+import dev.colony.state.TaskSpec;
+import dev.colony.state.TaskStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The binary body of a snapshot, version 1: fields in a fixed order, big-endian, strings and byte arrays
+ * length-prefixed (-1 for null), instants as seconds and nanoseconds, enums by ordinal, sets and maps
+ * sorted so equal states give equal bytes. Decoding rebuilds every record through its validating
+ * constructor, so invalid content fails as a {@link CorruptSnapshotException}, never as a half-built state.
+ */
+final class SnapshotBody {
+    private static final AgentStatus[] AGENT_STATUSES = AgentStatus.values();
+    private static final TaskStatus[] TASK_STATUSES = TaskStatus.values();
+
+    private SnapshotBody() {}
+
+    static BodyWriter encode(Snapshot snapshot, int sizeHint) {
+        BodyWriter out = new BodyWriter(sizeHint);
+        out.putLong(snapshot.revision());
+        out.putInstant(snapshot.takenAt());
+        out.putLong(snapshot.lastLeaseToken());
+        out.putInt(snapshot.agents().size());
+        for (AgentRecord agent : snapshot.agents()) {
+            out.putString(agent.id().value());
+            out.putString(agent.role());
+            putStrings(out, agent.capabilities());
+            putMap(out, agent.metadata());
+            out.putByte(agent.status().ordinal());
+            out.putInstant(agent.registeredAt());
+            out.putInstant(agent.lastHeartbeat());
+        }
+        out.putInt(snapshot.tasks().size());
+        for (Task task : snapshot.tasks()) {
+            TaskSpec spec = task.spec();
+            out.putString(spec.id());
+            out.putString(spec.type());
+            out.putBytes(spec.payload());
+            out.putByte(spec.priority());
+            putStrings(out, spec.requiredCapabilities());
+            out.putInt(spec.maxAttempts());
+            out.putByte(task.status().ordinal());
+            out.putInt(task.attempts());
+            out.putString(task.holder() == null ? null : task.holder().value());
+            out.putLong(task.leaseToken());
+            out.putInstant(task.leaseExpiresAt());
+            out.putInstant(task.notBefore());
+            out.putBytes(task.result());
+            out.putString(task.lastError());
+            out.putInstant(task.submittedAt());
+        }
+        out.putInt(snapshot.leaders().size());
+        for (Snapshot.LeaderTerm group : snapshot.leaders()) {
+            out.putString(group.group());
+            out.putLong(group.term());
+            Leadership current = group.current();
+            out.putBoolean(current != null);
+            if (current != null) {
+                out.putString(current.leader().value());
+                out.putLong(current.term());
+                out.putInstant(current.expiresAt());
+            }
+        }
+        out.putInt(snapshot.memory().size());
+        for (MemoryEntry entry : snapshot.memory()) {
+            out.putString(entry.namespace());
+            out.putString(entry.key());
+            out.putBytes(entry.value());
+            out.putLong(entry.version());
+            out.putInstant(entry.expiresAt());
+        }
+        out.putInt(snapshot.retiredKeys().size());
+        for (Snapshot.RetiredKey key : snapshot.retiredKeys()) {
+            out.putString(key.namespace());
+            out.putString(key.key());
+            out.putLong(key.lastVersion());
+        }
+        return out;
+    }
+
+    private static void putStrings(BodyWriter out, Set<String> values) {
+        List<String> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        out.putInt(sorted.size());
+        sorted.forEach(out::putString);
+    }
+
+    private static void putMap(BodyWriter out, Map<String, String> map) {
+        out.putInt(map.size());
+        for (Map.Entry<String, String> entry : new TreeMap<>(map).entrySet()) {
+            out.putString(entry.getKey());
+            out.putString(entry.getValue());
+        }
+    }
+
+    static Snapshot decode(byte[] bytes, int offset, int length) {
+        BodyReader in = new BodyReader(bytes, offset, length);
+        try {
+            long revision = in.getLong();
+            Instant takenAt = required(in.getInstant(), "takenAt");
+            long lastLeaseToken = in.getLong();
+            int agentCount = in.getCount(8);
+            List<AgentRecord> agents = new ArrayList<>(agentCount);
+            for (int i = 0; i < agentCount; i++) {
+                agents.add(new AgentRecord(
+                        AgentId.of(in.getString()),
+                        in.getString(),
+                        getStrings(in),
+                        getMap(in),
+                        AGENT_STATUSES[ordinal(in.getByte(), AGENT_STATUSES.length, "agent status")],
+                        required(in.getInstant(), "registeredAt"),
+                        required(in.getInstant(), "lastHeartbeat")));
+            }
+            int taskCount = in.getCount(8);
+            List<Task> tasks = new ArrayList<>(taskCount);
+            for (int i = 0; i < taskCount; i++) {
+                TaskSpec spec = new TaskSpec(
+                        in.getString(), in.getString(), in.getBytes(), in.getByte(), getStrings(in), in.getInt());
+                TaskStatus status = TASK_STATUSES[ordinal(in.getByte(), TASK_STATUSES.length, "task status")];
+                int attempts = in.getInt();
+                String holder = in.getString();
+                tasks.add(new Task(
+                        spec,
+                        status,
+                        attempts,
+                        holder == null ? null : AgentId.of(holder),
+                        in.getLong(),
+                        in.getInstant(),
+                        in.getInstant(),
+                        in.getBytes(),
+                        in.getString(),
+                        required(in.getInstant(), "submittedAt")));
+            }
+            int groupCount = in.getCount(8);
+            List<Snapshot.LeaderTerm> leaders = new ArrayList<>(groupCount);
+            for (int i = 0; i < groupCount; i++) {
+                String group = in.getString();
+                long term = in.getLong();
+                Leadership current = in.getBoolean()
+                        ? new Leadership(
+                                group, AgentId.of(in.getString()), in.getLong(), required(in.getInstant(), "expiresAt"))
+                        : null;
+                leaders.add(new Snapshot.LeaderTerm(group, term, current));
+            }
+            int entryCount = in.getCount(8);
+            List<MemoryEntry> memory = new ArrayList<>(entryCount);
+            for (int i = 0; i < entryCount; i++) {
+                memory.add(
+                        new MemoryEntry(in.getString(), in.getString(), in.getBytes(), in.getLong(), in.getInstant()));
+            }
+            int retiredCount = in.getCount(8);
+            List<Snapshot.RetiredKey> retired = new ArrayList<>(retiredCount);
+            for (int i = 0; i < retiredCount; i++) {
+                retired.add(new Snapshot.RetiredKey(in.getString(), in.getString(), in.getLong()));
+            }
+            in.expectEnd();
+            return new Snapshot(revision, takenAt, agents, tasks, leaders, memory, retired, lastLeaseToken);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new CorruptSnapshotException("snapshot content is invalid: " + e.getMessage());
+        }
+    }
+
+    private static Set<String> getStrings(BodyReader in) {
+        int count = in.getCount(4);
+        Set<String> values = new LinkedHashSet<>(count * 2);
+        for (int i = 0; i < count; i++) {
+            values.add(in.getString());
+        }
+        return values;
+    }
+
+    private static Map<String, String> getMap(BodyReader in) {
+        int count = in.getCount(8);
+        Map<String, String> map = new HashMap<>(count * 2);
+        for (int i = 0; i < count; i++) {
+            map.put(in.getString(), in.getString());
+        }
+        return map;
+    }
+
+    private static int ordinal(int value, int limit, String what) {
+        if (value >= limit) {
+            throw new CorruptSnapshotException("invalid " + what + " " + value);
+        }
+        return value;
+    }
+
+    private static <T> T required(T value, String what) {
+        if (value == null) {
+            throw new CorruptSnapshotException("snapshot lacks " + what);
+        }
+        return value;
+    }
+}
