@@ -45,6 +45,7 @@ final class JsonSnapshots {
         s.put("revision", snapshot.revision());
         s.put("taken_at", snapshot.takenAt().toString());
         s.put("last_lease_token", snapshot.lastLeaseToken());
+        s.put("memory_version_floor", snapshot.memoryVersionFloor());
         ArrayNode agents = s.putArray("agents");
         for (AgentRecord a : snapshot.agents()) {
             ObjectNode n = agents.addObject();
@@ -220,7 +221,8 @@ final class JsonSnapshots {
                 leaders,
                 memory,
                 retired,
-                field(s, "last_lease_token").asLong());
+                field(s, "last_lease_token").asLong(),
+                field(s, "memory_version_floor").asLong());
     }
 
     private static void strings(ArrayNode array, Set<String> values) {

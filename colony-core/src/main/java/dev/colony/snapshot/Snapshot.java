@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param retiredKeys deleted or expired memory keys with the last version they had, so versions are not
  *     reused after a restore
  * @param lastLeaseToken the last lease token handed out, so tokens keep growing after a restore
+ * @param memoryVersionFloor the version every memory key without an entry or retired version starts above
+ *     (raised when old retired keys are forgotten), so versions are not reused after a restore
  */
 public record Snapshot(
         long revision,
@@ -33,7 +35,8 @@ public record Snapshot(
         List<LeaderTerm> leaders,
         List<MemoryEntry> memory,
         List<RetiredKey> retiredKeys,
-        long lastLeaseToken) {
+        long lastLeaseToken,
+        long memoryVersionFloor) {
 
     public Snapshot {
         if (revision < 0) {

@@ -34,6 +34,7 @@ final class SnapshotBody {
         out.putLong(snapshot.revision());
         out.putInstant(snapshot.takenAt());
         out.putLong(snapshot.lastLeaseToken());
+        out.putLong(snapshot.memoryVersionFloor());
         out.putInt(snapshot.agents().size());
         for (AgentRecord agent : snapshot.agents()) {
             out.putString(agent.id().value());
@@ -113,6 +114,7 @@ final class SnapshotBody {
             long revision = in.getLong();
             Instant takenAt = required(in.getInstant(), "takenAt");
             long lastLeaseToken = in.getLong();
+            long memoryVersionFloor = in.getLong();
             int agentCount = in.getCount(8);
             List<AgentRecord> agents = new ArrayList<>(agentCount);
             for (int i = 0; i < agentCount; i++) {
@@ -168,7 +170,8 @@ final class SnapshotBody {
                 retired.add(new Snapshot.RetiredKey(in.getString(), in.getString(), in.getLong()));
             }
             in.expectEnd();
-            return new Snapshot(revision, takenAt, agents, tasks, leaders, memory, retired, lastLeaseToken);
+            return new Snapshot(
+                    revision, takenAt, agents, tasks, leaders, memory, retired, lastLeaseToken, memoryVersionFloor);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new CorruptSnapshotException("snapshot content is invalid: " + e.getMessage());
         }

@@ -119,6 +119,21 @@ final class LocalAgentRegistry implements AgentRegistry {
         return late.size();
     }
 
+    /** Every agent in registration order, for a snapshot. Under the lock. */
+    List<AgentRecord> exportLocked() {
+        return new ArrayList<>(agents.values());
+    }
+
+    /** Replaces every agent with {@code records}, in their order. Under the lock. */
+    void importLocked(List<AgentRecord> records) {
+        agents.clear();
+        for (AgentRecord record : records) {
+            if (agents.putIfAbsent(record.id(), record) != null) {
+                throw new IllegalArgumentException("agent \"" + record.id() + "\" appears twice");
+            }
+        }
+    }
+
     /** The live agents (IDLE or BUSY) in registration order. Under the lock. */
     List<AgentRecord> workingLocked() {
         List<AgentRecord> working = new ArrayList<>();

@@ -486,6 +486,52 @@ final class LocalTaskQueue implements TaskQueue {
         }
     }
 
+    /** Every task in submission order, for a snapshot. Under the lock. */
+    List<Task> exportLocked() {
+        List<Task> all = new ArrayList<>(slots.size());
+        for (Slot slot : slots.values()) {
+            all.add(slot.task);
+        }
+        return all;
+    }
+
+    /** The last lease token handed out. Under the lock. */
+    long lastTokenLocked() {
+        return lastToken;
+    }
+
+    /**
+     * Replaces every task with {@code tasks} (in submission order) and continues tokens after
+     * {@code lastToken}. Under the lock; the caller has validated the tasks.
+     */
+    void importLocked(List<Task> tasks, long restoredLastToken) {
+        slots.clear();
+        ready.clear();
+        delayed.clear();
+        claimed.clear();
+        held.clear();
+        lastSeq = 0;
+        for (Task task : tasks) {
+            Slot slot = new Slot(++lastSeq, task);
+            if (slots.putIfAbsent(task.id(), slot) != null) {
+                throw new IllegalArgumentException("task \"" + task.id() + "\" appears twice");
+            }
+            switch (task.status()) {
+                case QUEUED -> enqueue(slot);
+                case CLAIMED -> {
+                    if (task.holder() == null || task.leaseExpiresAt() == null) {
+                        throw new IllegalArgumentException("claimed task \"" + task.id() + "\" has no holder or lease");
+                    }
+                    claimed.add(slot);
+                    held.computeIfAbsent(task.holder(), k -> new LinkedHashSet<>())
+                            .add(slot);
+                }
+                case COMPLETED, DEAD, CANCELLED -> {}
+            }
+        }
+        lastToken = restoredLastToken;
+    }
+
     /** retryBackoff · 2^(attempts - 1), at most maxRetryBackoff. */
     private Duration backoff(int attempts) {
         Duration max = state.options.maxRetryBackoff();

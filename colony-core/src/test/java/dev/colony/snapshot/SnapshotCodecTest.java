@@ -79,7 +79,8 @@ class SnapshotCodecTest {
                         new MemoryEntry("config", "a.b", bytes("v"), 4, null),
                         new MemoryEntry("config", "ttl", new byte[] {0, -1, 127}, 1, T.plusSeconds(60))),
                 List.of(new Snapshot.RetiredKey("config", "gone", 17)),
-                42);
+                42,
+                5);
     }
 
     private static byte[] bytes(String text) {
