@@ -131,6 +131,22 @@ public interface SharedMemoryContract extends StateFixture {
     }
 
     @Test
+    default void put_overLapsedUnsweptEntry_announcesExpiredBeforePut() {
+        CoordinationState state = state();
+        SharedMemory memory = state.memory();
+        List<StateChange> seen = announcements("colony.memory." + NS + ".k");
+        memory.put(NS, "k", bytes("a"), TTL);
+        clock().advance(TTL);
+
+        memory.put(NS, "k", bytes("b"));
+
+        assertThat(seen).extracting(StateChange::change).containsExactly("put", "expired", "put");
+        assertThat(seen).extracting(c -> ((MemoryEntry) c.value()).version()).containsExactly(1L, 1L, 2L);
+        assertThat(seen).extracting(StateChange::revision).isSorted().doesNotHaveDuplicates();
+        assertThat(state.sweep()).isZero();
+    }
+
+    @Test
     default void put_overwriteWithoutTtl_earlierTtlNoLongerApplies() {
         CoordinationState state = state();
         SharedMemory memory = state.memory();
