@@ -17,6 +17,7 @@ import java.util.function.Supplier;
  * by the task queue, fences are checked against the election's terms, and assignment reads the registry.
  */
 final class LocalState implements CoordinationState {
+    private static final int SPINS = 64;
     final ReentrantLock lock = new ReentrantLock();
     final StateOptions options;
     final EventBus bus;
@@ -44,7 +45,7 @@ final class LocalState implements CoordinationState {
     <T> T write(Function<Changes, T> operation) {
         Changes changes = new Changes(this);
         T result;
-        lock.lock();
+        acquire();
         try {
             if (closed) {
                 throw new IllegalStateException("the coordination state is closed");
@@ -57,9 +58,23 @@ final class LocalState implements CoordinationState {
         return result;
     }
 
+    /**
+     * Takes the lock, spinning briefly first: operations hold it for a microsecond or so, much less than
+     * a park and unpark cost the waiter and the releaser.
+     */
+    private void acquire() {
+        for (int spin = 0; spin < SPINS; spin++) {
+            if (lock.tryLock()) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        lock.lock();
+    }
+
     /** Runs {@code query} under the lock. */
     <T> T read(Supplier<T> query) {
-        lock.lock();
+        acquire();
         try {
             return query.get();
         } finally {
