@@ -33,6 +33,12 @@ final class Changes {
         return record(subjectPrefix, change, value, true);
     }
 
+    /** Records an announcement of {@code subject} at the current revision, without taking a new one. Under the lock. */
+    void announce(String subject, long revision, String change, Object value) {
+        subjects.add(subject);
+        payloads.add(new StateChange(revision, change, value));
+    }
+
     int size() {
         return subjects.size();
     }

@@ -1,6 +1,7 @@
 package dev.colony.state;
 
 import dev.colony.bus.EventBus;
+import dev.colony.snapshot.Snapshot;
 
 /**
  * The coordination state of a colony: its {@link AgentRegistry}, {@link TaskQueue},
@@ -31,6 +32,23 @@ public interface CoordinationState extends AutoCloseable {
      * manual clock call it directly.
      */
     int sweep();
+
+    /**
+     * A consistent cut of the whole state: registry, tasks with their leases and attempts, election groups
+     * and terms, shared memory. Writers wait only while references are copied under the lock (no
+     * encoding happens there); encode the result with {@link dev.colony.snapshot.SnapshotCodec}.
+     */
+    Snapshot snapshot();
+
+    /**
+     * Replaces the whole state with {@code snapshot}, atomically: a snapshot whose records contradict each
+     * other is refused before anything changes. The revision becomes the snapshot's, so a snapshot taken
+     * right after gives the same content. Announced as {@code colony.state.restored}, with a
+     * {@link StateChange} whose value is the snapshot.
+     *
+     * @throws IllegalArgumentException if the snapshot is inconsistent; the message names the broken rule
+     */
+    void restore(Snapshot snapshot);
 
     /** The revision: the number of changes made so far. */
     long revision();

@@ -1,10 +1,14 @@
 package dev.colony.state;
 
 import dev.colony.messaging.AgentId;
+import dev.colony.snapshot.Snapshot;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,6 +61,27 @@ final class LocalLeaderElection implements LeaderElection {
             }
         }
         return expired;
+    }
+
+    /** Every group sorted by name with its latest term and leadership, for a snapshot. Under the lock. */
+    List<Snapshot.LeaderTerm> exportLocked() {
+        List<Snapshot.LeaderTerm> all = new ArrayList<>(groups.size());
+        for (Map.Entry<String, LeaderGroup> entry : groups.entrySet()) {
+            all.add(new Snapshot.LeaderTerm(entry.getKey(), entry.getValue().term, entry.getValue().current));
+        }
+        all.sort(Comparator.comparing(Snapshot.LeaderTerm::group));
+        return all;
+    }
+
+    /** Replaces every group. Under the lock; the caller validated the content. */
+    void importLocked(List<Snapshot.LeaderTerm> restored) {
+        groups.clear();
+        for (Snapshot.LeaderTerm term : restored) {
+            LeaderGroup group = new LeaderGroup();
+            group.term = term.term();
+            group.current = term.current();
+            groups.put(term.group(), group);
+        }
     }
 
     /** Whether {@code fence} carries its group's latest term. Under the lock. */

@@ -4,13 +4,16 @@ import dev.colony.bus.EventHandler;
 import dev.colony.bus.SubjectPattern;
 import dev.colony.bus.SubscribeOptions;
 import dev.colony.bus.Subscription;
+import dev.colony.snapshot.Snapshot;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Objects;
@@ -199,6 +202,45 @@ final class LocalSharedMemory implements SharedMemory {
             expiring.remove(entry);
         }
         bury(id, entry.version());
+    }
+
+    /** The live-or-lapsed entries sorted by namespace and key, for a snapshot. Under the lock. */
+    List<MemoryEntry> exportLocked() {
+        List<MemoryEntry> all = new ArrayList<>(entries.values());
+        all.sort(Comparator.comparing(MemoryEntry::namespace).thenComparing(MemoryEntry::key));
+        return all;
+    }
+
+    /** The retired keys in the order they were retired (oldest first), for a snapshot. Under the lock. */
+    List<Snapshot.RetiredKey> retiredLocked() {
+        List<Snapshot.RetiredKey> retired = new ArrayList<>(tombstones.size());
+        for (Map.Entry<String, Long> tombstone : tombstones.entrySet()) {
+            String id = tombstone.getKey();
+            int dot = id.indexOf('.');
+            retired.add(new Snapshot.RetiredKey(id.substring(0, dot), id.substring(dot + 1), tombstone.getValue()));
+        }
+        return retired;
+    }
+
+    long versionFloorLocked() {
+        return versionFloor;
+    }
+
+    /** Replaces every entry, tombstone and the floor. Under the lock; the caller validated the content. */
+    void importLocked(List<MemoryEntry> restored, List<Snapshot.RetiredKey> retired, long floor) {
+        entries.clear();
+        expiring.clear();
+        tombstones.clear();
+        for (MemoryEntry entry : restored) {
+            entries.put(id(entry.namespace(), entry.key()), entry);
+            if (entry.expiresAt() != null) {
+                expiring.add(entry);
+            }
+        }
+        for (Snapshot.RetiredKey key : retired) {
+            tombstones.put(id(key.namespace(), key.key()), key.lastVersion());
+        }
+        versionFloor = floor;
     }
 
     /** Keeps {@code id}'s last version; evicts the oldest tombstone past the bound into the floor. */

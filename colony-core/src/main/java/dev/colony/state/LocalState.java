@@ -1,6 +1,7 @@
 package dev.colony.state;
 
 import dev.colony.bus.EventBus;
+import dev.colony.snapshot.Snapshot;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
@@ -90,6 +91,35 @@ final class LocalState implements CoordinationState {
     /** The next revision. Under the lock. */
     long nextRevision() {
         return ++revision;
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        return read(() -> new Snapshot(
+                revision,
+                now(),
+                registry.exportLocked(),
+                tasks.exportLocked(),
+                leaders.exportLocked(),
+                memory.exportLocked(),
+                memory.retiredLocked(),
+                tasks.lastTokenLocked(),
+                memory.versionFloorLocked()));
+    }
+
+    @Override
+    public void restore(Snapshot snapshot) {
+        Objects.requireNonNull(snapshot, "snapshot");
+        SnapshotCheck.check(snapshot);
+        write(changes -> {
+            registry.importLocked(snapshot.agents());
+            tasks.importLocked(snapshot.tasks(), snapshot.lastLeaseToken());
+            leaders.importLocked(snapshot.leaders());
+            memory.importLocked(snapshot.memory(), snapshot.retiredKeys(), snapshot.memoryVersionFloor());
+            revision = snapshot.revision();
+            changes.announce("colony.state.restored", revision, "restored", snapshot);
+            return null;
+        });
     }
 
     @Override

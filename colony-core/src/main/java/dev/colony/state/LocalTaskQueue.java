@@ -464,15 +464,17 @@ final class LocalTaskQueue implements TaskQueue {
 
     /** Removes a QUEUED slot from {@code ready} or {@code delayed}. */
     private void dequeue(Slot slot) {
-        if (delayed.remove(slot)) {
-            return;
-        }
+        // ready first: a slot moved there after its backoff keeps its notBefore, and delayed's comparator
+        // cannot compare a slot without one
         Set<String> key = slot.task.spec().requiredCapabilities();
         TreeSet<Slot> group = ready.get(key);
-        group.remove(slot);
-        if (group.isEmpty()) {
-            ready.remove(key);
+        if (group != null && group.remove(slot)) {
+            if (group.isEmpty()) {
+                ready.remove(key);
+            }
+            return;
         }
+        delayed.remove(slot);
     }
 
     /** Removes a CLAIMED slot from {@code claimed} and its holder's leases. */

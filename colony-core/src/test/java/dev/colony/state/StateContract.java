@@ -12,7 +12,11 @@ import org.junit.jupiter.api.AfterEach;
  * live in the interfaces this class implements, one per part.
  */
 public abstract class StateContract
-        implements AgentRegistryContract, TaskQueueContract, LeaderElectionContract, SharedMemoryContract {
+        implements AgentRegistryContract,
+                TaskQueueContract,
+                LeaderElectionContract,
+                SharedMemoryContract,
+                StateSnapshotContract {
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private ManualClock clock;

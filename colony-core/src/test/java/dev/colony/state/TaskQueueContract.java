@@ -302,6 +302,22 @@ public interface TaskQueueContract extends TaskAssignmentContract, TaskQueueConc
     }
 
     @Test
+    default void claim_otherTaskWaitingOutItsBackoff_claimsTheReadyOneAndLeavesTheOther() {
+        TaskQueue tasks = state().tasks();
+        tasks.submit(spec("backoff"));
+        tasks.fail(tasks.claim(ALICE, Set.of(), LEASE).orElseThrow(), "flaky", true);
+        tasks.submit(spec("ready"));
+
+        Lease lease = tasks.claim(BOB, Set.of(), LEASE).orElseThrow();
+        assertThat(tasks.cancel("backoff")).isTrue();
+
+        assertThat(lease.taskId()).isEqualTo("ready");
+        assertThat(tasks.get("backoff").orElseThrow().status()).isEqualTo(TaskStatus.CANCELLED);
+        clock().advance(Duration.ofSeconds(1));
+        assertThat(tasks.claim(BOB, Set.of(), LEASE)).isEmpty();
+    }
+
+    @Test
     default void fail_backoffLongerThanMax_capped() {
         ManualClock clock = new ManualClock();
         TaskQueue tasks = state(StateOptions.defaults()
