@@ -1,0 +1,154 @@
+package dev.colony.snapshot;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A directory of snapshot files, written atomically (a temporary file, fsync, rename, fsync of the
+ * directory), so a crash leaves either the old set of files or the new one, never a half-written
+ * snapshot under a snapshot's name.
+ *
+ * <p>File names: {@code snapshot-<revision, 20 digits>[-<label>].snap}, so names sort by revision. A
+ * label is 1 to 64 characters from {@code [A-Za-z0-9_-]} (a checkpoint's name).
+ *
+ * <p>Thread-safe for one process; two processes must not write the same directory.
+ */
+public final class SnapshotStore {
+    private static final Pattern NAME = Pattern.compile("snapshot-(\\d{20})(?:-([A-Za-z0-9_-]{1,64}))?\\.snap");
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    private final Path directory;
+
+    private SnapshotStore(Path directory) {
+        this.directory = directory;
+    }
+
+    /** The store in {@code directory}, created if missing. */
+    public static SnapshotStore open(Path directory) {
+        Objects.requireNonNull(directory, "directory");
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create snapshot directory " + directory, e);
+        }
+        return new SnapshotStore(directory);
+    }
+
+    /** One stored snapshot file. */
+    public record Entry(Path file, long revision, String label, long bytes, Instant modified) {}
+
+    public Path directory() {
+        return directory;
+    }
+
+    /**
+     * Encodes and writes {@code snapshot} atomically; returns the file.
+     *
+     * @param label a checkpoint label, or null
+     */
+    public synchronized Path save(Snapshot snapshot, SnapshotFormat format, boolean compress, String label) {
+        Objects.requireNonNull(snapshot, "snapshot");
+        if (label != null && !LABEL.matcher(label).matches()) {
+            throw new IllegalArgumentException(
+                    "invalid checkpoint label \"" + label + "\": 1 to 64 characters from [A-Za-z0-9_-]");
+        }
+        byte[] bytes = SnapshotCodec.encode(snapshot, format, compress);
+        String name = String.format("snapshot-%020d%s.snap", snapshot.revision(), label == null ? "" : "-" + label);
+        Path target = directory.resolve(name);
+        Path temporary = directory.resolve(name + ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(
+                    temporary,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            forceDirectory();
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write snapshot " + target, e);
+        }
+    }
+
+    private void forceDirectory() {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            // some file systems cannot open a directory for fsync; the rename is still atomic there
+        }
+    }
+
+    /** Every snapshot file, oldest revision first (ties: unlabelled first, then by label). */
+    public List<Entry> list() {
+        List<Entry> entries = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "snapshot-*.snap")) {
+            for (Path file : files) {
+                Matcher m = NAME.matcher(file.getFileName().toString());
+                if (m.matches()) {
+                    entries.add(new Entry(
+                            file,
+                            Long.parseLong(m.group(1)),
+                            m.group(2),
+                            Files.size(file),
+                            Files.getLastModifiedTime(file).toInstant()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list snapshot directory " + directory, e);
+        }
+        entries.sort(Comparator.comparingLong(Entry::revision).thenComparing(e -> e.label() == null ? "" : e.label()));
+        return entries;
+    }
+
+    /**
+     * Loads one snapshot file.
+     *
+     * @throws CorruptSnapshotException if the file is not a good snapshot
+     */
+    public Snapshot load(Path file) {
+        try {
+            return SnapshotCodec.decode(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read snapshot " + file, e);
+        }
+    }
+
+    /** The newest snapshot that loads (corrupt newer files are skipped), or empty. */
+    public Optional<Snapshot> latest() {
+        List<Entry> entries = list();
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            try {
+                return Optional.of(load(entries.get(i).file()));
+            } catch (CorruptSnapshotException e) {
+                // a damaged newest file: fall back to the one before it
+            }
+        }
+        return Optional.empty();
+    }
+}
