@@ -56,7 +56,7 @@ class SnapshotCommandTest {
 
         assertThat(binary.agents()).hasSize(100);
         assertThat(binary.tasks()).hasSize(50);
-        assertThat(binary.memory()).hasSize(1_100);
+        assertThat(binary.memory()).hasSize(200);
         assertThat(binary.leaders())
                 .singleElement()
                 .satisfies(l -> assertThat(l.term()).isEqualTo(5));
@@ -87,7 +87,7 @@ class SnapshotCommandTest {
                 .containsPattern("agents +100")
                 .containsPattern("tasks +50")
                 .containsPattern("leader groups +1")
-                .containsPattern("memory entries +1100")
+                .containsPattern("memory entries +200")
                 .containsPattern("taken at +2026-11-27T12:00:00Z")
                 .containsPattern("checksum +OK");
     }

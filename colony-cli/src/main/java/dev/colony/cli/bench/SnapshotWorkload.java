@@ -26,9 +26,11 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li>the agent is a registered agent ({@code agent-007}, role {@code worker}, a capability, metadata
  *       with its name and zone) in status IDLE or BUSY;
- *   <li>each of its 10 tasks is a shared-memory entry {@code progress/agent-007.task-3} whose value is the
- *       progress ({@code "0.42"}): the agent's own, versioned, frequently updated record of how far it is,
- *       which is what shared memory is for (Colony's task queue holds work waiting for an agent, below);
+ *   <li>its 10 tasks {@code {taskId, progress}} are one shared-memory entry {@code progress/agent-007} whose
+ *       value lists them as JSON ({@code [{"id":"task-007-0","p":0.42},…]}): the agent's own, versioned, frequently
+ *       updated record of how far it is, which is what shared memory is for (Colony's task queue holds work
+ *       waiting for an agent, below). One entry per agent rather than one per task keeps the encoded state
+ *       near the original's 60 KB: 1,000 separate entries would add about 25 KB of keys and versions;
  *   <li>its memory is a shared-memory entry {@code memory/agent-007} of 100 characters.
  * </ul>
  *
@@ -52,6 +54,7 @@ public final class SnapshotWorkload implements AutoCloseable {
     final CoordinationState state;
     private final EventBus bus;
     private final AgentId[] ids;
+    private final int[][] progress;
     private final SplittableRandom random = new SplittableRandom(20261127L);
 
     /** Builds the state with {@code agents} agents (100 for the original shape). */
@@ -63,6 +66,7 @@ public final class SnapshotWorkload implements AutoCloseable {
         this.bus = EventBus.create();
         this.state = CoordinationState.create(bus, options(clock));
         this.ids = new AgentId[agents];
+        this.progress = new int[agents][TASKS_PER_AGENT];
         build();
     }
 
@@ -95,8 +99,9 @@ public final class SnapshotWorkload implements AutoCloseable {
                 state.registry().transition(ids[a], AgentStatus.BUSY);
             }
             for (int t = 0; t < TASKS_PER_AGENT; t++) {
-                state.memory().put("progress", progressKey(a, t), progress());
+                progress[a][t] = random.nextInt(100);
             }
+            state.memory().put("progress", ids[a].value(), progress(a));
             state.memory().put("memory", ids[a].value(), memory(a));
         }
         for (int q = 0; q < Math.max(1, agents / 2); q++) {
@@ -120,19 +125,25 @@ public final class SnapshotWorkload implements AutoCloseable {
         clock.advance(1_000);
         int a = Math.floorMod(n, agents);
         state.registry().heartbeat(ids[a]);
-        state.memory().put("progress", progressKey(a, Math.floorMod(n / agents, TASKS_PER_AGENT)), progress());
+        progress[a][Math.floorMod(n / agents, TASKS_PER_AGENT)] = random.nextInt(100);
+        state.memory().put("progress", ids[a].value(), progress(a));
     }
 
     AgentId agent(int n) {
         return ids[Math.floorMod(n, agents)];
     }
 
-    private static String progressKey(int agent, int task) {
-        return String.format("agent-%03d.task-%d", agent, task);
-    }
-
-    private byte[] progress() {
-        return String.format(Locale.ROOT, "%.2f", random.nextDouble()).getBytes(StandardCharsets.UTF_8);
+    /** The agent's tasks and their progress in percent, as its progress entry holds them. */
+    private byte[] progress(int agent) {
+        StringBuilder text = new StringBuilder(TASKS_PER_AGENT * 30).append('[');
+        for (int t = 0; t < TASKS_PER_AGENT; t++) {
+            if (t > 0) {
+                text.append(',');
+            }
+            text.append(
+                    String.format(Locale.ROOT, "{\"id\":\"task-%03d-%d\",\"p\":0.%02d}", agent, t, progress[agent][t]));
+        }
+        return text.append(']').toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private byte[] memory(int agent) {
