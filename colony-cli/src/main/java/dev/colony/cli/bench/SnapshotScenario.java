@@ -4,6 +4,7 @@ import dev.colony.bus.EventBus;
 import dev.colony.snapshot.Snapshot;
 import dev.colony.snapshot.SnapshotCodec;
 import dev.colony.state.CoordinationState;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -314,7 +315,7 @@ final class SnapshotScenario implements Scenario {
     private static Histogram writerRun(SnapshotWorkload workload, MainWork main) throws InterruptedException {
         Histogram latency = histogram();
         AtomicBoolean stop = new AtomicBoolean();
-        byte[] value = "0.50".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] value = "0.50".getBytes(StandardCharsets.UTF_8);
         Thread writer = Thread.ofPlatform().name("snapshot-bench-writer").start(() -> {
             int n = 0;
             while (!stop.get()) {
