@@ -123,6 +123,45 @@ class MainTest {
         assertThat(details.get("envelope_500b").get("message_bytes").asInt()).isBetween(400, 600);
     }
 
+    @Test
+    void bench_snapshotScenario_restoresEveryCheckedSnapshotToEqualBytes(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("snapshot.json");
+        Captured result = capture(
+                "bench",
+                "-q",
+                "--scenario",
+                "snapshot",
+                "--warmup",
+                "0",
+                "--iterations",
+                "1",
+                "--json",
+                json.toString());
+
+        // exit 1 would be a missed speed target (cold, one iteration): only the verified counts are asserted
+        assertThat(result.code).as(result.out + result.err).isIn(0, 1);
+        JsonNode scenario = JsonMapper.builder()
+                .build()
+                .readTree(Files.readString(json))
+                .get("scenarios")
+                .get(0);
+        assertThat(scenario.get("name").asString()).isEqualTo("snapshot");
+        assertThat(scenario.get("operations").asLong()).isEqualTo(1_000);
+        // 10 checked at ~60 KB, 10 at ~100 KB, 2 at ~1 MB
+        assertThat(scenario.get("verified").get("expected").asLong()).isEqualTo(22);
+        assertThat(scenario.get("verified").get("observed").asLong()).isEqualTo(22);
+        JsonNode details = scenario.get("details");
+        assertThat(details.get("state").get("agents").asInt()).isEqualTo(100);
+        assertThat(details.get("bytes_per_snapshot").asInt()).isBetween(50_000, 70_000);
+        assertThat(details.get("state_1mb").get("bytes_per_snapshot").asInt()).isBetween(900_000, 1_100_000);
+        assertThat(details.get("jackson_baseline").get("bytes_per_snapshot").asInt())
+                .isPositive();
+        assertThat(details.get("writer_hold_up")
+                        .get("snapshots_taken_meanwhile")
+                        .asLong())
+                .isPositive();
+    }
+
     private record Captured(int code, String out, String err) {}
 
     private static Captured capture(String... args) {

@@ -47,30 +47,25 @@ final class BodyWriter {
     }
 
     /** Length-prefixed UTF-8; -1 for null. */
-    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) is exact for ASCII
     void putString(String value) {
         if (value == null) {
             putInt(-1);
             return;
         }
-        if (isAscii(value)) { // ids, names and keys: the common case, without an intermediate array
-            int length = value.length();
-            putInt(length);
-            ensure(length);
-            value.getBytes(0, length, bytes, size);
-            size += length;
-        } else {
-            putBytes(value.getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    private static boolean isAscii(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (value.charAt(i) >= 0x80) {
-                return false;
+        int length = value.length();
+        ensure(4 + length);
+        int start = size + 4;
+        // one pass that checks and copies: ids, names and keys are ASCII, the common case
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            if (c >= 0x80) {
+                putBytes(value.getBytes(StandardCharsets.UTF_8));
+                return;
             }
+            bytes[start + i] = (byte) c;
         }
-        return true;
+        INT.set(bytes, size, length);
+        size = start + length;
     }
 
     /** Length-prefixed bytes; -1 for null. */

@@ -29,6 +29,20 @@ final class SnapshotBody {
 
     private SnapshotBody() {}
 
+    /**
+     * A first buffer size for {@code snapshot}'s body, from its counts and typical record sizes, so the
+     * buffer rarely grows (each growth copies everything written so far).
+     */
+    static int estimateSize(Snapshot snapshot) {
+        long estimate = 64
+                + 160L * snapshot.agents().size()
+                + 192L * snapshot.tasks().size()
+                + 64L * snapshot.leaders().size()
+                + 192L * snapshot.memory().size()
+                + 48L * snapshot.retiredKeys().size();
+        return (int) Math.min(estimate, 1 << 30);
+    }
+
     static BodyWriter encode(Snapshot snapshot, int sizeHint) {
         BodyWriter out = new BodyWriter(sizeHint);
         out.putLong(snapshot.revision());

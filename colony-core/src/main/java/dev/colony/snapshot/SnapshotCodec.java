@@ -65,7 +65,7 @@ public final class SnapshotCodec {
     public static byte[] encode(Snapshot snapshot, SnapshotFormat format, boolean compress) {
         Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(format, "format");
-        BodyWriter body = SnapshotBody.encode(snapshot, 4096);
+        BodyWriter body = SnapshotBody.encode(snapshot, SnapshotBody.estimateSize(snapshot));
         return switch (format) {
             case BINARY -> binary(body, compress);
             case JSON -> JsonSnapshots.write(snapshot, crc(body.array(), 0, body.size()));

@@ -7,9 +7,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,6 +28,14 @@ import java.util.regex.Pattern;
  *
  * <p>File names: {@code snapshot-<revision, 20 digits>[-<label>].snap}, so names sort by revision. A
  * label is 1 to 64 characters from {@code [A-Za-z0-9_-]} (a checkpoint's name).
+ *
+ * <h2>Retention</h2>
+ *
+ * {@link #prune} deletes periodic (unlabelled) snapshots beyond the newest N that are also older than a
+ * maximum age, judged by the file's modification time (when it was written, by the file system's clock).
+ * Labelled checkpoints are never pruned: they stay until {@link #delete} removes them explicitly. The
+ * newest snapshot that loads is never pruned, whatever the settings, so a store that held a good snapshot
+ * keeps one.
  *
  * <p>Thread-safe for one process; two processes must not write the same directory.
  */
@@ -64,10 +74,7 @@ public final class SnapshotStore {
      */
     public synchronized Path save(Snapshot snapshot, SnapshotFormat format, boolean compress, String label) {
         Objects.requireNonNull(snapshot, "snapshot");
-        if (label != null && !LABEL.matcher(label).matches()) {
-            throw new IllegalArgumentException(
-                    "invalid checkpoint label \"" + label + "\": 1 to 64 characters from [A-Za-z0-9_-]");
-        }
+        checkLabel(label);
         byte[] bytes = SnapshotCodec.encode(snapshot, format, compress);
         String name = String.format("snapshot-%020d%s.snap", snapshot.revision(), label == null ? "" : "-" + label);
         Path target = directory.resolve(name);
@@ -111,12 +118,16 @@ public final class SnapshotStore {
             for (Path file : files) {
                 Matcher m = NAME.matcher(file.getFileName().toString());
                 if (m.matches()) {
-                    entries.add(new Entry(
-                            file,
-                            Long.parseLong(m.group(1)),
-                            m.group(2),
-                            Files.size(file),
-                            Files.getLastModifiedTime(file).toInstant()));
+                    try {
+                        entries.add(new Entry(
+                                file,
+                                Long.parseLong(m.group(1)),
+                                m.group(2),
+                                Files.size(file),
+                                Files.getLastModifiedTime(file).toInstant()));
+                    } catch (NoSuchFileException e) {
+                        // deleted since the directory was read
+                    }
                 }
             }
         } catch (IOException e) {
@@ -147,8 +158,82 @@ public final class SnapshotStore {
                 return Optional.of(load(entries.get(i).file()));
             } catch (CorruptSnapshotException e) {
                 // a damaged newest file: fall back to the one before it
+            } catch (UncheckedIOException e) {
+                // pruned or deleted since it was listed: fall back too
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Deletes the unlabelled snapshots that are both beyond the {@code keepNewest} newest unlabelled ones
+     * and older than {@code maxAge} at {@code now}; returns what was deleted, oldest first. Labelled
+     * checkpoints and the newest snapshot that loads are kept (see the class comment).
+     *
+     * @throws IllegalArgumentException if {@code keepNewest} or {@code maxAge} is negative
+     */
+    public synchronized List<Entry> prune(int keepNewest, Duration maxAge, Instant now) {
+        if (keepNewest < 0) {
+            throw new IllegalArgumentException("keepNewest must not be negative, got " + keepNewest);
+        }
+        Objects.requireNonNull(maxAge, "maxAge");
+        if (maxAge.isNegative()) {
+            throw new IllegalArgumentException("maxAge must not be negative, got " + maxAge);
+        }
+        Objects.requireNonNull(now, "now");
+        List<Entry> entries = list();
+        Path newestGood = newestGood(entries).map(Entry::file).orElse(null);
+        Instant cutoff = now.minus(maxAge);
+        List<Entry> deleted = new ArrayList<>();
+        int unlabelledSeen = 0;
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            Entry entry = entries.get(i);
+            if (entry.label() != null || unlabelledSeen++ < keepNewest) {
+                continue;
+            }
+            if (entry.modified().isBefore(cutoff) && !entry.file().equals(newestGood) && delete(entry)) {
+                deleted.add(entry);
+            }
+        }
+        return deleted.reversed();
+    }
+
+    /**
+     * Deletes one snapshot file, labelled or not; false if it was already gone.
+     *
+     * @throws IllegalArgumentException if the entry's file is not in this store's directory
+     */
+    public synchronized boolean delete(Entry entry) {
+        Objects.requireNonNull(entry, "entry");
+        Path parent = entry.file().getParent();
+        if (parent == null || !parent.equals(directory)) {
+            throw new IllegalArgumentException("snapshot " + entry.file() + " is not in the store " + directory);
+        }
+        try {
+            boolean deleted = Files.deleteIfExists(entry.file());
+            forceDirectory();
+            return deleted;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete snapshot " + entry.file(), e);
+        }
+    }
+
+    private Optional<Entry> newestGood(List<Entry> entries) {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            try {
+                load(entries.get(i).file());
+                return Optional.of(entries.get(i));
+            } catch (CorruptSnapshotException | UncheckedIOException e) {
+                // damaged or gone: the newest good one is older
+            }
+        }
+        return Optional.empty();
+    }
+
+    static void checkLabel(String label) {
+        if (label != null && !LABEL.matcher(label).matches()) {
+            throw new IllegalArgumentException(
+                    "invalid checkpoint label \"" + label + "\": 1 to 64 characters from [A-Za-z0-9_-]");
+        }
     }
 }

@@ -28,7 +28,11 @@ interface Scenario {
 
     /** Every scenario, in the order {@code colony bench} runs them. */
     static List<Scenario> all() {
-        return List.of(new EventBusScenario(), new ConcurrentEventBusScenario(), new MessengerScenario());
+        return List.of(
+                new EventBusScenario(),
+                new ConcurrentEventBusScenario(),
+                new MessengerScenario(),
+                new SnapshotScenario());
     }
 
     static Optional<Scenario> named(String name) {
