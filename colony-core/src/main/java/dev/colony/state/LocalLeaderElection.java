@@ -6,7 +6,6 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,13 +62,12 @@ final class LocalLeaderElection implements LeaderElection {
         return expired;
     }
 
-    /** Every group sorted by name with its latest term and leadership, for a snapshot. Under the lock. */
+    /** Every group with its latest term and leadership, unsorted, for a snapshot. Under the lock. */
     List<Snapshot.LeaderTerm> exportLocked() {
         List<Snapshot.LeaderTerm> all = new ArrayList<>(groups.size());
         for (Map.Entry<String, LeaderGroup> entry : groups.entrySet()) {
             all.add(new Snapshot.LeaderTerm(entry.getKey(), entry.getValue().term, entry.getValue().current));
         }
-        all.sort(Comparator.comparing(Snapshot.LeaderTerm::group));
         return all;
     }
 

@@ -204,11 +204,9 @@ final class LocalSharedMemory implements SharedMemory {
         bury(id, entry.version());
     }
 
-    /** The live-or-lapsed entries sorted by namespace and key, for a snapshot. Under the lock. */
+    /** The entries (lapsed ones not yet swept included), unsorted, for a snapshot. Under the lock. */
     List<MemoryEntry> exportLocked() {
-        List<MemoryEntry> all = new ArrayList<>(entries.values());
-        all.sort(Comparator.comparing(MemoryEntry::namespace).thenComparing(MemoryEntry::key));
-        return all;
+        return new ArrayList<>(entries.values());
     }
 
     /** The retired keys in the order they were retired (oldest first), for a snapshot. Under the lock. */

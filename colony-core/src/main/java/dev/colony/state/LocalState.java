@@ -3,6 +3,8 @@ package dev.colony.state;
 import dev.colony.bus.EventBus;
 import dev.colony.snapshot.Snapshot;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -95,7 +97,8 @@ final class LocalState implements CoordinationState {
 
     @Override
     public Snapshot snapshot() {
-        return read(() -> new Snapshot(
+        // Under the lock only references are copied; sorting and the Snapshot's own copies happen after.
+        Cut cut = read(() -> new Cut(
                 revision,
                 now(),
                 registry.exportLocked(),
@@ -105,7 +108,36 @@ final class LocalState implements CoordinationState {
                 memory.retiredLocked(),
                 tasks.lastTokenLocked(),
                 memory.versionFloorLocked()));
+        cut.leaders.sort(Comparator.comparing(Snapshot.LeaderTerm::group));
+        cut.memory.sort(LocalState::byNamespaceAndKey);
+        return new Snapshot(
+                cut.revision,
+                cut.takenAt,
+                cut.agents,
+                cut.tasks,
+                cut.leaders,
+                cut.memory,
+                cut.retired,
+                cut.lastToken,
+                cut.versionFloor);
     }
+
+    private static int byNamespaceAndKey(MemoryEntry a, MemoryEntry b) {
+        int namespace = a.namespace().compareTo(b.namespace());
+        return namespace != 0 ? namespace : a.key().compareTo(b.key());
+    }
+
+    /** The references copied under the lock for a snapshot. */
+    private record Cut(
+            long revision,
+            Instant takenAt,
+            List<AgentRecord> agents,
+            List<Task> tasks,
+            List<Snapshot.LeaderTerm> leaders,
+            List<MemoryEntry> memory,
+            List<Snapshot.RetiredKey> retired,
+            long lastToken,
+            long versionFloor) {}
 
     @Override
     public void restore(Snapshot snapshot) {
