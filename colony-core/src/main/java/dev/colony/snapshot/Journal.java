@@ -60,7 +60,7 @@ public final class Journal implements AutoCloseable {
     private final Path directory;
     private final FsyncPolicy fsync;
     private final long windowNanos;
-    private final List<Entry> recovered;
+    private List<Entry> recovered; // dropped by resume: replay is over
     private final Object segmentLock = new Object(); // orders a force against a segment switch
     private final ReentrantLock waitLock = new ReentrantLock();
     private final Condition forced = waitLock.newCondition();
@@ -184,7 +184,7 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Every record read by {@link #open}, in order. */
+    /** Every record read by {@link #open}, in order; empty once {@link #resume} was called. */
     public List<Entry> recovered() {
         return recovered;
     }
@@ -198,6 +198,7 @@ public final class Journal implements AutoCloseable {
             if (channel != null) {
                 throw new IllegalStateException("the journal is appending already");
             }
+            recovered = List.of();
             try {
                 if (segmentFirst == 0) {
                     segmentFirst = nextRevision;

@@ -3,6 +3,7 @@ package dev.colony.state;
 import dev.colony.bus.EventBus;
 import dev.colony.messaging.AgentId;
 import dev.colony.snapshot.Durability;
+import dev.colony.snapshot.FsyncPolicy;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -18,11 +19,10 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * The child process of {@link DurableStateCrashTest}: runs a random workload on a durable state (fsync
- * every operation) and prints one line per acknowledged operation, {@code ack <revision> <op> <args>},
+ * The child process of {@link DurableStateCrashTest}: runs a random workload on a durable state and prints one line per acknowledged operation, {@code ack <revision> <op> <args>},
  * until it is killed or has run {@code maxOps} operations ({@code done}).
  *
- * <p>Arguments: directory, seed, maxOps.
+ * <p>Arguments: directory, seed, maxOps, fsync policy.
  */
 public final class CrashWorkload {
     private static final Duration LONG = Duration.ofMinutes(5); // nothing lapses while the child runs
@@ -33,10 +33,12 @@ public final class CrashWorkload {
         Path dir = Path.of(args[0]);
         Random random = new Random(Long.parseLong(args[1]));
         int maxOps = Integer.parseInt(args[2]);
+        FsyncPolicy fsync = FsyncPolicy.valueOf(args[3]);
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         StateOptions options = StateOptions.defaults().withSweepInterval(Duration.ZERO);
         try (EventBus bus = EventBus.create();
-                DurableState state = CoordinationState.open(bus, options, Durability.in(dir))) {
+                DurableState state =
+                        CoordinationState.open(bus, options, Durability.in(dir).withFsync(fsync))) {
             new CrashWorkload().run(state, random, maxOps, out);
         }
         out.println("done");

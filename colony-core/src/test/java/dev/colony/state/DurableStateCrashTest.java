@@ -6,6 +6,7 @@ import dev.colony.bus.EventBus;
 import dev.colony.bus.TestSeeds;
 import dev.colony.messaging.AgentId;
 import dev.colony.snapshot.Durability;
+import dev.colony.snapshot.FsyncPolicy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,13 +23,15 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Kill -9 in the middle of a workload: a child JVM ({@link CrashWorkload}) runs operations on a durable
- * state with fsync on every operation and prints each acknowledged one; the test kills it at a seeded
+ * state (fsync on every operation; group commit in two more runs) and prints each acknowledged one; the test kills it at a seeded
  * random moment, reopens the directory and checks that every acknowledged operation survived and that
  * the state's invariants hold.
  */
@@ -84,18 +87,29 @@ class DurableStateCrashTest {
         }
     }
 
-    @ParameterizedTest(name = "run {0}")
-    @ValueSource(ints = {1, 2, 3, 4, 5})
-    void kill9_midWorkload_everyAcknowledgedOperationSurvives(int run, @TempDir Path dir)
+    static Stream<Arguments> runs() {
+        return Stream.of(
+                Arguments.of(1, FsyncPolicy.EVERY_OPERATION),
+                Arguments.of(2, FsyncPolicy.EVERY_OPERATION),
+                Arguments.of(3, FsyncPolicy.EVERY_OPERATION),
+                Arguments.of(4, FsyncPolicy.EVERY_OPERATION),
+                Arguments.of(5, FsyncPolicy.EVERY_OPERATION),
+                Arguments.of(6, FsyncPolicy.BATCHED),
+                Arguments.of(7, FsyncPolicy.BATCHED));
+    }
+
+    @ParameterizedTest(name = "run {0}, {1}")
+    @MethodSource("runs")
+    void kill9_midWorkload_everyAcknowledgedOperationSurvives(int run, FsyncPolicy fsync, @TempDir Path dir)
             throws IOException, InterruptedException {
         long seed = TestSeeds.seed("DurableStateCrashTest.kill9#" + run, 0x5EED_0000L + run);
         Random random = new Random(seed);
         int killAfter = 10 + random.nextInt(400);
         Path state = dir.resolve("state");
-        Acks acks = runAndKill(state, random.nextLong(), killAfter, dir.resolve("child.err"));
+        Acks acks = runAndKill(state, random.nextLong(), killAfter, fsync, dir.resolve("child.err"));
         System.out.printf(
-                "[crash] run %d: killed after %d acknowledged operations (%d checkpoints), revision %d%n",
-                run, acks.count, acks.checkpoints, acks.lastRevision);
+                "[crash] run %d (%s): killed after %d acknowledged operations (%d checkpoints), revision %d%n",
+                run, fsync, acks.count, acks.checkpoints, acks.lastRevision);
         assertThat(acks.count).isGreaterThanOrEqualTo(Math.min(killAfter, 1));
 
         try (EventBus bus = EventBus.create();
@@ -108,7 +122,7 @@ class DurableStateCrashTest {
     }
 
     /** Runs the child until it has acknowledged {@code killAfter} operations, kills it, returns every ack it printed. */
-    private static Acks runAndKill(Path state, long childSeed, int killAfter, Path stderr)
+    private static Acks runAndKill(Path state, long childSeed, int killAfter, FsyncPolicy fsync, Path stderr)
             throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process child = new ProcessBuilder(
@@ -119,7 +133,8 @@ class DurableStateCrashTest {
                         CrashWorkload.class.getName(),
                         state.toString(),
                         Long.toString(childSeed),
-                        Integer.toString(MAX_OPS))
+                        Integer.toString(MAX_OPS),
+                        fsync.name())
                 .redirectError(stderr.toFile())
                 .start();
         // bound the child whatever happens: reading ends at end of stream once it is gone
