@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -67,7 +68,8 @@ public final class Journal implements AutoCloseable {
     private FileChannel channel; // guarded by segmentLock for switching; written by the single writer
     private long segmentFirst;
     private volatile long appended; // appends so far; written by the single writer, read by the flusher
-    private volatile long durable; // appends forced so far (or written, under OS)
+    // appends forced so far (or written, under OS); only grows: the flusher and a roll may race
+    private final AtomicLong durable = new AtomicLong();
     private volatile UncheckedIOException failure;
     private volatile boolean closed;
     private Thread flusher;
@@ -264,7 +266,7 @@ public final class Journal implements AutoCloseable {
         long position = appended + 1;
         appended = position; // volatile write: the flusher reads it before forcing, so it covers this write
         if (fsync != FsyncPolicy.BATCHED) {
-            durable = position;
+            durable.set(position); // the writer is the only updater outside BATCHED
         }
         return position;
     }
@@ -276,11 +278,11 @@ public final class Journal implements AutoCloseable {
      * @throws UncheckedIOException if forcing failed
      */
     public void awaitDurable(long position) {
-        while (durable < position) {
+        while (durable.get() < position) {
             checkHealthy();
             waitLock.lock();
             try {
-                if (durable < position && failure == null && !closed) {
+                if (durable.get() < position && failure == null && !closed) {
                     forced.await(windowNanos * 4, TimeUnit.NANOSECONDS);
                 }
             } catch (InterruptedException e) {
@@ -289,7 +291,7 @@ public final class Journal implements AutoCloseable {
             } finally {
                 waitLock.unlock();
             }
-            if (closed && durable < position) {
+            if (closed && durable.get() < position) {
                 checkHealthy();
                 throw new IllegalStateException("the journal closed before the change was forced");
             }
@@ -311,7 +313,7 @@ public final class Journal implements AutoCloseable {
     /** Forces everything appended so far. */
     private void flush() {
         long target = appended;
-        if (durable >= target) {
+        if (durable.get() >= target) {
             return;
         }
         synchronized (segmentLock) {
@@ -323,7 +325,7 @@ public final class Journal implements AutoCloseable {
                 throw fail(new UncheckedIOException("cannot force the journal in " + directory, e));
             }
         }
-        durable = Math.max(durable, target);
+        durable.accumulateAndGet(target, Math::max);
         signalWaiters();
     }
 
@@ -356,7 +358,7 @@ public final class Journal implements AutoCloseable {
                 throw fail(new UncheckedIOException("cannot start journal segment " + name(nextRevision), e));
             }
         }
-        durable = Math.max(durable, appended);
+        durable.accumulateAndGet(appended, Math::max);
         signalWaiters();
     }
 
@@ -419,7 +421,7 @@ public final class Journal implements AutoCloseable {
                     if (failure == null) {
                         channel.force(false);
                     }
-                    durable = Math.max(durable, appended);
+                    durable.accumulateAndGet(appended, Math::max);
                     channel.close();
                 }
             } catch (IOException e) {
