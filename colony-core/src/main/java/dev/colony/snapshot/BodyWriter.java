@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 
-/** A growable big-endian byte buffer for the binary snapshot body. Not thread-safe. */
+/** A growable big-endian byte buffer for the binary snapshot body and journal records. Not thread-safe. */
 final class BodyWriter {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
@@ -88,6 +88,11 @@ final class BodyWriter {
         }
         putLong(value.getEpochSecond());
         putInt(value.getNano());
+    }
+
+    /** Overwrites the four bytes at {@code offset}, already written, with {@code value}. */
+    void putIntAt(int offset, int value) {
+        INT.set(bytes, offset, value);
     }
 
     int size() {

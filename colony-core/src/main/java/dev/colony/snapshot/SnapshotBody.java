@@ -45,38 +45,23 @@ final class SnapshotBody {
 
     static BodyWriter encode(Snapshot snapshot, int sizeHint) {
         BodyWriter out = new BodyWriter(sizeHint);
+        putSnapshot(out, snapshot);
+        return out;
+    }
+
+    /** Appends {@code snapshot}'s body to {@code out}. */
+    static void putSnapshot(BodyWriter out, Snapshot snapshot) {
         out.putLong(snapshot.revision());
         out.putInstant(snapshot.takenAt());
         out.putLong(snapshot.lastLeaseToken());
         out.putLong(snapshot.memoryVersionFloor());
         out.putInt(snapshot.agents().size());
         for (AgentRecord agent : snapshot.agents()) {
-            out.putString(agent.id().value());
-            out.putString(agent.role());
-            putStrings(out, agent.capabilities());
-            putMap(out, agent.metadata());
-            out.putByte(agent.status().ordinal());
-            out.putInstant(agent.registeredAt());
-            out.putInstant(agent.lastHeartbeat());
+            putAgent(out, agent);
         }
         out.putInt(snapshot.tasks().size());
         for (Task task : snapshot.tasks()) {
-            TaskSpec spec = task.spec();
-            out.putString(spec.id());
-            out.putString(spec.type());
-            out.putBytes(spec.payload());
-            out.putByte(spec.priority());
-            putStrings(out, spec.requiredCapabilities());
-            out.putInt(spec.maxAttempts());
-            out.putByte(task.status().ordinal());
-            out.putInt(task.attempts());
-            out.putString(task.holder() == null ? null : task.holder().value());
-            out.putLong(task.leaseToken());
-            out.putInstant(task.leaseExpiresAt());
-            out.putInstant(task.notBefore());
-            out.putBytes(task.result());
-            out.putString(task.lastError());
-            out.putInstant(task.submittedAt());
+            putTask(out, task);
         }
         out.putInt(snapshot.leaders().size());
         for (Snapshot.LeaderTerm group : snapshot.leaders()) {
@@ -85,18 +70,12 @@ final class SnapshotBody {
             Leadership current = group.current();
             out.putBoolean(current != null);
             if (current != null) {
-                out.putString(current.leader().value());
-                out.putLong(current.term());
-                out.putInstant(current.expiresAt());
+                putLeadershipFields(out, current);
             }
         }
         out.putInt(snapshot.memory().size());
         for (MemoryEntry entry : snapshot.memory()) {
-            out.putString(entry.namespace());
-            out.putString(entry.key());
-            out.putBytes(entry.value());
-            out.putLong(entry.version());
-            out.putInstant(entry.expiresAt());
+            putMemoryEntry(out, entry);
         }
         out.putInt(snapshot.retiredKeys().size());
         for (Snapshot.RetiredKey key : snapshot.retiredKeys()) {
@@ -104,7 +83,50 @@ final class SnapshotBody {
             out.putString(key.key());
             out.putLong(key.lastVersion());
         }
-        return out;
+    }
+
+    static void putAgent(BodyWriter out, AgentRecord agent) {
+        out.putString(agent.id().value());
+        out.putString(agent.role());
+        putStrings(out, agent.capabilities());
+        putMap(out, agent.metadata());
+        out.putByte(agent.status().ordinal());
+        out.putInstant(agent.registeredAt());
+        out.putInstant(agent.lastHeartbeat());
+    }
+
+    static void putTask(BodyWriter out, Task task) {
+        TaskSpec spec = task.spec();
+        out.putString(spec.id());
+        out.putString(spec.type());
+        out.putBytes(spec.payload());
+        out.putByte(spec.priority());
+        putStrings(out, spec.requiredCapabilities());
+        out.putInt(spec.maxAttempts());
+        out.putByte(task.status().ordinal());
+        out.putInt(task.attempts());
+        out.putString(task.holder() == null ? null : task.holder().value());
+        out.putLong(task.leaseToken());
+        out.putInstant(task.leaseExpiresAt());
+        out.putInstant(task.notBefore());
+        out.putBytes(task.result());
+        out.putString(task.lastError());
+        out.putInstant(task.submittedAt());
+    }
+
+    /** A leadership without its group (a snapshot's group carries it). */
+    static void putLeadershipFields(BodyWriter out, Leadership leadership) {
+        out.putString(leadership.leader().value());
+        out.putLong(leadership.term());
+        out.putInstant(leadership.expiresAt());
+    }
+
+    static void putMemoryEntry(BodyWriter out, MemoryEntry entry) {
+        out.putString(entry.namespace());
+        out.putString(entry.key());
+        out.putBytes(entry.value());
+        out.putLong(entry.version());
+        out.putInstant(entry.expiresAt());
     }
 
     private static void putStrings(BodyWriter out, Set<String> values) {
@@ -125,70 +147,92 @@ final class SnapshotBody {
     static Snapshot decode(byte[] bytes, int offset, int length) {
         BodyReader in = new BodyReader(bytes, offset, length);
         try {
-            long revision = in.getLong();
-            Instant takenAt = required(in.getInstant(), "takenAt");
-            long lastLeaseToken = in.getLong();
-            long memoryVersionFloor = in.getLong();
-            int agentCount = in.getCount(8);
-            List<AgentRecord> agents = new ArrayList<>(agentCount);
-            for (int i = 0; i < agentCount; i++) {
-                agents.add(new AgentRecord(
-                        AgentId.of(in.getString()),
-                        in.getString(),
-                        getStrings(in),
-                        getMap(in),
-                        AGENT_STATUSES[ordinal(in.getByte(), AGENT_STATUSES.length, "agent status")],
-                        required(in.getInstant(), "registeredAt"),
-                        required(in.getInstant(), "lastHeartbeat")));
-            }
-            int taskCount = in.getCount(8);
-            List<Task> tasks = new ArrayList<>(taskCount);
-            for (int i = 0; i < taskCount; i++) {
-                TaskSpec spec = new TaskSpec(
-                        in.getString(), in.getString(), in.getBytes(), in.getByte(), getStrings(in), in.getInt());
-                TaskStatus status = TASK_STATUSES[ordinal(in.getByte(), TASK_STATUSES.length, "task status")];
-                int attempts = in.getInt();
-                String holder = in.getString();
-                tasks.add(new Task(
-                        spec,
-                        status,
-                        attempts,
-                        holder == null ? null : AgentId.of(holder),
-                        in.getLong(),
-                        in.getInstant(),
-                        in.getInstant(),
-                        in.getBytes(),
-                        in.getString(),
-                        required(in.getInstant(), "submittedAt")));
-            }
-            int groupCount = in.getCount(8);
-            List<Snapshot.LeaderTerm> leaders = new ArrayList<>(groupCount);
-            for (int i = 0; i < groupCount; i++) {
-                String group = in.getString();
-                long term = in.getLong();
-                Leadership current = in.getBoolean()
-                        ? new Leadership(
-                                group, AgentId.of(in.getString()), in.getLong(), required(in.getInstant(), "expiresAt"))
-                        : null;
-                leaders.add(new Snapshot.LeaderTerm(group, term, current));
-            }
-            int entryCount = in.getCount(8);
-            List<MemoryEntry> memory = new ArrayList<>(entryCount);
-            for (int i = 0; i < entryCount; i++) {
-                memory.add(
-                        new MemoryEntry(in.getString(), in.getString(), in.getBytes(), in.getLong(), in.getInstant()));
-            }
-            int retiredCount = in.getCount(8);
-            List<Snapshot.RetiredKey> retired = new ArrayList<>(retiredCount);
-            for (int i = 0; i < retiredCount; i++) {
-                retired.add(new Snapshot.RetiredKey(in.getString(), in.getString(), in.getLong()));
-            }
+            Snapshot snapshot = getSnapshot(in);
             in.expectEnd();
-            return new Snapshot(
-                    revision, takenAt, agents, tasks, leaders, memory, retired, lastLeaseToken, memoryVersionFloor);
+            return snapshot;
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new CorruptSnapshotException("snapshot content is invalid: " + e.getMessage());
         }
+    }
+
+    /**
+     * Reads what {@link #putSnapshot} wrote; invalid content throws IllegalArgumentException, NPE or
+     * {@link CorruptSnapshotException}.
+     */
+    static Snapshot getSnapshot(BodyReader in) {
+        long revision = in.getLong();
+        Instant takenAt = required(in.getInstant(), "takenAt");
+        long lastLeaseToken = in.getLong();
+        long memoryVersionFloor = in.getLong();
+        int agentCount = in.getCount(8);
+        List<AgentRecord> agents = new ArrayList<>(agentCount);
+        for (int i = 0; i < agentCount; i++) {
+            agents.add(getAgent(in));
+        }
+        int taskCount = in.getCount(8);
+        List<Task> tasks = new ArrayList<>(taskCount);
+        for (int i = 0; i < taskCount; i++) {
+            tasks.add(getTask(in));
+        }
+        int groupCount = in.getCount(8);
+        List<Snapshot.LeaderTerm> leaders = new ArrayList<>(groupCount);
+        for (int i = 0; i < groupCount; i++) {
+            String group = in.getString();
+            long term = in.getLong();
+            Leadership current = in.getBoolean() ? getLeadershipFields(in, group) : null;
+            leaders.add(new Snapshot.LeaderTerm(group, term, current));
+        }
+        int entryCount = in.getCount(8);
+        List<MemoryEntry> memory = new ArrayList<>(entryCount);
+        for (int i = 0; i < entryCount; i++) {
+            memory.add(getMemoryEntry(in));
+        }
+        int retiredCount = in.getCount(8);
+        List<Snapshot.RetiredKey> retired = new ArrayList<>(retiredCount);
+        for (int i = 0; i < retiredCount; i++) {
+            retired.add(new Snapshot.RetiredKey(in.getString(), in.getString(), in.getLong()));
+        }
+        return new Snapshot(
+                revision, takenAt, agents, tasks, leaders, memory, retired, lastLeaseToken, memoryVersionFloor);
+    }
+
+    /** Reads what {@link #putAgent} wrote; an invalid record throws IllegalArgumentException or NPE. */
+    static AgentRecord getAgent(BodyReader in) {
+        return new AgentRecord(
+                AgentId.of(in.getString()),
+                in.getString(),
+                getStrings(in),
+                getMap(in),
+                AGENT_STATUSES[ordinal(in.getByte(), AGENT_STATUSES.length, "agent status")],
+                required(in.getInstant(), "registeredAt"),
+                required(in.getInstant(), "lastHeartbeat"));
+    }
+
+    static Task getTask(BodyReader in) {
+        TaskSpec spec =
+                new TaskSpec(in.getString(), in.getString(), in.getBytes(), in.getByte(), getStrings(in), in.getInt());
+        TaskStatus status = TASK_STATUSES[ordinal(in.getByte(), TASK_STATUSES.length, "task status")];
+        int attempts = in.getInt();
+        String holder = in.getString();
+        return new Task(
+                spec,
+                status,
+                attempts,
+                holder == null ? null : AgentId.of(holder),
+                in.getLong(),
+                in.getInstant(),
+                in.getInstant(),
+                in.getBytes(),
+                in.getString(),
+                required(in.getInstant(), "submittedAt"));
+    }
+
+    static Leadership getLeadershipFields(BodyReader in, String group) {
+        return new Leadership(group, AgentId.of(in.getString()), in.getLong(), required(in.getInstant(), "expiresAt"));
+    }
+
+    static MemoryEntry getMemoryEntry(BodyReader in) {
+        return new MemoryEntry(in.getString(), in.getString(), in.getBytes(), in.getLong(), in.getInstant());
     }
 
     private static Set<String> getStrings(BodyReader in) {

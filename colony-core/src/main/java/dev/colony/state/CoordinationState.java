@@ -1,6 +1,7 @@
 package dev.colony.state;
 
 import dev.colony.bus.EventBus;
+import dev.colony.snapshot.Durability;
 import dev.colony.snapshot.Snapshot;
 
 /**
@@ -16,6 +17,19 @@ public interface CoordinationState extends AutoCloseable {
     /** The embedded state, announcing on {@code bus}. */
     static CoordinationState create(EventBus bus, StateOptions options) {
         return new LocalState(bus, options);
+    }
+
+    /**
+     * The embedded state, durable in {@code durability}'s directory: recovered from the newest good
+     * snapshot there and the journal after it (nothing is announced while recovering), then journaling
+     * every change. An empty or missing directory gives an empty state.
+     *
+     * @throws dev.colony.snapshot.CorruptJournalException if the journal is damaged other than by a torn
+     *     last record, or does not continue the snapshot
+     * @throws java.io.UncheckedIOException if the directory cannot be read or written
+     */
+    static DurableState open(EventBus bus, StateOptions options, Durability durability) {
+        return DurableLocalState.open(bus, options, durability);
     }
 
     AgentRegistry registry();

@@ -134,6 +134,15 @@ final class LocalAgentRegistry implements AgentRegistry {
         }
     }
 
+    /** Replays a journaled change: the agent's image after it, or its removal. Under the lock. */
+    void applyLocked(String change, AgentRecord record) {
+        if (change.equals("deregistered")) {
+            agents.remove(record.id());
+        } else {
+            agents.put(record.id(), record);
+        }
+    }
+
     /** The live agents (IDLE or BUSY) in registration order. Under the lock. */
     List<AgentRecord> workingLocked() {
         List<AgentRecord> working = new ArrayList<>();

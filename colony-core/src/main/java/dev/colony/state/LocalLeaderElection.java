@@ -82,6 +82,17 @@ final class LocalLeaderElection implements LeaderElection {
         }
     }
 
+    /**
+     * Replays a journaled change: the group's term becomes at least the leadership's, and the leadership is
+     * current unless it {@code resigned} or {@code expired}. Under the lock.
+     */
+    void applyLocked(String change, Leadership leadership) {
+        LeaderGroup g = groups.computeIfAbsent(leadership.group(), name -> new LeaderGroup());
+        g.term = Math.max(g.term, leadership.term());
+        boolean ended = change.equals("resigned") || change.equals("expired");
+        g.current = ended ? null : leadership;
+    }
+
     /** Whether {@code fence} carries its group's latest term. Under the lock. */
     boolean isCurrentLocked(Fence fence) {
         LeaderGroup group = groups.get(fence.group());
@@ -102,6 +113,7 @@ final class LocalLeaderElection implements LeaderElection {
                     return Optional.empty();
                 }
                 g.current = new Leadership(group, candidate, g.term, expiry(now, lease));
+                changes.recordSilently(prefix(group) + ".renewed", "renewed", g.current);
                 return Optional.of(g.current);
             }
             g.term++;
@@ -122,6 +134,7 @@ final class LocalLeaderElection implements LeaderElection {
                 return false;
             }
             g.current = new Leadership(leadership.group(), leadership.leader(), g.term, expiry(now, lease));
+            changes.recordSilently(prefix(leadership.group()) + ".renewed", "renewed", g.current);
             return true;
         });
     }

@@ -241,6 +241,27 @@ final class LocalSharedMemory implements SharedMemory {
         versionFloor = floor;
     }
 
+    /**
+     * Replays a journaled change: {@code put} stores the entry's image, {@code deleted} and {@code expired}
+     * remove it and keep its version. Under the lock.
+     */
+    void applyLocked(String change, MemoryEntry entry) {
+        String id = id(entry.namespace(), entry.key());
+        MemoryEntry previous = entries.remove(id);
+        if (previous != null && previous.expiresAt() != null) {
+            expiring.remove(previous);
+        }
+        if (change.equals("put")) {
+            tombstones.remove(id);
+            entries.put(id, entry);
+            if (entry.expiresAt() != null) {
+                expiring.add(entry);
+            }
+        } else {
+            bury(id, entry.version());
+        }
+    }
+
     /** Keeps {@code id}'s last version; evicts the oldest tombstone past the bound into the floor. */
     private void bury(String id, long version) {
         tombstones.put(id, version);

@@ -1,6 +1,7 @@
 package dev.colony.state;
 
 import dev.colony.bus.EventBus;
+import dev.colony.snapshot.Journal;
 import dev.colony.snapshot.Snapshot;
 import java.time.Instant;
 import java.util.Comparator;
@@ -18,8 +19,12 @@ import java.util.function.Supplier;
  *
  * <p>Parts call each other under the lock (the lock is reentrant): a failed agent's leases are released
  * by the task queue, fences are checked against the election's terms, and assignment reads the registry.
+ *
+ * <p>Durable ({@link DurableLocalState}): each operation's changes are appended to the {@link Journal}
+ * under the lock, so the journal's order is the order of revisions, and the operation returns (and
+ * announces) only once the journal says they are durable. Without a journal none of this costs anything.
  */
-final class LocalState implements CoordinationState {
+class LocalState implements CoordinationState {
     private static final int SPINS = 64;
     final ReentrantLock lock = new ReentrantLock();
     final StateOptions options;
@@ -28,34 +33,63 @@ final class LocalState implements CoordinationState {
     final LocalTaskQueue tasks;
     final LocalLeaderElection leaders;
     final LocalSharedMemory memory;
-    private final Thread sweeper;
+    final Journal journal; // null unless durable
+    private Thread sweeper;
     private long revision; // guarded by lock
     private volatile boolean closed;
 
     LocalState(EventBus bus, StateOptions options) {
+        this(bus, options, null);
+        startSweeper();
+    }
+
+    /** A state journaling to {@code journal} (null for none); the caller starts the sweeper. */
+    LocalState(EventBus bus, StateOptions options, Journal journal) {
         this.bus = Objects.requireNonNull(bus, "bus");
         this.options = Objects.requireNonNull(options, "options");
+        this.journal = journal;
         this.registry = new LocalAgentRegistry(this);
         this.tasks = new LocalTaskQueue(this);
         this.leaders = new LocalLeaderElection(this);
         this.memory = new LocalSharedMemory(this);
-        this.sweeper = options.sweepInterval().isZero()
-                ? null
-                : Thread.ofVirtual().name("colony-state-sweeper").start(this::sweepPeriodically);
+    }
+
+    final void startSweeper() {
+        if (!options.sweepInterval().isZero()) {
+            sweeper = Thread.ofVirtual().name("colony-state-sweeper").start(this::sweepPeriodically);
+        }
     }
 
     /** Runs {@code operation} under the lock with a change log, then announces its changes; returns its result. */
     <T> T write(Function<Changes, T> operation) {
         Changes changes = new Changes(this);
         T result;
+        long position = 0;
         acquire();
         try {
             if (closed) {
                 throw new IllegalStateException("the coordination state is closed");
             }
-            result = operation.apply(changes);
+            if (journal == null) {
+                result = operation.apply(changes);
+            } else {
+                if (journal.failed()) {
+                    throw new IllegalStateException("the journal failed: the durable state refuses writes");
+                }
+                try {
+                    result = operation.apply(changes);
+                } finally {
+                    // even if the operation threw: what it changed in memory must be in the log
+                    if (changes.size() > 0) {
+                        position = journal.append(changes.subjects(), changes.payloads());
+                    }
+                }
+            }
         } finally {
             lock.unlock();
+        }
+        if (position > 0) {
+            journal.awaitDurable(position); // group commit (BATCHED); returns at once otherwise
         }
         changes.publish(bus);
         return result;
@@ -95,10 +129,27 @@ final class LocalState implements CoordinationState {
         return ++revision;
     }
 
+    /** The current revision. Under the lock. */
+    long revisionLocked() {
+        return revision;
+    }
+
+    /** Sets the revision (replay). Under the lock. */
+    void revisionLocked(long value) {
+        revision = value;
+    }
+
     @Override
     public Snapshot snapshot() {
-        // Under the lock only references are copied; sorting and the Snapshot's own copies happen after.
-        Cut cut = read(() -> new Cut(
+        return read(this::cutLocked).snapshot();
+    }
+
+    /**
+     * The references a snapshot needs, copied under the lock; {@link Cut#snapshot()} sorts and builds the
+     * snapshot after the lock is released, so writers wait only for the copy. Under the lock.
+     */
+    Cut cutLocked() {
+        return new Cut(
                 revision,
                 now(),
                 registry.exportLocked(),
@@ -107,19 +158,7 @@ final class LocalState implements CoordinationState {
                 memory.exportLocked(),
                 memory.retiredLocked(),
                 tasks.lastTokenLocked(),
-                memory.versionFloorLocked()));
-        cut.leaders.sort(Comparator.comparing(Snapshot.LeaderTerm::group));
-        cut.memory.sort(LocalState::byNamespaceAndKey);
-        return new Snapshot(
-                cut.revision,
-                cut.takenAt,
-                cut.agents,
-                cut.tasks,
-                cut.leaders,
-                cut.memory,
-                cut.retired,
-                cut.lastToken,
-                cut.versionFloor);
+                memory.versionFloorLocked());
     }
 
     private static int byNamespaceAndKey(MemoryEntry a, MemoryEntry b) {
@@ -128,7 +167,7 @@ final class LocalState implements CoordinationState {
     }
 
     /** The references copied under the lock for a snapshot. */
-    private record Cut(
+    record Cut(
             long revision,
             Instant takenAt,
             List<AgentRecord> agents,
@@ -137,21 +176,39 @@ final class LocalState implements CoordinationState {
             List<MemoryEntry> memory,
             List<Snapshot.RetiredKey> retired,
             long lastToken,
-            long versionFloor) {}
+            long versionFloor) {
+
+        /** Sorts the lists into the canonical order and builds the snapshot. Outside the lock. */
+        Snapshot snapshot() {
+            leaders.sort(Comparator.comparing(Snapshot.LeaderTerm::group));
+            memory.sort(LocalState::byNamespaceAndKey);
+            return new Snapshot(revision, takenAt, agents, tasks, leaders, memory, retired, lastToken, versionFloor);
+        }
+    }
 
     @Override
     public void restore(Snapshot snapshot) {
         Objects.requireNonNull(snapshot, "snapshot");
         SnapshotCheck.check(snapshot);
         write(changes -> {
-            registry.importLocked(snapshot.agents());
-            tasks.importLocked(snapshot.tasks(), snapshot.lastLeaseToken());
-            leaders.importLocked(snapshot.leaders());
-            memory.importLocked(snapshot.memory(), snapshot.retiredKeys(), snapshot.memoryVersionFloor());
-            revision = snapshot.revision();
+            if (journal != null && snapshot.revision() < revision) {
+                throw new IllegalArgumentException("a durable state's revision never goes back: cannot restore"
+                        + " revision " + snapshot.revision() + " over revision " + revision
+                        + " (restore into a state opened on an empty directory instead)");
+            }
+            importLocked(snapshot);
             changes.announce("colony.state.restored", revision, "restored", snapshot);
             return null;
         });
+    }
+
+    /** Replaces everything with {@code snapshot}, which passed {@link SnapshotCheck}. Under the lock. */
+    void importLocked(Snapshot snapshot) {
+        registry.importLocked(snapshot.agents());
+        tasks.importLocked(snapshot.tasks(), snapshot.lastLeaseToken());
+        leaders.importLocked(snapshot.leaders());
+        memory.importLocked(snapshot.memory(), snapshot.retiredKeys(), snapshot.memoryVersionFloor());
+        revision = snapshot.revision();
     }
 
     @Override
@@ -212,10 +269,17 @@ final class LocalState implements CoordinationState {
         return fence == null || leaders.isCurrentLocked(fence);
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public void close() {
         lock.lock();
         try {
+            if (closed) {
+                return;
+            }
             closed = true;
         } finally {
             lock.unlock();
@@ -227,6 +291,9 @@ final class LocalState implements CoordinationState {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (journal != null) {
+            journal.close();
         }
     }
 }

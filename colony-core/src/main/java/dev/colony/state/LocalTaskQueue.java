@@ -534,6 +534,34 @@ final class LocalTaskQueue implements TaskQueue {
         lastToken = restoredLastToken;
     }
 
+    /**
+     * Replays a journaled change: the task's image after it, moved to the structure of its new status (a
+     * new task is appended in submission order). Under the lock.
+     */
+    void applyLocked(Task task) {
+        Slot slot = slots.get(task.id());
+        if (slot == null) {
+            slot = new Slot(++lastSeq, task);
+            slots.put(task.id(), slot);
+        } else {
+            switch (slot.task.status()) {
+                case QUEUED -> dequeue(slot);
+                case CLAIMED -> unclaim(slot);
+                case COMPLETED, DEAD, CANCELLED -> {}
+            }
+            slot.task = task;
+        }
+        switch (task.status()) {
+            case QUEUED -> enqueue(slot);
+            case CLAIMED -> {
+                claimed.add(slot);
+                held.computeIfAbsent(task.holder(), k -> new LinkedHashSet<>()).add(slot);
+            }
+            case COMPLETED, DEAD, CANCELLED -> {}
+        }
+        lastToken = Math.max(lastToken, task.leaseToken());
+    }
+
     /** retryBackoff · 2^(attempts - 1), at most maxRetryBackoff. */
     private Duration backoff(int attempts) {
         Duration max = state.options.maxRetryBackoff();
