@@ -2,6 +2,7 @@ package dev.colony;
 
 import dev.colony.bus.EventBus;
 import dev.colony.messaging.Messenger;
+import dev.colony.snapshot.Durability;
 import dev.colony.state.AgentRegistry;
 import dev.colony.state.CoordinationState;
 import dev.colony.state.LeaderElection;
@@ -67,6 +68,7 @@ public interface Colony extends AutoCloseable {
         private EventBus.Builder bus = EventBus.builder();
         private Messenger.Builder messenger = Messenger.builder();
         private StateOptions state = StateOptions.defaults();
+        private Durability durability;
 
         Builder() {}
 
@@ -88,10 +90,23 @@ public interface Colony extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes the coordination state durable: recovered from {@code durability}'s directory (latest good
+         * snapshot plus journal) when the colony is built, and every change journaled before it is
+         * acknowledged (ADR 0010). Without it the state lives in memory only.
+         */
+        public Builder durability(Durability settings) {
+            this.durability = Objects.requireNonNull(settings, "durability");
+            return this;
+        }
+
         /** A colony in this JVM with these settings. */
         public Colony build() {
             EventBus builtBus = bus.build();
-            return new EmbeddedColony(builtBus, messenger.build(), CoordinationState.create(builtBus, state));
+            CoordinationState builtState = durability == null
+                    ? CoordinationState.create(builtBus, state)
+                    : CoordinationState.open(builtBus, state, durability);
+            return new EmbeddedColony(builtBus, messenger.build(), builtState);
         }
     }
 }

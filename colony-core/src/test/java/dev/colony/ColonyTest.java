@@ -7,11 +7,33 @@ import dev.colony.messaging.AgentId;
 import dev.colony.messaging.Envelope;
 import dev.colony.messaging.Messenger;
 import dev.colony.messaging.SendOutcome;
+import dev.colony.snapshot.Durability;
+import dev.colony.state.DurableState;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ColonyTest {
+
+    @Test
+    void durable_closeAndReopen_stateRecovered(@TempDir Path dir) {
+        try (Colony colony = Colony.builder().durability(Durability.in(dir)).build()) {
+            colony.memory().put("config", "mode", "fast".getBytes(StandardCharsets.UTF_8));
+            colony.registry().register(AgentId.of("alice"), "worker", Set.of(), Map.of());
+        }
+
+        try (Colony reopened = Colony.builder().durability(Durability.in(dir)).build()) {
+            assertThat(reopened.memory().get("config", "mode").orElseThrow().valueAsString())
+                    .isEqualTo("fast");
+            assertThat(reopened.registry().get(AgentId.of("alice"))).isPresent();
+            assertThat(reopened.state()).isInstanceOf(DurableState.class);
+        }
+    }
 
     @Test
     void embedded_busAndMessengerWork_andCloseReleasesBoth() throws Exception {

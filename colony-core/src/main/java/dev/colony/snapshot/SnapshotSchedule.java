@@ -1,6 +1,9 @@
 package dev.colony.snapshot;
 
 import dev.colony.state.CoordinationState;
+import dev.colony.state.DurableState;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -15,8 +18,10 @@ import java.util.function.Consumer;
  * Periodic snapshots of a {@link CoordinationState} into a {@link SnapshotStore}: every interval, on its
  * own virtual thread, it takes {@link CoordinationState#snapshot()}, saves it (unlabelled) and prunes the
  * store with its retention. A tick whose state revision equals the last saved one saves nothing (the
- * content would be the same). {@link #checkpoint(String)} saves a labelled snapshot at once; retention
- * never prunes those.
+ * content would be the same). On a {@link DurableState} journaling into the same directory, a tick is a
+ * {@link DurableState#checkpoint()} instead (binary, uncompressed), which also deletes the journal segments
+ * the snapshot covers, so the journal does not grow without bound. {@link #checkpoint(String)} saves a
+ * labelled snapshot at once; retention never prunes those.
  *
  * <p>A failed tick (a full disk, say) does not stop the schedule: it is counted in {@link #failures()} and
  * reported to the error handler, assumed never to throw. {@link #close()} stops the thread after the tick
@@ -80,13 +85,30 @@ public final class SnapshotSchedule implements AutoCloseable {
         }
     }
 
+    private boolean journalsInto(DurableState durable) {
+        try {
+            return Files.isSameFile(durable.durability().directory(), store.directory());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private void tick() {
         try {
-            Snapshot snapshot = state.snapshot();
-            if (snapshot.revision() != lastSavedRevision) {
-                store.save(snapshot, settings.format, settings.compress, null);
-                lastSavedRevision = snapshot.revision();
-                saved.incrementAndGet();
+            if (state instanceof DurableState durable && journalsInto(durable)) {
+                long revision = state.revision();
+                if (revision != lastSavedRevision) {
+                    durable.checkpoint(); // also deletes the journal segments the snapshot covers
+                    lastSavedRevision = revision;
+                    saved.incrementAndGet();
+                }
+            } else {
+                Snapshot snapshot = state.snapshot();
+                if (snapshot.revision() != lastSavedRevision) {
+                    store.save(snapshot, settings.format, settings.compress, null);
+                    lastSavedRevision = snapshot.revision();
+                    saved.incrementAndGet();
+                }
             }
             store.prune(settings.keepNewest, settings.maxAge, settings.clock.instant());
         } catch (RuntimeException e) {

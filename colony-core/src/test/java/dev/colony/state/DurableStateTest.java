@@ -16,6 +16,7 @@ import dev.colony.snapshot.Durability;
 import dev.colony.snapshot.FsyncPolicy;
 import dev.colony.snapshot.Snapshot;
 import dev.colony.snapshot.SnapshotCodec;
+import dev.colony.snapshot.SnapshotSchedule;
 import dev.colony.snapshot.SnapshotStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -296,6 +298,33 @@ class DurableStateTest {
         assertThat(reopened.revision()).isEqualTo((long) writers * each);
         assertThat(bytesOf(reopened)).isEqualTo(before);
         assertThat(reopened.registry().get(BOB)).isEmpty();
+    }
+
+    @Test
+    void schedule_onADurableState_checkpointsSoTheJournalStaysShortAndRecoveryIsExact() throws Exception {
+        DurableState state = open(FsyncPolicy.EVERY_OPERATION);
+        SnapshotStore store = SnapshotStore.open(dir);
+        try (SnapshotSchedule schedule = SnapshotSchedule.builder(state, store)
+                .interval(Duration.ofMillis(20))
+                .retain(2, Duration.ZERO)
+                .start()) {
+            for (int round = 0; round < 3; round++) {
+                workload(state, "s" + round);
+                long saved = schedule.saved();
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> schedule.saved() > saved);
+            }
+            assertThat(schedule.failures()).isZero();
+        }
+        byte[] before = bytesOf(state);
+        long revision = state.revision();
+        state.close();
+
+        assertThat(journalSegments())
+                .singleElement()
+                .satisfies(segment -> assertThat(segment.getFileName().toString())
+                        .isEqualTo(String.format("journal-%020d.log", revision + 1)));
+        assertThat(store.list()).hasSizeLessThanOrEqualTo(2);
+        assertThat(bytesOf(open(FsyncPolicy.EVERY_OPERATION))).isEqualTo(before);
     }
 
     private List<Path> journalSegments() throws IOException {
