@@ -11,8 +11,9 @@ import java.util.Objects;
 /**
  * A consistent cut of a colony's whole coordination state: what existed at one revision.
  *
- * <p>Lists are in a canonical order (agents by registration, tasks by submission, groups and memory
- * entries sorted), so the same state always encodes to the same bytes. Records holding bytes (task
+ * <p>Lists are in the state's own order (agents by registration, tasks by submission, memory entries by
+ * key creation, retired keys by retirement; groups sorted), which a restore recreates, so a restored state
+ * encodes to the same bytes as the one the snapshot was taken from. Records holding bytes (task
  * payloads, memory values) compare arrays by identity: compare snapshots by their encoding.
  *
  * @param revision the state's revision: the number of changes before this cut

@@ -10,12 +10,12 @@ import dev.colony.state.TaskSpec;
 import dev.colony.state.TaskStatus;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The binary body of a snapshot, version 1: fields in a fixed order, big-endian, strings and byte arrays
@@ -130,17 +130,31 @@ final class SnapshotBody {
     }
 
     private static void putStrings(BodyWriter out, Set<String> values) {
-        List<String> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        out.putInt(sorted.size());
-        sorted.forEach(out::putString);
+        out.putInt(values.size());
+        if (values.size() == 1) {
+            out.putString(values.iterator().next());
+            return;
+        }
+        String[] sorted = values.toArray(String[]::new);
+        Arrays.sort(sorted);
+        for (String value : sorted) {
+            out.putString(value);
+        }
     }
 
     private static void putMap(BodyWriter out, Map<String, String> map) {
         out.putInt(map.size());
-        for (Map.Entry<String, String> entry : new TreeMap<>(map).entrySet()) {
-            out.putString(entry.getKey());
-            out.putString(entry.getValue());
+        if (map.size() == 1) {
+            Map.Entry<String, String> only = map.entrySet().iterator().next();
+            out.putString(only.getKey());
+            out.putString(only.getValue());
+            return;
+        }
+        String[] keys = map.keySet().toArray(String[]::new);
+        Arrays.sort(keys);
+        for (String key : keys) {
+            out.putString(key);
+            out.putString(map.get(key));
         }
     }
 

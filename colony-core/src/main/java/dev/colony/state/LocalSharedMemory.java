@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +45,7 @@ final class LocalSharedMemory implements SharedMemory {
     private final LocalState state;
     private final int maxTombstones;
     // all guarded by state.lock
-    private final Map<String, MemoryEntry> entries = new HashMap<>();
+    private final Map<String, MemoryEntry> entries = new LinkedHashMap<>(); // creation order: a snapshot's order
     private final NavigableSet<MemoryEntry> expiring = new TreeSet<>(BY_EXPIRY);
     private final LinkedHashMap<String, Long> tombstones = new LinkedHashMap<>();
     private long versionFloor;
@@ -204,7 +203,11 @@ final class LocalSharedMemory implements SharedMemory {
         bury(id, entry.version());
     }
 
-    /** The entries (lapsed ones not yet swept included), unsorted, for a snapshot. Under the lock. */
+    /**
+     * The entries (lapsed ones not yet swept included) in the order their keys were created, for a
+     * snapshot; a restore recreates them in that order, so a restored state snapshots to the same bytes.
+     * Under the lock.
+     */
     List<MemoryEntry> exportLocked() {
         return new ArrayList<>(entries.values());
     }

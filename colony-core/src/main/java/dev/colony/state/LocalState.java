@@ -161,11 +161,6 @@ class LocalState implements CoordinationState {
                 memory.versionFloorLocked());
     }
 
-    private static int byNamespaceAndKey(MemoryEntry a, MemoryEntry b) {
-        int namespace = a.namespace().compareTo(b.namespace());
-        return namespace != 0 ? namespace : a.key().compareTo(b.key());
-    }
-
     /** The references copied under the lock for a snapshot. */
     record Cut(
             long revision,
@@ -181,7 +176,6 @@ class LocalState implements CoordinationState {
         /** Sorts the lists into the canonical order and builds the snapshot. Outside the lock. */
         Snapshot snapshot() {
             leaders.sort(Comparator.comparing(Snapshot.LeaderTerm::group));
-            memory.sort(LocalState::byNamespaceAndKey);
             return new Snapshot(revision, takenAt, agents, tasks, leaders, memory, retired, lastToken, versionFloor);
         }
     }
