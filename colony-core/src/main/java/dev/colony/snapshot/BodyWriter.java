@@ -1,5 +1,6 @@
 package dev.colony.snapshot;
 
+import dev.colony.state.MemoryEntry;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -53,9 +54,13 @@ final class BodyWriter {
             return;
         }
         int length = value.length();
+        if (length >= 32) { // the JDK's encoder checks and copies ASCII with vector instructions
+            putBytes(value.getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         ensure(4 + length);
         int start = size + 4;
-        // one pass that checks and copies: ids, names and keys are ASCII, the common case
+        // one pass that checks and copies: ids, names and keys are short and ASCII, the common case
         for (int i = 0; i < length; i++) {
             char c = value.charAt(i);
             if (c >= 0x80) {
@@ -66,6 +71,15 @@ final class BodyWriter {
         }
         INT.set(bytes, size, length);
         size = start + length;
+    }
+
+    /** Length-prefixed bytes of a memory entry's value, copied straight from the entry. */
+    void putValue(MemoryEntry entry) {
+        int length = entry.valueLength();
+        putInt(length);
+        ensure(length);
+        entry.copyValueTo(bytes, size);
+        size += length;
     }
 
     /** Length-prefixed bytes; -1 for null. */

@@ -124,7 +124,7 @@ final class SnapshotBody {
     static void putMemoryEntry(BodyWriter out, MemoryEntry entry) {
         out.putString(entry.namespace());
         out.putString(entry.key());
-        out.putBytes(entry.value());
+        out.putValue(entry);
         out.putLong(entry.version());
         out.putInstant(entry.expiresAt());
     }

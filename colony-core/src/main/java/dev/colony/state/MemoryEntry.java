@@ -29,6 +29,16 @@ public record MemoryEntry(String namespace, String key, byte[] value, long versi
         return value.clone();
     }
 
+    /** The value's length in bytes, without copying it. */
+    public int valueLength() {
+        return value.length;
+    }
+
+    /** Copies the value into {@code target} at {@code offset}, without an intermediate copy. */
+    public void copyValueTo(byte[] target, int offset) {
+        System.arraycopy(value, 0, target, offset, value.length);
+    }
+
     /** The value as UTF-8 text. */
     public String valueAsString() {
         return new String(value, java.nio.charset.StandardCharsets.UTF_8);
