@@ -1,68 +1,34 @@
 package dev.colony.state;
 
 import dev.colony.messaging.AgentId;
+import dev.colony.state.TaskIndex.Slot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The embedded task queue. Every method runs under the state lock (see {@link LocalState}).
  *
- * <p>Structures, all guarded by the state lock, each task ({@link Slot}) in exactly one of the status sets:
- *
- * <ul>
- *   <li>{@code slots}: every task ever submitted, in submission order (ids are never reused);
- *   <li>{@code ready}: QUEUED tasks whose backoff is over, one ordered set per distinct set of required
- *       capabilities, each ordered by (priority descending, submission sequence). A claim compares the
- *       heads of the groups the agent's capabilities cover: O(groups · log n), not O(tasks);
- *   <li>{@code delayed}: QUEUED tasks waiting for their retry backoff, by (notBefore, sequence); every
- *       operation first moves the due ones to {@code ready};
- *   <li>{@code claimed}: CLAIMED tasks by (lease expiry, sequence), so expiry looks only at lapsed leases;
- *   <li>{@code held}: each agent's CLAIMED tasks, in claim order.
- * </ul>
+ * <p>Every task ever submitted is in {@code slots}, in submission order (ids are never reused); the
+ * {@link TaskIndex} finds queued, delayed and claimed ones fast.
  *
  * <p>Expiry is judged by the clock, not by the sweeper: claim, assign, renew, complete and fail expire
  * every lapsed lease first (amortised O(log n) each), so a lapsed lease is stale whether or not the sweeper
  * ran. A slot's ordering fields are changed only while it is out of the ordered sets.
  */
 final class LocalTaskQueue implements TaskQueue {
-    private static final Comparator<Slot> BY_PRIORITY =
-            Comparator.<Slot>comparingInt(s -> -s.task.spec().priority()).thenComparingLong(s -> s.seq);
-    private static final Comparator<Slot> BY_NOT_BEFORE =
-            Comparator.<Slot, Instant>comparing(s -> s.task.notBefore()).thenComparingLong(s -> s.seq);
-    private static final Comparator<Slot> BY_EXPIRY =
-            Comparator.<Slot, Instant>comparing(s -> s.task.leaseExpiresAt()).thenComparingLong(s -> s.seq);
-
     private final LocalState state;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
-    private final Map<Set<String>, TreeSet<Slot>> ready = new HashMap<>();
-    private final TreeSet<Slot> delayed = new TreeSet<>(BY_NOT_BEFORE);
-    private final TreeSet<Slot> claimed = new TreeSet<>(BY_EXPIRY);
-    private final Map<AgentId, Set<Slot>> held = new HashMap<>();
+    private final TaskIndex index = new TaskIndex();
     private final TaskAssignment assignment = new TaskAssignment();
     private long lastSeq;
     private long lastToken;
-
-    /** One task and its place in submission order. */
-    private static final class Slot {
-        final long seq;
-        Task task;
-
-        Slot(long seq, Task task) {
-            this.seq = seq;
-            this.task = task;
-        }
-    }
 
     LocalTaskQueue(LocalState state) {
         this.state = state;
@@ -75,8 +41,8 @@ final class LocalTaskQueue implements TaskQueue {
     /** Expires lapsed leases and announces them. Under the lock. */
     int expire(Changes changes, Instant now) {
         int expired = 0;
-        while (!claimed.isEmpty() && lapsed(claimed.first().task, now)) {
-            Slot slot = claimed.first();
+        Slot slot;
+        while ((slot = index.firstLapsed(now)) != null) {
             Task task = slot.task;
             release(slot, "lease of " + task.holder() + " expired at " + task.leaseExpiresAt(), changes, now);
             expired++;
@@ -86,19 +52,14 @@ final class LocalTaskQueue implements TaskQueue {
 
     /** Releases every lease {@code agent} holds (it failed or deregistered). Under the lock. */
     void releaseLeasesOf(AgentId agent, String reason, Changes changes, Instant now) {
-        Set<Slot> slotsHeld = held.get(agent);
-        if (slotsHeld == null) {
-            return;
-        }
-        for (Slot slot : List.copyOf(slotsHeld)) {
+        for (Slot slot : index.heldBy(agent)) {
             release(slot, reason, changes, now);
         }
     }
 
     /** How many leases {@code agent} holds. Under the lock. */
     int leaseCount(AgentId agent) {
-        Set<Slot> slotsHeld = held.get(agent);
-        return slotsHeld == null ? 0 : slotsHeld.size();
+        return index.leaseCount(agent);
     }
 
     @Override
@@ -137,7 +98,7 @@ final class LocalTaskQueue implements TaskQueue {
         Task task = new Task(spec, TaskStatus.QUEUED, 0, null, 0, null, null, null, null, state.now());
         Slot slot = new Slot(++lastSeq, task);
         slots.put(spec.id(), slot);
-        enqueue(slot);
+        index.place(slot);
         changes.record(prefix(spec.id()), "submitted", task);
         return spec.id();
     }
@@ -149,15 +110,7 @@ final class LocalTaskQueue implements TaskQueue {
         positive(lease, "lease");
         return state.write(changes -> {
             Instant now = catchUp(changes);
-            Slot best = null;
-            for (Map.Entry<Set<String>, TreeSet<Slot>> group : ready.entrySet()) {
-                if (offered.containsAll(group.getKey())) {
-                    Slot head = group.getValue().first();
-                    if (best == null || BY_PRIORITY.compare(head, best) < 0) {
-                        best = head;
-                    }
-                }
-            }
+            Slot best = index.best(offered);
             return best == null ? Optional.empty() : Optional.of(claimLocked(best, agent, lease, now, changes));
         });
     }
@@ -176,10 +129,7 @@ final class LocalTaskQueue implements TaskQueue {
                 return Optional.empty();
             }
             // A group's tasks share their requirements, so a group without an eligible agent is skipped whole.
-            List<Slot> heads = new ArrayList<>(ready.size());
-            ready.values().forEach(group -> heads.add(group.first()));
-            heads.sort(BY_PRIORITY);
-            for (Slot head : heads) {
+            for (Slot head : index.heads()) {
                 AgentId agent =
                         assignment.choose(strategy, working, head.task.spec().requiredCapabilities(), this::leaseCount);
                 if (agent != null) {
@@ -199,9 +149,9 @@ final class LocalTaskQueue implements TaskQueue {
             Slot slot = slots.get(lease.taskId());
             LeaseOutcome outcome = check(slot, lease);
             if (outcome == LeaseOutcome.OK) {
-                claimed.remove(slot);
-                slot.task = with(slot.task, TaskStatus.CLAIMED, slot.task.holder(), lease.token(), now.plus(extension));
-                claimed.add(slot);
+                index.renew(
+                        slot,
+                        with(slot.task, TaskStatus.CLAIMED, slot.task.holder(), lease.token(), now.plus(extension)));
                 changes.record(prefix(lease.taskId()), "renewed", slot.task);
             }
             return outcome;
@@ -230,7 +180,7 @@ final class LocalTaskQueue implements TaskQueue {
             Slot slot = slots.get(lease.taskId());
             LeaseOutcome outcome = check(slot, lease);
             if (outcome == LeaseOutcome.OK) {
-                unclaim(slot);
+                index.remove(slot);
                 Task t = slot.task;
                 slot.task = new Task(
                         t.spec(),
@@ -258,7 +208,7 @@ final class LocalTaskQueue implements TaskQueue {
             Slot slot = slots.get(lease.taskId());
             LeaseOutcome outcome = check(slot, lease);
             if (outcome == LeaseOutcome.OK) {
-                unclaim(slot);
+                index.remove(slot);
                 Task t = slot.task;
                 if (retryable && t.attempts() < t.spec().maxAttempts()) {
                     Instant notBefore = now.plus(backoff(t.attempts()));
@@ -273,7 +223,7 @@ final class LocalTaskQueue implements TaskQueue {
                             null,
                             reason,
                             t.submittedAt());
-                    enqueue(slot);
+                    index.place(slot);
                     changes.record(prefix(lease.taskId()), "failed", slot.task);
                 } else {
                     slot.task = dead(t, reason);
@@ -294,8 +244,7 @@ final class LocalTaskQueue implements TaskQueue {
             }
             Task t = slot.task;
             switch (t.status()) {
-                case QUEUED -> dequeue(slot);
-                case CLAIMED -> unclaim(slot);
+                case QUEUED, CLAIMED -> index.remove(slot);
                 case COMPLETED, DEAD, CANCELLED -> {
                     return false;
                 }
@@ -344,10 +293,7 @@ final class LocalTaskQueue implements TaskQueue {
     public List<Lease> leasesOf(AgentId agent) {
         Objects.requireNonNull(agent, "agent");
         return state.read(() -> {
-            Set<Slot> slotsHeld = held.get(agent);
-            if (slotsHeld == null) {
-                return List.of();
-            }
+            List<Slot> slotsHeld = index.heldBy(agent);
             Instant now = state.now();
             List<Lease> leases = new ArrayList<>(slotsHeld.size());
             for (Slot slot : slotsHeld) {
@@ -363,11 +309,7 @@ final class LocalTaskQueue implements TaskQueue {
     private Instant catchUp(Changes changes) {
         Instant now = state.now();
         expire(changes, now);
-        while (!delayed.isEmpty() && !delayed.first().task.notBefore().isAfter(now)) {
-            Slot slot = delayed.pollFirst();
-            ready.computeIfAbsent(slot.task.spec().requiredCapabilities(), k -> new TreeSet<>(BY_PRIORITY))
-                    .add(slot);
-        }
+        index.readyDue(now);
         return now;
     }
 
@@ -388,7 +330,7 @@ final class LocalTaskQueue implements TaskQueue {
     }
 
     private Lease claimLocked(Slot slot, AgentId agent, Duration lease, Instant now, Changes changes) {
-        dequeue(slot);
+        index.remove(slot);
         Task t = slot.task;
         Task claimedTask = new Task(
                 t.spec(),
@@ -402,20 +344,19 @@ final class LocalTaskQueue implements TaskQueue {
                 t.lastError(),
                 t.submittedAt());
         slot.task = claimedTask;
-        claimed.add(slot);
-        held.computeIfAbsent(agent, k -> new LinkedHashSet<>()).add(slot);
+        index.place(slot);
         changes.record(prefix(t.id()), "claimed", claimedTask);
         return lease(claimedTask);
     }
 
     /** Ends a CLAIMED task's lease as if it expired: queued again while attempts remain, DEAD otherwise. */
     private void release(Slot slot, String reason, Changes changes, Instant now) {
-        unclaim(slot);
+        index.remove(slot);
         Task t = slot.task;
         if (t.attempts() < t.spec().maxAttempts()) {
             slot.task = new Task(
                     t.spec(), TaskStatus.QUEUED, t.attempts(), null, 0, null, null, null, reason, t.submittedAt());
-            enqueue(slot);
+            index.place(slot);
             changes.record(prefix(t.id()), "expired", slot.task);
         } else {
             slot.task = dead(
@@ -452,42 +393,6 @@ final class LocalTaskQueue implements TaskQueue {
         return !now.isBefore(task.leaseExpiresAt());
     }
 
-    /** Adds a QUEUED slot to {@code ready}, or to {@code delayed} while its backoff lasts. */
-    private void enqueue(Slot slot) {
-        if (slot.task.notBefore() != null) {
-            delayed.add(slot);
-        } else {
-            ready.computeIfAbsent(slot.task.spec().requiredCapabilities(), k -> new TreeSet<>(BY_PRIORITY))
-                    .add(slot);
-        }
-    }
-
-    /** Removes a QUEUED slot from {@code ready} or {@code delayed}. */
-    private void dequeue(Slot slot) {
-        // ready first: a slot moved there after its backoff keeps its notBefore, and delayed's comparator
-        // cannot compare a slot without one
-        Set<String> key = slot.task.spec().requiredCapabilities();
-        TreeSet<Slot> group = ready.get(key);
-        if (group != null && group.remove(slot)) {
-            if (group.isEmpty()) {
-                ready.remove(key);
-            }
-            return;
-        }
-        delayed.remove(slot);
-    }
-
-    /** Removes a CLAIMED slot from {@code claimed} and its holder's leases. */
-    private void unclaim(Slot slot) {
-        claimed.remove(slot);
-        AgentId holder = slot.task.holder();
-        Set<Slot> slotsHeld = held.get(holder);
-        slotsHeld.remove(slot);
-        if (slotsHeld.isEmpty()) {
-            held.remove(holder);
-        }
-    }
-
     /** Every task in submission order, for a snapshot. Under the lock. */
     List<Task> exportLocked() {
         List<Task> all = new ArrayList<>(slots.size());
@@ -508,28 +413,17 @@ final class LocalTaskQueue implements TaskQueue {
      */
     void importLocked(List<Task> tasks, long restoredLastToken) {
         slots.clear();
-        ready.clear();
-        delayed.clear();
-        claimed.clear();
-        held.clear();
+        index.clear();
         lastSeq = 0;
         for (Task task : tasks) {
             Slot slot = new Slot(++lastSeq, task);
             if (slots.putIfAbsent(task.id(), slot) != null) {
                 throw new IllegalArgumentException("task \"" + task.id() + "\" appears twice");
             }
-            switch (task.status()) {
-                case QUEUED -> enqueue(slot);
-                case CLAIMED -> {
-                    if (task.holder() == null || task.leaseExpiresAt() == null) {
-                        throw new IllegalArgumentException("claimed task \"" + task.id() + "\" has no holder or lease");
-                    }
-                    claimed.add(slot);
-                    held.computeIfAbsent(task.holder(), k -> new LinkedHashSet<>())
-                            .add(slot);
-                }
-                case COMPLETED, DEAD, CANCELLED -> {}
+            if (task.status() == TaskStatus.CLAIMED && (task.holder() == null || task.leaseExpiresAt() == null)) {
+                throw new IllegalArgumentException("claimed task \"" + task.id() + "\" has no holder or lease");
             }
+            index.place(slot);
         }
         lastToken = restoredLastToken;
     }
@@ -544,21 +438,10 @@ final class LocalTaskQueue implements TaskQueue {
             slot = new Slot(++lastSeq, task);
             slots.put(task.id(), slot);
         } else {
-            switch (slot.task.status()) {
-                case QUEUED -> dequeue(slot);
-                case CLAIMED -> unclaim(slot);
-                case COMPLETED, DEAD, CANCELLED -> {}
-            }
+            index.remove(slot);
             slot.task = task;
         }
-        switch (task.status()) {
-            case QUEUED -> enqueue(slot);
-            case CLAIMED -> {
-                claimed.add(slot);
-                held.computeIfAbsent(task.holder(), k -> new LinkedHashSet<>()).add(slot);
-            }
-            case COMPLETED, DEAD, CANCELLED -> {}
-        }
+        index.place(slot);
         lastToken = Math.max(lastToken, task.leaseToken());
     }
 
