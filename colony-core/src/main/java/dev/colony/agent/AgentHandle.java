@@ -39,7 +39,8 @@ public interface AgentHandle extends AutoCloseable {
     /**
      * Stops the agent gracefully and waits at most {@code timeout} for it. If it has not terminated by
      * then, the thread running its behavior is interrupted and this returns false; the agent still
-     * terminates once the behavior returns. True at once if the agent had already terminated.
+     * terminates once the behavior returns. True at once if the agent had already terminated. A behavior
+     * stopping its own agent calls {@link AgentContext#stop()} instead: this would wait for itself.
      */
     boolean stop(Duration timeout);
 

@@ -55,12 +55,15 @@ final class LocalAgent implements AgentHandle, AgentContext {
     /** When the next heartbeat is due, by {@link System#nanoTime()}; read and written by the heartbeat thread. */
     long nextHeartbeat;
 
+    final long heartbeatNanos;
+
     LocalAgent(LocalAgents runtime, AgentSpec spec, Behavior behavior, Inbox inbox, long now) {
         this.runtime = runtime;
         this.spec = spec;
         this.behavior = behavior;
         this.inbox = inbox;
-        this.nextHeartbeat = now + spec.heartbeatInterval().toNanos();
+        this.heartbeatNanos = spec.heartbeatInterval().toNanos();
+        this.nextHeartbeat = now + heartbeatNanos;
     }
 
     // ---- lifecycle ----

@@ -21,10 +21,13 @@ import java.util.concurrent.locks.LockSupport;
  * The embedded {@link Agents} runtime.
  *
  * <p><b>Heartbeats.</b> One virtual thread ({@code colony-agent-heartbeats}, started with the first agent)
- * walks the live agents, heartbeats each whose interval has passed, and parks until the earliest next one
- * is due (a spawn with a sooner due time unparks it). With 10,000 agents at 1 s that is 10,000 registry
- * heartbeats a second from one thread, and no sleeping thread per agent. A heartbeat says the agent's
- * runtime is alive, not that its behavior makes progress: a behavior stuck in onMessage keeps heartbeating.
+ * walks the live agents and heartbeats each that is due within a quarter of its interval, then parks until
+ * the next one is (a spawn due sooner unparks it). Beating a little early lets one walk serve every agent
+ * due around the same time: agents spawned at scattered instants cost at most about four walks per
+ * interval, not one walk each. Heartbeats are never late by design, at most a quarter interval early.
+ * With 10,000 agents at 1 s that is 10,000 registry heartbeats a second from one thread, and no sleeping
+ * thread per agent. A heartbeat says the agent's runtime is alive, not that its behavior makes progress:
+ * a behavior stuck in onMessage keeps heartbeating.
  */
 final class LocalAgents implements Agents {
     private static final Duration FORCED_STOP_WAIT = Duration.ofSeconds(1);
@@ -129,9 +132,14 @@ final class LocalAgents implements Agents {
             }
             thread = heartbeats;
         }
-        if (thread != null && agent.nextHeartbeat - heartbeatWake < 0) {
+        if (thread != null && wakeFor(agent) - heartbeatWake < 0) {
             LockSupport.unpark(thread);
         }
+    }
+
+    /** When the heartbeat thread should beat {@code agent}: a quarter interval before it is due. */
+    private static long wakeFor(LocalAgent agent) {
+        return agent.nextHeartbeat - (agent.heartbeatNanos >> 2);
     }
 
     private void beat() {
@@ -140,14 +148,14 @@ final class LocalAgents implements Agents {
             long now = System.nanoTime();
             long wake = now + MAX_PARK;
             for (LocalAgent agent : live.values()) {
-                if (agent.nextHeartbeat - now <= 0) {
+                if (wakeFor(agent) - now <= 0) {
                     if (!agent.status().isTerminal()) {
                         registry.heartbeat(agent.id());
                     }
-                    agent.nextHeartbeat = now + agent.spec().heartbeatInterval().toNanos();
+                    agent.nextHeartbeat = now + agent.heartbeatNanos;
                 }
-                if (agent.nextHeartbeat - wake < 0) {
-                    wake = agent.nextHeartbeat;
+                if (wakeFor(agent) - wake < 0) {
+                    wake = wakeFor(agent);
                 }
             }
             heartbeatWake = wake;

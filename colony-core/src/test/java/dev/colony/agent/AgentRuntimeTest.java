@@ -100,6 +100,24 @@ class AgentRuntimeTest {
     }
 
     @Test
+    void heartbeat_runningAgents_beatAtTheirInterval() {
+        AgentId fast = AgentId.of("fast");
+        AgentId slow = AgentId.of("slow");
+        colony.spawn(AgentSpec.of(slow, "worker").withHeartbeatInterval(Duration.ofHours(1)), (ctx, message) -> {});
+        colony.spawn(AgentSpec.of(fast, "worker").withHeartbeatInterval(Duration.ofMillis(20)), (ctx, message) -> {});
+        AgentRecord first = colony.registry().get(fast).orElseThrow();
+
+        await().atMost(WAIT)
+                .until(() -> colony.registry()
+                        .get(fast)
+                        .orElseThrow()
+                        .lastHeartbeat()
+                        .isAfter(first.lastHeartbeat()));
+        AgentRecord slowRecord = colony.registry().get(slow).orElseThrow();
+        assertThat(slowRecord.lastHeartbeat()).isEqualTo(slowRecord.registeredAt());
+    }
+
+    @Test
     void spawn_liveIdTwice_throws() {
         AgentSpec spec = AgentSpec.of(AgentId.of("twin"), "worker");
         colony.spawn(spec, (ctx, message) -> {});
