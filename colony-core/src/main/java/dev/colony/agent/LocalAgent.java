@@ -98,19 +98,27 @@ final class LocalAgent implements AgentHandle, AgentContext {
         boolean first;
         synchronized (this) {
             started = true;
-            lifecycle = null;
-            if (stopRequested) {
-                notifyAll();
-                return;
+            first = !attached && !stopRequested;
+            if (!stopRequested) {
+                state = AgentRunState.RUNNING;
+                attached = true;
             }
-            state = AgentRunState.RUNNING;
-            first = !attached;
-            attached = true;
+            if (!first) {
+                lifecycle = null;
+            }
             notifyAll();
         }
         if (first) {
-            runtime.move(spec.id(), AgentStatus.IDLE);
-            inbox.attach(this::handle);
+            // lifecycle stays set until the inbox is attached: a stopper joins this thread before closing it
+            try {
+                runtime.move(spec.id(), AgentStatus.IDLE);
+                inbox.attach(this::handle);
+            } finally {
+                synchronized (this) {
+                    lifecycle = null;
+                    notifyAll();
+                }
+            }
         }
     }
 

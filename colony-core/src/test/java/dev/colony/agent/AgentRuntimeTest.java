@@ -364,6 +364,65 @@ class AgentRuntimeTest {
     }
 
     @Test
+    void stop_rightAfterSpawn_stopsCleanly() {
+        var starts = new AtomicInteger();
+        var stops = new AtomicInteger();
+        Behavior behavior = new Behavior() {
+            @Override
+            public void onStart(AgentContext ctx) {
+                starts.incrementAndGet();
+            }
+
+            @Override
+            public void onMessage(AgentContext ctx, Envelope message) {}
+
+            @Override
+            public void onStop(AgentContext ctx) {
+                stops.incrementAndGet();
+            }
+        };
+        for (int i = 0; i < 200; i++) {
+            AgentId id = AgentId.of("brief-" + i);
+            AgentHandle handle = colony.spawn(AgentSpec.of(id, "worker"), behavior);
+
+            assertThat(handle.stop(WAIT)).isTrue();
+
+            assertThat(handle.status()).isEqualTo(AgentRunState.STOPPED);
+            assertThat(registryStatus(id)).isEqualTo(AgentStatus.STOPPED);
+            assertThat(stops).hasValue(starts.get());
+        }
+        assertThat(colony.agents()).isEmpty();
+    }
+
+    @Test
+    void stop_duringRestartBackoff_stopsWithoutOnStop() {
+        AgentId id = AgentId.of("backing-off");
+        var stops = new AtomicInteger();
+        RestartPolicy slow = new RestartPolicy(1, Duration.ofHours(1), Duration.ofHours(1));
+        AgentHandle handle = colony.spawn(AgentSpec.of(id, "worker").withRestart(slow), new Behavior() {
+            @Override
+            public void onMessage(AgentContext ctx, Envelope message) {
+                throw new IllegalStateException("crash");
+            }
+
+            @Override
+            public void onStop(AgentContext ctx) {
+                stops.incrementAndGet();
+            }
+        });
+        sendTo(id, "work", 1);
+        sendTo(id, "work", 2);
+        await().atMost(WAIT).until(() -> handle.status() == AgentRunState.RESTARTING);
+
+        assertThat(handle.stop(WAIT)).isTrue();
+
+        assertThat(handle.status()).isEqualTo(AgentRunState.STOPPED);
+        assertThat(handle.restarts()).isEqualTo(1);
+        assertThat(stops).hasValue(0);
+        assertThat(registryStatus(id)).isEqualTo(AgentStatus.STOPPED);
+    }
+
+    @Test
     void contextStop_fromOnMessage_stopsAfterCurrentMessage() {
         AgentId id = AgentId.of("quitter");
         var stops = new AtomicInteger();
