@@ -6,6 +6,7 @@ module dev.colony.core {
     requires tools.jackson.module.blackbird;
 
     exports dev.colony;
+    exports dev.colony.agent;
     exports dev.colony.bus;
     exports dev.colony.messaging;
     exports dev.colony.metrics;

@@ -1,5 +1,8 @@
 package dev.colony;
 
+import dev.colony.agent.AgentHandle;
+import dev.colony.agent.AgentSpec;
+import dev.colony.agent.Behavior;
 import dev.colony.bus.EventBus;
 import dev.colony.messaging.Messenger;
 import dev.colony.snapshot.Durability;
@@ -9,15 +12,16 @@ import dev.colony.state.LeaderElection;
 import dev.colony.state.SharedMemory;
 import dev.colony.state.StateOptions;
 import dev.colony.state.TaskQueue;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * The entry point: one colony of agents with its event bus, its messenger and its coordination state
- * (registry, task queue, leader election, shared memory; announced on the bus).
+ * (registry, task queue, leader election, shared memory; announced on the bus), and the agents it runs.
  *
  * <p>{@link #embedded()} runs everything in this JVM; {@link #builder()} takes settings for each part. A
- * colony owns the threads and resources of its parts; {@link #close()} releases them all and is
- * idempotent.
+ * colony owns the threads and resources of its parts; {@link #close()} stops its agents, then releases
+ * them all, and is idempotent.
  */
 public interface Colony extends AutoCloseable {
 
@@ -60,6 +64,21 @@ public interface Colony extends AutoCloseable {
         return state().memory();
     }
 
+    /**
+     * Spawns an agent: registers it, opens its inbox, runs {@code behavior} on it, heartbeats and
+     * supervises it; returns at once. See {@link dev.colony.agent.Agents#spawn}.
+     *
+     * @throws IllegalStateException if an agent with this id is live, or the colony is closed
+     */
+    AgentHandle spawn(AgentSpec spec, Behavior behavior);
+
+    /** The agents spawned here that have not terminated. */
+    List<AgentHandle> agents();
+
+    /**
+     * Stops every agent (gracefully, then by interrupting those that do not finish within
+     * {@link AgentHandle#DEFAULT_STOP_TIMEOUT}), then closes the state, the messenger and the bus.
+     */
     @Override
     void close();
 
