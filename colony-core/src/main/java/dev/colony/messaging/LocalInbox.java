@@ -19,7 +19,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * work (which may complete a request's future and run user code) happens under the lock.
  */
 final class LocalInbox implements Inbox {
-    private static final int BATCH = 64;
+    /** Batches start small and grow to {@code MAX_BATCH} when one fills: an idle agent's inbox stays light. */
+    private static final int FIRST_BATCH = 4;
+
+    private static final int MAX_BATCH = 64;
     private static final VarHandle CLOSED;
 
     static {
@@ -132,8 +135,8 @@ final class LocalInbox implements Inbox {
     }
 
     private void drain() {
-        Object[] batch = new Object[BATCH];
-        long[] times = new long[BATCH];
+        Object[] batch = new Object[FIRST_BATCH];
+        long[] times = new long[FIRST_BATCH];
         while (true) {
             int n;
             try {
@@ -143,6 +146,12 @@ final class LocalInbox implements Inbox {
             }
             if (n < 0) {
                 return;
+            }
+            if (n == batch.length && batch.length < MAX_BATCH) {
+                Object[] full = batch;
+                batch = new Object[MAX_BATCH];
+                System.arraycopy(full, 0, batch, 0, n);
+                times = new long[MAX_BATCH];
             }
             for (int i = 0; i < n; i++) {
                 Object item = batch[i];
