@@ -1,0 +1,81 @@
+package dev.colony.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class DemoCommandTest {
+    @Test
+    void demo_smallSwarm_holdsEveryInvariantThroughAWorkerKillAndALeaderFailover(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("out/demo.json");
+        Captured result = capture(
+                "demo", "--agents", "20", "--tasks", "200", "--seed", "7", "--quiet", "--json", json.toString());
+
+        assertThat(result.code).as(result.out + result.err).isZero();
+        assertThat(result.err).as("--quiet prints no progress").isEmpty();
+        assertThat(result.out).contains("tasks_done").contains("no_task_lost");
+        JsonNode root = JsonMapper.builder().build().readTree(Files.readString(json));
+        assertThat(root.get("ok").asBoolean()).isTrue();
+        JsonNode invariants = root.get("invariants");
+        for (String name : new String[] {
+            "no_task_lost",
+            "no_task_completed_twice",
+            "one_leader_per_term",
+            "stale_leader_fenced",
+            "killed_workers_task_completed_by_another"
+        }) {
+            assertThat(invariants.get(name).asBoolean()).as(name).isTrue();
+        }
+        assertThat(root.get("tasks_done").asInt()).isEqualTo(200);
+        assertThat(root.get("tasks_submitted").asInt()).isEqualTo(200);
+        assertThat(root.get("failovers").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(root.get("late_writes_refused").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(root.get("late_writes_accepted").asInt()).isZero();
+        assertThat(root.get("workers_killed").asInt()).isEqualTo(1);
+        assertThat(root.get("lease_expiries").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(root.get("orphaned_task_completed_by").asString())
+                .isNotEqualTo(root.get("killed_worker").asString());
+        assertThat(root.get("snapshots").asLong()).isPositive();
+        assertThat(root.get("claim_to_complete_ms").get("max").asDouble())
+                .isGreaterThanOrEqualTo(
+                        root.get("claim_to_complete_ms").get("p50").asDouble());
+    }
+
+    @Test
+    void demo_zeroAgents_isAUsageError() {
+        Captured result = capture("demo", "--agents", "0");
+        assertThat(result.code).isEqualTo(2);
+        assertThat(result.err).contains("--agents must be a positive number");
+    }
+
+    @Test
+    void demo_negativeTasks_isAUsageError() {
+        assertThat(capture("demo", "--tasks", "-5").code).isEqualTo(2);
+    }
+
+    private record Captured(int code, String out, String err) {}
+
+    private static Captured capture(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Captured(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+}
