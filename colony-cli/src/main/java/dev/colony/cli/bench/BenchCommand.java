@@ -50,6 +50,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Measured iterations (default: per scenario, 50 for the bus).")
     Integer iterations;
 
+    @Option(
+            names = "--agents",
+            paramLabel = "N",
+            description = "Agents for the load scenario, 1 to 100,000 (default 100); used only by load.")
+    Integer agents;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON to FILE.")
     Path json;
 
@@ -69,7 +75,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        List<Scenario> selected = select();
+        List<Scenario> selected = withAgents(select());
         List<BenchSettings> settings = new ArrayList<>();
         for (Scenario scenario : selected) {
             try {
@@ -121,6 +127,30 @@ public final class BenchCommand implements Callable<Integer> {
             selected.add(scenario);
         }
         return selected;
+    }
+
+    /** Applies {@code --agents} to the load scenario; a usage error when it is invalid or load is not run. */
+    private List<Scenario> withAgents(List<Scenario> selected) {
+        if (agents == null) {
+            return selected;
+        }
+        if (selected.stream().noneMatch(s -> s instanceof LoadScenario)) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--agents is used only by the load scenario, which is not selected");
+        }
+        List<Scenario> adjusted = new ArrayList<>(selected.size());
+        for (Scenario scenario : selected) {
+            if (scenario instanceof LoadScenario) {
+                try {
+                    adjusted.add(new LoadScenario(agents));
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                }
+            } else {
+                adjusted.add(scenario);
+            }
+        }
+        return adjusted;
     }
 
     static void printTable(PrintWriter out, BenchReport report) {

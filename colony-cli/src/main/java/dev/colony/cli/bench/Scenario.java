@@ -32,7 +32,8 @@ interface Scenario {
                 new EventBusScenario(),
                 new ConcurrentEventBusScenario(),
                 new MessengerScenario(),
-                new SnapshotScenario());
+                new SnapshotScenario(),
+                new LoadScenario());
     }
 
     static Optional<Scenario> named(String name) {
