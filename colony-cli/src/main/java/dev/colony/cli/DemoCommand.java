@@ -33,8 +33,10 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -109,6 +111,8 @@ public final class DemoCommand implements Callable<Integer> {
     // ---- shared run state ----
     private TaskSpec[] specs;
     private final AtomicInteger nextTask = new AtomicInteger();
+    private final AtomicBoolean crashRequested = new AtomicBoolean();
+    private final AtomicReference<Worker> crashed = new AtomicReference<>();
     private final ConcurrentHashMap<String, AtomicInteger> okCompletions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AgentId> completedBy = new ConcurrentHashMap<>();
     private final AtomicLong failedAttempts = new AtomicLong();
@@ -180,7 +184,8 @@ public final class DemoCommand implements Callable<Integer> {
             Worker worker = new Worker(
                     AgentId.of("worker-" + i),
                     WORKER_CAPABILITIES.get(i % WORKER_CAPABILITIES.size()),
-                    new SplittableRandom(seed * 31 + i));
+                    new SplittableRandom(seed * 31 + i),
+                    i > 0);
             worker.handle = colony.spawn(
                     AgentSpec.of(worker.id, "worker")
                             .withCapabilities(worker.capabilities)
@@ -360,19 +365,23 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * Makes a worker (not worker-0, which can do every kind of task) die right after its next claim, so it
-     * holds a task; then stops its agent. Its lease is left to expire by the clock.
+     * Makes the next worker to claim a task (any but worker-0, which can do every kind of task) die right
+     * after that claim, so it holds a task; then stops its agent. Its lease is left to expire by the clock.
+     * Whichever worker claims next is the victim: one chosen in advance might never find a task it can do.
      */
-    private static Worker killWorker(List<Worker> workers, long deadline) {
+    private Worker killWorker(List<Worker> workers, long deadline) {
         if (workers.size() < 2) {
             return null;
         }
-        Worker victim = workers.get(workers.size() / 2);
-        victim.crash = true;
-        while (victim.orphan == null && victim.loop != null && victim.loop.isAlive() && System.nanoTime() < deadline) {
+        crashRequested.set(true);
+        while (crashed.get() == null && !finished && System.nanoTime() < deadline) {
             sleep(1);
         }
-        victim.handle.stop(Duration.ofSeconds(2));
+        crashRequested.set(false);
+        Worker victim = crashed.get();
+        if (victim != null) {
+            victim.handle.stop(Duration.ofSeconds(2));
+        }
         return victim;
     }
 
@@ -446,15 +455,16 @@ public final class DemoCommand implements Callable<Integer> {
         final AgentId id;
         final Set<String> capabilities;
         final SplittableRandom random;
+        final boolean canCrash;
         final Histogram latencyMicros = new Histogram(3_600_000_000L, 3);
         volatile AgentHandle handle;
         volatile Thread loop;
         volatile boolean running = true;
-        volatile boolean crash;
         volatile String orphan;
 
-        Worker(AgentId id, Set<String> capabilities, SplittableRandom random) {
+        Worker(AgentId id, Set<String> capabilities, SplittableRandom random, boolean canCrash) {
             this.id = id;
+            this.canCrash = canCrash;
             this.capabilities = capabilities;
             this.random = random;
         }
@@ -487,8 +497,9 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 long claimedAt = System.nanoTime();
                 Lease lease = claimed.get();
-                if (crash) {
+                if (canCrash && crashRequested.compareAndSet(true, false)) {
                     orphan = lease.taskId(); // dies holding the lease: never completes or fails it
+                    crashed.set(this);
                     return;
                 }
                 if (random.nextInt(4) == 0 && !sleep(1)) {
