@@ -1,10 +1,8 @@
 package dev.colony.cli;
 
+import static dev.colony.cli.Captured.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,9 +17,9 @@ class DemoCommandTest {
         Captured result = capture(
                 "demo", "--agents", "20", "--tasks", "200", "--seed", "7", "--quiet", "--json", json.toString());
 
-        assertThat(result.code).as(result.out + result.err).isZero();
-        assertThat(result.err).as("--quiet prints no progress").isEmpty();
-        assertThat(result.out).contains("tasks_done").contains("no_task_lost");
+        assertThat(result.code()).as(result.out() + result.err()).isZero();
+        assertThat(result.err()).as("--quiet prints no progress").isEmpty();
+        assertThat(result.out()).contains("tasks_done").contains("no_task_lost");
         JsonNode root = JsonMapper.builder().build().readTree(Files.readString(json));
         assertThat(root.get("ok").asBoolean()).isTrue();
         JsonNode invariants = root.get("invariants");
@@ -52,30 +50,12 @@ class DemoCommandTest {
     @Test
     void demo_zeroAgents_isAUsageError() {
         Captured result = capture("demo", "--agents", "0");
-        assertThat(result.code).isEqualTo(2);
-        assertThat(result.err).contains("--agents must be a positive number");
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.err()).contains("--agents must be a positive number");
     }
 
     @Test
     void demo_negativeTasks_isAUsageError() {
-        assertThat(capture("demo", "--tasks", "-5").code).isEqualTo(2);
-    }
-
-    private record Captured(int code, String out, String err) {}
-
-    private static Captured capture(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Captured(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        assertThat(capture("demo", "--tasks", "-5").code()).isEqualTo(2);
     }
 }

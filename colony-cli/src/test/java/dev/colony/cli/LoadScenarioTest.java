@@ -1,10 +1,8 @@
 package dev.colony.cli;
 
+import static dev.colony.cli.Captured.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -33,7 +31,7 @@ class LoadScenarioTest {
                 json.toString());
 
         // exit 1 would be a missed speed target on a cold JVM: only the verified counts are asserted
-        assertThat(result.code).as(result.out + result.err).isIn(0, 1);
+        assertThat(result.code()).as(result.out() + result.err()).isIn(0, 1);
         JsonNode scenario = JsonMapper.builder()
                 .build()
                 .readTree(Files.readString(json))
@@ -62,36 +60,19 @@ class LoadScenarioTest {
     @Test
     void bench_loadScenario_zeroAgents_isAUsageError() {
         Captured result = capture("bench", "-q", "--scenario", "load", "--agents", "0");
-        assertThat(result.code).isEqualTo(2);
-        assertThat(result.err).contains("--agents");
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.err()).contains("--agents");
     }
 
     @Test
     void bench_loadScenario_tooManyAgents_isAUsageError() {
-        assertThat(capture("bench", "-q", "--scenario", "load", "--agents", "100001").code)
+        assertThat(capture("bench", "-q", "--scenario", "load", "--agents", "100001")
+                        .code())
                 .isEqualTo(2);
     }
 
     private static void assertCount(JsonNode counts, String name, long expected) {
         assertThat(counts.get(name).get("expected").asLong()).as(name).isEqualTo(expected);
         assertThat(counts.get(name).get("observed").asLong()).as(name).isEqualTo(expected);
-    }
-
-    private record Captured(int code, String out, String err) {}
-
-    private static Captured capture(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Captured(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
     }
 }

@@ -1,10 +1,8 @@
 package dev.colony.cli;
 
+import static dev.colony.cli.Captured.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,30 +14,30 @@ class MainTest {
     @Test
     void version_printsColonyAndJdk() {
         Captured result = capture("--version");
-        assertThat(result.code).isZero();
-        assertThat(result.out).startsWith("colony ").contains("JDK 25");
+        assertThat(result.code()).isZero();
+        assertThat(result.out()).startsWith("colony ").contains("JDK 25");
     }
 
     @Test
     void noCommand_isAUsageError() {
-        assertThat(capture().code).isEqualTo(2);
+        assertThat(capture().code()).isEqualTo(2);
     }
 
     @Test
     void unknownOption_isAUsageError() {
-        assertThat(capture("--no-such-option").code).isEqualTo(2);
+        assertThat(capture("--no-such-option").code()).isEqualTo(2);
     }
 
     @Test
     void bench_unknownScenario_isAUsageErrorNamingTheKnownOnes() {
         Captured result = capture("bench", "--scenario", "nope");
-        assertThat(result.code).isEqualTo(2);
-        assertThat(result.err).contains("unknown scenario 'nope'").contains("event-bus");
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.err()).contains("unknown scenario 'nope'").contains("event-bus");
     }
 
     @Test
     void bench_zeroIterations_isAUsageError() {
-        assertThat(capture("bench", "--iterations", "0").code).isEqualTo(2);
+        assertThat(capture("bench", "--iterations", "0").code()).isEqualTo(2);
     }
 
     @Test
@@ -57,7 +55,7 @@ class MainTest {
                 "--json",
                 json.toString());
 
-        assertThat(result.code).as(result.out + result.err).isZero();
+        assertThat(result.code()).as(result.out() + result.err()).isZero();
         JsonNode root = JsonMapper.builder().build().readTree(Files.readString(json));
         assertThat(root.get("backend").asString()).isEqualTo("embedded");
         assertThat(root.get("cpus").asInt()).isPositive();
@@ -102,7 +100,7 @@ class MainTest {
                 .readTree(Files.readString(json))
                 .get("scenarios")
                 .get(0);
-        assertThat(result.code).as(result.out + result.err).isIn(0, 1);
+        assertThat(result.code()).as(result.out() + result.err()).isIn(0, 1);
         assertThat(scenario.get("name").asString()).isEqualTo("messenger");
         assertThat(scenario.get("operations").asLong()).isEqualTo(10_000);
         assertThat(scenario.get("verified").get("expected").asLong()).isEqualTo(40_000);
@@ -139,7 +137,7 @@ class MainTest {
                 json.toString());
 
         // exit 1 would be a missed speed target (cold, one iteration): only the verified counts are asserted
-        assertThat(result.code).as(result.out + result.err).isIn(0, 1);
+        assertThat(result.code()).as(result.out() + result.err()).isIn(0, 1);
         JsonNode scenario = JsonMapper.builder()
                 .build()
                 .readTree(Files.readString(json))
@@ -160,23 +158,5 @@ class MainTest {
                         .get("snapshots_taken_meanwhile")
                         .asLong())
                 .isPositive();
-    }
-
-    private record Captured(int code, String out, String err) {}
-
-    private static Captured capture(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Captured(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
     }
 }

@@ -1,13 +1,12 @@
 package dev.colony.cli;
 
+import static dev.colony.cli.Captured.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.colony.snapshot.Snapshot;
 import dev.colony.snapshot.SnapshotCodec;
 import dev.colony.snapshot.SnapshotFormat;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +26,8 @@ class SnapshotCommandTest {
         System.arraycopy(options, 0, args, 2, options.length);
         args[args.length - 1] = file.toString();
         Captured result = capture(args);
-        assertThat(result.code).as(result.err).isZero();
-        assertThat(result.out).contains("wrote " + file);
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(result.out()).contains("wrote " + file);
         return file;
     }
 
@@ -69,7 +68,7 @@ class SnapshotCommandTest {
                                 "--json",
                                 "--compress",
                                 dir.resolve("x").toString())
-                        .code)
+                        .code())
                 .isEqualTo(2);
     }
 
@@ -79,8 +78,8 @@ class SnapshotCommandTest {
 
         Captured result = capture("snapshot", "inspect", file.toString());
 
-        assertThat(result.code).isZero();
-        assertThat(result.out)
+        assertThat(result.code()).isZero();
+        assertThat(result.out())
                 .containsPattern("format +BINARY")
                 .containsPattern("version +1")
                 .containsPattern("compressed +yes")
@@ -96,24 +95,24 @@ class SnapshotCommandTest {
     void inspect_corruptedFile_printsBadWithTheReason_exit1() throws IOException {
         Captured result = capture("snapshot", "inspect", corrupted().toString());
 
-        assertThat(result.code).isEqualTo(1);
-        assertThat(result.out).containsPattern("checksum +BAD: snapshot checksum mismatch");
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.out()).containsPattern("checksum +BAD: snapshot checksum mismatch");
     }
 
     @Test
     void inspect_truncatedFile_printsBadWithTheReason_exit1() throws IOException {
         Captured result = capture("snapshot", "inspect", truncated().toString());
 
-        assertThat(result.code).isEqualTo(1);
-        assertThat(result.out).containsPattern("checksum +BAD: truncated snapshot");
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.out()).containsPattern("checksum +BAD: truncated snapshot");
     }
 
     @Test
     void verify_goodFiles_printOk() {
         for (Path file : new Path[] {sample("a.snap"), sample("b.json", "--json"), sample("c.snap", "--compress")}) {
             Captured result = capture("snapshot", "verify", file.toString());
-            assertThat(result.code).as(result.err).isZero();
-            assertThat(result.out.strip()).isEqualTo("OK");
+            assertThat(result.code()).as(result.err()).isZero();
+            assertThat(result.out().strip()).isEqualTo("OK");
         }
     }
 
@@ -122,17 +121,17 @@ class SnapshotCommandTest {
         Path file = corrupted();
         Captured result = capture("snapshot", "verify", file.toString());
 
-        assertThat(result.code).isEqualTo(1);
-        assertThat(result.out).doesNotContain("OK");
-        assertThat(result.err).contains(file.toString()).contains("checksum mismatch");
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.out()).doesNotContain("OK");
+        assertThat(result.err()).contains(file.toString()).contains("checksum mismatch");
     }
 
     @Test
     void verify_truncatedFile_exit1WithTheReasonOnStderr() throws IOException {
         Captured result = capture("snapshot", "verify", truncated().toString());
 
-        assertThat(result.code).isEqualTo(1);
-        assertThat(result.err).contains("truncated snapshot");
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.err()).contains("truncated snapshot");
     }
 
     @Test
@@ -140,14 +139,14 @@ class SnapshotCommandTest {
         Path missing = dir.resolve("nope.snap");
         Captured result = capture("snapshot", "verify", missing.toString());
 
-        assertThat(result.code).isEqualTo(1);
-        assertThat(result.err).contains(missing + ": no such file");
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.err()).contains(missing + ": no such file");
     }
 
     @Test
     void verify_noFile_isAUsageError() {
-        assertThat(capture("snapshot", "verify").code).isEqualTo(2);
-        assertThat(capture("snapshot").code).isEqualTo(2);
+        assertThat(capture("snapshot", "verify").code()).isEqualTo(2);
+        assertThat(capture("snapshot").code()).isEqualTo(2);
     }
 
     @Test
@@ -157,7 +156,7 @@ class SnapshotCommandTest {
 
         Captured result = capture("snapshot", "export", "--json", file.toString(), out.toString());
 
-        assertThat(result.code).as(result.err).isZero();
+        assertThat(result.code()).as(result.err()).isZero();
         byte[] json = Files.readAllBytes(out);
         assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"colony-snapshot\"");
         assertThat(SnapshotCodec.inspect(json).format()).isEqualTo(SnapshotFormat.JSON);
@@ -170,8 +169,8 @@ class SnapshotCommandTest {
         Path out = dir.resolve("never.json");
         Captured result = capture("snapshot", "export", "--json", corrupted().toString(), out.toString());
 
-        assertThat(result.code).isEqualTo(1);
-        assertThat(result.err).contains("checksum mismatch");
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.err()).contains("checksum mismatch");
         assertThat(out).doesNotExist();
     }
 
@@ -183,25 +182,7 @@ class SnapshotCommandTest {
                                 "export",
                                 file.toString(),
                                 dir.resolve("o").toString())
-                        .code)
+                        .code())
                 .isEqualTo(2);
-    }
-
-    private record Captured(int code, String out, String err) {}
-
-    private static Captured capture(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Captured(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
     }
 }
