@@ -12,4 +12,6 @@ module dev.colony.core {
     exports dev.colony.metrics;
     exports dev.colony.snapshot;
     exports dev.colony.state;
+
+    uses dev.colony.ColonyBackend;
 }

@@ -12,14 +12,19 @@ import dev.colony.state.LeaderElection;
 import dev.colony.state.SharedMemory;
 import dev.colony.state.StateOptions;
 import dev.colony.state.TaskQueue;
+import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.ServiceLoader;
 
 /**
  * The entry point: one colony of agents with its event bus, its messenger and its coordination state
  * (registry, task queue, leader election, shared memory; announced on the bus), and the agents it runs.
  *
- * <p>{@link #embedded()} runs everything in this JVM; {@link #builder()} takes settings for each part. A
+ * <p>{@link #embedded()} runs everything in this JVM; {@link #builder()} takes settings for each part, and
+ * {@link Builder#redis(String)} puts the bus, the messenger and the state in Redis, shared by every process
+ * of the swarm, behind the same interfaces. A
  * colony owns the threads and resources of its parts; {@link #close()} stops its agents, then releases
  * them all, and is idempotent.
  */
@@ -82,12 +87,13 @@ public interface Colony extends AutoCloseable {
     @Override
     void close();
 
-    /** Settings of an embedded colony, one builder per part. */
+    /** Settings of a colony, one builder per part, and where it lives (this JVM unless connected). */
     final class Builder {
         private EventBus.Builder bus = EventBus.builder();
         private Messenger.Builder messenger = Messenger.builder();
         private StateOptions state = StateOptions.defaults();
         private Durability durability;
+        private String remote;
 
         Builder() {}
 
@@ -119,13 +125,76 @@ public interface Colony extends AutoCloseable {
             return this;
         }
 
-        /** A colony in this JVM with these settings. */
+        /**
+         * Puts the colony in Redis: {@code redis://[:password@]host[:port]/swarm}. Every process built with
+         * the same URI joins the same swarm. Needs the {@code colony-redis} module on the class path.
+         *
+         * @throws IllegalArgumentException if {@code uri} is not a {@code redis://} URI
+         */
+        public Builder redis(String uri) {
+            Objects.requireNonNull(uri, "uri");
+            if (!uri.strip().startsWith("redis://")) {
+                throw new IllegalArgumentException("a Redis URI starts with redis://, got '" + uri + "'");
+            }
+            return connect(uri);
+        }
+
+        /**
+         * Puts the colony's bus, messenger and state in the backend that serves {@code uri}'s scheme (a
+         * {@link ColonyBackend} on the class path); the agents still run in this JVM.
+         *
+         * @throws IllegalArgumentException if {@code uri} has no scheme
+         */
+        public Builder connect(String uri) {
+            Objects.requireNonNull(uri, "uri");
+            scheme(uri);
+            this.remote = uri.strip();
+            return this;
+        }
+
+        /**
+         * A colony with these settings: in this JVM, or connected to the backend of {@link #connect}.
+         *
+         * @throws IllegalStateException if connected and made durable (a backend keeps its own data), or if no
+         *     backend serves the URI's scheme
+         */
         public Colony build() {
+            if (remote != null) {
+                if (durability != null) {
+                    throw new IllegalStateException("durability(...) is for a colony in this JVM; " + "a colony in "
+                            + scheme(remote) + " keeps its data there (for Redis: its AOF)");
+                }
+                ColonyBackend.Parts parts = backend(scheme(remote)).open(remote, bus, messenger, state);
+                return new EmbeddedColony(parts.bus(), parts.messenger(), parts.state(), parts.resources());
+            }
             EventBus builtBus = bus.build();
             CoordinationState builtState = durability == null
                     ? CoordinationState.create(builtBus, state)
                     : CoordinationState.open(builtBus, state, durability);
-            return new EmbeddedColony(builtBus, messenger.build(), builtState);
+            return new EmbeddedColony(builtBus, messenger.build(), builtState, () -> {});
+        }
+
+        private static String scheme(String uri) {
+            String scheme;
+            try {
+                scheme = URI.create(uri.strip()).getScheme();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("not a URI: '" + uri + "'", e);
+            }
+            if (scheme == null) {
+                throw new IllegalArgumentException("a colony URI needs a scheme such as redis://, got '" + uri + "'");
+            }
+            return scheme.toLowerCase(Locale.ROOT);
+        }
+
+        private static ColonyBackend backend(String scheme) {
+            for (ColonyBackend backend : ServiceLoader.load(ColonyBackend.class)) {
+                if (backend.scheme().equalsIgnoreCase(scheme)) {
+                    return backend;
+                }
+            }
+            throw new IllegalStateException("no Colony backend for " + scheme + ":// URIs on the class path"
+                    + ("redis".equals(scheme) ? ": add the dev.colony:colony-redis module" : ""));
         }
     }
 }

@@ -8,18 +8,25 @@ import dev.colony.bus.EventBus;
 import dev.colony.messaging.Messenger;
 import dev.colony.state.CoordinationState;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A colony whose parts all live in this JVM. */
+/**
+ * A colony whose agents run in this JVM, on parts that live here too or in a {@link ColonyBackend}: the
+ * agent runtime only sees the parts' interfaces.
+ */
 final class EmbeddedColony implements Colony {
     private final EventBus bus;
     private final Messenger messenger;
     private final CoordinationState state;
     private final Agents agents;
+    private final AutoCloseable resources;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    EmbeddedColony(EventBus bus, Messenger messenger, CoordinationState state) {
+    EmbeddedColony(EventBus bus, Messenger messenger, CoordinationState state, AutoCloseable resources) {
         this.bus = bus;
         this.messenger = messenger;
         this.state = state;
+        this.resources = resources;
         this.agents = Agents.create(bus, messenger, state);
     }
 
@@ -50,9 +57,17 @@ final class EmbeddedColony implements Colony {
 
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         agents.close(); // agents stop while the state, messenger and bus they use are still open
         state.close();
         messenger.close();
         bus.close();
+        try {
+            resources.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not close the colony's backend resources", e);
+        }
     }
 }
