@@ -1,0 +1,46 @@
+package dev.colony.redis;
+
+import dev.colony.ColonyBackend;
+import dev.colony.bus.EventBus;
+import dev.colony.messaging.Messenger;
+import dev.colony.state.CoordinationState;
+import dev.colony.state.StateOptions;
+
+/**
+ * The {@code redis://} backend of {@link dev.colony.Colony.Builder#redis(String)}: one {@link RedisLink} to
+ * the server, shared by the swarm node's event bus (pub/sub), messenger (streams) and coordination state
+ * (Lua scripts). Found by {@link java.util.ServiceLoader}; applications never name it.
+ */
+public final class RedisBackend implements ColonyBackend {
+
+    /** For {@link java.util.ServiceLoader}. */
+    public RedisBackend() {}
+
+    @Override
+    public String scheme() {
+        return "redis";
+    }
+
+    @Override
+    public Parts open(String uri, EventBus.Builder bus, Messenger.Builder messenger, StateOptions state) {
+        RedisTarget target = RedisTarget.parse(uri);
+        RedisLink link = RedisLink.open(target);
+        EventBus builtBus = null;
+        Messenger builtMessenger = null;
+        try {
+            builtBus = RedisEventBus.open(link, bus);
+            builtMessenger = RedisMessenger.open(link, messenger);
+            CoordinationState builtState = RedisState.open(link, builtBus, state);
+            return new Parts(builtBus, builtMessenger, builtState, link);
+        } catch (RuntimeException e) {
+            if (builtMessenger != null) {
+                builtMessenger.close();
+            }
+            if (builtBus != null) {
+                builtBus.close();
+            }
+            link.close();
+            throw e;
+        }
+    }
+}
