@@ -302,6 +302,11 @@ final class RedisEventBus implements EventBus {
                 m.asyncLatency());
     }
 
+    /** Whether both of the node's connections (publishing and pub/sub) are up now. */
+    boolean isConnected() {
+        return sender.isConnected() && receiver.isConnected();
+    }
+
     /** The counters of the way through Redis. */
     RedisEventBusStats wireStats() {
         return new RedisEventBusStats(

@@ -13,6 +13,7 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -52,6 +53,8 @@ final class RedisEventBusFrame {
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER, StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // an object without properties would travel as {}: refuse it rather than lose it silently
+            .enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .build();
     private final ClassLoader loader;
     private final Map<String, Class<?>> types = new ConcurrentHashMap<>();

@@ -157,6 +157,11 @@ final class RedisEventBusSender implements AutoCloseable {
         return failed.sum();
     }
 
+    /** Whether the sender's connection is up now. */
+    boolean isConnected() {
+        return connection.isOpen();
+    }
+
     /** Events waiting in the buffer now. */
     int depth() {
         return buffer.size();
