@@ -2,6 +2,7 @@ package dev.colony.bus;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -121,6 +122,37 @@ public interface EventBus extends AutoCloseable {
 
         public EventBus build() {
             return new LocalEventBus(this);
+        }
+
+        /**
+         * The settings chosen so far, as an immutable value: what another backend (such as the Redis bus)
+         * reads to honour them. Later changes to this builder do not affect the returned value.
+         */
+        public Settings settings() {
+            return new Settings(
+                    routeCacheCapacity,
+                    Optional.ofNullable(failureHandler),
+                    Optional.ofNullable(deadEventHandler),
+                    latencySampling);
+        }
+
+        /**
+         * The settings of a {@link Builder}, read-only.
+         *
+         * @param routeCacheCapacity see {@link Builder#routeCacheCapacity(int)}
+         * @param failureHandler see {@link Builder#onHandlerFailure}; empty for the default (logged)
+         * @param deadEventHandler see {@link Builder#onDeadEvent}; empty for none
+         * @param latencySampling see {@link Builder#latencySampling(int)}
+         */
+        public record Settings(
+                int routeCacheCapacity,
+                Optional<Consumer<HandlerFailure>> failureHandler,
+                Optional<Consumer<Event>> deadEventHandler,
+                int latencySampling) {
+            public Settings {
+                Objects.requireNonNull(failureHandler, "failureHandler");
+                Objects.requireNonNull(deadEventHandler, "deadEventHandler");
+            }
         }
     }
 }

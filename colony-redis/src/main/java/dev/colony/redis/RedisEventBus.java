@@ -1,0 +1,349 @@
+package dev.colony.redis;
+
+import dev.colony.bus.BusMetrics;
+import dev.colony.bus.Event;
+import dev.colony.bus.EventBus;
+import dev.colony.bus.EventHandler;
+import dev.colony.bus.HandlerFailure;
+import dev.colony.bus.PublishResult;
+import dev.colony.bus.Subject;
+import dev.colony.bus.SubjectPattern;
+import dev.colony.bus.SubscribeOptions;
+import dev.colony.bus.Subscription;
+import io.lettuce.core.RedisFuture;
+import java.lang.System.Logger.Level;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * One node of a swarm's event bus over Redis pub/sub (ADR 0016, docs/redis-protocol.md "Events").
+ *
+ * <p><b>Shape.</b> Each node keeps an embedded bus for its own subscriptions, which routes, orders,
+ * queues and counts exactly as the embedded bus does. A publish is delivered to this node's subscribers
+ * directly, as on the embedded bus, and is also sent to Redis ({@link RedisEventBusSender}) for the other
+ * nodes. Events from Redis ({@link RedisEventBusReceiver}) are handed to the embedded bus by the node's
+ * receiver thread, except this node's own, which it already delivered.
+ *
+ * <p><b>What a node knows.</b> A {@link PublishResult} and the dead-event handler speak of this node's
+ * subscriptions only: pub/sub does not tell the publisher who received an event elsewhere. The result's
+ * {@code dropped} also counts the event's copy for Redis when the outbound buffer dropped it. {@link
+ * #metrics()} are this node's: {@code published} counts publishes made on this node; {@code delivered},
+ * {@code failed}... count deliveries to this node's subscriptions wherever the event was published;
+ * {@code dropped} adds the events lost on the way through Redis (outbound buffer full, inbound queue
+ * full, PUBLISH failed).
+ *
+ * <p><b>Delivery across nodes</b> is at most once: an event published while a node's pub/sub connection
+ * is down is not delivered to that node. Per publisher, events arrive at each remote subscription in
+ * publish order. A subscription's {@code subscribe} returns after Redis confirmed its pattern (when
+ * connected), so every later publish on any node reaches it.
+ */
+final class RedisEventBus implements EventBus {
+    private static final System.Logger LOG = System.getLogger(EventBus.class.getName());
+    static final int INBOUND_CAPACITY = 65_536;
+
+    private final String node;
+    private final RedisEventBusChannels channels;
+    private final RedisEventBusFrame codec;
+    private final EventBus local;
+    private final RedisEventBusSender sender;
+    private final RedisEventBusReceiver receiver;
+    private final Map<Subscription, RedisEventBusSubscription> wrappers = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final LongAdder published = new LongAdder();
+    private volatile boolean closed;
+    private volatile Probe probe;
+
+    /**
+     * Observes events on their way through Redis, for tests that wait for a remote delivery. {@link
+     * #sent} runs on the publishing thread before the event is offered to the outbound buffer; {@link
+     * #delivered} on the receiving node's dispatcher thread after its local delivery (with
+     * {@link PublishResult#DEAD} when no subscription of the node matched).
+     */
+    interface Probe {
+        void sent(String id);
+
+        void delivered(String id, PublishResult result);
+    }
+
+    private RedisEventBus(RedisLink link, EventBus.Builder.Settings settings, RedisEventBusSender.Limits limits) {
+        this.node = HexFormat.of()
+                .toHexDigits(ThreadLocalRandom.current().nextLong())
+                .substring(4);
+        this.channels = new RedisEventBusChannels(link.target());
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        this.codec = new RedisEventBusFrame(loader != null ? loader : RedisEventBus.class.getClassLoader());
+        Consumer<HandlerFailure> failures = settings.failureHandler().orElse(null);
+        Consumer<Event> deadEvents = settings.deadEventHandler().orElse(null);
+        this.local = EventBus.builder()
+                .routeCacheCapacity(settings.routeCacheCapacity())
+                .latencySampling(settings.latencySampling())
+                .onHandlerFailure(failure -> reportFailure(failure, failures))
+                .onDeadEvent(event -> deadEvent(event, deadEvents))
+                .build();
+        this.sender = new RedisEventBusSender(link, node, limits);
+        this.receiver = new RedisEventBusReceiver(link, channels, codec, node, INBOUND_CAPACITY, this::deliver);
+    }
+
+    /**
+     * Opens one node of the swarm's event bus on {@code link}, with the settings of {@code settings}.
+     * Closing the bus does not close the link.
+     */
+    static EventBus open(RedisLink link, EventBus.Builder settings) {
+        return open(link, settings, RedisEventBusSender.Limits.DEFAULT);
+    }
+
+    static RedisEventBus open(RedisLink link, EventBus.Builder settings, RedisEventBusSender.Limits limits) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(limits, "limits");
+        return new RedisEventBus(link, settings.settings(), limits);
+    }
+
+    /** This node's id, written in the {@code colonynode} attribute of its frames. */
+    String node() {
+        return node;
+    }
+
+    @Override
+    public PublishResult publish(Subject subject, Object payload) {
+        return publish(new Event(subject, payload, Event.NORMAL_PRIORITY));
+    }
+
+    @Override
+    public PublishResult publish(Subject subject, Object payload, int priority) {
+        return publish(new Event(subject, payload, priority));
+    }
+
+    @Override
+    public PublishResult publish(String subject, Object payload) {
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(payload, "payload");
+        checkOpen();
+        return publish(new Event(Subject.of(subject), payload, Event.NORMAL_PRIORITY));
+    }
+
+    @Override
+    public PublishResult publish(Event event) {
+        Objects.requireNonNull(event, "event");
+        checkOpen();
+        String id = nextId();
+        byte[] frame = codec.encode(node, id, event); // first: a payload that cannot travel is refused at once
+        PublishResult result = local.publish(event);
+        published.increment();
+        return send(id, event, frame) ? result : withDrop(result);
+    }
+
+    @Override
+    public PublishResult publishAll(List<Event> events) {
+        Objects.requireNonNull(events, "events");
+        for (int i = 0; i < events.size(); i++) {
+            Objects.requireNonNull(events.get(i), "events[" + i + "]");
+        }
+        checkOpen();
+        String[] ids = new String[events.size()];
+        byte[][] frames = new byte[events.size()][];
+        for (int i = 0; i < frames.length; i++) {
+            ids[i] = nextId();
+            frames[i] = codec.encode(node, ids[i], events.get(i));
+        }
+        PublishResult result = local.publishAll(events);
+        published.add(events.size());
+        int drops = 0;
+        for (int i = 0; i < frames.length; i++) {
+            drops += send(ids[i], events.get(i), frames[i]) ? 0 : 1;
+        }
+        for (int i = 0; i < drops; i++) {
+            result = withDrop(result);
+        }
+        return result;
+    }
+
+    private String nextId() {
+        return node + "-" + sequence.incrementAndGet();
+    }
+
+    private boolean send(String id, Event event, byte[] frame) {
+        Probe observer = probe;
+        if (observer != null) {
+            observer.sent(id);
+        }
+        return sender.offer(
+                new RedisEventBusSender.Outgoing(
+                        channels.channel(event.subject().value()), frame),
+                event.isCritical());
+    }
+
+    private static PublishResult withDrop(PublishResult r) {
+        return new PublishResult(r.matched(), r.accepted(), r.dropped() + 1, r.rejected(), r.failed());
+    }
+
+    @Override
+    public Subscription subscribe(String pattern, EventHandler handler) {
+        return subscribe(SubjectPattern.of(pattern), handler, SubscribeOptions.direct());
+    }
+
+    @Override
+    public Subscription subscribe(SubjectPattern pattern, EventHandler handler, SubscribeOptions options) {
+        Objects.requireNonNull(pattern, "pattern");
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(options, "options");
+        checkOpen();
+        Subscription delegate = local.subscribe(pattern, handler, options);
+        RedisEventBusSubscription subscription = new RedisEventBusSubscription(delegate, this);
+        wrappers.put(delegate, subscription);
+        RedisFuture<Void> confirmation = receiver.register(pattern);
+        if (confirmation != null && receiver.isConnected()) {
+            awaitConfirmation(pattern, confirmation);
+        }
+        return subscription;
+    }
+
+    /**
+     * Waits until Redis confirmed the PSUBSCRIBE, so that every publish that starts afterwards, on any
+     * node, reaches the subscription. While disconnected it does not wait: Lettuce sends the command on
+     * reconnect.
+     */
+    private void awaitConfirmation(SubjectPattern pattern, RedisFuture<Void> confirmation) {
+        try {
+            confirmation.get(RedisLink.COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(
+                    Level.WARNING,
+                    "event bus node " + node + ": Redis did not confirm the subscription to " + pattern + " yet (" + e
+                            + "); it delivers this node's events, other nodes' once confirmed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** An event from another node: delivered to this node's subscriptions if one matches. */
+    private void deliver(String id, Event event, boolean matched) {
+        PublishResult result = matched ? local.publish(event) : PublishResult.DEAD;
+        Probe observer = probe;
+        if (observer != null) {
+            observer.delivered(id, result);
+        }
+    }
+
+    /**
+     * Installs a probe (tests only). With {@code hearAll}, the node also subscribes to every event of the
+     * swarm, so that the probe hears of events no subscription of the node matches; returns once Redis
+     * confirmed that subscription.
+     */
+    void probe(Probe probe, boolean hearAll) {
+        this.probe = probe;
+        if (hearAll) {
+            RedisFuture<Void> confirmation = receiver.listenToAll();
+            if (confirmation != null) {
+                awaitConfirmation(SubjectPattern.of(">"), confirmation);
+            }
+        }
+    }
+
+    /** Called once by a closing subscription, before its local close. */
+    void unsubscribe(RedisEventBusSubscription subscription) {
+        receiver.unregister(subscription.pattern());
+    }
+
+    void forget(Subscription delegate) {
+        wrappers.remove(delegate);
+    }
+
+    private void reportFailure(HandlerFailure failure, Consumer<HandlerFailure> handler) {
+        RedisEventBusSubscription wrapper = wrappers.get(failure.subscription());
+        HandlerFailure mapped =
+                wrapper == null ? failure : new HandlerFailure(wrapper, failure.event(), failure.error());
+        if (handler != null) {
+            handler.accept(mapped); // a throw is caught and logged by the embedded bus
+        } else {
+            LOG.log(
+                    Level.WARNING,
+                    "handler of " + mapped.subscription() + " failed on "
+                            + failure.event().subject(),
+                    failure.error());
+        }
+    }
+
+    private void deadEvent(Event event, Consumer<Event> handler) {
+        // an event from another node is dead here only when its subscription closed while it was on the
+        // way (the receiver checked the patterns): that is no news to this node's dead-event handler
+        if (handler != null && Thread.currentThread() != receiver.dispatcherThread()) {
+            handler.accept(event);
+        }
+    }
+
+    @Override
+    public BusMetrics metrics() {
+        BusMetrics m = local.metrics();
+        long lost = sender.dropped() + sender.failed() + receiver.dropped();
+        return new BusMetrics(
+                published.sum(),
+                m.delivered(),
+                m.failed(),
+                m.dropped() + lost,
+                m.rejected(),
+                m.discarded(),
+                m.dead(),
+                m.subscriptions(),
+                m.queueDepth(),
+                m.routeCacheHits(),
+                m.routeCacheMisses(),
+                m.routeCacheSize(),
+                m.asyncLatency());
+    }
+
+    /** Whether both of the node's connections (publishing and pub/sub) are up now. */
+    boolean isConnected() {
+        return sender.isConnected() && receiver.isConnected();
+    }
+
+    /** The counters of the way through Redis. */
+    RedisEventBusStats wireStats() {
+        return new RedisEventBusStats(
+                sender.sent(),
+                sender.dropped(),
+                sender.failed(),
+                sender.depth(),
+                receiver.received(),
+                receiver.echoes(),
+                receiver.dropped(),
+                receiver.malformed(),
+                receiver.unmatched(),
+                receiver.depth());
+    }
+
+    /**
+     * Closes every subscription, stops receiving, sends what is still buffered (for up to two seconds,
+     * the rest counted as dropped) and closes the bus's own connections; not the link. Idempotent.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        receiver.close();
+        local.close();
+        receiver.awaitStopped();
+        sender.close();
+        wrappers.clear();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the event bus is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisEventBus[node " + node + ", " + channels.prefix() + "]";
+    }
+}

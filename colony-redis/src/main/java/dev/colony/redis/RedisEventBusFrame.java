@@ -1,0 +1,227 @@
+package dev.colony.redis;
+
+import dev.colony.bus.Event;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The wire frame of one event: a CloudEvents 1.0 JSON object (docs/redis-protocol.md, "Events").
+ *
+ * <p>Written: {@code colonynode} (the publishing node, first, so a node recognises its own echo by the
+ * frame's first bytes), {@code specversion}, {@code id}, {@code source}, {@code type}, {@code subject},
+ * {@code priority}, {@code colonytype} (only for a record payload: its class name),
+ * {@code datacontenttype} and {@code data}. Read: only {@code data} is required; {@code specversion}, if
+ * present, must be "1.0"; {@code priority} defaults to 4; {@code subject}, if present, must equal the
+ * channel's subject; unknown attributes are ignored.
+ *
+ * <p>Payloads: {@code data} is the payload written by Jackson's data binding. It is read as the plain
+ * JSON tree (String, Integer/Long/BigInteger, Double, Boolean, LinkedHashMap, ArrayList), except when
+ * {@code colonytype} names a record class the receiver can load: then it is bound to that record.
+ *
+ * <p>Thread-safe; the mapper keeps no per-call state.
+ */
+final class RedisEventBusFrame {
+    static final String TYPE = "dev.colony.event";
+    static final String SOURCE_PREFIX = "colony:node/";
+    private static final int MAX_CACHED_TYPES = 1024;
+
+    /** A decoded frame: its id and sender (null when a foreign publisher left them out), priority and payload. */
+    record Decoded(String id, String node, int priority, Object payload) {}
+
+    /** Thrown for a frame that cannot be read; the message says why. */
+    static final class MalformedFrame extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedFrame(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final JsonMapper mapper = JsonMapper.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER, StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // an object without properties would travel as {}: refuse it rather than lose it silently
+            .enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .build();
+    private final ClassLoader loader;
+    private final Map<String, Class<?>> types = new ConcurrentHashMap<>();
+
+    RedisEventBusFrame(ClassLoader loader) {
+        this.loader = loader;
+    }
+
+    /** The bytes every frame written by {@code node} starts with. */
+    static byte[] echoPrefix(String node) {
+        return ("{\"colonynode\":\"" + node + "\"").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Encodes an event published by {@code node}.
+     *
+     * @throws IllegalArgumentException if the payload cannot be written as JSON
+     */
+    byte[] encode(String node, String id, Event event) {
+        ByteArrayOutputStream out =
+                new ByteArrayOutputStream(128 + event.subject().value().length());
+        Object payload = event.payload();
+        try (JsonGenerator g = mapper.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringProperty("colonynode", node);
+            g.writeStringProperty("specversion", "1.0");
+            g.writeStringProperty("id", id);
+            g.writeStringProperty("source", SOURCE_PREFIX + node);
+            g.writeStringProperty("type", TYPE);
+            g.writeStringProperty("subject", event.subject().value());
+            g.writeNumberProperty("priority", event.priority());
+            if (payload.getClass().isRecord()) {
+                g.writeStringProperty("colonytype", payload.getClass().getName());
+            }
+            g.writeStringProperty("datacontenttype", "application/json");
+            g.writeName("data");
+            if (payload instanceof String text) {
+                g.writeString(text);
+            } else {
+                g.writePOJO(payload);
+            }
+            g.writeEndObject();
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(
+                    "payload of type " + payload.getClass().getName()
+                            + " cannot be written as JSON for the Redis event bus: " + e.getOriginalMessage());
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Decodes a frame received on the channel of {@code subject}.
+     *
+     * @throws MalformedFrame naming what is wrong
+     */
+    Decoded decode(byte[] bytes, String subject) {
+        try (JsonParser p = mapper.createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedFrame("an event frame must be a JSON object");
+            }
+            String id = null;
+            String node = null;
+            int priority = Event.NORMAL_PRIORITY;
+            Class<?> type = null;
+            Object payload = null;
+            String name;
+            while ((name = p.nextName()) != null) {
+                JsonToken token = p.nextToken();
+                if (token == JsonToken.VALUE_NULL && !name.equals("data")) {
+                    continue; // CloudEvents: a null attribute is absent
+                }
+                switch (name) {
+                    case "colonynode" -> node = string(name, p);
+                    case "id" -> id = string(name, p);
+                    case "specversion" -> {
+                        String version = string(name, p);
+                        if (!version.equals("1.0")) {
+                            throw new MalformedFrame("unsupported specversion \"" + version + "\"; expected \"1.0\"");
+                        }
+                    }
+                    case "subject" -> {
+                        String stated = string(name, p);
+                        if (!stated.equals(subject)) {
+                            throw new MalformedFrame("attribute subject \"" + stated
+                                    + "\" differs from the channel's subject \"" + subject + "\"");
+                        }
+                    }
+                    case "priority" -> priority = priority(p);
+                    case "colonytype" -> type = type(string(name, p));
+                    case "data" -> payload = data(p, type);
+                    default -> p.skipChildren();
+                }
+            }
+            if (payload == null) {
+                throw new MalformedFrame("missing attribute data (or data is null)");
+            }
+            if (type != null && !type.isInstance(payload)) {
+                Object tree = payload; // colonytype came after data
+                Class<?> target = type;
+                payload = bind(() -> mapper.convertValue(tree, target), target);
+            }
+            return new Decoded(id, node, priority, payload);
+        } catch (JacksonException e) {
+            throw new MalformedFrame("not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private Object data(JsonParser p, Class<?> type) {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (type == null) {
+            return mapper.readValue(p, Object.class);
+        }
+        return bind(() -> mapper.readValue(p, type), type);
+    }
+
+    private static Object bind(Supplier<Object> binder, Class<?> type) {
+        try {
+            return binder.get();
+        } catch (RuntimeException e) {
+            throw new MalformedFrame(
+                    "data does not fit " + type.getName() + " (named by colonytype): " + e.getMessage());
+        }
+    }
+
+    /** The record class named by {@code colonytype}, or null when this JVM has no such record. */
+    private Class<?> type(String name) {
+        Class<?> cached = types.get(name);
+        if (cached == null) {
+            cached = load(name);
+            if (types.size() < MAX_CACHED_TYPES) {
+                types.put(name, cached);
+            }
+        }
+        return cached == Void.class ? null : cached;
+    }
+
+    private Class<?> load(String name) {
+        try {
+            // not initialised here: a name that is not a record is refused without running any code
+            Class<?> type = Class.forName(name, false, loader);
+            return type.isRecord() ? type : Void.class;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return Void.class;
+        }
+    }
+
+    private static String string(String name, JsonParser p) {
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+            throw new MalformedFrame("attribute " + name + " must be a string, got " + p.currentToken());
+        }
+        return p.getString();
+    }
+
+    private static int priority(JsonParser p) {
+        int value;
+        if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+            value = p.getIntValue();
+        } else if (p.currentToken() == JsonToken.VALUE_STRING && p.getString().matches("[0-9]")) {
+            value = Integer.parseInt(p.getString());
+        } else {
+            throw new MalformedFrame("attribute priority must be an integer 0-9, got " + p.currentToken());
+        }
+        if (value < Event.MIN_PRIORITY || value > Event.MAX_PRIORITY) {
+            throw new MalformedFrame("attribute priority must be 0-9, got " + value);
+        }
+        return value;
+    }
+}

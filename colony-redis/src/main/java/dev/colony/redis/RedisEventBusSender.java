@@ -1,0 +1,190 @@
+package dev.colony.redis;
+
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The publish path of one Redis event bus node: a bounded outbound buffer that any thread offers
+ * encoded frames to, drained by one sender thread that pipelines PUBLISH commands in batches on its own
+ * connection.
+ *
+ * <p><b>Batching.</b> The sender takes up to {@value #MAX_BATCH} frames at once, writes their PUBLISH
+ * commands without flushing, and flushes them in one write ({@code setAutoFlushCommands(false)} plus
+ * {@code flushCommands()}). At most two batches are in flight: before sending a third it waits for the
+ * replies of the first, so a slow server slows the sender instead of growing Lettuce's queue.
+ *
+ * <p><b>Full buffer.</b> While the connection is down the sender stops draining, so the buffer fills. An
+ * event that finds it full is dropped at once, unless it is critical (priority 8 or more, as under the
+ * DROP overflow policies): a critical event waits up to {@link Limits#criticalWait()} for room and is
+ * dropped only then. Every drop is counted ({@link #dropped()}); the publisher sees it in its
+ * {@code PublishResult}. A PUBLISH that fails (its reply timed out, or the server refused it) is counted
+ * in {@link #failed()} and logged.
+ */
+final class RedisEventBusSender implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RedisEventBusSender.class.getName());
+    static final int MAX_BATCH = 512;
+    private static final Duration IDLE_POLL = Duration.ofMillis(20);
+
+    /** Bounds of the publish path. */
+    record Limits(int capacity, Duration criticalWait, Duration closeFlush, boolean pipelined) {
+        static final Limits DEFAULT = new Limits(65_536, Duration.ofSeconds(5), Duration.ofSeconds(2), true);
+
+        Limits {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("outbound capacity must be at least 1, got " + capacity);
+            }
+        }
+    }
+
+    /** One frame to publish. */
+    record Outgoing(String channel, byte[] frame) {}
+
+    private final StatefulRedisConnection<String, byte[]> connection;
+    private final RedisAsyncCommands<String, byte[]> commands;
+    private final ArrayBlockingQueue<Outgoing> buffer;
+    private final Limits limits;
+    private final Thread thread;
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private volatile boolean closing;
+
+    RedisEventBusSender(RedisLink link, String node, Limits limits) {
+        this.limits = limits;
+        this.buffer = new ArrayBlockingQueue<>(limits.capacity());
+        this.connection = link.connectBytes();
+        this.connection.setAutoFlushCommands(!limits.pipelined());
+        this.commands = connection.async();
+        this.thread =
+                Thread.ofPlatform().daemon().name("colony-bus-sender-" + node).start(this::run);
+    }
+
+    /** Offers a frame; false when it was dropped because the buffer stayed full. */
+    boolean offer(Outgoing outgoing, boolean critical) {
+        if (buffer.offer(outgoing)) {
+            return true;
+        }
+        if (critical) {
+            try {
+                if (buffer.offer(outgoing, limits.criticalWait().toNanos(), TimeUnit.NANOSECONDS)) {
+                    return true;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        dropped.increment();
+        return false;
+    }
+
+    private void run() {
+        List<Outgoing> batch = new ArrayList<>(MAX_BATCH);
+        List<RedisFuture<Long>> previous = List.of();
+        while (true) {
+            if (closing && buffer.isEmpty()) {
+                break;
+            }
+            if (!connection.isOpen()) {
+                // disconnected: leave the events in the bounded buffer (its policy applies) until Lettuce reconnects
+                LockSupport.parkNanos(IDLE_POLL.toNanos());
+                continue;
+            }
+            batch.clear();
+            try {
+                Outgoing first = buffer.poll(IDLE_POLL.toNanos(), TimeUnit.NANOSECONDS);
+                if (first == null) {
+                    previous = await(previous);
+                    continue;
+                }
+                batch.add(first);
+            } catch (InterruptedException e) {
+                continue; // close() interrupts to hurry the last flush; the loop checks `closing`
+            }
+            buffer.drainTo(batch, MAX_BATCH - 1);
+            List<RedisFuture<Long>> futures = new ArrayList<>(batch.size());
+            for (Outgoing outgoing : batch) {
+                futures.add(commands.publish(outgoing.channel(), outgoing.frame()));
+            }
+            if (limits.pipelined()) {
+                connection.flushCommands();
+            }
+            await(previous);
+            previous = futures;
+        }
+        await(previous);
+    }
+
+    /** Waits for the replies of a batch and counts them; returns an empty list. */
+    private List<RedisFuture<Long>> await(List<RedisFuture<Long>> futures) {
+        for (RedisFuture<Long> future : futures) {
+            try {
+                future.get(RedisLink.COMMAND_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+                sent.increment();
+            } catch (ExecutionException | TimeoutException e) {
+                failed.increment();
+                LOG.log(Level.WARNING, "a PUBLISH of the event bus failed: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failed.increment();
+            }
+        }
+        return List.of();
+    }
+
+    /** PUBLISH commands that Redis acknowledged. */
+    long sent() {
+        return sent.sum();
+    }
+
+    /** Events dropped because the buffer was full. */
+    long dropped() {
+        return dropped.sum();
+    }
+
+    /** PUBLISH commands that failed. */
+    long failed() {
+        return failed.sum();
+    }
+
+    /** Whether the sender's connection is up now. */
+    boolean isConnected() {
+        return connection.isOpen();
+    }
+
+    /** Events waiting in the buffer now. */
+    int depth() {
+        return buffer.size();
+    }
+
+    /**
+     * Sends what is buffered for up to {@link Limits#closeFlush()}, then stops; frames still buffered
+     * then are counted as dropped. Idempotent.
+     */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            if (!thread.join(limits.closeFlush())) {
+                thread.interrupt();
+                List<Outgoing> left = new ArrayList<>();
+                buffer.drainTo(left);
+                dropped.add(left.size());
+                thread.join(RedisLink.COMMAND_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        connection.close();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.colony.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.colony.bus.Event;
+import dev.colony.bus.Subject;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RedisEventBusFrameTest {
+    record Order(String id, int quantity, List<String> tags) {}
+
+    private final RedisEventBusFrame codec = new RedisEventBusFrame(getClass().getClassLoader());
+
+    private RedisEventBusFrame.Decoded roundTrip(Object payload, int priority) {
+        byte[] frame = codec.encode("n1", "n1-7", new Event(Subject.of("orders.new"), payload, priority));
+        return codec.decode(frame, "orders.new");
+    }
+
+    @Test
+    void encode_writesTheDocumentedCloudEventsFrame() {
+        byte[] frame = codec.encode("n1", "n1-7", new Event(Subject.of("orders.new"), "hi", 6));
+        assertThat(new String(frame, StandardCharsets.UTF_8))
+                .isEqualTo(
+                        "{\"colonynode\":\"n1\",\"specversion\":\"1.0\",\"id\":\"n1-7\",\"source\":\"colony:node/n1\","
+                                + "\"type\":\"dev.colony.event\",\"subject\":\"orders.new\",\"priority\":6,"
+                                + "\"datacontenttype\":\"application/json\",\"data\":\"hi\"}");
+        assertThat(frame).startsWith(RedisEventBusFrame.echoPrefix("n1"));
+    }
+
+    @Test
+    void roundTrip_keepsScalarsTreesAndRecords() {
+        assertThat(roundTrip("text", 4)).isEqualTo(new RedisEventBusFrame.Decoded("n1-7", "n1", 4, "text"));
+        assertThat(roundTrip(42, 9).payload()).isEqualTo(42);
+        assertThat(roundTrip(1L << 40, 0).payload()).isEqualTo(1L << 40);
+        assertThat(roundTrip(0.1, 4).payload()).isEqualTo(0.1);
+        assertThat(roundTrip(true, 4).payload()).isEqualTo(true);
+        assertThat(roundTrip(Map.of("a", List.of(1, "b")), 4).payload()).isEqualTo(Map.of("a", List.of(1, "b")));
+        Order order = new Order("o-1", 3, List.of("x"));
+        assertThat(roundTrip(order, 4).payload()).isEqualTo(order);
+    }
+
+    @Test
+    void decode_foreignFramesNeedOnlyData() {
+        RedisEventBusFrame.Decoded minimal = decode("{\"data\":{\"n\":1}}");
+        assertThat(minimal).isEqualTo(new RedisEventBusFrame.Decoded(null, null, 4, Map.of("n", 1)));
+        assertThat(decode("{\"specversion\":\"1.0\",\"priority\":\"7\",\"extra\":[1],\"data\":\"x\"}")
+                        .priority())
+                .isEqualTo(7);
+        assertThat(decode("{\"data\":{\"id\":\"o-2\",\"quantity\":1,\"tags\":[]},\"colonytype\":\""
+                                + Order.class.getName() + "\"}")
+                        .payload())
+                .isEqualTo(new Order("o-2", 1, List.of()));
+        // a type that is not a record (or not here) is not bound: the payload stays a JSON tree
+        assertThat(decode("{\"colonytype\":\"java.lang.Thread\",\"data\":{\"a\":1}}")
+                        .payload())
+                .isEqualTo(Map.of("a", 1));
+        assertThat(decode("{\"colonytype\":\"com.example.Missing\",\"data\":[1]}")
+                        .payload())
+                .isEqualTo(List.of(1));
+    }
+
+    @Test
+    void decode_malformedFrames_sayWhatIsWrong() {
+        assertMalformed("not json", "not valid JSON");
+        assertMalformed("[1]", "must be a JSON object");
+        assertMalformed("{\"priority\":4}", "missing attribute data");
+        assertMalformed("{\"data\":null}", "missing attribute data");
+        assertMalformed("{\"priority\":10,\"data\":1}", "priority must be 0-9");
+        assertMalformed("{\"priority\":\"high\",\"data\":1}", "priority must be an integer");
+        assertMalformed("{\"specversion\":\"0.3\",\"data\":1}", "unsupported specversion");
+        assertMalformed("{\"subject\":\"other\",\"data\":1}", "differs from the channel's subject");
+        assertMalformed("{\"data\":1,\"data\":2}", "not valid JSON");
+        assertMalformed(
+                "{\"colonytype\":\"" + Order.class.getName() + "\",\"data\":{\"quantity\":\"many\"}}",
+                "does not fit " + Order.class.getName());
+    }
+
+    @Test
+    void encode_aPayloadJacksonCannotWrite_isRefusedWithItsType() {
+        assertThatThrownBy(() -> codec.encode("n1", "n1-1", new Event(Subject.of("a"), new Object())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.lang.Object");
+    }
+
+    private RedisEventBusFrame.Decoded decode(String json) {
+        return codec.decode(json.getBytes(StandardCharsets.UTF_8), "orders.new");
+    }
+
+    private void assertMalformed(String json, String message) {
+        assertThatThrownBy(() -> decode(json))
+                .isInstanceOf(RedisEventBusFrame.MalformedFrame.class)
+                .hasMessageContaining(message);
+    }
+}
