@@ -543,16 +543,25 @@ final class RedisMessenger implements Messenger {
             args[i] = bytes(ids.get(i));
         }
         List<String> done = List.copyOf(ids);
-        RedisMessengerScripts.ACK.run(redis, new String[] {stream}, args).whenComplete((answer, error) -> {
-            if (error != null) {
-                redisFailures.increment(); // the entries stay pending: claimed again later, then suppressed
-            }
+        try {
+            RedisMessengerScripts.ACK.run(redis, new String[] {stream}, args).whenComplete((answer, error) -> {
+                if (error != null) {
+                    redisFailures.increment(); // the entries stay pending: claimed again later, then suppressed
+                }
+                done.forEach(outstanding::remove);
+            });
+        } catch (RuntimeException e) { // the connection is closed
+            redisFailures.increment();
             done.forEach(outstanding::remove);
-        });
+        }
     }
 
     void sendWake() {
-        redis.xadd(replyStream(), Map.of("w", WAKE));
+        try {
+            redis.xadd(replyStream(), Map.of("w", WAKE));
+        } catch (RuntimeException e) { // the connection is closed; a blocked read ends within readBlock anyway
+            redisFailures.increment();
+        }
     }
 
     void onReplies(List<io.lettuce.core.StreamMessage<String, byte[]>> replies) {

@@ -181,7 +181,11 @@ final class RedisMessengerRequests {
             task.cancel(false);
         }
         if (!messenger.closed) {
-            messenger.redis.del(requestKey(waiting.correlationId)); // later replies are late replies
+            try {
+                messenger.redis.del(requestKey(waiting.correlationId)); // later replies are late replies
+            } catch (RuntimeException e) { // the connection is closed: the key expires by itself
+                failures.increment();
+            }
         }
         if (reply != null) {
             roundTrip.record(System.nanoTime() - waiting.startNanos);
