@@ -175,6 +175,33 @@ public interface Messenger extends AutoCloseable {
         public Messenger build() {
             return new LocalMessenger(this);
         }
+
+        /** The settings made so far, for another backend (such as colony-redis) to build its messenger from. */
+        public Settings settings() {
+            return new Settings(codec, marshalEverySend, deadLetterCapacity, clock, onHandlerFailure);
+        }
+    }
+
+    /**
+     * The settings of a {@link Builder}, read-only: what a messenger of another backend is built from.
+     *
+     * @param codec the codec for marshalled messages
+     * @param marshalEverySend whether every message is encoded and decoded
+     * @param deadLetterCapacity how many dead letters are kept
+     * @param clock the clock deadlines are checked against
+     * @param onHandlerFailure called after a handler threw
+     */
+    record Settings(
+            MessageCodec codec,
+            boolean marshalEverySend,
+            int deadLetterCapacity,
+            InstantSource clock,
+            Consumer<HandlerFailure> onHandlerFailure) {
+        public Settings {
+            Objects.requireNonNull(codec, "codec");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(onHandlerFailure, "onHandlerFailure");
+        }
     }
 
     /**

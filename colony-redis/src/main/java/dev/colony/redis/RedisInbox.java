@@ -1,0 +1,253 @@
+package dev.colony.redis;
+
+import dev.colony.messaging.AgentId;
+import dev.colony.messaging.Inbox;
+import dev.colony.messaging.InboxOptions;
+import dev.colony.messaging.MessageHandler;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An inbox of a {@link RedisMessenger} node: the agent's stream {@code colony:{swarm}:inbox:<id>} in Redis,
+ * and on this node a small buffer of entries the node's reader took from it, drained by the inbox's own
+ * virtual thread once a handler is attached.
+ *
+ * <p><b>Flow.</b> The drainer asks the reader for entries only when its buffer is empty and no handler call
+ * is running ({@link #wantsRead()}), as the local inbox's drainer takes a batch only when it is free: what
+ * the handler has not taken stays in Redis, counts against the capacity there, and can be overtaken by a
+ * higher priority. A batch is handled highest priority first, in stream order within a priority; once
+ * every message of the batch was handled, the batch is acknowledged and deleted from the stream (one ACK
+ * script, asynchronously): at-least-once. Entry ids read and not yet acknowledged are {@code outstanding},
+ * so that a claim sweep does not hand this node what it already holds.
+ *
+ * <p><b>Duplicates.</b> The drainer remembers the last {@code recentIds} message ids it handled (insertion
+ * order, oldest forgotten first) and skips, but acknowledges, an entry whose message id it has seen.
+ */
+final class RedisInbox implements Inbox {
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(RedisInbox.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** One stream entry on this node: its id, the message bytes, the priority field, the sender's ref. */
+    record Received(String entryId, byte[] bytes, int priority, String ref, long seq) {}
+
+    private static final Comparator<Received> ORDER =
+            Comparator.comparingInt(Received::priority).reversed().thenComparingLong(Received::seq);
+
+    private final RedisMessenger messenger;
+    private final AgentId id;
+    private final InboxOptions options;
+    private final String stream;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final PriorityQueue<Received> buffer = new PriorityQueue<>(ORDER); // guarded by lock
+    private final Set<String> outstanding = ConcurrentHashMap.newKeySet();
+    private final LinkedHashSet<String> recent = new LinkedHashSet<>(); // drainer only
+    private final Set<String> taken = new HashSet<>(); // drainer only; entries of the batch being handled
+    private final int recentBound;
+    private long seq; // guarded by lock
+    private volatile boolean wantRead;
+    private volatile Thread drainer;
+    private volatile boolean closed;
+    private MessageHandler handler; // written before the drainer starts, read only by it
+
+    RedisInbox(RedisMessenger messenger, AgentId id, InboxOptions options, String stream, int recentBound) {
+        this.messenger = messenger;
+        this.id = id;
+        this.options = options;
+        this.stream = stream;
+        this.recentBound = recentBound;
+    }
+
+    @Override
+    public AgentId id() {
+        return id;
+    }
+
+    @Override
+    public Set<String> roles() {
+        return options.roles();
+    }
+
+    InboxOptions options() {
+        return options;
+    }
+
+    String stream() {
+        return stream;
+    }
+
+    Thread drainer() {
+        return drainer;
+    }
+
+    /** Whether the reader should read this inbox's stream: attached, open, nothing buffered or in hand. */
+    boolean wantsRead() {
+        return wantRead && !closed;
+    }
+
+    boolean holds(String entryId) {
+        return outstanding.contains(entryId);
+    }
+
+    @Override
+    public synchronized void attach(MessageHandler newHandler) {
+        Objects.requireNonNull(newHandler, "handler");
+        if (closed) {
+            throw new IllegalStateException("the inbox of agent \"" + id + "\" is closed");
+        }
+        if (handler != null) {
+            throw new IllegalStateException("agent \"" + id + "\" already has a handler attached");
+        }
+        handler = newHandler;
+        drainer = Thread.ofVirtual().name("colony-redis-inbox-" + id).start(this::drain);
+        messenger.reader().attach(this);
+    }
+
+    /** Called by the reader with entries it read or claimed for this inbox. */
+    void accept(List<Received> entries) {
+        lock.lock();
+        try {
+            for (Received entry : entries) {
+                outstanding.add(entry.entryId());
+                buffer.add(new Received(entry.entryId(), entry.bytes(), entry.priority(), entry.ref(), seq++));
+            }
+            wantRead = false;
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void drain() {
+        List<Received> batch = new ArrayList<>();
+        while (true) {
+            lock.lock();
+            try {
+                while (buffer.isEmpty() && !closed) {
+                    wantRead = true;
+                    messenger.reader().wake();
+                    work.awaitUninterruptibly();
+                }
+                if (closed) {
+                    return;
+                }
+                while (!buffer.isEmpty()) {
+                    batch.add(buffer.poll());
+                }
+            } finally {
+                lock.unlock();
+            }
+            List<String> done = new ArrayList<>(batch.size());
+            for (Received entry : batch) {
+                if (closed) {
+                    break; // the rest stays in the stream; close() dead-letters it
+                }
+                taken.add(entry.entryId());
+                messenger.handle(this, handler, entry);
+                done.add(entry.entryId());
+            }
+            messenger.acknowledge(stream, done, outstanding);
+            taken.clear();
+            batch.clear();
+        }
+    }
+
+    /** True the first time the drainer sees {@code messageId} among its last {@code recentIds}. */
+    boolean firstSighting(String messageId) {
+        if (!recent.add(messageId)) {
+            return false;
+        }
+        if (recent.size() > recentBound) {
+            Iterator<String> oldest = recent.iterator();
+            oldest.next();
+            oldest.remove();
+        }
+        return true;
+    }
+
+    @Override
+    public int size() {
+        int held = outstanding.size() - bufferedCount(); // taken by the drainer, not yet acknowledged
+        long length = messenger.streamLength(this);
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, length - Math.max(0, held)));
+    }
+
+    private int bufferedCount() {
+        lock.lock();
+        try {
+            return buffer.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (!CLOSED.compareAndSet(this, false, true)) {
+            joinDrainer();
+            return;
+        }
+        messenger.reader().detach(this);
+        lock.lock();
+        try {
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        joinDrainer();
+        // after the join (or on the drainer itself) the batch in hand is known: those entries were handled
+        // or are being handled, and are not dead-lettered
+        messenger.closed(this, Set.copyOf(taken));
+    }
+
+    private void joinDrainer() {
+        Thread thread;
+        synchronized (this) {
+            thread = drainer;
+        }
+        if (thread == null || thread == Thread.currentThread()) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisInbox[" + id + "]";
+    }
+}

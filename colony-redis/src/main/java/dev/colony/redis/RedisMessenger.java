@@ -1,0 +1,738 @@
+package dev.colony.redis;
+
+import static dev.colony.redis.RedisMessengerScripts.bytes;
+import static dev.colony.redis.RedisMessengerScripts.status;
+import static dev.colony.redis.RedisMessengerScripts.text;
+
+import dev.colony.bus.Event;
+import dev.colony.internal.LatencyRecorder;
+import dev.colony.messaging.AgentId;
+import dev.colony.messaging.Audience;
+import dev.colony.messaging.BroadcastResult;
+import dev.colony.messaging.DeadLetter;
+import dev.colony.messaging.DeadLetters;
+import dev.colony.messaging.Envelope;
+import dev.colony.messaging.Inbox;
+import dev.colony.messaging.InboxOptions;
+import dev.colony.messaging.MalformedMessageException;
+import dev.colony.messaging.MessageCodec;
+import dev.colony.messaging.MessageHandler;
+import dev.colony.messaging.MessageTooLargeException;
+import dev.colony.messaging.Messenger;
+import dev.colony.messaging.MessengerMetrics;
+import dev.colony.messaging.SendOutcome;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One node of a swarm's messenger over Redis streams (ADR 0017, docs/redis-protocol.md "Messages").
+ *
+ * <p><b>Paths.</b> Every message travels through Redis: {@link #send} encodes the envelope (CloudEvents
+ * JSON) and runs the SEND script, which looks the recipient up in the swarm's inbox directory, applies the
+ * inbox's capacity and overflow policy and XADDs the bytes to the recipient's stream; the node that opened
+ * the recipient's inbox reads the stream with its {@link RedisMessengerReader}, the inbox's virtual thread
+ * decodes and handles each message and acknowledges it afterwards (XACK + XDEL): at-least-once. When the
+ * messenger does not marshal every send and the recipient's inbox is on this node, the handler receives the
+ * sender's very envelope (found by the {@code r} field of the entry) instead of a decoded copy, as in one
+ * JVM; the message still went through the stream. Requests, replies and timeouts are in
+ * {@link RedisMessengerRequests}.
+ *
+ * <p><b>Outcomes.</b> DELIVERED means Redis appended the message to the recipient's stream. A send whose
+ * script failed (Redis unreachable past the command timeout) is REJECTED with a dead letter saying why;
+ * the message may still have been appended, and a retried send with the same message id is then a
+ * duplicate the inbox suppresses.
+ *
+ * <p>Thread-safe. Closing it closes its inboxes and connections, not the link.
+ */
+final class RedisMessenger implements Messenger {
+    static final String GROUP = "colony";
+    private static final byte[] WAKE = bytes("1");
+    private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final int MAX_REFS = 1 << 20;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** An inbox's entry in the directory hash. */
+    record DirectoryEntry(String node, List<String> roles, int capacity, String overflow) {}
+
+    private final RedisTarget target;
+    private final String nodeId = "n-" + Envelope.newId().substring(0, 13).replace("-", "");
+    private final RedisMessengerOptions options;
+    final MessageCodec codec;
+    final boolean marshal;
+    final InstantSource clock;
+    private final Consumer<HandlerFailure> onHandlerFailure;
+    private final StatefulRedisConnection<String, byte[]> connection;
+    final RedisAsyncCommands<String, byte[]> redis;
+    private final RedisMessengerReader reader;
+    final RedisMessengerRequests requests;
+    private final ConcurrentHashMap<AgentId, RedisInbox> inboxes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Envelope> refs = new ConcurrentHashMap<>();
+    private final AtomicLong refSeq = new AtomicLong();
+    private final RedisMessengerDeadLetters deadLetters;
+    final LongAdder sent = new LongAdder();
+    final LongAdder delivered = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final LongAdder duplicates = new LongAdder();
+    private final LongAdder reclaimed = new LongAdder();
+    private final LongAdder redisFailures = new LongAdder();
+    private final LatencyRecorder marshalTime = new LatencyRecorder();
+    final LatencyRecorder unmarshalTime = new LatencyRecorder();
+    private final ReentrantLock roomLock = new ReentrantLock();
+    private final Condition room = roomLock.newCondition();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    volatile boolean closed;
+
+    private RedisMessenger(RedisLink link, Settings settings, RedisMessengerOptions options) {
+        this.target = link.target();
+        this.options = options;
+        this.codec = settings.codec();
+        this.marshal = settings.marshalEverySend();
+        this.clock = settings.clock();
+        this.onHandlerFailure = settings.onHandlerFailure();
+        this.deadLetters = new RedisMessengerDeadLetters(settings.deadLetterCapacity());
+        this.connection = link.connectBytes();
+        this.redis = connection.async();
+        this.requests = new RedisMessengerRequests(this, options);
+        try {
+            await(heartbeat());
+        } catch (RuntimeException e) {
+            connection.close();
+            requests.stop();
+            throw e;
+        }
+        this.reader = new RedisMessengerReader(this, link.connectBytes(), nodeId, options);
+        reader.start();
+    }
+
+    /** One node of the messenger of {@code link}'s swarm, with {@code settings}; closing it leaves the link open. */
+    static Messenger open(RedisLink link, Messenger.Builder settings) {
+        return open(link, settings, RedisMessengerOptions.defaults());
+    }
+
+    static RedisMessenger open(RedisLink link, Messenger.Builder settings, RedisMessengerOptions options) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(options, "options");
+        return new RedisMessenger(link, settings.settings(), options);
+    }
+
+    String nodeId() {
+        return nodeId;
+    }
+
+    String key(String suffix) {
+        return target.key(suffix);
+    }
+
+    String replyStream() {
+        return key("replies:" + nodeId);
+    }
+
+    private String stream(AgentId id) {
+        return key("inbox:" + id);
+    }
+
+    RedisMessengerReader reader() {
+        return reader;
+    }
+
+    CompletionStage<List<Object>> heartbeat() {
+        long ttl = options.nodeTtl().toMillis();
+        return RedisMessengerScripts.HEARTBEAT.run(
+                redis, new String[] {key("node:" + nodeId), replyStream()}, bytes(Long.toString(ttl)));
+    }
+
+    @Override
+    public Inbox open(AgentId id, InboxOptions inboxOptions) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(inboxOptions, "options");
+        if (closed) {
+            throw new IllegalStateException("the messenger is closed");
+        }
+        RedisInbox inbox = new RedisInbox(this, id, inboxOptions, stream(id), options.recentIds());
+        if (inboxes.putIfAbsent(id, inbox) != null) {
+            throw new IllegalStateException("agent \"" + id + "\" already has an open inbox");
+        }
+        List<Object> answer;
+        try {
+            answer = await(register(inbox));
+        } catch (RuntimeException e) {
+            inboxes.remove(id, inbox);
+            throw new IllegalStateException("could not open the inbox of agent \"" + id + "\": " + e.getMessage(), e);
+        }
+        if (status(answer).equals("TAKEN")) {
+            inboxes.remove(id, inbox);
+            throw new IllegalStateException("agent \"" + id + "\" already has an open inbox, on node "
+                    + text(answer.get(1)) + " of swarm " + target.swarm());
+        }
+        if (closed) {
+            inbox.close();
+            throw new IllegalStateException("the messenger is closed");
+        }
+        return inbox;
+    }
+
+    private CompletionStage<List<Object>> register(RedisInbox inbox) {
+        InboxOptions o = inbox.options();
+        StringBuilder json = new StringBuilder("{\"node\":\"").append(nodeId).append("\",\"roles\":[");
+        int i = 0;
+        for (String role : o.roles()) { // roles are [A-Za-z0-9_-]: nothing to escape
+            json.append(i++ == 0 ? "\"" : ",\"").append(role).append('"');
+        }
+        json.append("],\"capacity\":")
+                .append(o.capacity())
+                .append(",\"overflow\":\"")
+                .append(o.overflow())
+                .append("\"}");
+        return RedisMessengerScripts.OPEN.run(
+                redis,
+                new String[] {key("inboxes"), inbox.stream()},
+                bytes(inbox.id().value()),
+                bytes(json.toString()),
+                bytes(nodeId),
+                bytes(target.prefix()));
+    }
+
+    /** After NOGROUP (the streams vanished): registers this node's inboxes and reply stream again. */
+    void registerAgain(Collection<RedisInbox> attached) {
+        try {
+            await(heartbeat());
+            for (RedisInbox inbox : inboxes.values()) {
+                await(register(inbox));
+            }
+        } catch (RuntimeException e) {
+            redisFailures.increment();
+        }
+    }
+
+    @Override
+    public SendOutcome send(Envelope message) {
+        Objects.requireNonNull(message, "message");
+        if (message.recipient() == null) {
+            throw new IllegalArgumentException("message \"" + message.id() + "\" has no recipient; use broadcast");
+        }
+        sent.increment();
+        return route(message, message.recipient(), null, null, 0);
+    }
+
+    /** Checks, encodes and delivers {@code message} to {@code to}; registers a request when {@code requestKey} is set. */
+    SendOutcome route(Envelope message, AgentId to, String requestKey, String requestValue, long ttlMillis) {
+        if (closed) {
+            return deadLetter(
+                    message, null, to, DeadLetter.Reason.REJECTED, "the messenger is closed", SendOutcome.REJECTED);
+        }
+        if (message.deadline() != null && message.deadline().isBefore(clock.instant())) {
+            return deadLetter(
+                    message,
+                    null,
+                    to,
+                    DeadLetter.Reason.EXPIRED,
+                    "its deadline " + message.deadline() + " had passed when it was sent",
+                    SendOutcome.EXPIRED);
+        }
+        byte[] encoded;
+        long start = System.nanoTime();
+        try {
+            encoded = codec.encode(message);
+        } catch (MessageTooLargeException e) {
+            return deadLetter(message, null, to, DeadLetter.Reason.TOO_LARGE, e.getMessage(), SendOutcome.REJECTED);
+        } catch (IllegalArgumentException e) {
+            return deadLetter(message, null, to, DeadLetter.Reason.UNENCODABLE, e.getMessage(), SendOutcome.REJECTED);
+        } finally {
+            marshalTime.record(System.nanoTime() - start);
+        }
+        return deliver(message, encoded, to, message.priority(), requestKey, requestValue, ttlMillis);
+    }
+
+    /** Runs the SEND script until it answers for good: waits for room while a BLOCK inbox is full. */
+    private SendOutcome deliver(
+            Envelope original,
+            byte[] encoded,
+            AgentId to,
+            int priority,
+            String requestKey,
+            String requestValue,
+            long ttlMillis) {
+        String ref = "";
+        if (original != null && !marshal && inboxes.containsKey(to) && refs.size() < MAX_REFS) {
+            ref = nodeId + ":" + refSeq.incrementAndGet();
+            refs.put(ref, original);
+        }
+        String[] keys = requestKey == null
+                ? new String[] {key("inboxes"), stream(to)}
+                : new String[] {key("inboxes"), stream(to), requestKey};
+        byte[][] args = {
+            bytes(to.value()),
+            encoded,
+            bytes(Integer.toString(priority)),
+            bytes(ref),
+            bytes(requestValue == null ? "" : requestValue),
+            bytes(Long.toString(Math.max(1, ttlMillis)))
+        };
+        long pause = TimeUnit.MICROSECONDS.toNanos(20);
+        while (true) {
+            List<Object> answer;
+            try {
+                answer = await(RedisMessengerScripts.SEND.run(redis, keys, args));
+            } catch (RuntimeException e) {
+                refs.remove(ref);
+                redisFailures.increment();
+                return deadLetter(
+                        original,
+                        encoded,
+                        to,
+                        DeadLetter.Reason.REJECTED,
+                        "Redis did not confirm the message: " + e.getMessage(),
+                        SendOutcome.REJECTED);
+            }
+            switch (status(answer)) {
+                case "OK" -> {
+                    return SendOutcome.DELIVERED;
+                }
+                case "EVICTED" -> {
+                    evicted(answer, to);
+                    return SendOutcome.DELIVERED;
+                }
+                case "NO_SUCH_AGENT" -> {
+                    refs.remove(ref);
+                    return deadLetter(
+                            original,
+                            encoded,
+                            to,
+                            DeadLetter.Reason.NO_SUCH_AGENT,
+                            "no agent \"" + to + "\"",
+                            SendOutcome.NO_SUCH_AGENT);
+                }
+                case "MAILBOX_FULL" -> {
+                    refs.remove(ref);
+                    return full(original, encoded, to, text(answer.get(1)), "");
+                }
+                case "FULL" -> { // wait for room
+                    RedisInbox local = inboxes.get(to);
+                    if (local != null && local.drainer() == Thread.currentThread()) {
+                        refs.remove(ref); // waiting for room only this thread can make would deadlock
+                        return full(original, encoded, to, text(answer.get(1)), " and the sender is its own handler");
+                    }
+                    if (closed || Thread.currentThread().isInterrupted()) {
+                        refs.remove(ref);
+                        return deadLetter(
+                                original,
+                                encoded,
+                                to,
+                                DeadLetter.Reason.REJECTED,
+                                closed ? "the messenger closed" : "the sender was interrupted while waiting for room",
+                                SendOutcome.REJECTED);
+                    }
+                    awaitRoom(pause);
+                    pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
+                }
+                default -> {
+                    refs.remove(ref);
+                    return deadLetter(
+                            original,
+                            encoded,
+                            to,
+                            DeadLetter.Reason.REJECTED,
+                            "unexpected answer from the SEND script: " + answer,
+                            SendOutcome.REJECTED);
+                }
+            }
+        }
+    }
+
+    private SendOutcome full(Envelope original, byte[] encoded, AgentId to, String policy, String why) {
+        return deadLetter(
+                original,
+                encoded,
+                to,
+                DeadLetter.Reason.MAILBOX_FULL,
+                "the inbox of agent \"" + to + "\" is full (" + policy + ")" + why,
+                SendOutcome.MAILBOX_FULL);
+    }
+
+    private void evicted(List<Object> answer, AgentId to) {
+        byte[] victim = (byte[]) answer.get(3);
+        Envelope envelope = refs.remove(text(answer.get(4)));
+        if (envelope == null) {
+            RedisInbox local = inboxes.get(to);
+            envelope = decodeQuietly(
+                    victim, local == null ? Object.class : local.options().payloadType());
+        }
+        deadLetter(
+                envelope,
+                victim,
+                to,
+                DeadLetter.Reason.EVICTED,
+                "evicted from the full inbox of agent \"" + to + "\" (DROP_OLDEST or DROP_NEWEST)",
+                SendOutcome.DELIVERED);
+    }
+
+    private void awaitRoom(long nanos) {
+        roomLock.lock();
+        try {
+            room.awaitNanos(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            roomLock.unlock();
+        }
+    }
+
+    /** The reader took entries from some stream: senders waiting for room try again. */
+    void roomMade() {
+        roomLock.lock();
+        try {
+            room.signalAll();
+        } finally {
+            roomLock.unlock();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Envelope> request(Envelope message, Duration timeout) {
+        return requests.request(message, timeout);
+    }
+
+    @Override
+    public SendOutcome reply(Envelope request, String type, Object payload) {
+        return requests.reply(request, type, payload);
+    }
+
+    @Override
+    public BroadcastResult broadcast(Audience audience, Envelope message, boolean includeSender) {
+        Objects.requireNonNull(audience, "audience");
+        Objects.requireNonNull(message, "message");
+        Map<String, byte[]> directory;
+        try {
+            directory = await(redis.hgetall(key("inboxes")));
+        } catch (RuntimeException e) {
+            redisFailures.increment();
+            throw new IllegalStateException("could not read the inbox directory: " + e.getMessage(), e);
+        }
+        int matched = 0;
+        int accepted = 0;
+        for (Map.Entry<String, byte[]> entry : directory.entrySet()) {
+            AgentId id = AgentId.of(entry.getKey());
+            DirectoryEntry info = JSON.readValue(entry.getValue(), DirectoryEntry.class);
+            Set<String> roles = info.roles() == null ? Set.of() : Set.copyOf(info.roles());
+            if ((includeSender || !id.equals(message.source())) && audience.includes(id, roles)) {
+                matched++;
+                sent.increment();
+                if (route(message.withRecipient(id), id, null, null, 0).delivered()) {
+                    accepted++;
+                }
+            }
+        }
+        return new BroadcastResult(matched, accepted);
+    }
+
+    @Override
+    public SendOutcome deliverEncoded(AgentId recipient, byte[] message) {
+        Objects.requireNonNull(recipient, "recipient");
+        Objects.requireNonNull(message, "message");
+        sent.increment();
+        byte[] copy = message.clone();
+        if (closed) {
+            return deadLetter(
+                    null, copy, recipient, DeadLetter.Reason.REJECTED, "the messenger is closed", SendOutcome.REJECTED);
+        }
+        if (copy.length > codec.maxMessageBytes()) {
+            return deadLetter(
+                    null,
+                    copy,
+                    recipient,
+                    DeadLetter.Reason.TOO_LARGE,
+                    "received message of " + copy.length + " bytes exceeds the limit of " + codec.maxMessageBytes()
+                            + " bytes",
+                    SendOutcome.REJECTED);
+        }
+        return deliver(null, copy, recipient, Event.NORMAL_PRIORITY, null, null, 0);
+    }
+
+    /** Runs on {@code inbox}'s thread: finds or decodes the envelope, drops duplicates and expired ones, calls the handler. */
+    void handle(RedisInbox inbox, MessageHandler handler, RedisInbox.Received entry) {
+        Envelope message = entry.ref().isEmpty() ? null : refs.remove(entry.ref());
+        if (message == null) {
+            long start = System.nanoTime();
+            try {
+                message = codec.decode(entry.bytes(), inbox.options().payloadType());
+            } catch (MalformedMessageException | MessageTooLargeException e) {
+                deadLetter(
+                        null,
+                        entry.bytes(),
+                        inbox.id(),
+                        DeadLetter.Reason.MALFORMED,
+                        e.getMessage(),
+                        SendOutcome.REJECTED);
+                Envelope generic = decodeQuietly(entry.bytes(), Object.class); // a request still gets its answer
+                if (generic != null) {
+                    requests.undelivered(generic, DeadLetter.Reason.MALFORMED, e.getMessage());
+                }
+                return;
+            } finally {
+                unmarshalTime.record(System.nanoTime() - start);
+            }
+        }
+        if (!inbox.firstSighting(message.id())) {
+            duplicates.increment();
+            return;
+        }
+        if (message.deadline() != null && message.deadline().isBefore(clock.instant())) {
+            deadLetter(
+                    message,
+                    null,
+                    inbox.id(),
+                    DeadLetter.Reason.EXPIRED,
+                    "its deadline " + message.deadline() + " passed before it was handled",
+                    SendOutcome.EXPIRED);
+            return;
+        }
+        try {
+            handler.onMessage(message);
+            delivered.increment();
+        } catch (Throwable error) {
+            failed.increment();
+            if (message.correlationId() != null && message.replyTo() != null) {
+                requests.replyFailure(message, error);
+            }
+            try {
+                onHandlerFailure.accept(new HandlerFailure(inbox.id(), message, error));
+            } catch (Throwable ignored) {
+                // the listener is documented as never throwing; one that does must not stop the inbox
+            }
+        }
+    }
+
+    Envelope decodeQuietly(byte[] encoded, Class<?> payloadType) {
+        try {
+            return codec.decode(encoded, payloadType);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Acknowledges and deletes handled entries; they stop being outstanding once Redis answered. */
+    void acknowledge(String stream, List<String> ids, Set<String> outstanding) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        byte[][] args = new byte[ids.size()][];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = bytes(ids.get(i));
+        }
+        List<String> done = List.copyOf(ids);
+        try {
+            RedisMessengerScripts.ACK.run(redis, new String[] {stream}, args).whenComplete((answer, error) -> {
+                if (error != null) {
+                    redisFailures.increment(); // the entries stay pending: claimed again later, then suppressed
+                }
+                done.forEach(outstanding::remove);
+            });
+        } catch (RuntimeException e) { // the connection is closed
+            redisFailures.increment();
+            done.forEach(outstanding::remove);
+        }
+    }
+
+    void sendWake() {
+        try {
+            redis.xadd(replyStream(), Map.of("w", WAKE));
+        } catch (RuntimeException e) { // the connection is closed; a blocked read ends within readBlock anyway
+            redisFailures.increment();
+        }
+    }
+
+    void onReplies(List<io.lettuce.core.StreamMessage<String, byte[]>> replies) {
+        requests.onReplies(replies);
+    }
+
+    void reclaimed(int count) {
+        reclaimed.add(count);
+    }
+
+    long streamLength(RedisInbox inbox) {
+        try {
+            return await(redis.xlen(inbox.stream()));
+        } catch (RuntimeException e) {
+            redisFailures.increment();
+            throw new IllegalStateException("could not read the size of " + inbox + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs after {@code inbox} closed: removes it from the directory and dead-letters what it did not handle. */
+    void closed(RedisInbox inbox, Set<String> handled) {
+        inboxes.remove(inbox.id(), inbox);
+        List<Object> answer;
+        try {
+            answer = await(
+                    RedisMessengerScripts.CLOSE.run(
+                            redis,
+                            new String[] {key("inboxes"), inbox.stream()},
+                            bytes(inbox.id().value()),
+                            bytes(nodeId)),
+                    CLOSE_TIMEOUT);
+        } catch (RuntimeException e) {
+            redisFailures.increment(); // the inbox stays in the directory: its messages wait for a new owner
+            return;
+        } finally {
+            roomMade();
+        }
+        if (!status(answer).equals("OK")) {
+            return;
+        }
+        for (Object item : (List<?>) answer.get(1)) {
+            List<?> entry = (List<?>) item;
+            String entryId = text(entry.get(0));
+            if (handled.contains(entryId)) {
+                continue;
+            }
+            List<?> fields = (List<?>) entry.get(1);
+            byte[] encoded = new byte[0];
+            String ref = "";
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                String field = text(fields.get(i));
+                if (field.equals("m")) {
+                    encoded = (byte[]) fields.get(i + 1);
+                } else if (field.equals("r")) {
+                    ref = text(fields.get(i + 1));
+                }
+            }
+            Envelope envelope = ref.isEmpty() ? null : refs.remove(ref);
+            if (envelope == null) {
+                envelope = decodeQuietly(encoded, inbox.options().payloadType());
+            }
+            deadLetter(
+                    envelope,
+                    encoded,
+                    inbox.id(),
+                    DeadLetter.Reason.RECIPIENT_CLOSED,
+                    "agent \"" + inbox.id() + "\" closed its inbox before handling it",
+                    SendOutcome.REJECTED);
+        }
+    }
+
+    /**
+     * Records a dead letter (with the envelope, the bytes, or both) and, if it was a request, fails it.
+     * Returns {@code outcome}, for the caller to pass on.
+     */
+    SendOutcome deadLetter(
+            Envelope envelope,
+            byte[] encoded,
+            AgentId to,
+            DeadLetter.Reason reason,
+            String detail,
+            SendOutcome outcome) {
+        deadLetters.add(new DeadLetter(envelope, encoded, to, reason, detail, clock.instant()));
+        if (envelope != null) {
+            requests.undelivered(envelope, reason, detail);
+        }
+        return outcome;
+    }
+
+    @Override
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    @Override
+    public MessengerMetrics metrics() {
+        return new MessengerMetrics(
+                sent.sum(),
+                delivered.sum(),
+                failed.sum(),
+                requests.timedOut(),
+                deadLetters.total(),
+                requests.pending(),
+                marshalTime.snapshot(),
+                unmarshalTime.snapshot(),
+                requests.roundTrip());
+    }
+
+    /** Messages skipped because their id was handled recently (at-least-once redeliveries, retried sends). */
+    long duplicatesSuppressed() {
+        return duplicates.sum();
+    }
+
+    /** Entries this node claimed from a consumer that held them past the claim idle time. */
+    long reclaimedEntries() {
+        return reclaimed.sum();
+    }
+
+    /** Redis commands that failed (reads, acknowledgements, sends, heartbeats). */
+    long redisFailures() {
+        return redisFailures.sum() + (reader == null ? 0 : reader.failures()) + requests.failures();
+    }
+
+    void countFailure() {
+        redisFailures.increment();
+    }
+
+    @Override
+    public MessageCodec codec() {
+        return codec;
+    }
+
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        closed = true;
+        requests.closeAll();
+        new ArrayList<>(inboxes.values()).forEach(RedisInbox::close);
+        reader.stop();
+        requests.stop();
+        try {
+            await(redis.del(key("node:" + nodeId), replyStream()), CLOSE_TIMEOUT);
+        } catch (RuntimeException e) {
+            redisFailures.increment(); // the node key expires and the reply stream with it
+        }
+        connection.close();
+        roomMade();
+    }
+
+    static <T> T await(CompletionStage<T> stage) {
+        return await(stage, RedisLink.COMMAND_TIMEOUT.plusSeconds(1));
+    }
+
+    static <T> T await(CompletionStage<T> stage, Duration timeout) {
+        try {
+            return stage.toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Redis", e);
+        } catch (ExecutionException e) {
+            Throwable cause = RedisMessengerScripts.unwrap(e.getCause());
+            throw new IllegalStateException(String.valueOf(cause.getMessage()), cause);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no answer from Redis within " + timeout, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisMessenger[" + target + ", node " + nodeId + "]";
+    }
+}

@@ -1,0 +1,61 @@
+package dev.colony.redis;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The Redis-specific tunables of a {@link RedisMessenger} (the common ones come from
+ * {@code Messenger.Builder}). Package-private: {@link #defaults()} is what {@link RedisMessenger#open} uses;
+ * tests shorten the times.
+ *
+ * @param nodeTtl how long a node counts as alive after its last heartbeat (renewed every third of it); an
+ *     inbox open on a node that is alive cannot be opened on another node
+ * @param claimIdle how long a message may stay delivered to a consumer without an acknowledgement before
+ *     the node that now owns the inbox claims it again (XAUTOCLAIM): redelivery after a crash
+ * @param readBlock how long one blocking XREADGROUP waits; below the link's command timeout
+ * @param batch the most entries read from one stream at a time (XREADGROUP and XAUTOCLAIM COUNT)
+ * @param recentIds how many handled message ids each inbox remembers to suppress duplicates
+ */
+record RedisMessengerOptions(Duration nodeTtl, Duration claimIdle, Duration readBlock, int batch, int recentIds) {
+
+    RedisMessengerOptions {
+        positive(nodeTtl, "nodeTtl");
+        positive(claimIdle, "claimIdle");
+        positive(readBlock, "readBlock");
+        if (readBlock.compareTo(RedisLink.COMMAND_TIMEOUT.dividedBy(2)) > 0) {
+            throw new IllegalArgumentException("readBlock must be at most half the command timeout "
+                    + RedisLink.COMMAND_TIMEOUT + ", got " + readBlock);
+        }
+        if (batch < 1 || batch > 1024) {
+            throw new IllegalArgumentException("batch must be between 1 and 1024, got " + batch);
+        }
+        if (recentIds < 1 || recentIds > 1 << 20) {
+            throw new IllegalArgumentException("recentIds must be between 1 and " + (1 << 20) + ", got " + recentIds);
+        }
+    }
+
+    /** Nodes live 10 s after a heartbeat, claims after 30 s idle, reads block 2 s, batches of 64, 8,192 ids. */
+    static RedisMessengerOptions defaults() {
+        return new RedisMessengerOptions(
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(2), 64, 8192);
+    }
+
+    RedisMessengerOptions withNodeTtl(Duration ttl) {
+        return new RedisMessengerOptions(ttl, claimIdle, readBlock, batch, recentIds);
+    }
+
+    RedisMessengerOptions withClaimIdle(Duration idle) {
+        return new RedisMessengerOptions(nodeTtl, idle, readBlock, batch, recentIds);
+    }
+
+    RedisMessengerOptions withReadBlock(Duration block) {
+        return new RedisMessengerOptions(nodeTtl, claimIdle, block, batch, recentIds);
+    }
+
+    private static void positive(Duration duration, String name) {
+        Objects.requireNonNull(duration, name);
+        if (duration.isNegative() || duration.toMillis() < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1 ms, got " + duration);
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package dev.colony.redis;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.XReadArgs.StreamOffset;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.models.stream.ClaimedMessages;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The one reader of a messenger node: a virtual thread that reads, with one blocking XREADGROUP on its own
+ * connection, the node's reply stream and the stream of every attached inbox that {@linkplain
+ * RedisInbox#wantsRead() wants entries}, and hands what it read to them. Every {@code claimIdle / 2} it
+ * also claims (XAUTOCLAIM) the entries of its inboxes that were delivered to some consumer and not
+ * acknowledged for {@code claimIdle}: entries of a crashed node, or whose read reply was lost.
+ *
+ * <p><b>Waking.</b> An inbox that starts to want entries while the reader is blocked on a read without it
+ * wakes the reader by adding a {@code w} entry to the node's reply stream, which the blocked read includes.
+ * The reader announces that it is about to block ({@code blocking}) before it looks which inboxes want
+ * entries, and an inbox marks that it wants entries before it looks at {@code blocking}: of the two, one
+ * sees the other (both volatile), so no inbox waits for a read that does not include it. At most one wake
+ * entry is added per read.
+ *
+ * <p><b>Failures.</b> A failed read is retried after a full-jitter pause of up to 2 s (the link reconnects
+ * meanwhile); NOGROUP (the stream or group vanished, e.g. a Redis restart without persistence) makes the
+ * node register its inboxes and reply stream again. Failures are counted ({@link #failures()}).
+ */
+final class RedisMessengerReader {
+    private final RedisMessenger messenger;
+    private final StatefulRedisConnection<String, byte[]> connection;
+    private final Consumer<String> consumer;
+    private final RedisMessengerOptions options;
+    private final Set<RedisInbox> attached = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean woken = new AtomicBoolean();
+    private final LongAdder failures = new LongAdder();
+    private volatile boolean blocking;
+    private volatile boolean stopped;
+    private long nextSweepNanos;
+    private Thread thread;
+
+    RedisMessengerReader(
+            RedisMessenger messenger,
+            StatefulRedisConnection<String, byte[]> connection,
+            String nodeId,
+            RedisMessengerOptions options) {
+        this.messenger = messenger;
+        this.connection = connection;
+        this.consumer = Consumer.from(RedisMessenger.GROUP, nodeId);
+        this.options = options;
+    }
+
+    void start() {
+        nextSweepNanos = System.nanoTime() + options.claimIdle().toNanos() / 2;
+        thread = Thread.ofVirtual()
+                .name("colony-redis-reader-" + consumer.getName())
+                .start(this::run);
+    }
+
+    void attach(RedisInbox inbox) {
+        attached.add(inbox);
+        wake();
+    }
+
+    void detach(RedisInbox inbox) {
+        attached.remove(inbox);
+    }
+
+    /** Makes a blocked read return, so that it is issued again with the inboxes that want entries now. */
+    void wake() {
+        if (blocking && woken.compareAndSet(false, true)) {
+            messenger.sendWake();
+        }
+    }
+
+    long failures() {
+        return failures.sum();
+    }
+
+    private void run() {
+        int failuresInRow = 0;
+        while (!stopped) {
+            woken.set(false);
+            blocking = true;
+            Map<String, RedisInbox> reading = new HashMap<>();
+            List<StreamOffset<String>> offsets = new ArrayList<>();
+            offsets.add(StreamOffset.lastConsumed(messenger.replyStream()));
+            for (RedisInbox inbox : attached) {
+                if (inbox.wantsRead()) {
+                    reading.put(inbox.stream(), inbox);
+                    offsets.add(StreamOffset.lastConsumed(inbox.stream()));
+                }
+            }
+            List<StreamMessage<String, byte[]>> messages;
+            try {
+                @SuppressWarnings({"unchecked", "rawtypes"})
+                StreamOffset<String>[] streams = offsets.toArray(new StreamOffset[0]);
+                messages = connection
+                        .sync()
+                        .xreadgroup(
+                                consumer,
+                                XReadArgs.Builder.block(options.readBlock()).count(options.batch()),
+                                streams);
+                failuresInRow = 0;
+            } catch (RuntimeException e) {
+                blocking = false;
+                if (stopped) {
+                    return;
+                }
+                failures.increment();
+                if (e instanceof RedisCommandExecutionException
+                        && String.valueOf(e.getMessage()).startsWith("NOGROUP")) {
+                    messenger.registerAgain(attached);
+                } else {
+                    pause(++failuresInRow);
+                }
+                continue;
+            }
+            blocking = false;
+            dispatch(messages, reading);
+            sweepWhenDue();
+        }
+    }
+
+    private void dispatch(List<StreamMessage<String, byte[]>> messages, Map<String, RedisInbox> reading) {
+        if (messages == null || messages.isEmpty()) {
+            return;
+        }
+        Map<String, List<RedisInbox.Received>> byStream = new HashMap<>();
+        List<StreamMessage<String, byte[]>> replies = new ArrayList<>();
+        for (StreamMessage<String, byte[]> message : messages) {
+            if (message.getStream().equals(messenger.replyStream())) {
+                replies.add(message);
+            } else {
+                byStream.computeIfAbsent(message.getStream(), k -> new ArrayList<>())
+                        .add(received(message));
+            }
+        }
+        byStream.forEach((stream, entries) -> {
+            RedisInbox inbox = reading.get(stream);
+            if (inbox != null) {
+                inbox.accept(entries);
+            }
+        });
+        if (!byStream.isEmpty()) {
+            messenger.roomMade();
+        }
+        if (!replies.isEmpty()) {
+            messenger.onReplies(replies);
+        }
+    }
+
+    static RedisInbox.Received received(StreamMessage<String, byte[]> message) {
+        Map<String, byte[]> body = message.getBody();
+        byte[] bytes = body == null ? null : body.get("m");
+        int priority = 4;
+        byte[] p = body == null ? null : body.get("p");
+        if (p != null && p.length == 1 && p[0] >= '0' && p[0] <= '9') {
+            priority = p[0] - '0';
+        }
+        byte[] ref = body == null ? null : body.get("r");
+        return new RedisInbox.Received(
+                message.getId(),
+                bytes == null ? new byte[0] : bytes,
+                priority,
+                ref == null ? "" : new String(ref, StandardCharsets.UTF_8),
+                0);
+    }
+
+    private void sweepWhenDue() {
+        long now = System.nanoTime();
+        if (now - nextSweepNanos < 0) {
+            return;
+        }
+        nextSweepNanos = now + Math.max(options.claimIdle().toNanos() / 2, 1_000_000);
+        for (RedisInbox inbox : attached) {
+            try {
+                ClaimedMessages<String, byte[]> claimed = connection
+                        .sync()
+                        .xautoclaim(
+                                inbox.stream(),
+                                XAutoClaimArgs.Builder.xautoclaim(consumer, options.claimIdle(), "0-0")
+                                        .count(options.batch()));
+                List<RedisInbox.Received> fresh = new ArrayList<>();
+                for (StreamMessage<String, byte[]> message : claimed.getMessages()) {
+                    if (message.getBody() != null && !message.getBody().isEmpty() && !inbox.holds(message.getId())) {
+                        fresh.add(received(message));
+                    }
+                }
+                if (!fresh.isEmpty() && !inbox.isClosed()) {
+                    messenger.reclaimed(fresh.size());
+                    inbox.accept(fresh);
+                }
+            } catch (RuntimeException e) {
+                failures.increment();
+            }
+        }
+    }
+
+    private static void pause(int failuresInRow) {
+        long cap = Math.min(2_000, 50L << Math.min(failuresInRow, 6));
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(cap + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops the reader: closes its connection, which ends a blocked read, and waits for the thread. */
+    void stop() {
+        stopped = true;
+        connection.close();
+        if (thread != null) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.colony.redis;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The messenger's Lua scripts (docs/redis-protocol.md, "Messages", gives their contracts for other
+ * languages). Each runs by EVALSHA and falls back to EVAL when Redis does not know it (NOSCRIPT, as after a
+ * restart), which also loads it again. Every script answers a table whose first element is a status word.
+ */
+enum RedisMessengerScripts {
+    /**
+     * KEYS: directory, inbox stream[, request key]. ARGV: agent id, message bytes, priority, local ref ("" for
+     * none), request value, request ttl ms. Answers {NO_SUCH_AGENT} | {MAILBOX_FULL, policy} | {FULL, policy} | {OK, entry id} |
+     * {EVICTED, entry id, victim id, victim message, victim ref}.
+     */
+    SEND("""
+            local entry = redis.call('HGET', KEYS[1], ARGV[1])
+            if not entry then return {'NO_SUCH_AGENT'} end
+            local info = cjson.decode(entry)
+            local capacity = tonumber(info.capacity)
+            local prio = tonumber(ARGV[3])
+            local victim = nil
+            local len = redis.call('XLEN', KEYS[2])
+            if len >= capacity then
+              local ok, summary = pcall(redis.call, 'XPENDING', KEYS[2], 'colony')
+              local pending = 0
+              if ok then pending = tonumber(summary[1]) end
+              if len - pending >= capacity then
+                local policy = info.overflow
+                local critical = prio >= 8
+                if policy == 'FAIL' then return {'MAILBOX_FULL', policy} end
+                if policy == 'BLOCK' then return {'FULL', policy} end
+                if policy == 'DROP_NEWEST' and not critical then return {'MAILBOX_FULL', policy} end
+                local last = '0-0'
+                for _, group in ipairs(redis.call('XINFO', 'GROUPS', KEYS[2])) do
+                  local fields = {}
+                  for i = 1, #group, 2 do fields[group[i]] = group[i + 1] end
+                  if fields['name'] == 'colony' then last = fields['last-delivered-id'] end
+                end
+                local limit = prio
+                if critical then limit = 7 end
+                local from = '(' .. last
+                local to = '+'
+                while victim == nil do
+                  local chunk
+                  if policy == 'DROP_OLDEST' then
+                    chunk = redis.call('XRANGE', KEYS[2], from, '+', 'COUNT', 64)
+                  else
+                    chunk = redis.call('XREVRANGE', KEYS[2], to, '(' .. last, 'COUNT', 64)
+                  end
+                  if #chunk == 0 then break end
+                  for _, e in ipairs(chunk) do
+                    local f = {}
+                    for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
+                    local p = tonumber(f['p'] or '4') or 4
+                    if p <= limit then victim = {e[1], f['m'] or '', f['r'] or ''} break end
+                  end
+                  if policy == 'DROP_OLDEST' then from = '(' .. chunk[#chunk][1] else to = '(' .. chunk[#chunk][1] end
+                end
+                if victim == nil then
+                  if critical then return {'FULL', policy} end
+                  return {'MAILBOX_FULL', policy}
+                end
+                redis.call('XDEL', KEYS[2], victim[1])
+              end
+            end
+            local id
+            if ARGV[4] ~= '' then
+              id = redis.call('XADD', KEYS[2], '*', 'm', ARGV[2], 'p', ARGV[3], 'r', ARGV[4])
+            else
+              id = redis.call('XADD', KEYS[2], '*', 'm', ARGV[2], 'p', ARGV[3])
+            end
+            if #KEYS > 2 then redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[6]) end
+            if victim then return {'EVICTED', id, victim[1], victim[2], victim[3]} end
+            return {'OK', id}
+            """),
+    /**
+     * KEYS: request key. ARGV: the reply's recipient (the request's reply-to), reply bytes, key prefix.
+     * Answers {REPLIED} when the request waits (the reply went to its node's reply stream) or {LATE}.
+     */
+    REPLY("""
+            local v = redis.call('GET', KEYS[1])
+            if not v then return {'LATE'} end
+            local space = string.find(v, ' ', 1, true)
+            if not space or string.sub(v, space + 1) ~= ARGV[1] then return {'LATE'} end
+            local stream = ARGV[3] .. 'replies:' .. string.sub(v, 1, space - 1)
+            if redis.call('EXISTS', stream) == 0 then return {'LATE'} end
+            redis.call('XADD', stream, '*', 'm', ARGV[2])
+            return {'REPLIED'}
+            """),
+    /** KEYS: stream. ARGV: entry ids. Acknowledges and deletes them; answers {OK, deleted}. */
+    ACK("""
+            redis.call('XACK', KEYS[1], 'colony', unpack(ARGV))
+            return {'OK', redis.call('XDEL', KEYS[1], unpack(ARGV))}
+            """),
+    /**
+     * KEYS: directory, inbox stream. ARGV: agent id, directory entry JSON, node id, key prefix. Answers
+     * {OK} or {TAKEN, node} when a live other node has the inbox open.
+     */
+    OPEN("""
+            local current = redis.call('HGET', KEYS[1], ARGV[1])
+            if current then
+              local owner = cjson.decode(current).node
+              if owner ~= ARGV[3] and redis.call('EXISTS', ARGV[4] .. 'node:' .. owner) == 1 then
+                return {'TAKEN', owner}
+              end
+            end
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            pcall(redis.call, 'XGROUP', 'CREATE', KEYS[2], 'colony', '0', 'MKSTREAM')
+            return {'OK'}
+            """),
+    /**
+     * KEYS: directory, inbox stream. ARGV: agent id, node id. When this node owns the inbox: removes it from
+     * the directory, deletes the stream and answers {OK, entries...} (XRANGE form); otherwise {NOT_OWNER}.
+     */
+    CLOSE("""
+            local current = redis.call('HGET', KEYS[1], ARGV[1])
+            if not current or cjson.decode(current).node ~= ARGV[2] then return {'NOT_OWNER'} end
+            redis.call('HDEL', KEYS[1], ARGV[1])
+            local entries = redis.call('XRANGE', KEYS[2], '-', '+')
+            redis.call('DEL', KEYS[2])
+            return {'OK', entries}
+            """),
+    /**
+     * KEYS: node key, reply stream. ARGV: node ttl ms. Marks the node alive, creates its reply stream and
+     * group when missing, and lets the stream expire a little after the node would.
+     */
+    HEARTBEAT("""
+            redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+            if redis.call('EXISTS', KEYS[2]) == 0 then
+              pcall(redis.call, 'XGROUP', 'CREATE', KEYS[2], 'colony', '0', 'MKSTREAM')
+            end
+            redis.call('PEXPIRE', KEYS[2], 2 * tonumber(ARGV[1]))
+            return {'OK'}
+            """);
+
+    private final String source;
+    private final String sha;
+
+    RedisMessengerScripts(String source) {
+        this.source = source;
+        this.sha = sha1(source);
+    }
+
+    String source() {
+        return source;
+    }
+
+    /** Runs the script: EVALSHA, and EVAL on NOSCRIPT. */
+    CompletionStage<List<Object>> run(RedisAsyncCommands<String, byte[]> redis, String[] keys, byte[]... args) {
+        CompletionStage<List<Object>> first = redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+        return first.exceptionallyCompose(error -> unwrap(error) instanceof RedisNoScriptException
+                ? redis.<List<Object>>eval(source, ScriptOutputType.MULTI, keys, args)
+                : CompletableFuture.failedFuture(error));
+    }
+
+    /** The status word of a script's answer. */
+    static String status(List<Object> answer) {
+        return text(answer.get(0));
+    }
+
+    static String text(Object bulk) {
+        return bulk instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(bulk);
+    }
+
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static String sha1(String text) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from this JDK", e);
+        }
+    }
+}
