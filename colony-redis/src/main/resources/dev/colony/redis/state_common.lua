@@ -77,13 +77,22 @@ local function unclaim(id, holder)
   redis.call('DEL', P .. 'lease:' .. id)
 end
 
+-- Stops the script with a COLONY_CORRUPT error naming the key (data Colony did not write).
 local function corrupt(key, what)
-  return redis.error_reply('COLONY_CORRUPT key ' .. key .. ': ' .. what)
+  error({err = 'COLONY_CORRUPT key ' .. key .. ': ' .. what})
+end
+
+local function expectStatus(k, expected)
+  local status = redis.call('HGET', k, 'status')
+  if status ~= expected then
+    corrupt(k, 'status is "' .. tostring(status) .. '" but the task is indexed as ' .. expected)
+  end
 end
 
 -- Ends a CLAIMED task's lease as if it expired: queued again while attempts remain, DEAD otherwise.
 local function release(id, reason)
   local k = taskKey(id)
+  expectStatus(k, 'CLAIMED')
   local t = redis.call('HMGET', k, 'holder', 'att', 'max', 'caps', 'prio', 'seq')
   local attempts, max = tonumber(t[2]), tonumber(t[3])
   unclaim(id, t[1])
@@ -136,6 +145,7 @@ end
 -- Claims QUEUED task id (in ready group caps) for agent until NOW + leaseMs; returns the task's fields.
 local function claimTask(id, caps, agent, leaseMs)
   local k = taskKey(id)
+  expectStatus(k, 'QUEUED')
   leaveReady(id, caps)
   local token = redis.call('INCR', P .. 'token')
   local expires = NOW + leaseMs
@@ -163,6 +173,8 @@ local function checkLease(id, token)
     return 'STALE_LEASE'
   elseif t[1] == 'QUEUED' then
     return 'STALE_LEASE'
+  elseif t[1] and t[1] ~= 'COMPLETED' and t[1] ~= 'DEAD' and t[1] ~= 'CANCELLED' then
+    corrupt(taskKey(id), 'unknown status "' .. t[1] .. '"')
   end
   return 'NOT_CLAIMED'
 end

@@ -28,6 +28,19 @@ class RedisStateContractTest extends StateContract {
         server.close();
     }
 
+    /**
+     * Not run over Redis (ADR 0018): 1,000 threads each increment one key 20 times by read, then
+     * compare-and-set. Every success invalidates the version all other 999 threads just read, and over
+     * Redis each read and each CAS is a network round trip that parks the thread, so all 1,000 contend on
+     * every increment: about 20,000 x 1,000 round trips (20 M), which does not finish within the test's
+     * 60 s (observed: still running after 5 minutes on this machine). The embedded state passes because a
+     * thread's read and CAS run back to back without parking. Lost-update freedom over Redis is checked by
+     * RedisStateNodesTest#casAcrossNodes_noLostUpdate (50 threads on two nodes) instead.
+     */
+    @Override
+    @org.junit.jupiter.api.Disabled("contention-bound over a network: see the Javadoc and ADR 0018")
+    public void compareAndSet_concurrentIncrements_noLostUpdate() {}
+
     @Override
     protected CoordinationState newState(EventBus bus, StateOptions options) {
         RedisLink link = RedisLink.open(server.target("contract-" + SWARMS.incrementAndGet()));
