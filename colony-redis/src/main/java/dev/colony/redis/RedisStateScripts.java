@@ -1,0 +1,166 @@
+package dev.colony.redis;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The state's Lua scripts: each is {@code state_common.lua} followed by its own file (resources in
+ * {@code dev/colony/redis}), run with EVALSHA on the state's one connection. A script unknown to the
+ * server (NOSCRIPT: it restarted, or SCRIPT FLUSH ran) is sent again with EVAL, which also caches it.
+ *
+ * <p>Script errors with a {@code COLONY_} code become Java exceptions: {@code COLONY_STATE} an
+ * {@link IllegalStateException}, {@code COLONY_NOTFOUND} a {@link NoSuchElementException},
+ * {@code COLONY_CORRUPT} (and any other script failure, such as WRONGTYPE on a key written by hand) a
+ * {@link RedisStateException} naming the script.
+ */
+final class RedisStateScripts {
+    static final List<String> NAMES = List.of(
+            "agent_register",
+            "agent_heartbeat",
+            "agent_transition",
+            "agent_deregister",
+            "agent_list",
+            "task_submit",
+            "task_claim",
+            "task_assign",
+            "task_renew",
+            "task_complete",
+            "task_fail",
+            "task_cancel",
+            "task_list",
+            "leader_campaign",
+            "leader_renew",
+            "leader_resign",
+            "memory_write",
+            "memory_delete",
+            "state_sweep",
+            "state_snapshot",
+            "state_restore");
+
+    private record Script(String name, String source, String sha) {}
+
+    private final RedisAsyncCommands<String, byte[]> commands;
+    private final String[] keys;
+    private final Map<String, Script> scripts = new HashMap<>();
+
+    RedisStateScripts(RedisAsyncCommands<String, byte[]> commands, String prefix) {
+        this.commands = commands;
+        this.keys = new String[] {prefix};
+        String common = resource("state_common");
+        for (String name : NAMES) {
+            String source = common + "\n" + resource(name);
+            scripts.put(name, new Script(name, source, sha1(source)));
+        }
+    }
+
+    /** Loads every script into the server's cache (optional: a missing one is sent on first use). */
+    void load() {
+        for (Script script : scripts.values()) {
+            await(commands.scriptLoad(script.source()), script.name());
+        }
+    }
+
+    /** The full source of script {@code name} (the prelude and the script), as sent to Redis. */
+    String source(String name) {
+        return script(name).source();
+    }
+
+    /** Runs script {@code name} with {@code args} (byte arrays as they are, anything else as UTF-8 text). */
+    List<Object> run(String name, Object... args) {
+        Script script = script(name);
+        byte[][] values = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            values[i] = args[i] instanceof byte[] bytes
+                    ? bytes
+                    : String.valueOf(args[i]).getBytes(StandardCharsets.UTF_8);
+        }
+        try {
+            return await(commands.<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keys, values), name);
+        } catch (RedisNoScriptException e) {
+            return await(commands.<List<Object>>eval(script.source(), ScriptOutputType.MULTI, keys, values), name);
+        }
+    }
+
+    private Script script(String name) {
+        Script script = scripts.get(name);
+        if (script == null) {
+            throw new IllegalArgumentException("no state script named " + name);
+        }
+        return script;
+    }
+
+    private static <T> T await(CompletionStage<T> stage, String name) {
+        try {
+            return stage.toCompletableFuture().get(RedisLink.COMMAND_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisStateException("interrupted while running state script " + name, e);
+        } catch (TimeoutException e) {
+            throw new RedisStateException("state script " + name + " got no reply in time", e);
+        } catch (java.util.concurrent.ExecutionException | CompletionException e) {
+            throw translate(e.getCause() == null ? e : e.getCause(), name);
+        }
+    }
+
+    private static RuntimeException translate(Throwable cause, String name) {
+        if (cause instanceof RedisNoScriptException noScript) {
+            return noScript;
+        }
+        String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        if (cause instanceof RedisCommandExecutionException) {
+            if (message.startsWith("COLONY_STATE ")) {
+                return new IllegalStateException(message.substring("COLONY_STATE ".length()));
+            }
+            if (message.startsWith("COLONY_ARG ")) {
+                return new IllegalArgumentException(message.substring("COLONY_ARG ".length()));
+            }
+            if (message.startsWith("COLONY_NOTFOUND ")) {
+                return new NoSuchElementException(message.substring("COLONY_NOTFOUND ".length()));
+            }
+            if (message.startsWith("COLONY_CORRUPT ")) {
+                return new RedisStateException("corrupt coordination state in Redis: "
+                        + message.substring("COLONY_CORRUPT ".length()) + " (script " + name + ")");
+            }
+            return new RedisStateException(
+                    "state script " + name + " failed in Redis (is a key of the state corrupt?): " + message, cause);
+        }
+        return new RedisStateException("state script " + name + " failed: " + message, cause);
+    }
+
+    private static String resource(String name) {
+        String path = name + ".lua";
+        try (InputStream in = RedisStateScripts.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource dev/colony/redis/" + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha1(String source) {
+        try {
+            byte[] digest =
+                    java.security.MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

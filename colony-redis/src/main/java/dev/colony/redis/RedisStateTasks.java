@@ -1,0 +1,202 @@
+package dev.colony.redis;
+
+import dev.colony.messaging.AgentId;
+import dev.colony.state.AssignmentStrategy;
+import dev.colony.state.Fence;
+import dev.colony.state.Lease;
+import dev.colony.state.LeaseOutcome;
+import dev.colony.state.Task;
+import dev.colony.state.TaskQueue;
+import dev.colony.state.TaskSpec;
+import dev.colony.state.TaskStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The task queue in Redis: one hash per task ({@code task:<id>}) and the indexes the {@code task_*}
+ * scripts keep: submission order, one sorted set per status, ready groups by required capabilities,
+ * delayed (retry backoff), claimed (by lease expiry) and held (per agent). Every mutation is one script;
+ * lapsed leases are expired by the script that needs them to be (claim, assign, renew, complete, fail)
+ * judged by the clock, whether or not the sweeper ran.
+ */
+final class RedisStateTasks implements TaskQueue {
+    private final RedisState state;
+
+    RedisStateTasks(RedisState state) {
+        this.state = state;
+    }
+
+    @Override
+    public String submit(TaskSpec task) {
+        checkSubmittable(task);
+        submitScript(task, null);
+        return task.id();
+    }
+
+    @Override
+    public Optional<String> submit(TaskSpec task, Fence fence) {
+        checkSubmittable(task);
+        Objects.requireNonNull(fence, "fence");
+        return submitScript(task, fence) ? Optional.of(task.id()) : Optional.empty();
+    }
+
+    private boolean submitScript(TaskSpec task, Fence fence) {
+        Object result = state.run(
+                "task_submit",
+                task.id(),
+                task.type(),
+                task.priority(),
+                RedisStateCodec.join(task.requiredCapabilities()),
+                task.maxAttempts(),
+                task.payload(),
+                fence == null ? "" : fence.group(),
+                fence == null ? "" : fence.term());
+        return !RedisState.none(result);
+    }
+
+    private void checkSubmittable(TaskSpec task) {
+        Objects.requireNonNull(task, "task");
+        checkSize("payload of task \"" + task.id() + "\"", task.payload().length);
+    }
+
+    private void checkSize(String what, int size) {
+        int limit = state.options.maxValueBytes();
+        if (size > limit) {
+            throw new IllegalArgumentException(
+                    what + " is " + size + " bytes, larger than the limit of " + limit + " bytes (maxValueBytes)");
+        }
+    }
+
+    @Override
+    public Optional<Lease> claim(AgentId agent, Set<String> capabilities, Duration lease) {
+        Objects.requireNonNull(agent, "agent");
+        Set<String> offered = Set.copyOf(capabilities);
+        RedisStateNames.positive(lease, "lease");
+        Object[] args = new Object[2 + offered.size()];
+        args[0] = agent.value();
+        args[1] = RedisState.millis(lease);
+        int i = 2;
+        for (String capability : offered) {
+            args[i++] = capability;
+        }
+        return lease(state.run("task_claim", args));
+    }
+
+    @Override
+    public Optional<Lease> assign(AssignmentStrategy strategy, Duration lease, Fence fence) {
+        Objects.requireNonNull(strategy, "strategy");
+        RedisStateNames.positive(lease, "lease");
+        return lease(state.run(
+                "task_assign",
+                strategy.name(),
+                RedisState.millis(lease),
+                fence == null ? "" : fence.group(),
+                fence == null ? "" : fence.term()));
+    }
+
+    private static Optional<Lease> lease(Object result) {
+        if (RedisState.none(result)) {
+            return Optional.empty();
+        }
+        Task task = RedisStateCodec.task(result);
+        return Optional.of(
+                new Lease(task.id(), task.holder(), task.leaseToken(), task.leaseExpiresAt(), task.attempts(), task));
+    }
+
+    @Override
+    public LeaseOutcome renew(Lease lease, Duration extension) {
+        Objects.requireNonNull(lease, "lease");
+        RedisStateNames.positive(extension, "extension");
+        return outcome(state.run("task_renew", lease.taskId(), lease.token(), RedisState.millis(extension)));
+    }
+
+    @Override
+    public LeaseOutcome complete(Lease lease, byte[] result) {
+        return completeFenced(lease, result, null);
+    }
+
+    @Override
+    public LeaseOutcome complete(Lease lease, byte[] result, Fence fence) {
+        return completeFenced(lease, result, Objects.requireNonNull(fence, "fence"));
+    }
+
+    private LeaseOutcome completeFenced(Lease lease, byte[] result, Fence fence) {
+        Objects.requireNonNull(lease, "lease");
+        byte[] copy = Objects.requireNonNull(result, "result").clone();
+        checkSize("result of task \"" + lease.taskId() + "\"", copy.length);
+        return outcome(state.run(
+                "task_complete",
+                lease.taskId(),
+                lease.token(),
+                copy,
+                fence == null ? "" : fence.group(),
+                fence == null ? "" : fence.term()));
+    }
+
+    @Override
+    public LeaseOutcome fail(Lease lease, String reason, boolean retryable) {
+        Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(reason, "reason");
+        return outcome(state.run(
+                "task_fail",
+                lease.taskId(),
+                lease.token(),
+                reason,
+                retryable ? "1" : "0",
+                RedisState.millis(state.options.retryBackoff()),
+                RedisState.millis(state.options.maxRetryBackoff())));
+    }
+
+    private static LeaseOutcome outcome(Object result) {
+        String text = RedisStateCodec.text(result);
+        try {
+            return LeaseOutcome.valueOf(text);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new RedisStateException("a task script answered an unknown lease outcome: " + text);
+        }
+    }
+
+    @Override
+    public boolean cancel(String taskId) {
+        Objects.requireNonNull(taskId, "taskId");
+        return !RedisState.none(state.run("task_cancel", taskId));
+    }
+
+    @Override
+    public Optional<Task> get(String taskId) {
+        Objects.requireNonNull(taskId, "taskId");
+        Map<String, byte[]> hash = state.hash("task:" + taskId);
+        return hash.isEmpty() ? Optional.empty() : Optional.of(RedisStateCodec.task(hash));
+    }
+
+    @Override
+    public List<Task> byStatus(TaskStatus status) {
+        Objects.requireNonNull(status, "status");
+        List<Task> tasks = new ArrayList<>();
+        for (Object hash : RedisState.list(state.run("task_list", "status", status.name()))) {
+            tasks.add(RedisStateCodec.task(hash));
+        }
+        return List.copyOf(tasks);
+    }
+
+    /** Leases that lapsed by the clock but were not expired yet are not held, so they are left out. */
+    @Override
+    public List<Lease> leasesOf(AgentId agent) {
+        Objects.requireNonNull(agent, "agent");
+        long now = state.now();
+        List<Lease> leases = new ArrayList<>();
+        for (Object hash : RedisState.list(state.run("task_list", "held", agent.value()))) {
+            Task task = RedisStateCodec.task(hash);
+            if (task.leaseExpiresAt() != null && now < task.leaseExpiresAt().toEpochMilli()) {
+                leases.add(new Lease(
+                        task.id(), task.holder(), task.leaseToken(), task.leaseExpiresAt(), task.attempts(), task));
+            }
+        }
+        return List.copyOf(leases);
+    }
+}

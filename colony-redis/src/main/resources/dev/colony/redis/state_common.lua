@@ -1,0 +1,225 @@
+-- Colony coordination state: the prelude of every state script (docs/redis-protocol.md).
+-- Every script is this file followed by the script's own file, run with EVAL/EVALSHA.
+-- KEYS[1]: the state prefix "colony:{<swarm>}:s:". ARGV[1]: now, in milliseconds since the epoch, by the
+-- caller's clock (Redis TIME is never used for logic).
+-- Every script returns {result, changes}; each change is {subject, change, revision, kind, fields}, where
+-- fields is the changed record's hash (HGETALL form) and kind is agent, task, leader or memory.
+local P = KEYS[1]
+local NOW = tonumber(ARGV[1])
+local changes = {}
+
+local function int(n)
+  return string.format('%d', n)
+end
+
+local function record(subject, name, kind, fields)
+  local revision = redis.call('INCR', P .. 'rev')
+  changes[#changes + 1] = {subject, name, revision, kind, fields}
+end
+
+local function fenceHolds(group, term)
+  if group == nil or group == '' then
+    return true
+  end
+  return redis.call('HGET', P .. 'terms', group) == term
+end
+
+local function split(text)
+  local parts = {}
+  if text == nil or text == '' then
+    return parts
+  end
+  for part in string.gmatch(text, '[^,]+') do
+    parts[#parts + 1] = part
+  end
+  return parts
+end
+
+-- Advisory TTL keys (never read by a script): alive:<agent> and lease:<task> expire twice their
+-- remaining time after the deadline the clock set, a garbage-collection backstop for observers.
+local function advisory(key, value, remainingMs)
+  if remainingMs < 1 then
+    remainingMs = 1
+  end
+  redis.call('SET', key, value, 'PX', int(remainingMs * 2))
+end
+
+-- Tasks ---------------------------------------------------------------------------------------------
+
+local function taskKey(id)
+  return P .. 'task:' .. id
+end
+
+local function readyScore(priority, seq)
+  return (9 - priority) * 1000000000000 + seq
+end
+
+local function makeReady(id, caps, priority, seq)
+  redis.call('ZADD', P .. 'ready:' .. caps, int(readyScore(priority, seq)), id)
+  redis.call('SADD', P .. 'groups', caps)
+end
+
+local function leaveReady(id, caps)
+  local group = P .. 'ready:' .. caps
+  if redis.call('ZREM', group, id) == 1 and redis.call('ZCARD', group) == 0 then
+    redis.call('SREM', P .. 'groups', caps)
+  end
+end
+
+local function moveStatus(id, from, to, seq)
+  redis.call('ZREM', P .. 'st:' .. from, id)
+  redis.call('ZADD', P .. 'st:' .. to, seq, id)
+end
+
+local function unclaim(id, holder)
+  redis.call('ZREM', P .. 'claimed', id)
+  redis.call('ZREM', P .. 'held:' .. holder, id)
+  redis.call('DEL', P .. 'lease:' .. id)
+end
+
+-- Stops the script with a COLONY_CORRUPT error naming the key (data Colony did not write).
+local function corrupt(key, what)
+  error({err = 'COLONY_CORRUPT key ' .. key .. ': ' .. what})
+end
+
+local function expectStatus(k, expected)
+  local status = redis.call('HGET', k, 'status')
+  if status ~= expected then
+    corrupt(k, 'status is "' .. tostring(status) .. '" but the task is indexed as ' .. expected)
+  end
+end
+
+-- Ends a CLAIMED task's lease as if it expired: queued again while attempts remain, DEAD otherwise.
+local function release(id, reason)
+  local k = taskKey(id)
+  expectStatus(k, 'CLAIMED')
+  local t = redis.call('HMGET', k, 'holder', 'att', 'max', 'caps', 'prio', 'seq')
+  local attempts, max = tonumber(t[2]), tonumber(t[3])
+  unclaim(id, t[1])
+  redis.call('HDEL', k, 'holder', 'token', 'lexp', 'nb')
+  if attempts < max then
+    redis.call('HSET', k, 'status', 'QUEUED', 'err', reason)
+    moveStatus(id, 'CLAIMED', 'QUEUED', t[6])
+    makeReady(id, t[4], tonumber(t[5]), tonumber(t[6]))
+    record('colony.task.' .. id .. '.expired', 'expired', 'task', redis.call('HGETALL', k))
+  else
+    redis.call('HSET', k, 'status', 'DEAD', 'err',
+      reason .. '; out of attempts (' .. attempts .. ' of ' .. max .. ')')
+    moveStatus(id, 'CLAIMED', 'DEAD', t[6])
+    record('colony.task.' .. id .. '.dead', 'dead', 'task', redis.call('HGETALL', k))
+  end
+end
+
+local function releaseLeasesOf(agent, reason)
+  for _, id in ipairs(redis.call('ZRANGE', P .. 'held:' .. agent, 0, -1)) do
+    release(id, reason)
+  end
+end
+
+-- Expires every lease lapsed by NOW (a lease lapses at its deadline), earliest first.
+local function expireLeases()
+  local lapsed = redis.call('ZRANGEBYSCORE', P .. 'claimed', '-inf', int(NOW), 'WITHSCORES')
+  for i = 1, #lapsed, 2 do
+    local id = lapsed[i]
+    local holder = redis.call('HGET', taskKey(id), 'holder')
+    release(id, 'lease of ' .. tostring(holder) .. ' expired at ' .. lapsed[i + 1] .. ' ms')
+  end
+  return #lapsed / 2
+end
+
+-- Moves QUEUED tasks whose retry backoff ended by NOW to their ready group.
+local function readyDue()
+  local due = redis.call('ZRANGEBYSCORE', P .. 'delayed', '-inf', int(NOW))
+  for _, id in ipairs(due) do
+    redis.call('ZREM', P .. 'delayed', id)
+    local t = redis.call('HMGET', taskKey(id), 'caps', 'prio', 'seq')
+    makeReady(id, t[1], tonumber(t[2]), tonumber(t[3]))
+  end
+end
+
+local function catchUp()
+  expireLeases()
+  readyDue()
+end
+
+-- Claims QUEUED task id (in ready group caps) for agent until NOW + leaseMs; returns the task's fields.
+local function claimTask(id, caps, agent, leaseMs)
+  local k = taskKey(id)
+  expectStatus(k, 'QUEUED')
+  leaveReady(id, caps)
+  local token = redis.call('INCR', P .. 'token')
+  local expires = NOW + leaseMs
+  redis.call('HINCRBY', k, 'att', 1)
+  redis.call('HSET', k, 'status', 'CLAIMED', 'holder', agent, 'token', token, 'lexp', int(expires))
+  redis.call('HDEL', k, 'nb', 'result')
+  local seq = redis.call('HGET', k, 'seq')
+  moveStatus(id, 'QUEUED', 'CLAIMED', seq)
+  redis.call('ZADD', P .. 'claimed', int(expires), id)
+  redis.call('ZADD', P .. 'held:' .. agent, token, id)
+  advisory(P .. 'lease:' .. id, agent .. ' ' .. token, leaseMs)
+  local fields = redis.call('HGETALL', k)
+  record('colony.task.' .. id .. '.claimed', 'claimed', 'task', fields)
+  return fields
+end
+
+-- OK if token is the task's current lease; STALE_LEASE if it went back to the queue or was claimed
+-- again; NOT_CLAIMED if the task is unknown or final.
+local function checkLease(id, token)
+  local t = redis.call('HMGET', taskKey(id), 'status', 'token')
+  if t[1] == 'CLAIMED' then
+    if t[2] == token then
+      return 'OK'
+    end
+    return 'STALE_LEASE'
+  elseif t[1] == 'QUEUED' then
+    return 'STALE_LEASE'
+  elseif t[1] and t[1] ~= 'COMPLETED' and t[1] ~= 'DEAD' and t[1] ~= 'CANCELLED' then
+    corrupt(taskKey(id), 'unknown status "' .. t[1] .. '"')
+  end
+  return 'NOT_CLAIMED'
+end
+
+-- Memory ----------------------------------------------------------------------------------------------
+
+local MAX_TOMBSTONES = 65536
+
+local function bury(id, version)
+  redis.call('HSET', P .. 'tomb', id, version)
+  redis.call('ZADD', P .. 'tombs', redis.call('INCR', P .. 'tombseq'), id)
+  if redis.call('ZCARD', P .. 'tombs') > MAX_TOMBSTONES then
+    local oldest = redis.call('ZRANGE', P .. 'tombs', 0, 0)[1]
+    local last = tonumber(redis.call('HGET', P .. 'tomb', oldest))
+    local floor = tonumber(redis.call('GET', P .. 'memfloor') or '0')
+    if last > floor then
+      redis.call('SET', P .. 'memfloor', last)
+    end
+    redis.call('HDEL', P .. 'tomb', oldest)
+    redis.call('ZREM', P .. 'tombs', oldest)
+  end
+end
+
+-- Removes entry id (retiring its version); returns its fields as they were.
+local function removeEntry(id)
+  local k = P .. 'mem:' .. id
+  local fields = redis.call('HGETALL', k)
+  local version = redis.call('HGET', k, 'v')
+  redis.call('DEL', k)
+  redis.call('ZREM', P .. 'mem', id)
+  redis.call('ZREM', P .. 'memexp', id)
+  bury(id, version)
+  return fields
+end
+
+-- The live version of entry id, or nil; a lapsed entry is removed and announced expired.
+local function liveVersion(id)
+  local k = P .. 'mem:' .. id
+  local e = redis.call('HMGET', k, 'v', 'exp')
+  if not e[1] then
+    return nil
+  end
+  if e[2] and NOW >= tonumber(e[2]) then
+    record('colony.memory.' .. id, 'expired', 'memory', removeEntry(id))
+    return nil
+  end
+  return tonumber(e[1])
+end

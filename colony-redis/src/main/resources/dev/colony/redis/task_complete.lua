@@ -1,0 +1,18 @@
+-- ARGV: now, task id, lease token, result, fence group ('' for none), fence term.
+-- Result: OK (COMPLETED with the result), STALE_TERM, STALE_LEASE or NOT_CLAIMED.
+local id = ARGV[2]
+if not fenceHolds(ARGV[5], ARGV[6]) then
+  return {'STALE_TERM', changes}
+end
+catchUp()
+local outcome = checkLease(id, ARGV[3])
+if outcome == 'OK' then
+  local k = taskKey(id)
+  local t = redis.call('HMGET', k, 'holder', 'seq')
+  unclaim(id, t[1])
+  redis.call('HDEL', k, 'holder', 'token', 'lexp', 'nb')
+  redis.call('HSET', k, 'status', 'COMPLETED', 'result', ARGV[4])
+  moveStatus(id, 'CLAIMED', 'COMPLETED', t[2])
+  record('colony.task.' .. id .. '.completed', 'completed', 'task', redis.call('HGETALL', k))
+end
+return {outcome, changes}

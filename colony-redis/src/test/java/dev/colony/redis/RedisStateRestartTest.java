@@ -1,0 +1,158 @@
+package dev.colony.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.colony.bus.EventBus;
+import dev.colony.messaging.AgentId;
+import dev.colony.state.CoordinationState;
+import dev.colony.state.Lease;
+import dev.colony.state.LeaseOutcome;
+import dev.colony.state.StateOptions;
+import dev.colony.state.Task;
+import dev.colony.state.TaskSpec;
+import dev.colony.state.TaskStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Redis restart in the middle of a workload, with durability on (appendonly, fsync always): every
+ * completion the state acknowledged survives, and the scripts, gone from the restarted server's cache,
+ * are sent again (EVALSHA answers NOSCRIPT, EVAL reloads).
+ */
+class RedisStateRestartTest {
+    private static RedisServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = RedisServer.start(true);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @Test
+    void restartMidWorkload_acknowledgedCompletionsSurviveAndScriptsReload() throws Exception {
+        int tasks = 600;
+        Duration lease = Duration.ofSeconds(2); // a claim whose reply was lost is claimable again soon
+        try (RedisLink link = RedisLink.open(server.target("restart"));
+                EventBus bus = EventBus.create();
+                CoordinationState state =
+                        RedisState.open(link, bus, StateOptions.defaults().withSweepInterval(Duration.ZERO))) {
+            for (int i = 0; i < tasks; i++) {
+                state.tasks().submit(TaskSpec.of("t" + i, "work", ("in" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            ConcurrentHashMap<String, String> acknowledged = new ConcurrentHashMap<>();
+            AtomicInteger failures = new AtomicInteger();
+            AtomicBoolean restarted = new AtomicBoolean();
+            List<Future<?>> workers = new ArrayList<>();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int w = 0; w < 8; w++) {
+                    AgentId agent = AgentId.of("w" + w);
+                    workers.add(pool.submit(() -> work(state, agent, lease, acknowledged, failures)));
+                }
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= tasks / 3);
+                server.restart();
+                restarted.set(true);
+                for (Future<?> worker : workers) {
+                    worker.get(120, TimeUnit.SECONDS);
+                }
+            }
+
+            assertThat(restarted).isTrue();
+            // every completion acknowledged before, during or after the restart is there, with its result;
+            // the tasks of the others (lapsed leases) were completed by someone
+            for (var done : acknowledged.entrySet()) {
+                Task task = state.tasks().get(done.getKey()).orElseThrow();
+                assertThat(task.status()).as(done.getKey()).isEqualTo(TaskStatus.COMPLETED);
+                assertThat(new String(task.result(), StandardCharsets.UTF_8)).isEqualTo(done.getValue());
+            }
+            assertThat(state.tasks().byStatus(TaskStatus.COMPLETED)).hasSize(tasks);
+            // the scripts were loaded again into the restarted server's cache
+            RedisStateScripts probe = new RedisStateScripts(null, "x");
+            String claimSha = sha1(probe.source("task_claim"));
+            assertThat(server.command("SCRIPT EXISTS " + claimSha)).contains(":1");
+        }
+    }
+
+    /**
+     * Claims and completes until nothing is left. An operation that fails while Redis is down is retried;
+     * a completion whose reply was lost is retried with the same lease, which answers OK or, if the first
+     * attempt took effect, NOT_CLAIMED (then the task must be COMPLETED with this worker's result).
+     */
+    private static void work(
+            CoordinationState state,
+            AgentId agent,
+            Duration lease,
+            ConcurrentHashMap<String, String> acknowledged,
+            AtomicInteger failures) {
+        while (true) {
+            Optional<Lease> next;
+            try {
+                next = state.tasks().claim(agent, Set.of(), lease);
+            } catch (IllegalStateException e) {
+                failures.incrementAndGet();
+                pause();
+                continue;
+            }
+            if (next.isEmpty()) {
+                List<Task> open;
+                try {
+                    open = state.tasks().byStatus(TaskStatus.CLAIMED);
+                } catch (IllegalStateException e) {
+                    pause();
+                    continue;
+                }
+                if (open.isEmpty()) {
+                    return;
+                }
+                pause(); // a lease whose claim reply was lost: expires only after the lease time
+                continue;
+            }
+            String result = agent.value() + ":" + next.get().taskId();
+            while (true) {
+                try {
+                    LeaseOutcome outcome = state.tasks().complete(next.get(), result.getBytes(StandardCharsets.UTF_8));
+                    if (outcome == LeaseOutcome.OK) {
+                        acknowledged.put(next.get().taskId(), result); // acknowledged: must survive
+                    }
+                    break; // otherwise the lease lapsed, or a resent completion already took effect
+                } catch (IllegalStateException e) {
+                    failures.incrementAndGet(); // reply lost: the same completion is sent again
+                    pause();
+                }
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sha1(String source) throws Exception {
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                        .digest(source.getBytes(StandardCharsets.UTF_8)));
+    }
+}
