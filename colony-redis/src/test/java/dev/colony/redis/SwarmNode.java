@@ -2,9 +2,9 @@ package dev.colony.redis;
 
 import dev.colony.Colony;
 import dev.colony.messaging.AgentId;
-import dev.colony.state.LeaseOutcome;
-import dev.colony.state.Lease;
 import dev.colony.state.Leadership;
+import dev.colony.state.Lease;
+import dev.colony.state.LeaseOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
