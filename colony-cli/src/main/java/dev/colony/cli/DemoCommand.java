@@ -108,6 +108,12 @@ public final class DemoCommand implements Callable<Integer> {
             description = "No live progress line on stderr.")
     boolean quiet;
 
+    @Option(
+            names = "--redis",
+            paramLabel = "URI",
+            description = "Run the colony in Redis (redis://host:port/swarm, an empty swarm) instead of in this JVM.")
+    String redis;
+
     // ---- shared run state ----
     private TaskSpec[] specs;
     private final AtomicInteger nextTask = new AtomicInteger();
@@ -136,7 +142,17 @@ public final class DemoCommand implements Callable<Integer> {
                 .withRetryBackoff(Duration.ofMillis(5), Duration.ofMillis(50))
                 .withSweepInterval(Duration.ofMillis(20));
         Map<String, Object> summary;
-        try (Colony colony = Colony.builder().state(options).build()) {
+        Colony.Builder builder = Colony.builder().state(options);
+        if (redis != null) {
+            builder.redis(redis);
+        }
+        try (Colony colony = builder.build()) {
+            if (colony.state().revision() != 0) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "the swarm at " + redis + " already holds state (revision "
+                                + colony.state().revision() + "); the demo needs an empty swarm: name a new one");
+            }
             summary = run(colony, err);
         }
         printSummary(summary, out);

@@ -1,0 +1,75 @@
+package dev.colony.cli;
+
+import static dev.colony.cli.Captured.capture;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.colony.redis.RedisServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code colony demo --redis}: the same demo, every invariant checked, with the colony in a real Redis. */
+class DemoRedisTest {
+    private static RedisServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @Test
+    void demo_inRedis_holdsEveryInvariant(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("demo.json");
+        Captured result = capture(
+                "demo",
+                "--redis",
+                server.uri("demo-test"),
+                "--agents",
+                "10",
+                "--tasks",
+                "100",
+                "--quiet",
+                "--json",
+                json.toString());
+
+        assertThat(result.code()).as(result.out() + result.err()).isZero();
+        JsonNode root = JsonMapper.builder().build().readTree(Files.readString(json));
+        assertThat(root.get("ok").asBoolean()).isTrue();
+        root.get("invariants")
+                .properties()
+                .forEach(invariant -> assertThat(invariant.getValue().asBoolean())
+                        .as(invariant.getKey())
+                        .isTrue());
+        assertThat(root.get("tasks_done").asInt()).isEqualTo(100);
+        assertThat(root.get("workers_killed").asInt()).isEqualTo(1);
+        assertThat(root.get("failovers").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(server.command("GET colony:{demo-test}:s:rev")).isNotEqualTo("$-1");
+    }
+
+    @Test
+    void demo_inASwarmThatHoldsState_isAUsageError() {
+        assertThat(capture("demo", "--redis", server.uri("reused"), "--agents", "2", "--tasks", "5", "--quiet")
+                        .code())
+                .isZero();
+        Captured again = capture("demo", "--redis", server.uri("reused"), "--agents", "2", "--tasks", "5", "--quiet");
+        assertThat(again.code()).isEqualTo(2);
+        assertThat(again.err()).contains("already holds state").contains("reused");
+    }
+
+    @Test
+    void demo_badRedisUri_isAUsageError() {
+        Captured result = capture("demo", "--redis", "http://nope/x");
+        assertThat(result.code()).as(result.err()).isNotZero();
+        assertThat(result.err()).contains("redis://");
+    }
+}
