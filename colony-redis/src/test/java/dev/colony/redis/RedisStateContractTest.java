@@ -38,6 +38,7 @@ class RedisStateContractTest extends StateContract {
      * RedisStateNodesTest#casAcrossNodes_noLostUpdate (50 threads on two nodes) instead.
      */
     @Override
+    @org.junit.jupiter.api.Test
     @org.junit.jupiter.api.Disabled("contention-bound over a network: see the Javadoc and ADR 0018")
     public void compareAndSet_concurrentIncrements_noLostUpdate() {}
 

@@ -178,6 +178,38 @@ class RedisStateNodesTest {
     }
 
     @Test
+    void backgroundSweeper_systemClock_failsSilentAgentAndRequeuesItsTask() {
+        try (RedisLink link = RedisLink.open(server.target(swarm + "-sweeper"));
+                EventBus bus = EventBus.create();
+                CoordinationState state = RedisState.open(
+                        link,
+                        bus,
+                        StateOptions.defaults()
+                                .withHeartbeatTimeout(Duration.ofMillis(300))
+                                .withSweepInterval(Duration.ofMillis(50)))) {
+            List<String> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+            bus.subscribe(
+                    dev.colony.bus.SubjectPattern.of("colony.agent.*.failed"),
+                    e -> failed.add(e.subject().value()),
+                    dev.colony.bus.SubscribeOptions.direct());
+            AgentId silent = AgentId.of("silent");
+            state.tasks().submit(TaskSpec.of("t1", "work", bytes("x")));
+            state.tasks().claim(silent, Set.of(), Duration.ofHours(1)).orElseThrow();
+            state.registry().register(silent, "worker", Set.of(), Map.of()); // then never beats again
+
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> state.tasks().get("t1").orElseThrow().status() == TaskStatus.QUEUED);
+
+            assertThat(state.registry().get(silent).orElseThrow().status())
+                    .isEqualTo(dev.colony.state.AgentStatus.FAILED);
+            assertThat(failed).containsExactly("colony.agent.silent.failed");
+            assertThat(((RedisState) state).sweepFailures()).isZero();
+            assertThat(state.tasks().get("t1").orElseThrow().lastError()).contains("heartbeat");
+        }
+    }
+
+    @Test
     void staleLeaseToken_refusedOnEitherNode() {
         a.tasks().submit(TaskSpec.of("t1", "work", bytes("x")));
         Lease old = a.tasks().claim(AgentId.of("alice"), Set.of(), LEASE).orElseThrow();
