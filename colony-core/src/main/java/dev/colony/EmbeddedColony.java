@@ -6,6 +6,7 @@ import dev.colony.agent.Agents;
 import dev.colony.agent.Behavior;
 import dev.colony.bus.EventBus;
 import dev.colony.messaging.Messenger;
+import dev.colony.metrics.MetricsRegistry;
 import dev.colony.state.CoordinationState;
 import java.util.List;
 
@@ -15,12 +16,19 @@ final class EmbeddedColony implements Colony {
     private final Messenger messenger;
     private final CoordinationState state;
     private final Agents agents;
+    private final MetricsRegistry metrics = MetricsRegistry.create();
 
     EmbeddedColony(EventBus bus, Messenger messenger, CoordinationState state) {
         this.bus = bus;
         this.messenger = messenger;
         this.state = state;
         this.agents = Agents.create(bus, messenger, state);
+        ColonyMetrics.register(metrics, bus, messenger, state, agents);
+    }
+
+    @Override
+    public MetricsRegistry metrics() {
+        return metrics;
     }
 
     @Override
