@@ -8,7 +8,7 @@ module dev.colony.core {
     requires static io.prometheus.metrics.config;
     requires static io.prometheus.metrics.model;
     requires static io.prometheus.writer.text;
-    requires static transitive micrometer.core;
+    requires static micrometer.core;
 
     exports dev.colony;
     exports dev.colony.agent;

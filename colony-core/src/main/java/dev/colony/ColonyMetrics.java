@@ -46,7 +46,7 @@ final class ColonyMetrics {
                 "colony.tasks.dead",
                 "Tasks that ran out of attempts.",
                 () -> state.tasks().byStatus(TaskStatus.DEAD).size());
-        registry.timer(SNAPSHOT_DURATION, "Time to take a snapshot of the state and encode it, in nanoseconds.");
+        registry.timer(SNAPSHOT_DURATION, "Time to take a snapshot of the state and encode it.");
     }
 
     private static void bus(MetricsRegistry registry, EventBus bus) {
@@ -81,7 +81,7 @@ final class ColonyMetrics {
                 () -> bus.metrics().routeCacheSize());
         registry.latency(
                 "colony.bus.async.latency",
-                "Publish-to-handler latency of sampled ASYNC deliveries, in nanoseconds, since the bus started.",
+                "Publish-to-handler latency of sampled ASYNC deliveries, since the bus started.",
                 () -> bus.metrics().asyncLatency());
     }
 
@@ -104,15 +104,15 @@ final class ColonyMetrics {
                 () -> messenger.metrics().pendingRequests());
         registry.latency(
                 "colony.messenger.marshal",
-                "Encoding time per marshalled message, in nanoseconds, since the messenger started.",
+                "Encoding time per marshalled message, since the messenger started.",
                 () -> messenger.metrics().marshal());
         registry.latency(
                 "colony.messenger.unmarshal",
-                "Decoding time per marshalled message, in nanoseconds, since the messenger started.",
+                "Decoding time per marshalled message, since the messenger started.",
                 () -> messenger.metrics().unmarshal());
         registry.latency(
                 "colony.messenger.request.roundtrip",
-                "Request-to-reply time, in nanoseconds, since the messenger started.",
+                "Request-to-reply time, since the messenger started.",
                 () -> messenger.metrics().requestRoundTrip());
     }
 

@@ -32,6 +32,7 @@ import java.util.function.ToDoubleFunction;
  * interval belongs to each Micrometer backend. Metrics registered after {@link #bindTo} are not bound;
  * binding again adds them (Micrometer ignores meters it already has).
  */
+@SuppressWarnings("exports") // Micrometer is optional (requires static), so not required transitively
 public final class MicrometerBinder implements MeterBinder {
     private static final List<Double> PHIS = List.of(0.5, 0.95, 0.99, 0.999);
 

@@ -16,7 +16,7 @@ class ReadmeMetricsExampleTest {
         List<String> pages = new CopyOnWriteArrayList<>();
         // --- README example starts
         try (Colony colony = Colony.embedded()) {
-            Timer work = colony.metrics().timer("app.work", "Time per unit of work, in nanoseconds.");
+            Timer work = colony.metrics().timer("app.work", "Time per unit of work.");
             Alerts alerts = Alerts.builder(colony.metrics())
                     .rules(AlertRule.defaults())
                     .rule(AlertRule.above("work-p99-high", Signal.percentile("app.work", 99), 1_000_000)
