@@ -224,9 +224,7 @@ public final class DemoCommand implements Callable<Integer> {
         AtomicLong snapshots = new AtomicLong();
         AtomicLong snapshotBytes = new AtomicLong();
         Timer snapshotTime = colony.metrics()
-                .timer(
-                        "colony.snapshot.duration",
-                        "Time to take a snapshot of the state and encode it.");
+                .timer("colony.snapshot.duration", "Time to take a snapshot of the state and encode it.");
         Thread snapshotter = Thread.ofVirtual().name("demo-snapshots").start(() -> {
             while (!finished) {
                 byte[] bytes = snapshotTime.time(

@@ -170,9 +170,7 @@ public final class MetricsCommand implements Callable<Integer> {
             lease.ifPresent(claimed -> colony.tasks().complete(claimed, new byte[0]));
         }
         Timer snapshotTimer = colony.metrics()
-                .timer(
-                        "colony.snapshot.duration",
-                        "Time to take a snapshot of the state and encode it.");
+                .timer("colony.snapshot.duration", "Time to take a snapshot of the state and encode it.");
         for (int i = 0; i < snapshots; i++) {
             snapshotTimer.time(() -> SnapshotCodec.encode(colony.state().snapshot()));
         }

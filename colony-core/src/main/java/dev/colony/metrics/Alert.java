@@ -52,9 +52,25 @@ public record Alert(AlertRule rule, AlertState state, double value, Instant sinc
                 since);
     }
 
-    private static String format(double value) {
-        return value == Math.rint(value) && Math.abs(value) < 1e15
-                ? String.valueOf((long) value)
+    /** A value for people: percentiles (nanoseconds) as µs, ms or s; other values as plain numbers. */
+    private String format(double value) {
+        if (rule.signal() instanceof Signal.Percentile) {
+            double abs = Math.abs(value);
+            return abs >= 1e9
+                    ? number(value / 1e9) + " s"
+                    : abs >= 1e6
+                            ? number(value / 1e6) + " ms"
+                            : abs >= 1e3 ? number(value / 1e3) + " µs" : number(value) + " ns";
+        }
+        return number(value);
+    }
+
+    private static String number(double value) {
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            return String.valueOf((long) value);
+        }
+        return Math.abs(value) >= 100
+                ? String.format(Locale.ROOT, "%.1f", value)
                 : String.format(Locale.ROOT, "%.4g", value);
     }
 }

@@ -327,4 +327,16 @@ class AlertsTest {
                 .hasMessageContaining("before the previous evaluation");
         assertThatThrownBy(() -> alerts.state("nope")).hasMessageContaining("no alert rule named 'nope'");
     }
+
+    @Test
+    void message_percentilesInTimeUnits_ratesAsNumbers() {
+        Instant at = clock.instant();
+        AlertRule p99 = AlertRule.above("snap", Signal.percentile("test.snap", 99), 500_000);
+        AlertRule rate = AlertRule.below("low", Signal.rate("test.count"), 50_000);
+
+        assertThat(new Alert(p99, AlertState.FIRING, 139_460_607, at, at).message())
+                .startsWith("snap FIRING: p99(test.snap) = 139.5 ms > 500 µs");
+        assertThat(new Alert(rate, AlertState.FIRING, 14_030.25, at, at).message())
+                .startsWith("low FIRING: rate(test.count) = 14030.3 < 50000");
+    }
 }
