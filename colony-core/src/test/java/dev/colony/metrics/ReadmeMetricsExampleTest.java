@@ -3,6 +3,7 @@ package dev.colony.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.colony.Colony;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,6 +15,7 @@ class ReadmeMetricsExampleTest {
     @Test
     void readmeExample_timerAlertAndPrometheusText() {
         List<String> pages = new CopyOnWriteArrayList<>();
+        SimpleMeterRegistry meterRegistry = new SimpleMeterRegistry();
         // --- README example starts
         try (Colony colony = Colony.embedded()) {
             Timer work = colony.metrics().timer("app.work", "Time per unit of work.");
@@ -29,8 +31,10 @@ class ReadmeMetricsExampleTest {
 
             work.time(() -> "one unit of work");
             String scrape = PrometheusText.format(colony.metrics().snapshot());
+            new MicrometerBinder(colony.metrics()).bindTo(meterRegistry);
             // --- README example ends
             assertThat(scrape).contains("app_work_seconds_count 1").contains("colony_bus_published_total");
+            assertThat(meterRegistry.get("app.work").functionTimer().count()).isEqualTo(1.0);
             alerts.close();
         }
         assertThat(pages).isEmpty(); // one fast unit of work fires nothing
