@@ -12,11 +12,11 @@ import java.util.List;
 
 /** A colony whose parts all live in this JVM. */
 final class EmbeddedColony implements Colony {
+    private final MetricsRegistry metrics = MetricsRegistry.create();
     private final EventBus bus;
     private final Messenger messenger;
     private final CoordinationState state;
     private final Agents agents;
-    private final MetricsRegistry metrics = MetricsRegistry.create();
 
     EmbeddedColony(EventBus bus, Messenger messenger, CoordinationState state) {
         this.bus = bus;
