@@ -163,12 +163,15 @@ public final class MetricsRegistry {
                     new Reading.Latency(name, m.description, m.source.get(), OptionalLong.empty(), false);
                 case TimerMeter m -> {
                     long sum = m.timer.sumNanos();
-                    Histogram histogram = m.timer.cumulative();
-                    if (histograms != null) {
+                    LatencySnapshot latency;
+                    if (histograms == null) {
+                        latency = m.timer.snapshot(); // a single read needs no copy of the histogram
+                    } else {
+                        Histogram histogram = m.timer.cumulative();
                         histograms.put(name, histogram);
+                        latency = LatencyRecorder.of(histogram);
                     }
-                    yield new Reading.Latency(
-                            name, m.description, LatencyRecorder.of(histogram), OptionalLong.of(sum), true);
+                    yield new Reading.Latency(name, m.description, latency, OptionalLong.of(sum), true);
                 }
             };
         } catch (RuntimeException e) {
