@@ -4,6 +4,10 @@ module dev.colony.cli {
     requires info.picocli;
     requires tools.jackson.databind;
     requires HdrHistogram;
+    // PrometheusText in colony-core reads these only when they are in the module graph (requires static)
+    requires io.prometheus.writer.text;
+    requires io.prometheus.metrics.model;
+    requires io.prometheus.metrics.config;
 
     opens dev.colony.cli to
             info.picocli;

@@ -4,6 +4,11 @@ module dev.colony.core {
     requires org.lz4.java;
     requires tools.jackson.databind;
     requires tools.jackson.module.blackbird;
+    // optional exporters (ADR 0012): PrometheusText and MicrometerBinder need these only when used
+    requires static io.prometheus.metrics.config;
+    requires static io.prometheus.metrics.model;
+    requires static io.prometheus.writer.text;
+    requires static micrometer.core;
 
     exports dev.colony;
     exports dev.colony.agent;

@@ -5,6 +5,7 @@ import dev.colony.agent.AgentSpec;
 import dev.colony.agent.Behavior;
 import dev.colony.bus.EventBus;
 import dev.colony.messaging.Messenger;
+import dev.colony.metrics.MetricsRegistry;
 import dev.colony.snapshot.Durability;
 import dev.colony.state.AgentRegistry;
 import dev.colony.state.CoordinationState;
@@ -68,6 +69,14 @@ public interface Colony extends AutoCloseable {
     default SharedMemory memory() {
         return state().memory();
     }
+
+    /**
+     * The colony's metrics: its parts' counters, gauges and latencies (named {@code colony.<part>.<what>},
+     * listed in docs/metrics.md), and any the application registers. Feed it to
+     * {@link dev.colony.metrics.Alerts}, {@link dev.colony.metrics.PrometheusText} or
+     * {@link dev.colony.metrics.MicrometerBinder}.
+     */
+    MetricsRegistry metrics();
 
     /**
      * Spawns an agent: registers it, opens its inbox, runs {@code behavior} on it, heartbeats and

@@ -6,6 +6,7 @@ import dev.colony.agent.Agents;
 import dev.colony.agent.Behavior;
 import dev.colony.bus.EventBus;
 import dev.colony.messaging.Messenger;
+import dev.colony.metrics.MetricsRegistry;
 import dev.colony.state.CoordinationState;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * agent runtime only sees the parts' interfaces.
  */
 final class EmbeddedColony implements Colony {
+    private final MetricsRegistry metrics = MetricsRegistry.create();
     private final EventBus bus;
     private final Messenger messenger;
     private final CoordinationState state;
@@ -28,6 +30,12 @@ final class EmbeddedColony implements Colony {
         this.state = state;
         this.resources = resources;
         this.agents = Agents.create(bus, messenger, state);
+        ColonyMetrics.register(metrics, bus, messenger, state, agents);
+    }
+
+    @Override
+    public MetricsRegistry metrics() {
+        return metrics;
     }
 
     @Override

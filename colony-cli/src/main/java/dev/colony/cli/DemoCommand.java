@@ -7,6 +7,10 @@ import dev.colony.agent.AgentSpec;
 import dev.colony.agent.Behavior;
 import dev.colony.messaging.AgentId;
 import dev.colony.messaging.Envelope;
+import dev.colony.metrics.Alert;
+import dev.colony.metrics.AlertRule;
+import dev.colony.metrics.Alerts;
+import dev.colony.metrics.Timer;
 import dev.colony.snapshot.SnapshotCodec;
 import dev.colony.state.Fence;
 import dev.colony.state.LeaderElection;
@@ -51,7 +55,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code coordinator} group, and the elected one submits the tasks under its fence. Part-way through, one
  * worker dies holding a task (its lease expires by the clock and another worker completes the task) and the
  * leader dies (another candidate is elected in a higher term; the old leader's late fenced write is
- * refused). Snapshots are taken as it runs. Exit 0 if every invariant holds, 1 otherwise, 2 on a usage
+ * refused). Snapshots are taken as it runs (timed into {@code colony.snapshot.duration}), and the default
+ * alert rules ({@link AlertRule#defaults()}) are evaluated every second; the alerts that fired, if any, are
+ * printed (they do not change the exit code). Exit 0 if every invariant holds, 1 otherwise, 2 on a usage
  * error.
  */
 @Command(
@@ -71,6 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
     static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
     static final Duration HEARTBEAT_INTERVAL = Duration.ofMillis(250);
     static final Duration SNAPSHOT_EVERY = Duration.ofMillis(200);
+    static final Duration ALERT_EVERY = Duration.ofSeconds(1);
     static final int CANDIDATES = 3;
     static final int MAX_ATTEMPTS = 25;
     static final double FAIL_RATE = 0.05;
@@ -153,7 +160,20 @@ public final class DemoCommand implements Callable<Integer> {
                         "the swarm at " + redis + " already holds state (revision "
                                 + colony.state().revision() + "); the demo needs an empty swarm: name a new one");
             }
-            summary = run(colony, err);
+            Alerts alerts = Alerts.builder(colony.metrics())
+                    .rules(AlertRule.defaults())
+                    .publishTo(colony.bus())
+                    .build()
+                    .start(ALERT_EVERY);
+            try {
+                summary = run(colony, err);
+            } finally {
+                alerts.close(); // the last evaluation is over before the notifications are read
+            }
+            List<Alert> fired = alerts.recent();
+            if (!fired.isEmpty()) {
+                summary.put("alerts", fired.stream().map(Alert::message).toList());
+            }
         }
         printSummary(summary, out);
         if (json != null) {
@@ -219,9 +239,12 @@ public final class DemoCommand implements Callable<Integer> {
 
         AtomicLong snapshots = new AtomicLong();
         AtomicLong snapshotBytes = new AtomicLong();
+        Timer snapshotTime = colony.metrics()
+                .timer("colony.snapshot.duration", "Time to take a snapshot of the state and encode it.");
         Thread snapshotter = Thread.ofVirtual().name("demo-snapshots").start(() -> {
             while (!finished) {
-                byte[] bytes = SnapshotCodec.encode(colony.state().snapshot());
+                byte[] bytes = snapshotTime.time(
+                        () -> SnapshotCodec.encode(colony.state().snapshot()));
                 snapshots.incrementAndGet();
                 snapshotBytes.addAndGet(bytes.length);
                 if (!sleep(SNAPSHOT_EVERY.toMillis())) {
@@ -441,7 +464,10 @@ public final class DemoCommand implements Callable<Integer> {
     private static void printSummary(Map<String, Object> summary, PrintWriter out) {
         String line = "%-42s %s%n";
         for (Map.Entry<String, Object> entry : summary.entrySet()) {
-            if (entry.getValue() instanceof Map<?, ?> map) {
+            if (entry.getValue() instanceof List<?> list && entry.getKey().equals("alerts")) {
+                out.printf("alerts fired (default rules, evaluated every %d s):%n", ALERT_EVERY.toSeconds());
+                list.forEach(alert -> out.printf("  %s%n", alert));
+            } else if (entry.getValue() instanceof Map<?, ?> map) {
                 out.printf("%s:%n", entry.getKey());
                 map.forEach((key, value) -> out.printf(line, "  " + key, value));
             } else {

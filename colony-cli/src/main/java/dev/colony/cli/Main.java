@@ -14,7 +14,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Colony: a coordination kernel for agent swarms on the JVM.",
-        subcommands = {BenchCommand.class, DemoCommand.class, SnapshotCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            BenchCommand.class,
+            DemoCommand.class,
+            MetricsCommand.class,
+            SnapshotCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
