@@ -73,6 +73,8 @@ final class SvgCharts {
             double y = top + i * rowHeight;
             svg.append(text(left - 10, y + 20, r.name(), "end", 13, "#111827"));
             svg.append(text(left - 10, y + 36, r.pass() ? "PASS" : "FAIL", "end", 11, r.pass() ? "#15803d" : TARGET));
+            double t = x.at(r.target().min()); // drawn first: the bars and labels stay readable over it
+            svg.append(line(t, y + 2, t, y + 48, TARGET, 2, "4 3"));
             double end = x.at(r.throughputPerSec());
             svg.append(rect(left, y + 6, end - left, 20, COLONY));
             double labelAt = Math.max(end, x.at(Figure.THROUGHPUT.spread(r).max()));
@@ -95,8 +97,6 @@ final class SvgCharts {
                         10,
                         "#4b5563"));
             }
-            double t = x.at(r.target().min());
-            svg.append(line(t, y + 2, t, y + 48, TARGET, 2, "4 3"));
         }
         legend(
                 svg,
