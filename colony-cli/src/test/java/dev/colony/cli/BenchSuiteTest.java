@@ -131,9 +131,12 @@ class BenchSuiteTest {
     }
 
     @Test
-    void bench_fromWithJson_isAUsageError() {
+    void bench_fromWithRunOptions_isAUsageError() {
         assertThat(capture("bench", "--from", FIXTURE, "--json", "x.json").code())
                 .isEqualTo(2);
+        Captured result = capture("bench", "--from", FIXTURE, "--scenario", "load");
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.err()).contains("--from reads a finished run");
     }
 
     private static void assertVerified(JsonNode verified, String what) {

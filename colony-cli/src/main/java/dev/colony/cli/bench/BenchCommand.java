@@ -107,8 +107,17 @@ public final class BenchCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        if (json != null && from != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--json writes a new run; not with --from");
+        if (from != null
+                && (json != null
+                        || !scenarios.isEmpty()
+                        || agents != null
+                        || warmup != null
+                        || iterations != null
+                        || quick)) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--from reads a finished run: it takes no --json, --scenario, --agents, --warmup, --iterations"
+                            + " or --quick");
         }
         BenchReport old = compare == null ? null : readReport(compare);
         BenchReport report = from != null ? readReport(from) : runAll();
