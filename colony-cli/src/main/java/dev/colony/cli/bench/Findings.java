@@ -206,33 +206,43 @@ final class Findings {
 
     private static Finding recommendation(List<ScenarioResult> all, Optional<ScenarioResult> costliest) {
         List<String> steps = new ArrayList<>();
-        all.stream()
+        List<String> missed = all.stream()
                 .filter(r -> toTarget(r) < 1)
-                .forEach(r -> steps.add(String.format(
+                .map(r -> String.format(
                         Locale.ROOT,
-                        "%s first: it missed its target (%s/s of %s/s)",
+                        "%s (%s/s of %s/s)",
                         r.name(),
                         num(r.throughputPerSec()),
-                        num(r.target().min()))));
+                        num(r.target().min())))
+                .toList();
+        if (!missed.isEmpty()) {
+            steps.add("the scenarios that missed their target: " + String.join(", ", missed));
+        }
         costliest
                 .filter(r -> r.baseline().ratio() < 1)
                 .ifPresent(r -> steps.add(String.format(
                         Locale.ROOT,
-                        "%s, where Colony does the work at %sx the speed of %s: the largest gap to close",
+                        "%s, where Colony does the work at %sx the speed of %s: the largest gap to a plain"
+                                + " implementation",
                         r.name(),
                         ratio(r.baseline().ratio()),
                         r.baseline().name())));
-        all.stream()
+        List<String> noisy = all.stream()
                 .filter(r -> Figure.THROUGHPUT.spread(r).relativeIqr() > NOISY)
-                .forEach(r -> steps.add(String.format(
+                .map(r -> String.format(
                         Locale.ROOT,
-                        "re-run %s on a quieter machine or with more iterations (throughput IQR %.0f%% of the median)",
+                        "%s (IQR %.0f%%)",
                         r.name(),
-                        100 * Figure.THROUGHPUT.spread(r).relativeIqr())));
+                        100 * Figure.THROUGHPUT.spread(r).relativeIqr()))
+                .toList();
+        if (!noisy.isEmpty()) {
+            steps.add("re-run on a quieter machine or with more iterations the scenarios whose throughput spread"
+                    + " exceeds " + Math.round(100 * NOISY) + "% of the median: " + String.join(", ", noisy));
+        }
         String text = steps.isEmpty()
                 ? "every scenario met its target, matched or beat its baseline, and spread less than "
                         + Math.round(100 * NOISY) + "%: nothing in this run's figures asks for work."
-                : String.join("; then ", steps) + ".";
+                : "first " + String.join("; then ", steps) + ".";
         return new Finding("Where to look first", text);
     }
 

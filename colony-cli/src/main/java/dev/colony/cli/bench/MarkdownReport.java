@@ -189,7 +189,8 @@ final class MarkdownReport {
                 Map<String, Object> typed = (Map<String, Object>) nested;
                 flatten(key, typed);
             } else {
-                line("- `" + key + "`: " + e.getValue());
+                // a value such as "memory/<agent>" would otherwise be read as an HTML tag
+                line("- `" + key + "`: " + String.valueOf(e.getValue()).replace("<", "&lt;"));
             }
         }
     }
