@@ -59,6 +59,38 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON to FILE.")
     Path json;
 
+    @Option(
+            names = "--markdown",
+            paramLabel = "FILE",
+            description = "Also write the report as Markdown to FILE: summary, findings, the original claims,"
+                    + " baselines, one section per scenario, methodology, environment.")
+    Path markdown;
+
+    @Option(
+            names = "--html",
+            paramLabel = "FILE",
+            description = "Also write the report as one self-contained HTML page with charts to FILE.")
+    Path html;
+
+    @Option(
+            names = "--compare",
+            paramLabel = "OLD.json",
+            description = "Compare with an earlier JSON report: the change of each figure, REGRESSION when the new"
+                    + " median is worse by more than (IQR old + IQR new) / 2.")
+    Path compare;
+
+    @Option(
+            names = "--from",
+            paramLabel = "FILE.json",
+            description = "Run nothing: read this JSON report and print, write or compare it instead.")
+    Path from;
+
+    @Option(
+            names = "--quick",
+            description = "Small defaults for a smoke run: 1 warm-up and 3 measured iterations per scenario (figures"
+                    + " from a cold JVM; for checking, not for quoting). --warmup and --iterations override it.")
+    boolean quick;
+
     @Option(names = "--list", description = "List the scenarios and exit.")
     boolean list;
 
@@ -75,13 +107,60 @@ public final class BenchCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+        if (from != null
+                && (json != null
+                        || !scenarios.isEmpty()
+                        || agents != null
+                        || warmup != null
+                        || iterations != null
+                        || quick)) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--from reads a finished run: it takes no --json, --scenario, --agents, --warmup, --iterations"
+                            + " or --quick");
+        }
+        BenchReport old = compare == null ? null : readReport(compare);
+        BenchReport report = from != null ? readReport(from) : runAll();
+        printTable(out, report);
+        if (json != null) {
+            report.write(json);
+            out.printf("JSON report written to %s%n", json);
+        }
+        BenchReport readable = report.normalized();
+        if (markdown != null) {
+            BenchReport.writeText(markdown, MarkdownReport.render(readable));
+            out.printf("Markdown report written to %s%n", markdown);
+        }
+        if (html != null) {
+            BenchReport.writeText(html, HtmlReport.render(readable));
+            out.printf("HTML report written to %s%n", html);
+        }
+        if (old != null) {
+            Comparison.of(old, readable).print(out, compare + " (started " + old.startedAt() + ")");
+        }
+        out.flush();
+        return report.pass() ? 0 : 1;
+    }
+
+    private BenchReport readReport(Path file) throws java.io.IOException {
+        try {
+            return BenchReport.read(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "no such file: '" + file + "'");
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** Runs the selected scenarios with progress on standard error, and gathers their results. */
+    private BenchReport runAll() throws Exception {
         List<Scenario> selected = withAgents(select());
         List<BenchSettings> settings = new ArrayList<>();
         for (Scenario scenario : selected) {
             try {
                 settings.add(new BenchSettings(
-                        warmup != null ? warmup : scenario.defaultWarmup(),
-                        iterations != null ? iterations : scenario.defaultIterations(),
+                        warmup != null ? warmup : quick ? 1 : scenario.defaultWarmup(),
+                        iterations != null ? iterations : quick ? 3 : scenario.defaultIterations(),
                         quiet ? null : System.err));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -89,10 +168,31 @@ public final class BenchCommand implements Callable<Integer> {
         }
         String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         List<ScenarioResult> results = new ArrayList<>();
+        long runStart = System.nanoTime();
         for (int i = 0; i < selected.size(); i++) {
-            results.add(selected.get(i).run(settings.get(i)));
+            Scenario scenario = selected.get(i);
+            BenchSettings s = settings.get(i);
+            s.progress(
+                    "[%d/%d] %s: %d warm-up + %d measured iterations (%.0f s elapsed)",
+                    i + 1,
+                    selected.size(),
+                    scenario.name(),
+                    s.warmup(),
+                    s.iterations(),
+                    (System.nanoTime() - runStart) / 1e9);
+            ScenarioResult result = scenario.run(s);
+            s.progress(
+                    "[%d/%d] %s: %s, %s/s, verified %d/%d",
+                    i + 1,
+                    selected.size(),
+                    scenario.name(),
+                    result.pass() ? "PASS" : "FAIL",
+                    human(result.throughputPerSec()),
+                    result.verified().observed(),
+                    result.verified().expected());
+            results.add(result);
         }
-        BenchReport report = new BenchReport(
+        return new BenchReport(
                 Main.version(),
                 Runtime.version().toString(),
                 Runtime.getRuntime().availableProcessors(),
@@ -100,13 +200,6 @@ public final class BenchCommand implements Callable<Integer> {
                 startedAt,
                 "embedded",
                 results);
-        printTable(out, report);
-        if (json != null) {
-            report.write(json);
-            out.printf("JSON report written to %s%n", json);
-        }
-        out.flush();
-        return report.pass() ? 0 : 1;
     }
 
     private List<Scenario> select() {
@@ -153,11 +246,12 @@ public final class BenchCommand implements Callable<Integer> {
         return adjusted;
     }
 
+    /** Prints the results table; "x base" is Colony's throughput over its same-run baseline's. */
     static void printTable(PrintWriter out, BenchReport report) {
         out.printf(
                 "Colony %s bench, JDK %s, %d CPUs, %s, backend %s%n",
                 report.colonyVersion(), report.jdk(), report.cpus(), report.os(), report.backend());
-        String header = "%-22s %14s %9s %9s %9s %9s %9s %17s %12s  %s%n";
+        String header = "%-22s %14s %9s %9s %9s %9s %9s %17s %12s %8s  %s%n";
         out.printf(
                 header,
                 "scenario",
@@ -169,11 +263,12 @@ public final class BenchCommand implements Callable<Integer> {
                 "max us",
                 "verified",
                 "target/s",
+                "x base",
                 "result");
         for (ScenarioResult r : report.scenarios()) {
             out.printf(
                     Locale.ROOT,
-                    "%-22s %14s %9.3f %9.3f %9.3f %9.3f %9.1f %17s %12s  %s%n",
+                    "%-22s %14s %9.3f %9.3f %9.3f %9.3f %9.1f %17s %12s %8s  %s%n",
                     r.name(),
                     human(r.throughputPerSec()),
                     r.latencyUs().p50(),
@@ -183,9 +278,11 @@ public final class BenchCommand implements Callable<Integer> {
                     r.latencyUs().max(),
                     r.verified().observed() + "/" + r.verified().expected(),
                     human(r.target().min()),
+                    r.baseline() == null ? "-" : Findings.ratio(r.baseline().ratio()),
                     r.pass() ? "PASS" : "FAIL");
             if (r.details().get("async") instanceof java.util.Map<?, ?> async
-                    && async.get("latency_us") instanceof ScenarioResult.Latency latency) {
+                    && async.get("latency_us") instanceof ScenarioResult.Latency latency
+                    && async.get("throughput_per_sec") instanceof Number) {
                 out.printf(
                         Locale.ROOT,
                         "%-22s %14s %9.1f %9.1f %9.1f %9.1f %9.1f   (ASYNC variant, publish-to-handler)%n",

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.SerializationFeature;
@@ -36,11 +38,46 @@ record BenchReport(
             .build();
 
     void write(Path file) throws IOException {
+        writeText(file, JSON.writeValueAsString(this) + System.lineSeparator());
+    }
+
+    /** Writes {@code text} to {@code file}, creating its directories. */
+    static void writeText(Path file, String text) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.writeString(file, JSON.writeValueAsString(this) + System.lineSeparator());
+        Files.writeString(file, text);
+    }
+
+    /**
+     * Reads a report written by {@link #write}, by this version or an older one (fields it does not know are
+     * ignored; per-iteration figures and baselines missing from older files are null).
+     *
+     * @throws IllegalArgumentException naming the file when it is not such a report
+     */
+    static BenchReport read(Path file) throws IOException {
+        BenchReport report;
+        try {
+            report = JSON.readerFor(BenchReport.class)
+                    .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(Files.readString(file));
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(
+                    "'" + file + "' is not a colony bench JSON report: " + e.getOriginalMessage(), e);
+        }
+        if (report == null || report.scenarios() == null) {
+            throw new IllegalArgumentException("'" + file + "' is not a colony bench JSON report: no scenarios");
+        }
+        return report;
+    }
+
+    /**
+     * This report as it reads back from its JSON: details become plain maps, as in a file, so reports render
+     * the same from a run and from a file.
+     */
+    BenchReport normalized() {
+        return JSON.readerFor(BenchReport.class).readValue(JSON.writeValueAsString(this));
     }
 
     boolean pass() {

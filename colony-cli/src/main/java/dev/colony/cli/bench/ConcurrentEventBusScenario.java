@@ -63,6 +63,12 @@ final class ConcurrentEventBusScenario implements Scenario {
         LatencySnapshot asyncLatency =
                 run(settings, SubscribeOptions.async().withCapacity(16_384), subjects, payloads, async);
 
+        settings.progress(
+                "event-bus-concurrent: baseline (handlers called directly), %d warm-up + %d measured iterations",
+                settings.warmup(), settings.iterations());
+        Measurement plain = new Measurement(expected);
+        runPlain(settings, subjects, payloads, plain);
+
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("mode", "DIRECT");
         details.put("agents", AGENTS);
@@ -75,7 +81,16 @@ final class ConcurrentEventBusScenario implements Scenario {
         details.put("goal_deliveries_per_sec", GOAL);
         details.put("goal_met", direct.throughput() >= GOAL);
         details.put("async", async.asAsyncDetails(asyncLatency, GOAL));
-        return ScenarioResult.directAndAsync(name(), direct, async, details);
+        return ScenarioResult.directAndAsync(name(), direct, async, details)
+                .with(
+                        direct.perIteration(),
+                        ScenarioResult.Baseline.of(
+                                "plain virtual threads",
+                                "the same 100 virtual threads, released together, call the same two order-checking"
+                                        + " handlers directly for each event (no bus, no subject matching)",
+                                plain,
+                                direct,
+                                true));
     }
 
     /**
@@ -138,17 +153,54 @@ final class ConcurrentEventBusScenario implements Scenario {
                     star.reset();
                     tail.reset();
                     publishConcurrently(bus, subjects, payloads, m.latency);
+                    m.latencyIteration();
                 }
             }
             return bus.metrics().asyncLatency();
         }
     }
 
+    /** The baseline: the same threads and payloads, each event handed straight to both checking handlers. */
+    private static void runPlain(BenchSettings settings, Subject[] subjects, Activity[][] payloads, Measurement m)
+            throws InterruptedException {
+        OrderCheckingHandler star = new OrderCheckingHandler();
+        OrderCheckingHandler tail = new OrderCheckingHandler();
+        Publisher direct = (subject, payload) -> {
+            Event event = new Event(subject, payload);
+            star.handle(event);
+            tail.handle(event);
+        };
+        for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
+            star.reset();
+            tail.reset();
+            long elapsed = publishConcurrently(direct, subjects, payloads, null);
+            if (it >= settings.warmup()) {
+                m.iteration(elapsed, m.operations(), star.good() + tail.good());
+            }
+        }
+        for (int it = 0; it < settings.iterations(); it++) {
+            star.reset();
+            tail.reset();
+            publishConcurrently(direct, subjects, payloads, m.latency);
+            m.latencyIteration();
+        }
+    }
+
+    /** Where an agent's events go: the bus, or the handlers directly. */
+    private interface Publisher {
+        void publish(Subject subject, Activity payload);
+    }
+
+    private static long publishConcurrently(EventBus bus, Subject[] subjects, Activity[][] payloads, Histogram latency)
+            throws InterruptedException {
+        return publishConcurrently((Publisher) bus::publish, subjects, payloads, latency);
+    }
+
     /**
      * Starts one virtual thread per agent, releases them together and returns the nanoseconds from the
      * release until the last one finished publishing. With {@code latency}, each publish is timed.
      */
-    private static long publishConcurrently(EventBus bus, Subject[] subjects, Activity[][] payloads, Histogram latency)
+    private static long publishConcurrently(Publisher bus, Subject[] subjects, Activity[][] payloads, Histogram latency)
             throws InterruptedException {
         CountDownLatch ready = new CountDownLatch(AGENTS);
         CountDownLatch go = new CountDownLatch(1);

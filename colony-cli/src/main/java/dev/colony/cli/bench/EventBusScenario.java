@@ -58,6 +58,12 @@ final class EventBusScenario implements Scenario {
         Measurement async = new Measurement(expected);
         LatencySnapshot asyncLatency = runAsync(settings, subjects, payloads, async);
 
+        settings.progress(
+                "event-bus: baseline (plain JDK dispatch), %d warm-up + %d measured iterations",
+                settings.warmup(), settings.iterations());
+        Measurement plain = new Measurement(expected);
+        runPlain(settings, subjects, payloads, plain);
+
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("mode", "DIRECT");
         details.put("events_per_iteration", EVENTS);
@@ -72,7 +78,18 @@ final class EventBusScenario implements Scenario {
         details.put("goal_met", direct.throughput() >= GOAL_DIRECT);
         details.put("original_claim_events_per_sec", ORIGINAL_CLAIM);
         details.put("async", async.asAsyncDetails(asyncLatency, GOAL_ASYNC));
-        return ScenarioResult.directAndAsync(name(), direct, async, details);
+        return ScenarioResult.directAndAsync(name(), direct, async, details)
+                .with(
+                        direct.perIteration(),
+                        ScenarioResult.Baseline.of(
+                                "plain JDK dispatch",
+                                "a HashMap from each subject to an array of the handlers whose pattern matches it, built"
+                                        + " before timing; each publish allocates an Event, looks the subject up and calls the"
+                                        + " same checking handlers in turn on the publisher's thread (no bus, no patterns at"
+                                        + " publish time)",
+                                plain,
+                                direct,
+                                true));
     }
 
     static SwarmEvent[] payloads() {
@@ -155,7 +172,58 @@ final class EventBusScenario implements Scenario {
                         throw new IllegalStateException("a DIRECT publish was not clean: " + result);
                     }
                 }
+                m.latencyIteration();
             }
+        }
+    }
+
+    /**
+     * The baseline: the same events and checking handlers, dispatched by a plain map from subject to its
+     * matching handlers (resolved before timing), throughput and per-publish latency like DIRECT.
+     */
+    private static void runPlain(BenchSettings settings, Subject[] subjects, SwarmEvent[] payloads, Measurement m) {
+        List<String> patterns = concat(SUBJECTS, WILDCARDS);
+        List<CheckingHandler> handlers = new ArrayList<>();
+        Map<String, CheckingHandler[]> routes = new java.util.HashMap<>();
+        patterns.forEach(p -> handlers.add(new CheckingHandler()));
+        for (Subject subject : subjects) {
+            List<CheckingHandler> matching = new ArrayList<>();
+            for (int i = 0; i < patterns.size(); i++) {
+                if (SubjectPattern.of(patterns.get(i)).matches(subject)) {
+                    matching.add(handlers.get(i));
+                }
+            }
+            routes.put(subject.value(), matching.toArray(CheckingHandler[]::new));
+        }
+        int n = subjects.length;
+        for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
+            handlers.forEach(CheckingHandler::reset);
+            long start = System.nanoTime();
+            for (int i = 0; i < EVENTS; i++) {
+                plainPublish(routes, subjects[i % n], payloads[i]);
+            }
+            long elapsed = System.nanoTime() - start;
+            if (it >= settings.warmup()) {
+                m.iteration(
+                        elapsed,
+                        m.operations(),
+                        handlers.stream().mapToLong(CheckingHandler::good).sum());
+            }
+        }
+        for (int it = 0; it < settings.iterations(); it++) {
+            for (int i = 0; i < EVENTS; i++) {
+                long t0 = System.nanoTime();
+                plainPublish(routes, subjects[i % n], payloads[i]);
+                m.latency.recordValue(System.nanoTime() - t0);
+            }
+            m.latencyIteration();
+        }
+    }
+
+    private static void plainPublish(Map<String, CheckingHandler[]> routes, Subject subject, SwarmEvent payload) {
+        dev.colony.bus.Event event = new dev.colony.bus.Event(subject, payload);
+        for (CheckingHandler handler : routes.get(subject.value())) {
+            handler.handle(event);
         }
     }
 

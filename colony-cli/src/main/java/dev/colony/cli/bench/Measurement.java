@@ -15,18 +15,76 @@ import org.HdrHistogram.Histogram;
 final class Measurement {
     private final long operations;
     private final List<Long> nanos = new ArrayList<>();
+    private final List<ScenarioResult.Latency> latencyPerIteration = new ArrayList<>();
     private long expected;
     private long observed;
     final Histogram latency = new Histogram(3_600_000_000_000L, 3);
+    private Histogram latencyMark = new Histogram(3_600_000_000_000L, 3);
 
     Measurement(long operations) {
         this.operations = operations;
     }
 
+    /**
+     * Records one measured iteration. Latency recorded into {@link #latency} since the last mark becomes this
+     * iteration's latency figures (see {@link #latencyIteration()}).
+     */
     void iteration(long elapsedNanos, long expectedUnits, long observedUnits) {
         nanos.add(elapsedNanos);
         expected += expectedUnits;
         observed += observedUnits;
+        latencyIteration();
+    }
+
+    /**
+     * Closes one iteration's latency: the values recorded since the previous mark are kept as that iteration's
+     * percentiles. For scenarios that time latency in separate iterations; a no-op when nothing was recorded.
+     */
+    void latencyIteration() {
+        if (latency.getTotalCount() == latencyMark.getTotalCount()) {
+            return;
+        }
+        Histogram interval = latency.copy();
+        interval.subtract(latencyMark);
+        latencyPerIteration.add(percentiles(interval));
+        latencyMark = latency.copy();
+    }
+
+    /** Each measured iteration's figures, in order: the spread behind the median. */
+    PerIteration perIteration() {
+        List<Double> throughput = new ArrayList<>(nanos.size());
+        for (long n : nanos) {
+            throughput.add(round(operations / (n / 1e9)));
+        }
+        return new PerIteration(
+                throughput,
+                latencyPerIteration.stream().map(ScenarioResult.Latency::p50).toList(),
+                latencyPerIteration.stream().map(ScenarioResult.Latency::p95).toList(),
+                latencyPerIteration.stream().map(ScenarioResult.Latency::p99).toList(),
+                latencyPerIteration.stream().map(ScenarioResult.Latency::p999).toList(),
+                latencyPerIteration.stream().map(ScenarioResult.Latency::max).toList());
+    }
+
+    /**
+     * Every measured iteration's value of each headline figure (latency in microseconds). The latency lists
+     * are empty when the scenario has no latency, and may be shorter than the throughput list when latency is
+     * timed in separate iterations.
+     */
+    record PerIteration(
+            List<Double> throughputPerSec,
+            List<Double> p50,
+            List<Double> p95,
+            List<Double> p99,
+            List<Double> p999,
+            List<Double> max) {
+        PerIteration {
+            throughputPerSec = List.copyOf(throughputPerSec);
+            p50 = List.copyOf(p50);
+            p95 = List.copyOf(p95);
+            p99 = List.copyOf(p99);
+            p999 = List.copyOf(p999);
+            max = List.copyOf(max);
+        }
     }
 
     long operations() {
@@ -73,15 +131,19 @@ final class Measurement {
     }
 
     ScenarioResult.Latency latencyUs() {
-        if (latency.getTotalCount() == 0) {
+        return percentiles(latency);
+    }
+
+    static ScenarioResult.Latency percentiles(Histogram h) {
+        if (h.getTotalCount() == 0) {
             return new ScenarioResult.Latency(0, 0, 0, 0, 0);
         }
         return new ScenarioResult.Latency(
-                micros(latency.getValueAtPercentile(50)),
-                micros(latency.getValueAtPercentile(95)),
-                micros(latency.getValueAtPercentile(99)),
-                micros(latency.getValueAtPercentile(99.9)),
-                micros(latency.getMaxValue()));
+                micros(h.getValueAtPercentile(50)),
+                micros(h.getValueAtPercentile(95)),
+                micros(h.getValueAtPercentile(99)),
+                micros(h.getValueAtPercentile(99.9)),
+                micros(h.getMaxValue()));
     }
 
     /**

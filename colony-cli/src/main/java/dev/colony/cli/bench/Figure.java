@@ -1,0 +1,44 @@
+package dev.colony.cli.bench;
+
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+
+/** A headline figure of a scenario, with which direction is better and where its per-iteration values are. */
+enum Figure {
+    THROUGHPUT("throughput/s", true, ScenarioResult::throughputPerSec, Measurement.PerIteration::throughputPerSec),
+    P50("p50 µs", false, r -> r.latencyUs().p50(), Measurement.PerIteration::p50),
+    P95("p95 µs", false, r -> r.latencyUs().p95(), Measurement.PerIteration::p95),
+    P99("p99 µs", false, r -> r.latencyUs().p99(), Measurement.PerIteration::p99),
+    P999("p99.9 µs", false, r -> r.latencyUs().p999(), Measurement.PerIteration::p999),
+    MAX("max µs", false, r -> r.latencyUs().max(), Measurement.PerIteration::max);
+
+    final String label;
+    final boolean higherIsBetter;
+    private final ToDoubleFunction<ScenarioResult> headline;
+    private final Function<Measurement.PerIteration, List<Double>> values;
+
+    Figure(
+            String label,
+            boolean higherIsBetter,
+            ToDoubleFunction<ScenarioResult> headline,
+            Function<Measurement.PerIteration, List<Double>> values) {
+        this.label = label;
+        this.higherIsBetter = higherIsBetter;
+        this.headline = headline;
+        this.values = values;
+    }
+
+    /** The figure's spread over the result's iterations (no spread for files without per-iteration values). */
+    Spread spread(ScenarioResult result) {
+        List<Double> perIteration = result.perIteration() == null ? List.of() : values.apply(result.perIteration());
+        return Spread.of(perIteration, headline.applyAsDouble(result));
+    }
+
+    double headline(ScenarioResult result) {
+        return headline.applyAsDouble(result);
+    }
+
+    /** The latency percentiles in order, for charts: p50, p95, p99, p99.9, max. */
+    static final List<Figure> LATENCY = List.of(P50, P95, P99, P999, MAX);
+}

@@ -1,0 +1,193 @@
+package dev.colony.cli.bench;
+
+import dev.colony.bus.Event;
+import dev.colony.bus.Subject;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The {@code load} scenario's baseline: the same work on plain virtual threads, without Colony. N virtual
+ * threads, started before the timed region and released together, each run {@value LoadScenario#OPS} ops:
+ * every op hands an {@link Event} to the same two counting handlers (what a DIRECT bus delivery does, minus
+ * the bus); every {@value LoadScenario#MESSAGE_EVERY}th puts a ping into the next agent's bounded
+ * {@link ArrayBlockingQueue} (capacity: one iteration's pings, so an offer never fails when the work is
+ * right); every {@value LoadScenario#MEMORY_EVERY}th compare-and-sets the agent's own versioned entry in a
+ * {@link ConcurrentHashMap}. After its ops each thread takes its pings and checks their sender. A platform
+ * thread copies the map, encodes it with Jackson, decodes and re-encodes it, and compares the bytes, at
+ * release and every {@value LoadScenario#SNAPSHOT_EVERY_MS} ms after. The same six counts are verified.
+ */
+final class LoadBaseline {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** A versioned memory entry; replaced whole on every update. */
+    private record Entry(long version, byte[] value) {}
+
+    private LoadBaseline() {}
+
+    /** Runs the warm-up and measured iterations for {@code agents} agents and returns the measurement. */
+    static Measurement run(BenchSettings settings, int agents) throws InterruptedException {
+        int n = agents;
+        int pingsPerIteration = LoadScenario.OPS / LoadScenario.MESSAGE_EVERY;
+        Subject[] subjects = new Subject[n];
+        LoadScenario.Op[] ops = new LoadScenario.Op[n];
+        LoadScenario.Ping[] pings = new LoadScenario.Ping[n];
+        List<ArrayBlockingQueue<LoadScenario.Ping>> inboxes = new ArrayList<>(n);
+        String[] keys = new String[n];
+        ConcurrentHashMap<String, Entry> memory = new ConcurrentHashMap<>();
+        byte[] value = {1, 2, 3, 4, 5, 6, 7, 8};
+        for (int a = 0; a < n; a++) {
+            subjects[a] = Subject.of("load." + a + ".op");
+            ops[a] = new LoadScenario.Op(a);
+            pings[a] = new LoadScenario.Ping(a);
+            inboxes.add(new ArrayBlockingQueue<>(pingsPerIteration));
+            keys[a] = "agent-" + a;
+            memory.put(keys[a], new Entry(0, value));
+        }
+        long[] latencies = new long[n * LoadScenario.OPS];
+        Measurement m = new Measurement((long) n * LoadScenario.OPS);
+        for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
+            int[] opsDone = new int[n];
+            int[] deliveries = new int[n];
+            int[] received = new int[n];
+            int[] updates = new int[n];
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            CountDownLatch ready = new CountDownLatch(n);
+            CountDownLatch gate = new CountDownLatch(1);
+            CountDownLatch done = new CountDownLatch(n);
+            long wantVersion = (long) (it + 1) * (LoadScenario.OPS / LoadScenario.MEMORY_EVERY);
+            for (int a = 0; a < n; a++) {
+                int agent = a;
+                Thread.ofVirtual().start(() -> {
+                    ready.countDown();
+                    try {
+                        gate.await();
+                        int base = agent * LoadScenario.OPS;
+                        long t = System.nanoTime();
+                        for (int i = 0; i < LoadScenario.OPS; i++) {
+                            boolean ok = publish(subjects[agent], ops[agent], deliveries);
+                            if (i % LoadScenario.MESSAGE_EVERY == LoadScenario.MESSAGE_EVERY - 1) {
+                                ok &= inboxes.get((agent + 1) % n).offer(pings[agent]);
+                            }
+                            if (i % LoadScenario.MEMORY_EVERY == LoadScenario.MEMORY_EVERY - 1) {
+                                Entry current = memory.get(keys[agent]);
+                                if (memory.replace(keys[agent], current, new Entry(current.version() + 1, value))) {
+                                    updates[agent]++;
+                                } else {
+                                    ok = false;
+                                }
+                            }
+                            if (ok) {
+                                opsDone[agent]++;
+                            }
+                            long now = System.nanoTime();
+                            latencies[base + i] = now - t;
+                            t = now;
+                        }
+                        int previous = (agent + n - 1) % n;
+                        for (int p = 0; p < pingsPerIteration; p++) {
+                            LoadScenario.Ping ping = inboxes.get(agent).poll(60, TimeUnit.SECONDS);
+                            if (ping != null && ping.from() == previous) {
+                                received[agent]++;
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        done.countDown();
+                    }
+                });
+            }
+            ready.await();
+            Snapshotter snapshotter = new Snapshotter(memory);
+            long start = System.nanoTime();
+            snapshotter.thread.start();
+            gate.countDown();
+            done.await();
+            long elapsed = System.nanoTime() - start;
+            snapshotter.stop();
+            if (failure.get() != null) {
+                throw new IllegalStateException("a baseline agent failed: " + failure.get(), failure.get());
+            }
+            long keysAtVersion = Arrays.stream(keys)
+                    .filter(k -> memory.get(k).version() == wantVersion)
+                    .count();
+            long expected = (long) n * LoadScenario.OPS
+                    + (long) n * LoadScenario.OPS * LoadScenario.SUBSCRIBERS
+                    + (long) n * pingsPerIteration
+                    + (long) n * (LoadScenario.OPS / LoadScenario.MEMORY_EVERY)
+                    + n
+                    + snapshotter.taken;
+            long observed =
+                    sum(opsDone) + sum(deliveries) + sum(received) + sum(updates) + keysAtVersion + snapshotter.good;
+            if (it >= settings.warmup()) {
+                for (long latency : latencies) {
+                    m.latency.recordValue(latency);
+                }
+                m.iteration(elapsed, expected, observed);
+            }
+        }
+        return m;
+    }
+
+    /** The two subscribers of the Colony run, called directly: each counts the op for its agent. */
+    private static boolean publish(Subject subject, LoadScenario.Op op, int[] deliveries) {
+        Event event = new Event(subject, op);
+        boolean ok = true;
+        for (int s = 0; s < LoadScenario.SUBSCRIBERS; s++) {
+            if (event.payload() instanceof LoadScenario.Op o) {
+                deliveries[o.agent()]++;
+            } else {
+                ok = false;
+            }
+        }
+        return ok;
+    }
+
+    private static long sum(int[] values) {
+        return Arrays.stream(values).asLongStream().sum();
+    }
+
+    /** Copies, encodes, decodes and re-encodes the map at once, then every 100 ms; counts equal round trips. */
+    private static final class Snapshotter {
+        final Thread thread;
+        private final CountDownLatch stop = new CountDownLatch(1);
+        volatile long taken;
+        volatile long good;
+
+        Snapshotter(ConcurrentHashMap<String, Entry> memory) {
+            thread = Thread.ofPlatform()
+                    .name("load-baseline-snapshots")
+                    .daemon()
+                    .unstarted(() -> {
+                        try {
+                            do {
+                                Map<String, Entry> copy = new TreeMap<>(memory);
+                                byte[] encoded = JSON.writeValueAsBytes(copy);
+                                Object decoded = JSON.readTree(encoded);
+                                boolean equal = Arrays.equals(JSON.writeValueAsBytes(decoded), encoded);
+                                taken++;
+                                if (equal) {
+                                    good++;
+                                }
+                            } while (!stop.await(LoadScenario.SNAPSHOT_EVERY_MS, TimeUnit.MILLISECONDS));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+        }
+
+        void stop() throws InterruptedException {
+            stop.countDown();
+            thread.join();
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package dev.colony.cli.bench;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The run as a Markdown report: summary table, findings computed from the figures, the original report's
+ * claims beside Colony's measurements, the same-run baselines, one section per scenario (what it verified,
+ * the spread over iterations, its details), the methodology and the environment.
+ */
+final class MarkdownReport {
+    private final BenchReport report;
+    private final StringBuilder out = new StringBuilder();
+
+    private MarkdownReport(BenchReport report) {
+        this.report = report;
+    }
+
+    static String render(BenchReport report) {
+        return new MarkdownReport(report).render();
+    }
+
+    private String render() {
+        line("# Colony validation report");
+        line("");
+        line(String.format(
+                "Run started %s: Colony %s, JDK %s, %d CPUs, %s, backend %s. %d of %d scenarios passed.",
+                report.startedAt(),
+                report.colonyVersion(),
+                report.jdk(),
+                report.cpus(),
+                report.os(),
+                report.backend(),
+                report.scenarios().stream().filter(ScenarioResult::pass).count(),
+                report.scenarios().size()));
+        summary();
+        findings();
+        claims();
+        baselines();
+        report.scenarios().forEach(this::scenario);
+        methodology();
+        environment();
+        return out.toString();
+    }
+
+    private void summary() {
+        section("Summary");
+        line("Medians over the measured iterations; the range is the slowest to the fastest iteration. Latency in µs.");
+        line("");
+        line("| scenario | throughput/s | range over iterations | p50 | p95 | p99 | p99.9 | max | verified | target/s |"
+                + " Colony / baseline | result |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        for (ScenarioResult r : report.scenarios()) {
+            Spread t = Figure.THROUGHPUT.spread(r);
+            ScenarioResult.Latency l = r.latencyUs();
+            line(row(
+                    r.name(),
+                    "**" + num(r.throughputPerSec()) + "**",
+                    t.n() == 0 ? "n/a" : num(t.min()) + " - " + num(t.max()),
+                    num(l.p50()),
+                    num(l.p95()),
+                    num(l.p99()),
+                    num(l.p999()),
+                    num(l.max()),
+                    String.format(
+                            Locale.ROOT,
+                            "%,d / %,d",
+                            r.verified().observed(),
+                            r.verified().expected()),
+                    num(r.target().min()),
+                    r.baseline() == null ? "n/a" : ratio(r.baseline().ratio()) + "x",
+                    r.pass() ? "PASS" : "**FAIL**"));
+        }
+    }
+
+    private void findings() {
+        section("Findings");
+        line("Computed from this run's figures (nothing here is written in advance).");
+        line("");
+        for (Findings.Finding f : Findings.of(report)) {
+            line("- **" + f.title() + "**: " + f.text());
+        }
+    }
+
+    private void claims() {
+        section("Against the original report");
+        line("| scenario | the original claimed | what it measured | Colony, verified, this run | Colony / claim |");
+        line("|---|---|---|---|---|");
+        for (ScenarioResult r : report.scenarios()) {
+            OriginalClaim.of(r.name()).ifPresent(c -> {
+                double colony = c.colonyPerSecond(r);
+                line(row(
+                        r.name(),
+                        c.claim(),
+                        c.measured(),
+                        num(colony) + " " + c.unit(),
+                        ratio(colony / c.perSecond()) + "x"));
+            });
+        }
+    }
+
+    private void baselines() {
+        section("Baselines measured in the same run");
+        line("Each baseline does the same verified work without Colony; the ratio is Colony's median throughput"
+                + " over the baseline's (above 1: Colony is faster).");
+        line("");
+        line("| scenario | baseline | throughput/s | Colony throughput/s | Colony / baseline | baseline p50 µs |"
+                + " baseline verified |");
+        line("|---|---|---|---|---|---|---|");
+        for (ScenarioResult r : report.scenarios()) {
+            ScenarioResult.Baseline b = r.baseline();
+            if (b == null) {
+                line(row(r.name(), "none recorded", "", num(r.throughputPerSec()), "", "", ""));
+                continue;
+            }
+            line(row(
+                    r.name(),
+                    b.name(),
+                    num(b.throughputPerSec()),
+                    num(r.throughputPerSec()),
+                    ratio(b.ratio()) + "x",
+                    b.latencyUs() == null ? "not timed" : num(b.latencyUs().p50()),
+                    String.format(
+                            Locale.ROOT,
+                            "%,d / %,d",
+                            b.verified().observed(),
+                            b.verified().expected())));
+        }
+    }
+
+    private void scenario(ScenarioResult r) {
+        section("`" + r.name() + "`");
+        Scenario.named(r.name()).ifPresent(s -> line("**What runs**: " + s.description() + "."));
+        line("");
+        line(String.format(
+                Locale.ROOT,
+                "**Verified**: %,d of %,d units checked and counted, every variant of the scenario included (%d"
+                        + " measured iterations; %,d units per iteration of the headline); %s.",
+                r.verified().observed(),
+                r.verified().expected(),
+                r.iterations(),
+                r.operations(),
+                r.verified().ok() ? "none missing" : "**work missing or wrong**"));
+        Details.text(r.details(), "latency_basis").ifPresent(t -> line("\n**Latency basis**: " + t + "."));
+        if (r.baseline() != null) {
+            line("");
+            line("**Baseline** (" + r.baseline().name() + "): " + r.baseline().what() + ".");
+        }
+        line("");
+        line("| figure | median | min | Q1 | Q3 | max | iterations |");
+        line("|---|---|---|---|---|---|---|");
+        for (Figure figure : Figure.values()) {
+            Spread s = figure.spread(r);
+            line(row(
+                    figure.label,
+                    num(s.median()),
+                    num(s.min()),
+                    num(s.q1()),
+                    num(s.q3()),
+                    num(s.max()),
+                    s.n() == 0 ? "headline only" : String.valueOf(s.n())));
+        }
+        if (r.baseline() != null) {
+            Spread b = Spread.of(
+                    r.baseline().throughputPerIteration(), r.baseline().throughputPerSec());
+            line(row(
+                    "baseline throughput/s",
+                    num(b.median()),
+                    num(b.min()),
+                    num(b.q1()),
+                    num(b.q3()),
+                    num(b.max()),
+                    String.valueOf(b.n())));
+        }
+        line("");
+        line("<details><summary>All details</summary>");
+        line("");
+        flatten("", r.details());
+        line("");
+        line("</details>");
+    }
+
+    private void flatten(String prefix, Map<String, Object> map) {
+        for (Map.Entry<String, Object> e : map.entrySet()) {
+            String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            if (e.getValue() instanceof Map<?, ?> nested) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> typed = (Map<String, Object>) nested;
+                flatten(key, typed);
+            } else {
+                // a value such as "memory/<agent>" would otherwise be read as an HTML tag
+                line("- `" + key + "`: " + String.valueOf(e.getValue()).replace("<", "&lt;"));
+            }
+        }
+    }
+
+    private void methodology() {
+        section("Methodology");
+        for (String text : Methodology.TEXT) {
+            line("- " + text);
+        }
+    }
+
+    private void environment() {
+        section("Environment");
+        line("| | |");
+        line("|---|---|");
+        line(row("started", report.startedAt()));
+        line(row("Colony", report.colonyVersion()));
+        line(row("JDK", report.jdk()));
+        line(row("CPUs", String.valueOf(report.cpus())));
+        line(row("OS", report.os()));
+        line(row("backend", report.backend()));
+    }
+
+    private void section(String title) {
+        line("");
+        line("## " + title);
+        line("");
+    }
+
+    private void line(String text) {
+        out.append(text).append('\n');
+    }
+
+    private static String row(String... cells) {
+        StringBuilder row = new StringBuilder("|");
+        for (String cell : List.of(cells)) {
+            row.append(' ').append(cell.replace("|", "\\|")).append(" |");
+        }
+        return row.toString();
+    }
+
+    private static String num(double v) {
+        return Comparison.number(v);
+    }
+
+    private static String ratio(double v) {
+        return Findings.ratio(v);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.colony.cli.bench;
+
+import java.util.List;
+
+/** How {@code colony bench} measures, in the words both report formats print. */
+final class Methodology {
+    private Methodology() {}
+
+    static final List<String> TEXT = List.of(
+            "Each scenario runs warm-up iterations (thrown away, so the JIT settles) and then measured iterations"
+                    + " (`--warmup`, `--iterations`). The headline throughput is the median iteration's.",
+            "Throughput counts only verified work: a delivery a handler received and checked, a message its"
+                    + " recipient decoded and compared, a snapshot that was encoded (every 100th restored and compared"
+                    + " byte for byte), a load operation whose event, message and memory update all arrived. Each"
+                    + " scenario reports expected and observed counts and fails when they differ.",
+            "Latency comes from HdrHistogram (3 significant digits): p50, p95, p99, p99.9 and the maximum, which is"
+                    + " never called a percentile. The headline percentiles pool all measured iterations; the spread"
+                    + " tables give each figure's median, quartiles and extremes over the iterations.",
+            "Quartiles are interpolated linearly between the sorted iteration values; the IQR is Q3 - Q1.",
+            "Every scenario has a baseline measured in the same run that does the same verified work without"
+                    + " Colony; the ratio Colony / baseline divides the median throughputs, so machine noise that hits"
+                    + " both cancels out.",
+            "`--compare OLD.json` flags a REGRESSION when a figure's new median is worse than its old median by more"
+                    + " than the combined spread, (IQR old + IQR new) / 2, and an improvement when it is better by more"
+                    + " (ADR 0013).",
+            "Targets are the original report's (10,000 per second; 1,000 snapshots per second). Colony's own"
+                    + " goals are in each scenario's details (`goal_met`).",
+            "The machine is small and may be shared: compare figures from one run as ratios where you can.");
+}

@@ -1,0 +1,280 @@
+package dev.colony.cli.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The report's charts as inline SVG, drawn here (no script, no network): throughput against target and
+ * baseline on a log scale, and per scenario the latency percentile curve (p50 to max) on a log scale with
+ * the band of the per-iteration values and the baseline's curve.
+ */
+final class SvgCharts {
+    static final String COLONY = "#2563eb";
+    static final String BAND = "#93c5fd";
+    static final String BASELINE = "#9ca3af";
+    static final String TARGET = "#dc2626";
+
+    private SvgCharts() {}
+
+    /** A log scale from the decade at or below {@code min} to the decade at or above {@code max}. */
+    record LogScale(double lo, double hi, double from, double to) {
+        static LogScale of(List<Double> values, double from, double to) {
+            double min = values.stream().filter(v -> v > 0).min(Double::compare).orElse(1.0);
+            double max = values.stream().filter(v -> v > 0).max(Double::compare).orElse(10.0);
+            double lo = Math.pow(10, Math.floor(Math.log10(min)));
+            double hi = Math.pow(10, Math.ceil(Math.log10(max)));
+            if (hi <= lo) {
+                hi = lo * 10;
+            }
+            return new LogScale(lo, hi, from, to);
+        }
+
+        double at(double v) {
+            double clamped = Math.max(lo, Math.min(hi, v <= 0 ? lo : v));
+            return from + (to - from) * (Math.log10(clamped) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo));
+        }
+
+        List<Double> decades() {
+            List<Double> decades = new ArrayList<>();
+            for (double d = lo; d <= hi * 1.0001; d *= 10) {
+                decades.add(d);
+            }
+            return decades;
+        }
+    }
+
+    /** Horizontal bars, one group per scenario: Colony's median with its iterations, the baseline, the target. */
+    static String throughput(List<ScenarioResult> results) {
+        int left = 190;
+        int right = 700;
+        int rowHeight = 64;
+        int top = 40;
+        int height = top + rowHeight * results.size() + 50;
+        List<Double> values = new ArrayList<>();
+        for (ScenarioResult r : results) {
+            values.add(r.throughputPerSec());
+            values.add(r.target().min());
+            values.add(Figure.THROUGHPUT.spread(r).min());
+            values.add(Figure.THROUGHPUT.spread(r).max());
+            if (r.baseline() != null) {
+                values.add(r.baseline().throughputPerSec());
+            }
+        }
+        LogScale x = LogScale.of(values, left, right);
+        StringBuilder svg = open(920, height, "Throughput per scenario against its target and its baseline");
+        for (double d : x.decades()) {
+            double px = x.at(d);
+            svg.append(line(px, top - 8, px, height - 40, "#e5e7eb", 1, null));
+            svg.append(text(px, height - 24, Comparison.number(d) + "/s", "middle", 11, "#6b7280"));
+        }
+        for (int i = 0; i < results.size(); i++) {
+            ScenarioResult r = results.get(i);
+            double y = top + i * rowHeight;
+            svg.append(text(left - 10, y + 20, r.name(), "end", 13, "#111827"));
+            svg.append(text(left - 10, y + 36, r.pass() ? "PASS" : "FAIL", "end", 11, r.pass() ? "#15803d" : TARGET));
+            double t = x.at(r.target().min()); // drawn first: the bars and labels stay readable over it
+            svg.append(line(t, y + 2, t, y + 48, TARGET, 2, "4 3"));
+            double end = x.at(r.throughputPerSec());
+            svg.append(rect(left, y + 6, end - left, 20, COLONY));
+            double labelAt = Math.max(end, x.at(Figure.THROUGHPUT.spread(r).max()));
+            svg.append(
+                    text(labelAt + 8, y + 20, Comparison.number(r.throughputPerSec()) + "/s", "start", 11, "#111827"));
+            if (r.perIteration() != null) {
+                for (double v : r.perIteration().throughputPerSec()) {
+                    svg.append(circle(x.at(v), y + 16, 2.5, "#1e3a8a"));
+                }
+            }
+            if (r.baseline() != null) {
+                double b = x.at(r.baseline().throughputPerSec());
+                svg.append(rect(left, y + 30, b - left, 12, BASELINE));
+                svg.append(text(
+                        b + 6,
+                        y + 40,
+                        "baseline " + Comparison.number(r.baseline().throughputPerSec()) + "/s ("
+                                + Findings.ratio(r.baseline().ratio()) + "x)",
+                        "start",
+                        10,
+                        "#4b5563"));
+            }
+        }
+        legend(
+                svg,
+                left,
+                height - 8,
+                List.of(
+                        new Key(COLONY, "Colony median (dots: iterations)"),
+                        new Key(BASELINE, "baseline, same run"),
+                        new Key(TARGET, "target")));
+        return svg.append("</svg>\n").toString();
+    }
+
+    /** The latency percentile curve of one scenario, log scale, with the per-iteration band and the baseline. */
+    static String latency(ScenarioResult r) {
+        int left = 70;
+        int right = 560;
+        int top = 20;
+        int bottom = 230;
+        List<Figure> figures = Figure.LATENCY;
+        List<Double> values = new ArrayList<>();
+        for (Figure f : figures) {
+            values.add(f.headline(r));
+            values.add(f.spread(r).min());
+            values.add(f.spread(r).max());
+            if (r.baseline() != null && r.baseline().latencyUs() != null) {
+                values.add(baselineValue(r.baseline().latencyUs(), f));
+            }
+        }
+        LogScale y = LogScale.of(values, bottom, top);
+        StringBuilder svg = open(600, 290, "Latency percentiles of " + r.name() + " in microseconds, log scale");
+        for (double d : y.decades()) {
+            double py = y.at(d);
+            svg.append(line(left, py, right, py, "#e5e7eb", 1, null));
+            svg.append(text(left - 6, py + 4, Comparison.number(d), "end", 11, "#6b7280"));
+        }
+        svg.append(text(14, (top + bottom) / 2.0, "µs (log)", "middle", 11, "#6b7280", -90));
+        double step = (right - left) / (double) (figures.size() - 1);
+        StringBuilder band = new StringBuilder();
+        StringBuilder bandBack = new StringBuilder();
+        StringBuilder curve = new StringBuilder();
+        StringBuilder base = new StringBuilder();
+        for (int i = 0; i < figures.size(); i++) {
+            Figure f = figures.get(i);
+            double px = left + i * step;
+            svg.append(text(px, bottom + 18, f.label.replace(" µs", ""), "middle", 11, "#374151"));
+            Spread s = f.spread(r);
+            band.append(i == 0 ? "M" : "L").append(fmt(px)).append(',').append(fmt(y.at(s.max())));
+            bandBack.insert(0, "L" + fmt(px) + "," + fmt(y.at(s.min())));
+            curve.append(i == 0 ? "M" : "L").append(fmt(px)).append(',').append(fmt(y.at(f.headline(r))));
+            if (r.baseline() != null && r.baseline().latencyUs() != null) {
+                base.append(i == 0 ? "M" : "L")
+                        .append(fmt(px))
+                        .append(',')
+                        .append(fmt(y.at(baselineValue(r.baseline().latencyUs(), f))));
+            }
+        }
+        svg.append("<path d=\"")
+                .append(band)
+                .append(bandBack)
+                .append("Z\" fill=\"")
+                .append(BAND)
+                .append("\" fill-opacity=\"0.45\" stroke=\"none\"/>\n");
+        if (!base.isEmpty()) {
+            svg.append("<path d=\"")
+                    .append(base)
+                    .append("\" fill=\"none\" stroke=\"")
+                    .append(BASELINE);
+            svg.append("\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\n");
+        }
+        svg.append("<path d=\"")
+                .append(curve)
+                .append("\" fill=\"none\" stroke=\"")
+                .append(COLONY);
+        svg.append("\" stroke-width=\"2.5\"/>\n");
+        for (int i = 0; i < figures.size(); i++) {
+            double v = figures.get(i).headline(r);
+            double px = left + i * step;
+            svg.append(circle(px, y.at(v), 3.5, COLONY));
+            svg.append(text(
+                    px + (i == figures.size() - 1 ? -6 : 6),
+                    y.at(v) - 7,
+                    Comparison.number(v),
+                    i == figures.size() - 1 ? "end" : "start",
+                    10,
+                    "#1e3a8a"));
+        }
+        List<Key> keys = new ArrayList<>(
+                List.of(new Key(COLONY, "Colony (all iterations)"), new Key(BAND, "range over iterations")));
+        if (!base.isEmpty()) {
+            keys.add(new Key(BASELINE, "baseline: " + r.baseline().name()));
+        }
+        legend(svg, left, 282, keys);
+        return svg.append("</svg>\n").toString();
+    }
+
+    private static double baselineValue(ScenarioResult.Latency l, Figure f) {
+        return switch (f) {
+            case P50 -> l.p50();
+            case P95 -> l.p95();
+            case P99 -> l.p99();
+            case P999 -> l.p999();
+            case MAX -> l.max();
+            case THROUGHPUT -> throw new IllegalArgumentException("not a latency figure: " + f);
+        };
+    }
+
+    private record Key(String color, String label) {}
+
+    private static void legend(StringBuilder svg, double x, double y, List<Key> keys) {
+        double at = x;
+        for (Key key : keys) {
+            svg.append(rect(at, y - 10, 12, 12, key.color()));
+            svg.append(text(at + 16, y, key.label(), "start", 11, "#374151"));
+            at += 30 + key.label().length() * 6.2;
+        }
+    }
+
+    private static StringBuilder open(int width, int height, String title) {
+        return new StringBuilder()
+                .append("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 ")
+                .append(width)
+                .append(' ')
+                .append(height)
+                .append("\" width=\"")
+                .append(width)
+                .append("\" height=\"")
+                .append(height)
+                .append("\" font-family=\"system-ui, sans-serif\">\n<title>")
+                .append(HtmlReport.escape(title))
+                .append("</title>\n");
+    }
+
+    private static String rect(double x, double y, double w, double h, String fill) {
+        return String.format(
+                Locale.ROOT,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" rx=\"2\"/>%n",
+                x,
+                y,
+                Math.max(1, w),
+                h,
+                fill);
+    }
+
+    private static String circle(double x, double y, double r, String fill) {
+        return String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\"/>%n", x, y, r, fill);
+    }
+
+    private static String line(double x1, double y1, double x2, double y2, String stroke, double width, String dash) {
+        return String.format(
+                Locale.ROOT,
+                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"%.1f\"%s/>%n",
+                x1,
+                y1,
+                x2,
+                y2,
+                stroke,
+                width,
+                dash == null ? "" : " stroke-dasharray=\"" + dash + "\"");
+    }
+
+    private static String text(double x, double y, String text, String anchor, int size, String fill) {
+        return text(x, y, text, anchor, size, fill, 0);
+    }
+
+    private static String text(double x, double y, String text, String anchor, int size, String fill, int rotate) {
+        return String.format(
+                Locale.ROOT,
+                "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"%d\" fill=\"%s\"%s>%s</text>%n",
+                x,
+                y,
+                anchor,
+                size,
+                fill,
+                rotate == 0 ? "" : String.format(Locale.ROOT, " transform=\"rotate(%d %.1f %.1f)\"", rotate, x, y),
+                HtmlReport.escape(text));
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+}

@@ -1,0 +1,148 @@
+package dev.colony.cli;
+
+import static dev.colony.cli.Captured.capture;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code colony bench} with no scenario: the whole suite end to end, and the report options on a file. */
+class BenchSuiteTest {
+    static final String FIXTURE = "src/test/resources/bench/quick-run.json";
+    static final List<String> SCENARIOS = List.of("event-bus", "event-bus-concurrent", "messenger", "snapshot", "load");
+
+    @Test
+    void bench_allScenarios_everyCountVerifiedWithSpreadBaselineAndReports(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("run.json");
+        Path md = dir.resolve("report.md");
+        Path html = dir.resolve("report.html");
+        Captured result = capture(
+                "bench",
+                "--warmup",
+                "0",
+                "--iterations",
+                "2",
+                "--agents",
+                "20",
+                "--json",
+                json.toString(),
+                "--markdown",
+                md.toString(),
+                "--html",
+                html.toString());
+
+        // pass also needs throughput targets, which a cold JVM on a shared machine may miss: counts are asserted
+        assertThat(result.code()).as(result.out() + result.err()).isIn(0, 1);
+        assertThat(result.err()).contains("[1/5] event-bus").contains("[5/5] load");
+        assertThat(result.out()).contains("x base");
+        JsonNode root = JsonMapper.builder().build().readTree(Files.readString(json));
+        for (String field : List.of("colony_version", "jdk", "cpus", "os", "started_at", "backend")) {
+            assertThat(root.has(field)).as(field).isTrue();
+        }
+        JsonNode scenarios = root.get("scenarios");
+        assertThat(scenarios).hasSize(SCENARIOS.size());
+        for (int i = 0; i < SCENARIOS.size(); i++) {
+            JsonNode s = scenarios.get(i);
+            assertThat(s.get("name").asString()).isEqualTo(SCENARIOS.get(i));
+            for (String field : List.of(
+                    "operations",
+                    "iterations",
+                    "seconds",
+                    "throughput_per_sec",
+                    "latency_us",
+                    "verified",
+                    "target",
+                    "pass",
+                    "details",
+                    "per_iteration",
+                    "baseline")) {
+                assertThat(s.has(field)).as(s.get("name") + " " + field).isTrue();
+            }
+            assertVerified(s.get("verified"), s.get("name").asString());
+            JsonNode baseline = s.get("baseline");
+            assertVerified(baseline.get("verified"), s.get("name") + " baseline");
+            assertThat(baseline.get("ratio").asDouble()).isPositive();
+            assertThat(s.get("iterations").asInt()).isEqualTo(2);
+            assertThat(s.get("per_iteration").get("throughput_per_sec")).hasSize(2);
+            assertThat(s.get("per_iteration").get("p99")).hasSize(2);
+            assertThat(baseline.get("throughput_per_iteration")).hasSize(2);
+        }
+        // the exact counts of each scenario's work (with --agents 20 for load)
+        assertThat(scenarios.get(0).get("verified").get("expected").asLong()).isEqualTo(2 * 2 * 26_000L);
+        assertThat(scenarios.get(1).get("verified").get("expected").asLong()).isEqualTo(2 * 2 * 20_000L);
+        assertThat(scenarios.get(2).get("verified").get("expected").asLong()).isEqualTo(2 * 40_000L);
+        assertThat(scenarios.get(3).get("verified").get("expected").asLong()).isEqualTo(2 * 22L);
+        assertThat(scenarios.get(4).get("operations").asLong()).isEqualTo(20 * 100L);
+        assertThat(Files.readString(md)).contains("## Summary").contains("## `load`");
+        assertThat(Files.readString(html)).contains("<svg").contains("id=\"scenario-load\"");
+    }
+
+    @Test
+    void bench_fromFile_rendersReportsAndComparesWithoutRunning(@TempDir Path dir) throws Exception {
+        Path md = dir.resolve("r.md");
+        Path html = dir.resolve("r.html");
+        Captured result = capture(
+                "bench",
+                "--from",
+                FIXTURE,
+                "--compare",
+                FIXTURE,
+                "--markdown",
+                md.toString(),
+                "--html",
+                html.toString());
+
+        assertThat(result.err()).doesNotContain("[1/5]");
+        assertThat(result.out())
+                .contains("scenario")
+                .contains("Compared with " + FIXTURE)
+                .contains("0 regression(s), 0 improvement(s), 30 within spread.");
+        assertThat(Files.readString(md)).startsWith("# Colony validation report");
+        assertThat(Files.readString(html)).startsWith("<!DOCTYPE html>");
+        // the exit code is the file's own pass/fail
+        boolean pass = JsonMapper.builder()
+                .build()
+                .readTree(Files.readString(Path.of(FIXTURE)))
+                .get("scenarios")
+                .valueStream()
+                .allMatch(s -> s.get("pass").asBoolean());
+        assertThat(result.code()).isEqualTo(pass ? 0 : 1);
+    }
+
+    @Test
+    void bench_compareWithMissingFile_isAUsageErrorNamingIt() {
+        Captured result = capture("bench", "--from", FIXTURE, "--compare", "no-such.json");
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.err()).contains("no such file: 'no-such.json'");
+    }
+
+    @Test
+    void bench_fromAFileThatIsNotAReport_isAUsageError(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "[1, 2, 3]");
+        Captured result = capture("bench", "--from", bad.toString());
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.err()).contains("is not a colony bench JSON report");
+    }
+
+    @Test
+    void bench_fromWithRunOptions_isAUsageError() {
+        assertThat(capture("bench", "--from", FIXTURE, "--json", "x.json").code())
+                .isEqualTo(2);
+        Captured result = capture("bench", "--from", FIXTURE, "--scenario", "load");
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.err()).contains("--from reads a finished run");
+    }
+
+    private static void assertVerified(JsonNode verified, String what) {
+        assertThat(verified.get("observed").asLong())
+                .as(what)
+                .isEqualTo(verified.get("expected").asLong())
+                .isPositive();
+    }
+}

@@ -1,0 +1,246 @@
+package dev.colony.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * Golden tests of the reports' structure, rendered from a fixed result file (a real quick run, kept under
+ * test resources): the sections, tables and charts, and that the findings name what the figures say. The
+ * numbers themselves are not asserted beyond being derived from the file.
+ */
+class ReportTest {
+    static final Path FIXTURE = Path.of("src/test/resources/bench/quick-run.json");
+    static final List<String> SCENARIOS = List.of("event-bus", "event-bus-concurrent", "messenger", "snapshot", "load");
+
+    static BenchReport report;
+
+    @BeforeAll
+    static void read() throws Exception {
+        report = BenchReport.read(FIXTURE);
+    }
+
+    @Test
+    void fixture_hasEveryScenarioWithSpreadAndBaseline() {
+        assertThat(report.scenarios()).extracting(ScenarioResult::name).containsExactlyElementsOf(SCENARIOS);
+        for (ScenarioResult r : report.scenarios()) {
+            assertThat(r.perIteration().throughputPerSec()).as(r.name()).hasSize(r.iterations());
+            assertThat(r.baseline()).as(r.name()).isNotNull();
+            assertThat(r.baseline().verified().ok()).as(r.name()).isTrue();
+        }
+    }
+
+    @Test
+    void markdown_hasTheSectionsInOrder() {
+        String md = MarkdownReport.render(report);
+        List<String> headings = lines(md, "^#{1,2} .*");
+        List<String> expected = new ArrayList<>(List.of(
+                "# Colony validation report",
+                "## Summary",
+                "## Findings",
+                "## Against the original report",
+                "## Baselines measured in the same run"));
+        SCENARIOS.forEach(s -> expected.add("## `" + s + "`"));
+        expected.addAll(List.of("## Methodology", "## Environment"));
+        assertThat(headings).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void markdown_summaryClaimsAndBaselineTables_haveOneRowPerScenario() {
+        String md = MarkdownReport.render(report);
+        for (String table : List.of("## Summary", "## Against the original report", "## Baselines measured")) {
+            List<String> rows = tableAfter(md, table);
+            assertThat(rows).as(table).hasSize(SCENARIOS.size());
+            for (int i = 0; i < SCENARIOS.size(); i++) {
+                assertThat(rows.get(i)).as(table).startsWith("| " + SCENARIOS.get(i) + " |");
+            }
+        }
+        assertThat(tableAfter(md, "## Summary").getFirst())
+                .endsWith(report.scenarios().getFirst().pass() ? "| PASS |" : "| **FAIL** |");
+    }
+
+    @Test
+    void markdown_eachScenarioSection_hasVerifiedBaselineAndASpreadRowPerFigure() {
+        String md = MarkdownReport.render(report);
+        for (String scenario : SCENARIOS) {
+            String section = sectionOf(md, "## `" + scenario + "`");
+            assertThat(section)
+                    .contains("**Verified**")
+                    .contains("**Baseline**")
+                    .contains("**What runs**");
+            List<String> rows = tableAfter(section, "| figure | median |");
+            assertThat(rows)
+                    .extracting(r -> r.split("\\|")[1].trim())
+                    .containsExactly(
+                            "throughput/s",
+                            "p50 µs",
+                            "p95 µs",
+                            "p99 µs",
+                            "p99.9 µs",
+                            "max µs",
+                            "baseline throughput/s");
+        }
+    }
+
+    @Test
+    void findings_nameTheScenarioTheFiguresPointTo() {
+        List<Findings.Finding> findings = Findings.of(report);
+        assertThat(findings)
+                .extracting(Findings.Finding::title)
+                .contains(
+                        "Verification",
+                        "Nearest to its target",
+                        "Largest cost over a plain implementation",
+                        "Spread",
+                        "Latency tail",
+                        "Where latency goes",
+                        "Where to look first");
+        ScenarioResult nearest = report.scenarios().stream()
+                .min(Comparator.comparingDouble(
+                        r -> r.throughputPerSec() / r.target().min()))
+                .orElseThrow();
+        assertThat(text(findings, "Nearest to its target")).startsWith(nearest.name() + " has the lowest ratio");
+        ScenarioResult costliest = report.scenarios().stream()
+                .min(Comparator.comparingDouble(r -> r.baseline().ratio()))
+                .orElseThrow();
+        assertThat(text(findings, "Largest cost over a plain implementation"))
+                .startsWith(costliest.name() + ":")
+                .contains(Findings.ratio(costliest.baseline().ratio()) + "x");
+        assertThat(text(findings, "Verification")).startsWith("every unit of work");
+    }
+
+    @Test
+    void findings_whenAScenarioLostWork_sayWhich() {
+        ScenarioResult first = report.scenarios().getFirst();
+        ScenarioResult broken = new ScenarioResult(
+                first.name(),
+                first.operations(),
+                first.iterations(),
+                first.seconds(),
+                first.throughputPerSec(),
+                first.latencyUs(),
+                new ScenarioResult.Verified(
+                        first.verified().expected(), first.verified().expected() - 1),
+                first.target(),
+                false,
+                first.details(),
+                first.perIteration(),
+                first.baseline());
+        List<ScenarioResult> scenarios = new ArrayList<>(report.scenarios());
+        scenarios.set(0, broken);
+        BenchReport lossy = new BenchReport(
+                report.colonyVersion(),
+                report.jdk(),
+                report.cpus(),
+                report.os(),
+                report.startedAt(),
+                "embedded",
+                scenarios);
+        assertThat(text(Findings.of(lossy), "Verification"))
+                .startsWith("work went missing")
+                .contains(first.name());
+        assertThat(MarkdownReport.render(lossy)).contains("**work missing or wrong**");
+    }
+
+    @Test
+    void html_isWellFormedSelfContainedWithOneChartPerScenarioPlusThroughput() throws Exception {
+        String html = HtmlReport.render(report);
+        assertThat(html).doesNotContain("<script").doesNotContain("<link").doesNotContain("src=\"http");
+        assertThat(html.replace("http://www.w3.org/2000/svg", ""))
+                .doesNotContain("http://")
+                .doesNotContain("https://");
+
+        Document doc = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8)));
+        for (String id : List.of(
+                "summary",
+                "findings",
+                "throughput",
+                "claims",
+                "baselines",
+                "scenarios",
+                "methodology",
+                "environment")) {
+            assertThat(section(doc, id)).as(id).isNotNull();
+        }
+        assertThat(section(doc, "throughput").getElementsByTagName("svg").getLength())
+                .isEqualTo(1);
+        for (String scenario : SCENARIOS) {
+            Element section = section(doc, "scenario-" + scenario);
+            assertThat(section).as(scenario).isNotNull();
+            assertThat(section.getElementsByTagName("svg").getLength())
+                    .as(scenario)
+                    .isEqualTo(1);
+            // the percentile curve: a point per percentile, p50 to max
+            assertThat(((Element) section.getElementsByTagName("svg").item(0))
+                            .getElementsByTagName("circle")
+                            .getLength())
+                    .isEqualTo(5);
+        }
+        assertThat(doc.getElementsByTagName("svg").getLength()).isEqualTo(SCENARIOS.size() + 1);
+        // summary table: header plus one row per scenario
+        assertThat(section(doc, "summary").getElementsByTagName("tr").getLength())
+                .isEqualTo(SCENARIOS.size() + 1);
+    }
+
+    private static Element section(Document doc, String id) {
+        NodeList sections = doc.getElementsByTagName("section");
+        for (int i = 0; i < sections.getLength(); i++) {
+            Element e = (Element) sections.item(i);
+            if (id.equals(e.getAttribute("id"))) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static String text(List<Findings.Finding> findings, String title) {
+        return findings.stream()
+                .filter(f -> f.title().equals(title))
+                .findFirst()
+                .orElseThrow()
+                .text();
+    }
+
+    private static List<String> lines(String text, String regex) {
+        return text.lines().filter(l -> l.matches(regex)).toList();
+    }
+
+    /** The data rows of the first table after the line starting with {@code marker}. */
+    static List<String> tableAfter(String text, String marker) {
+        List<String> all = text.lines().toList();
+        int at = 0;
+        while (!all.get(at).startsWith(marker)) {
+            at++;
+        }
+        while (!all.get(at).startsWith("|---")) {
+            at++;
+        }
+        List<String> rows = new ArrayList<>();
+        for (int i = at + 1; i < all.size() && all.get(i).startsWith("|"); i++) {
+            rows.add(all.get(i));
+        }
+        return rows;
+    }
+
+    private static String sectionOf(String md, String heading) {
+        Matcher m = Pattern.compile(Pattern.quote(heading) + "\\n(.*?)(?=\\n## |\\z)", Pattern.DOTALL)
+                .matcher(md);
+        assertThat(m.find()).as(heading).isTrue();
+        return m.group(1);
+    }
+}
