@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -64,7 +65,9 @@ final class RedisMessenger implements Messenger {
     static final String GROUP = "colony";
     private static final byte[] WAKE = bytes("1");
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 
     /** An inbox's entry in the directory hash. */
     record DirectoryEntry(String node, List<String> roles, int capacity, String overflow) {}
@@ -298,8 +301,15 @@ final class RedisMessenger implements Messenger {
         int matched = 0;
         int accepted = 0;
         for (Map.Entry<String, byte[]> entry : directory.entrySet()) {
-            AgentId id = AgentId.of(entry.getKey());
-            DirectoryEntry info = JSON.readValue(entry.getValue(), DirectoryEntry.class);
+            AgentId id;
+            DirectoryEntry info;
+            try {
+                id = AgentId.of(entry.getKey());
+                info = JSON.readValue(entry.getValue(), DirectoryEntry.class);
+            } catch (RuntimeException e) { // written by hand, wrongly: not an agent anyone can reach
+                redisFailures.increment();
+                continue;
+            }
             Set<String> roles = info.roles() == null ? Set.of() : Set.copyOf(info.roles());
             if ((includeSender || !id.equals(message.source())) && audience.includes(id, roles)) {
                 matched++;
