@@ -162,7 +162,7 @@ final class RedisInbox implements Inbox {
                     break; // the rest stays in the stream; close() dead-letters it
                 }
                 taken.add(entry.entryId());
-                messenger.handle(this, handler, entry);
+                messenger.delivery().handle(this, handler, entry);
                 done.add(entry.entryId());
             }
             messenger.acknowledge(stream, done, outstanding);
@@ -187,7 +187,7 @@ final class RedisInbox implements Inbox {
     @Override
     public int size() {
         int held = outstanding.size() - bufferedCount(); // taken by the drainer, not yet acknowledged
-        long length = messenger.streamLength(this);
+        long length = messenger.delivery().streamLength(this);
         return (int) Math.max(0, Math.min(Integer.MAX_VALUE, length - Math.max(0, held)));
     }
 
@@ -221,7 +221,7 @@ final class RedisInbox implements Inbox {
         joinDrainer();
         // after the join (or on the drainer itself) the batch in hand is known: those entries were handled
         // or are being handled, and are not dead-lettered
-        messenger.closed(this, Set.copyOf(taken));
+        messenger.delivery().closed(this, Set.copyOf(taken));
     }
 
     private void joinDrainer() {

@@ -14,9 +14,7 @@ import dev.colony.messaging.DeadLetters;
 import dev.colony.messaging.Envelope;
 import dev.colony.messaging.Inbox;
 import dev.colony.messaging.InboxOptions;
-import dev.colony.messaging.MalformedMessageException;
 import dev.colony.messaging.MessageCodec;
-import dev.colony.messaging.MessageHandler;
 import dev.colony.messaging.MessageTooLargeException;
 import dev.colony.messaging.Messenger;
 import dev.colony.messaging.MessengerMetrics;
@@ -38,11 +36,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -55,7 +50,8 @@ import tools.jackson.databind.json.JsonMapper;
  * decodes and handles each message and acknowledges it afterwards (XACK + XDEL): at-least-once. When the
  * messenger does not marshal every send and the recipient's inbox is on this node, the handler receives the
  * sender's very envelope (found by the {@code r} field of the entry) instead of a decoded copy, as in one
- * JVM; the message still went through the stream. Requests, replies and timeouts are in
+ * JVM; the message still went through the stream. The sending side is {@link RedisMessengerSender}, the
+ * receiving side {@link RedisInboxDelivery}; requests, replies and timeouts are in
  * {@link RedisMessengerRequests}.
  *
  * <p><b>Outcomes.</b> DELIVERED means Redis appended the message to the recipient's stream. A send whose
@@ -68,10 +64,10 @@ import tools.jackson.databind.json.JsonMapper;
 final class RedisMessenger implements Messenger {
     static final String GROUP = "colony";
     private static final byte[] WAKE = bytes("1");
-    private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-    private static final int MAX_REFS = 1 << 20;
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 
     /** An inbox's entry in the directory hash. */
     record DirectoryEntry(String node, List<String> roles, int capacity, String overflow) {}
@@ -82,25 +78,20 @@ final class RedisMessenger implements Messenger {
     final MessageCodec codec;
     final boolean marshal;
     final InstantSource clock;
-    private final Consumer<HandlerFailure> onHandlerFailure;
     private final StatefulRedisConnection<String, byte[]> connection;
     final RedisAsyncCommands<String, byte[]> redis;
     private final RedisMessengerReader reader;
     final RedisMessengerRequests requests;
     private final ConcurrentHashMap<AgentId, RedisInbox> inboxes = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Envelope> refs = new ConcurrentHashMap<>();
-    private final AtomicLong refSeq = new AtomicLong();
     private final RedisMessengerDeadLetters deadLetters;
     final LongAdder sent = new LongAdder();
     final LongAdder delivered = new LongAdder();
-    private final LongAdder failed = new LongAdder();
-    private final LongAdder duplicates = new LongAdder();
     private final LongAdder reclaimed = new LongAdder();
     private final LongAdder redisFailures = new LongAdder();
     private final LatencyRecorder marshalTime = new LatencyRecorder();
     final LatencyRecorder unmarshalTime = new LatencyRecorder();
-    private final ReentrantLock roomLock = new ReentrantLock();
-    private final Condition room = roomLock.newCondition();
+    private final RedisMessengerSender sender = new RedisMessengerSender(this);
+    private final RedisInboxDelivery delivery;
     private final AtomicBoolean closing = new AtomicBoolean();
     volatile boolean closed;
 
@@ -110,7 +101,7 @@ final class RedisMessenger implements Messenger {
         this.codec = settings.codec();
         this.marshal = settings.marshalEverySend();
         this.clock = settings.clock();
-        this.onHandlerFailure = settings.onHandlerFailure();
+        this.delivery = new RedisInboxDelivery(this, codec, clock, settings.onHandlerFailure());
         this.deadLetters = new RedisMessengerDeadLetters(settings.deadLetterCapacity());
         this.connection = link.connectBytes();
         this.redis = connection.async();
@@ -150,12 +141,32 @@ final class RedisMessenger implements Messenger {
         return key("replies:" + nodeId);
     }
 
-    private String stream(AgentId id) {
+    String stream(AgentId id) {
         return key("inbox:" + id);
     }
 
     RedisMessengerReader reader() {
         return reader;
+    }
+
+    RedisMessengerSender sender() {
+        return sender;
+    }
+
+    RedisInboxDelivery delivery() {
+        return delivery;
+    }
+
+    boolean hasInbox(AgentId id) {
+        return inboxes.containsKey(id);
+    }
+
+    RedisInbox inbox(AgentId id) {
+        return inboxes.get(id);
+    }
+
+    void removed(RedisInbox inbox) {
+        inboxes.remove(inbox.id(), inbox);
     }
 
     CompletionStage<List<Object>> heartbeat() {
@@ -263,151 +274,7 @@ final class RedisMessenger implements Messenger {
         } finally {
             marshalTime.record(System.nanoTime() - start);
         }
-        return deliver(message, encoded, to, message.priority(), requestKey, requestValue, ttlMillis);
-    }
-
-    /** Runs the SEND script until it answers for good: waits for room while a BLOCK inbox is full. */
-    private SendOutcome deliver(
-            Envelope original,
-            byte[] encoded,
-            AgentId to,
-            int priority,
-            String requestKey,
-            String requestValue,
-            long ttlMillis) {
-        String ref = "";
-        if (original != null && !marshal && inboxes.containsKey(to) && refs.size() < MAX_REFS) {
-            ref = nodeId + ":" + refSeq.incrementAndGet();
-            refs.put(ref, original);
-        }
-        String[] keys = requestKey == null
-                ? new String[] {key("inboxes"), stream(to)}
-                : new String[] {key("inboxes"), stream(to), requestKey};
-        byte[][] args = {
-            bytes(to.value()),
-            encoded,
-            bytes(Integer.toString(priority)),
-            bytes(ref),
-            bytes(requestValue == null ? "" : requestValue),
-            bytes(Long.toString(Math.max(1, ttlMillis)))
-        };
-        long pause = TimeUnit.MICROSECONDS.toNanos(20);
-        while (true) {
-            List<Object> answer;
-            try {
-                answer = await(RedisMessengerScripts.SEND.run(redis, keys, args));
-            } catch (RuntimeException e) {
-                refs.remove(ref);
-                redisFailures.increment();
-                return deadLetter(
-                        original,
-                        encoded,
-                        to,
-                        DeadLetter.Reason.REJECTED,
-                        "Redis did not confirm the message: " + e.getMessage(),
-                        SendOutcome.REJECTED);
-            }
-            switch (status(answer)) {
-                case "OK" -> {
-                    return SendOutcome.DELIVERED;
-                }
-                case "EVICTED" -> {
-                    evicted(answer, to);
-                    return SendOutcome.DELIVERED;
-                }
-                case "NO_SUCH_AGENT" -> {
-                    refs.remove(ref);
-                    return deadLetter(
-                            original,
-                            encoded,
-                            to,
-                            DeadLetter.Reason.NO_SUCH_AGENT,
-                            "no agent \"" + to + "\"",
-                            SendOutcome.NO_SUCH_AGENT);
-                }
-                case "MAILBOX_FULL" -> {
-                    refs.remove(ref);
-                    return full(original, encoded, to, text(answer.get(1)), "");
-                }
-                case "FULL" -> { // wait for room
-                    RedisInbox local = inboxes.get(to);
-                    if (local != null && local.drainer() == Thread.currentThread()) {
-                        refs.remove(ref); // waiting for room only this thread can make would deadlock
-                        return full(original, encoded, to, text(answer.get(1)), " and the sender is its own handler");
-                    }
-                    if (closed || Thread.currentThread().isInterrupted()) {
-                        refs.remove(ref);
-                        return deadLetter(
-                                original,
-                                encoded,
-                                to,
-                                DeadLetter.Reason.REJECTED,
-                                closed ? "the messenger closed" : "the sender was interrupted while waiting for room",
-                                SendOutcome.REJECTED);
-                    }
-                    awaitRoom(pause);
-                    pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
-                }
-                default -> {
-                    refs.remove(ref);
-                    return deadLetter(
-                            original,
-                            encoded,
-                            to,
-                            DeadLetter.Reason.REJECTED,
-                            "unexpected answer from the SEND script: " + answer,
-                            SendOutcome.REJECTED);
-                }
-            }
-        }
-    }
-
-    private SendOutcome full(Envelope original, byte[] encoded, AgentId to, String policy, String why) {
-        return deadLetter(
-                original,
-                encoded,
-                to,
-                DeadLetter.Reason.MAILBOX_FULL,
-                "the inbox of agent \"" + to + "\" is full (" + policy + ")" + why,
-                SendOutcome.MAILBOX_FULL);
-    }
-
-    private void evicted(List<Object> answer, AgentId to) {
-        byte[] victim = (byte[]) answer.get(3);
-        Envelope envelope = refs.remove(text(answer.get(4)));
-        if (envelope == null) {
-            RedisInbox local = inboxes.get(to);
-            envelope = decodeQuietly(
-                    victim, local == null ? Object.class : local.options().payloadType());
-        }
-        deadLetter(
-                envelope,
-                victim,
-                to,
-                DeadLetter.Reason.EVICTED,
-                "evicted from the full inbox of agent \"" + to + "\" (DROP_OLDEST or DROP_NEWEST)",
-                SendOutcome.DELIVERED);
-    }
-
-    private void awaitRoom(long nanos) {
-        roomLock.lock();
-        try {
-            room.awaitNanos(nanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            roomLock.unlock();
-        }
-    }
-
-    /** The reader took entries from some stream: senders waiting for room try again. */
-    void roomMade() {
-        roomLock.lock();
-        try {
-            room.signalAll();
-        } finally {
-            roomLock.unlock();
-        }
+        return sender.deliver(message, encoded, to, message.priority(), requestKey, requestValue, ttlMillis);
     }
 
     @Override
@@ -434,8 +301,15 @@ final class RedisMessenger implements Messenger {
         int matched = 0;
         int accepted = 0;
         for (Map.Entry<String, byte[]> entry : directory.entrySet()) {
-            AgentId id = AgentId.of(entry.getKey());
-            DirectoryEntry info = JSON.readValue(entry.getValue(), DirectoryEntry.class);
+            AgentId id;
+            DirectoryEntry info;
+            try {
+                id = AgentId.of(entry.getKey());
+                info = JSON.readValue(entry.getValue(), DirectoryEntry.class);
+            } catch (RuntimeException e) { // written by hand, wrongly: not an agent anyone can reach
+                redisFailures.increment();
+                continue;
+            }
             Set<String> roles = info.roles() == null ? Set.of() : Set.copyOf(info.roles());
             if ((includeSender || !id.equals(message.source())) && audience.includes(id, roles)) {
                 matched++;
@@ -468,61 +342,7 @@ final class RedisMessenger implements Messenger {
                             + " bytes",
                     SendOutcome.REJECTED);
         }
-        return deliver(null, copy, recipient, Event.NORMAL_PRIORITY, null, null, 0);
-    }
-
-    /** Runs on {@code inbox}'s thread: finds or decodes the envelope, drops duplicates and expired ones, calls the handler. */
-    void handle(RedisInbox inbox, MessageHandler handler, RedisInbox.Received entry) {
-        Envelope message = entry.ref().isEmpty() ? null : refs.remove(entry.ref());
-        if (message == null) {
-            long start = System.nanoTime();
-            try {
-                message = codec.decode(entry.bytes(), inbox.options().payloadType());
-            } catch (MalformedMessageException | MessageTooLargeException e) {
-                deadLetter(
-                        null,
-                        entry.bytes(),
-                        inbox.id(),
-                        DeadLetter.Reason.MALFORMED,
-                        e.getMessage(),
-                        SendOutcome.REJECTED);
-                Envelope generic = decodeQuietly(entry.bytes(), Object.class); // a request still gets its answer
-                if (generic != null) {
-                    requests.undelivered(generic, DeadLetter.Reason.MALFORMED, e.getMessage());
-                }
-                return;
-            } finally {
-                unmarshalTime.record(System.nanoTime() - start);
-            }
-        }
-        if (!inbox.firstSighting(message.id())) {
-            duplicates.increment();
-            return;
-        }
-        if (message.deadline() != null && message.deadline().isBefore(clock.instant())) {
-            deadLetter(
-                    message,
-                    null,
-                    inbox.id(),
-                    DeadLetter.Reason.EXPIRED,
-                    "its deadline " + message.deadline() + " passed before it was handled",
-                    SendOutcome.EXPIRED);
-            return;
-        }
-        try {
-            handler.onMessage(message);
-            delivered.increment();
-        } catch (Throwable error) {
-            failed.increment();
-            if (message.correlationId() != null && message.replyTo() != null) {
-                requests.replyFailure(message, error);
-            }
-            try {
-                onHandlerFailure.accept(new HandlerFailure(inbox.id(), message, error));
-            } catch (Throwable ignored) {
-                // the listener is documented as never throwing; one that does must not stop the inbox
-            }
-        }
+        return sender.deliver(null, copy, recipient, Event.NORMAL_PRIORITY, null, null, 0);
     }
 
     Envelope decodeQuietly(byte[] encoded, Class<?> payloadType) {
@@ -572,67 +392,6 @@ final class RedisMessenger implements Messenger {
         reclaimed.add(count);
     }
 
-    long streamLength(RedisInbox inbox) {
-        try {
-            return await(redis.xlen(inbox.stream()));
-        } catch (RuntimeException e) {
-            redisFailures.increment();
-            throw new IllegalStateException("could not read the size of " + inbox + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Runs after {@code inbox} closed: removes it from the directory and dead-letters what it did not handle. */
-    void closed(RedisInbox inbox, Set<String> handled) {
-        inboxes.remove(inbox.id(), inbox);
-        List<Object> answer;
-        try {
-            answer = await(
-                    RedisMessengerScripts.CLOSE.run(
-                            redis,
-                            new String[] {key("inboxes"), inbox.stream()},
-                            bytes(inbox.id().value()),
-                            bytes(nodeId)),
-                    CLOSE_TIMEOUT);
-        } catch (RuntimeException e) {
-            redisFailures.increment(); // the inbox stays in the directory: its messages wait for a new owner
-            return;
-        } finally {
-            roomMade();
-        }
-        if (!status(answer).equals("OK")) {
-            return;
-        }
-        for (Object item : (List<?>) answer.get(1)) {
-            List<?> entry = (List<?>) item;
-            String entryId = text(entry.get(0));
-            if (handled.contains(entryId)) {
-                continue;
-            }
-            List<?> fields = (List<?>) entry.get(1);
-            byte[] encoded = new byte[0];
-            String ref = "";
-            for (int i = 0; i + 1 < fields.size(); i += 2) {
-                String field = text(fields.get(i));
-                if (field.equals("m")) {
-                    encoded = (byte[]) fields.get(i + 1);
-                } else if (field.equals("r")) {
-                    ref = text(fields.get(i + 1));
-                }
-            }
-            Envelope envelope = ref.isEmpty() ? null : refs.remove(ref);
-            if (envelope == null) {
-                envelope = decodeQuietly(encoded, inbox.options().payloadType());
-            }
-            deadLetter(
-                    envelope,
-                    encoded,
-                    inbox.id(),
-                    DeadLetter.Reason.RECIPIENT_CLOSED,
-                    "agent \"" + inbox.id() + "\" closed its inbox before handling it",
-                    SendOutcome.REJECTED);
-        }
-    }
-
     /**
      * Records a dead letter (with the envelope, the bytes, or both) and, if it was a request, fails it.
      * Returns {@code outcome}, for the caller to pass on.
@@ -661,7 +420,7 @@ final class RedisMessenger implements Messenger {
         return new MessengerMetrics(
                 sent.sum(),
                 delivered.sum(),
-                failed.sum(),
+                delivery.failed(),
                 requests.timedOut(),
                 deadLetters.total(),
                 requests.pending(),
@@ -672,7 +431,7 @@ final class RedisMessenger implements Messenger {
 
     /** Messages skipped because their id was handled recently (at-least-once redeliveries, retried sends). */
     long duplicatesSuppressed() {
-        return duplicates.sum();
+        return delivery.duplicates();
     }
 
     /** Entries this node claimed from a consumer that held them past the claim idle time. */
@@ -710,7 +469,7 @@ final class RedisMessenger implements Messenger {
             redisFailures.increment(); // the node key expires and the reply stream with it
         }
         connection.close();
-        roomMade();
+        sender.roomMade();
     }
 
     static <T> T await(CompletionStage<T> stage) {

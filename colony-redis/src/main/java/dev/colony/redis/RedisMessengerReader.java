@@ -154,7 +154,7 @@ final class RedisMessengerReader {
             }
         });
         if (!byStream.isEmpty()) {
-            messenger.roomMade();
+            messenger.sender().roomMade();
         }
         if (!replies.isEmpty()) {
             messenger.onReplies(replies);

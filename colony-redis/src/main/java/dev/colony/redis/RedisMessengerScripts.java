@@ -131,15 +131,14 @@ enum RedisMessengerScripts {
             return {'OK', entries}
             """),
     /**
-     * KEYS: node key, reply stream. ARGV: node ttl ms. Marks the node alive, creates its reply stream and
-     * group when missing, and lets the stream expire a little after the node would.
+     * KEYS: node key, reply stream. ARGV: node ttl ms. Marks the node alive, creates its reply stream's
+     * group when missing (also when a wake-up XADD recreated the stream without it), and lets the stream
+     * expire some time after the node would (three times its ttl, at least a minute).
      */
     HEARTBEAT("""
             redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
-            if redis.call('EXISTS', KEYS[2]) == 0 then
-              pcall(redis.call, 'XGROUP', 'CREATE', KEYS[2], 'colony', '0', 'MKSTREAM')
-            end
-            redis.call('PEXPIRE', KEYS[2], 2 * tonumber(ARGV[1]))
+            pcall(redis.call, 'XGROUP', 'CREATE', KEYS[2], 'colony', '0', 'MKSTREAM')
+            redis.call('PEXPIRE', KEYS[2], math.max(3 * tonumber(ARGV[1]), 60000))
             return {'OK'}
             """);
 

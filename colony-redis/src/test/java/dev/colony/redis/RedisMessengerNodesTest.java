@@ -189,6 +189,26 @@ class RedisMessengerNodesTest {
     }
 
     @Test
+    void send_toAFullBlockingInboxOnTheOtherNode_waitsForRoomAndKeepsOrder() {
+        int count = 300;
+        List<Object> got = new CopyOnWriteArrayList<>();
+        right.open(id("narrow"), InboxOptions.defaults().withCapacity(2)).attach(m -> {
+            Thread.sleep(2); // slower than the sender: its sends find the inbox full
+            got.add(m.payload());
+        });
+
+        for (int i = 0; i < count; i++) {
+            assertThat(left.send(Envelope.of(id("fast"), id("narrow"), "n", i))).isEqualTo(SendOutcome.DELIVERED);
+        }
+
+        eventually().until(() -> got.size() == count);
+        assertThat(got)
+                .containsExactlyElementsOf(
+                        java.util.stream.IntStream.range(0, count).boxed().toList());
+        assertThat(left.deadLetters().total()).isZero();
+    }
+
+    @Test
     void open_sameAgentOnTheOtherNode_refusedWhileOpen() {
         Inbox first = left.open(id("solo"));
 

@@ -63,7 +63,7 @@ class RedisMessengerRestartTest {
                 try {
                     eventually().until(() -> handled.keySet().containsAll(delivered));
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
-                    System.out.println("DEBUG missing "
+                    System.out.println("restart test, not handled: "
                             + delivered.stream()
                                     .filter(d -> !handled.containsKey(d))
                                     .count()
@@ -73,12 +73,6 @@ class RedisMessengerRestartTest {
                             + " outcomes " + outcomes + " dups " + receiver.duplicatesSuppressed() + " reclaimed "
                             + receiver.reclaimedEntries()
                             + " failures " + receiver.redisFailures());
-                    Thread.getAllStackTraces().forEach((t, st) -> {
-                        if (t.getName().contains("colony")) {
-                            System.out.println(t);
-                            for (var f : st) System.out.println("   " + f);
-                        }
-                    });
                     throw e;
                 }
                 System.out.printf(
