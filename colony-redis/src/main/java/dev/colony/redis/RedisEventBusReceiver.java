@@ -9,6 +9,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.lang.System.Logger.Level;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -32,8 +33,8 @@ import java.util.concurrent.atomic.LongAdder;
  * subject exactly; it caches that answer per subject until the set of patterns changes.
  *
  * <p><b>Threads.</b> The listener runs on Lettuce's event loop and never blocks: it skips this node's own
- * frames by their first bytes and offers the rest to the inbound queue. A full queue drops the frame
- * and counts it ({@link #dropped()}). The dispatcher decodes and hands events to the node's local bus,
+ * messages by their first bytes and offers the rest to the inbound queue. A full queue drops the message
+ * (one event or a batch) and counts it ({@link #dropped()}). The dispatcher decodes and hands events to the node's local bus,
  * where DIRECT handlers run on it and ASYNC ones are queued in their mailboxes (a full BLOCK mailbox
  * makes it wait, and the inbound queue absorbs the wait up to its bound).
  */
@@ -155,8 +156,7 @@ final class RedisEventBusReceiver implements AutoCloseable {
             if (confirmed.size() > 1 && !pattern.equals(first(channel))) {
                 return; // another of this connection's patterns carries the same message
             }
-            received.increment();
-            if (startsWith(frame, echoPrefix)) {
+            if (isEcho(frame)) {
                 echoes.increment();
                 return;
             }
@@ -190,8 +190,11 @@ final class RedisEventBusReceiver implements AutoCloseable {
         return null;
     }
 
-    private static boolean startsWith(byte[] frame, byte[] prefix) {
-        return frame.length >= prefix.length && Arrays.equals(frame, 0, prefix.length, prefix, 0, prefix.length);
+    /** Whether a message (a frame, or a batch whose first frame) starts with this node's id. */
+    private boolean isEcho(byte[] frame) {
+        int from = frame.length > 0 && frame[0] == '[' ? 1 : 0;
+        int length = echoPrefix.length;
+        return frame.length >= from + length && Arrays.equals(frame, from, from + length, echoPrefix, 0, length);
     }
 
     private void run() {
@@ -210,36 +213,37 @@ final class RedisEventBusReceiver implements AutoCloseable {
 
     private void handle(Incoming incoming) {
         Subject subject;
-        RedisEventBusFrame.Decoded decoded;
-        Event event;
+        List<RedisEventBusFrame.Decoded> frames;
         try {
             String text = channels.subject(incoming.channel());
             if (text == null) {
                 throw new RedisEventBusFrame.MalformedFrame("not an event channel of this swarm");
             }
             subject = Subject.of(text);
-            decoded = codec.decode(incoming.frame(), text);
-            if (node.equals(decoded.node())) {
-                echoes.increment();
-                return;
-            }
-            event = new Event(subject, decoded.payload(), decoded.priority());
+            frames = codec.decode(incoming.frame(), text);
         } catch (RedisEventBusFrame.MalformedFrame | IllegalArgumentException e) {
             malformed.increment();
             LOG.log(
                     Level.WARNING,
-                    "event bus node " + node + " ignored a malformed event on " + incoming.channel() + ": "
+                    "event bus node " + node + " ignored a malformed message on " + incoming.channel() + ": "
                             + e.getMessage());
             return;
         }
-        boolean matched = isInterested(subject);
-        if (!matched) {
-            unmatched.increment();
-        }
-        try {
-            dispatch.deliver(decoded.id(), event, matched);
-        } catch (IllegalStateException e) {
-            // the bus closed under us; what is left in the queue is not delivered
+        for (RedisEventBusFrame.Decoded frame : frames) {
+            if (node.equals(frame.node())) {
+                echoes.increment(); // an echo the first bytes did not give away (attributes in another order)
+                continue;
+            }
+            received.increment();
+            boolean matched = isInterested(subject);
+            if (!matched) {
+                unmatched.increment();
+            }
+            try {
+                dispatch.deliver(frame.id(), new Event(subject, frame.payload(), frame.priority()), matched);
+            } catch (IllegalStateException e) {
+                return; // the bus closed under us; what is left in the queue is not delivered
+            }
         }
     }
 
@@ -264,22 +268,22 @@ final class RedisEventBusReceiver implements AutoCloseable {
         return any;
     }
 
-    /** Messages Redis delivered to this node (one per message, whatever the number of matching patterns). */
+    /** Events received from other nodes (once each, whatever the number of matching patterns). */
     long received() {
         return received.sum();
     }
 
-    /** Of those, this node's own events, skipped. */
+    /** Messages of this node's own, skipped. */
     long echoes() {
         return echoes.sum();
     }
 
-    /** Events dropped because the inbound queue was full. */
+    /** Messages (one event, or a batch of events) dropped because the inbound queue was full. */
     long dropped() {
         return dropped.sum();
     }
 
-    /** Frames that could not be read (bad JSON, bad subject, foreign channel...), logged and skipped. */
+    /** Messages that could not be read (bad JSON, bad subject, foreign channel...), logged and skipped. */
     long malformed() {
         return malformed.sum();
     }
@@ -289,7 +293,7 @@ final class RedisEventBusReceiver implements AutoCloseable {
         return unmatched.sum();
     }
 
-    /** Events waiting in the inbound queue now. */
+    /** Messages waiting in the inbound queue now. */
     int depth() {
         return inbound.size();
     }
