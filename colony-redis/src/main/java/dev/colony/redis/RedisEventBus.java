@@ -319,6 +319,7 @@ final class RedisEventBus implements EventBus {
                 receiver.dropped(),
                 receiver.malformed(),
                 receiver.unmatched(),
+                receiver.resubscribed(),
                 receiver.depth());
     }
 

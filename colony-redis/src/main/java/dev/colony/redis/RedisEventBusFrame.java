@@ -211,7 +211,12 @@ final class RedisEventBusFrame {
             return null;
         }
         if (type == null) {
-            return mapper.readValue(p, Object.class);
+            return switch (p.currentToken()) {
+                case VALUE_STRING -> p.getString(); // the common scalars without the data binding's dispatch
+                case VALUE_TRUE -> Boolean.TRUE;
+                case VALUE_FALSE -> Boolean.FALSE;
+                default -> mapper.readValue(p, Object.class);
+            };
         }
         return bind(() -> mapper.readValue(p, type), type);
     }

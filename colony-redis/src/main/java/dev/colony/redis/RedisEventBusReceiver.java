@@ -15,6 +15,7 @@ import java.util.NavigableSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -41,6 +42,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class RedisEventBusReceiver implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RedisEventBusReceiver.class.getName());
     private static final int SUBJECT_CACHE_LIMIT = 65_536;
+    /** The inbound queue's second bound, in bytes of queued messages (a batch message is up to 64 KiB). */
+    static final long MAX_INBOUND_BYTES = 64L << 20;
 
     private record Incoming(String channel, byte[] frame) {}
 
@@ -76,6 +79,8 @@ final class RedisEventBusReceiver implements AutoCloseable {
     private final LongAdder dropped = new LongAdder();
     private final LongAdder malformed = new LongAdder();
     private final LongAdder unmatched = new LongAdder();
+    private final LongAdder resubscribed = new LongAdder();
+    private final AtomicLong queuedBytes = new AtomicLong();
     private volatile boolean closed;
 
     RedisEventBusReceiver(
@@ -160,7 +165,7 @@ final class RedisEventBusReceiver implements AutoCloseable {
                 echoes.increment();
                 return;
             }
-            if (!inbound.offer(new Incoming(channel, frame))) {
+            if (!enqueue(new Incoming(channel, frame))) {
                 dropped.increment();
                 long n = dropped.sum();
                 if ((n & (n - 1)) == 0) { // 1, 2, 4, 8...: a flood of drops is reported, not logged each time
@@ -171,13 +176,32 @@ final class RedisEventBusReceiver implements AutoCloseable {
 
         @Override
         public void psubscribed(String pattern, long count) {
-            confirmed.add(pattern);
+            if (!confirmed.add(pattern)) {
+                // confirmed again: Lettuce re-subscribed after the connection was lost (Redis restarted, or
+                // closed a subscriber that fell behind: client-output-buffer-limit pubsub). Events published
+                // meanwhile did not reach this node.
+                resubscribed.increment();
+                LOG.log(
+                        Level.WARNING,
+                        "event bus node " + node + ": re-subscribed " + pattern
+                                + " after losing the pub/sub connection; events published meanwhile were not received");
+            }
         }
 
         @Override
         public void punsubscribed(String pattern, long count) {
             confirmed.remove(pattern);
         }
+    }
+
+    /** Queues a message within both bounds (messages and bytes); false when it does not fit. */
+    private boolean enqueue(Incoming incoming) {
+        int length = incoming.frame().length;
+        if (queuedBytes.addAndGet(length) > MAX_INBOUND_BYTES || !inbound.offer(incoming)) {
+            queuedBytes.addAndGet(-length);
+            return false;
+        }
+        return true;
     }
 
     /** The least confirmed pattern that matches the channel (event-loop thread). */
@@ -205,6 +229,9 @@ final class RedisEventBusReceiver implements AutoCloseable {
             } catch (InterruptedException e) {
                 continue; // nothing interrupts it on purpose; the loop checks `closed`
             }
+            if (incoming != null) {
+                queuedBytes.addAndGet(-incoming.frame().length);
+            }
             if (incoming != null && !closed) {
                 handle(incoming);
             }
@@ -229,13 +256,13 @@ final class RedisEventBusReceiver implements AutoCloseable {
                             + e.getMessage());
             return;
         }
+        boolean matched = isInterested(subject);
         for (RedisEventBusFrame.Decoded frame : frames) {
             if (node.equals(frame.node())) {
                 echoes.increment(); // an echo the first bytes did not give away (attributes in another order)
                 continue;
             }
             received.increment();
-            boolean matched = isInterested(subject);
             if (!matched) {
                 unmatched.increment();
             }
@@ -291,6 +318,11 @@ final class RedisEventBusReceiver implements AutoCloseable {
     /** Events a glob let through that no subscription's pattern matches exactly. */
     long unmatched() {
         return unmatched.sum();
+    }
+
+    /** Patterns Redis confirmed again after a lost pub/sub connection (events meanwhile were not received). */
+    long resubscribed() {
+        return resubscribed.sum();
     }
 
     /** Messages waiting in the inbound queue now. */

@@ -13,6 +13,8 @@ package dev.colony.redis;
  * @param inboundDropped messages (an event or a batch of events) dropped because the inbound queue was full
  * @param malformed messages that could not be read, logged and skipped
  * @param unmatched events the Redis glob let through that no subscription's pattern matched exactly
+ * @param resubscribed patterns Redis confirmed again after the pub/sub connection was lost: events
+ *     published meanwhile did not reach this node
  * @param inboundDepth messages waiting in the inbound queue now
  */
 record RedisEventBusStats(
@@ -25,4 +27,5 @@ record RedisEventBusStats(
         long inboundDropped,
         long malformed,
         long unmatched,
+        long resubscribed,
         int inboundDepth) {}

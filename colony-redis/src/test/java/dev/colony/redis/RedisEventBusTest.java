@@ -264,6 +264,7 @@ class RedisEventBusTest {
         // ones reached it depends on which connection came back first: pub/sub keeps nothing for a
         // subscriber that is away, so they are at most once, as documented.)
         eventually().until(subscriber::isConnected);
+        eventually().until(() -> subscriber.wireStats().resubscribed() == 1); // reported, never silent
         int probe = 1_000_000;
         eventually().until(() -> {
             publisher.publish("tick", probe);
