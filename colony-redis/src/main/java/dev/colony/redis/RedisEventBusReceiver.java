@@ -169,7 +169,9 @@ final class RedisEventBusReceiver implements AutoCloseable {
                 dropped.increment();
                 long n = dropped.sum();
                 if ((n & (n - 1)) == 0) { // 1, 2, 4, 8...: a flood of drops is reported, not logged each time
-                    LOG.log(Level.WARNING, "event bus node " + node + ": inbound queue full, " + n + " events dropped");
+                    LOG.log(
+                            Level.WARNING,
+                            "event bus node " + node + ": inbound queue full, " + n + " messages dropped");
                 }
             }
         }
