@@ -61,8 +61,11 @@ final class RedisEventBusReceiver implements AutoCloseable {
     private final ArrayBlockingQueue<Incoming> inbound;
     private final Thread dispatcher;
 
-    // guarded by `this`: reference counts of globs (one PSUBSCRIBE each) and of exact patterns
-    private final Map<String, Integer> globs = new HashMap<>();
+    /** A glob in use: how many subscriptions use it, and its PSUBSCRIBE's confirmation. */
+    private record Glob(int references, RedisFuture<Void> confirmation) {}
+
+    // guarded by `this`: the globs in use (one PSUBSCRIBE each) and reference counts of exact patterns
+    private final Map<String, Glob> globs = new HashMap<>();
     private final Map<SubjectPattern, Integer> patterns = new HashMap<>();
     private volatile SubjectPattern[] interest = new SubjectPattern[0];
 
@@ -109,16 +112,22 @@ final class RedisEventBusReceiver implements AutoCloseable {
 
     /**
      * Adds interest in {@code pattern}: PSUBSCRIBEs its glob if no other subscription of this node uses
-     * it. Returns the PSUBSCRIBE's future (null if the glob was already subscribed).
+     * it. Returns the glob's PSUBSCRIBE future, which another subscription may have started (and which
+     * may be done already): wait for it before relying on events from other nodes.
      */
     synchronized RedisFuture<Void> register(SubjectPattern pattern) {
         patterns.merge(pattern, 1, Integer::sum);
         interest = patterns.keySet().toArray(SubjectPattern[]::new);
-        String glob = channels.glob(pattern);
-        if (globs.merge(glob, 1, Integer::sum) == 1) {
-            return connection.async().psubscribe(glob);
-        }
-        return null;
+        return use(channels.glob(pattern));
+    }
+
+    private RedisFuture<Void> use(String glob) {
+        Glob used = globs.get(glob);
+        Glob now = used == null
+                ? new Glob(1, connection.async().psubscribe(glob))
+                : new Glob(used.references() + 1, used.confirmation());
+        globs.put(glob, now);
+        return now.confirmation();
     }
 
     /**
@@ -127,11 +136,7 @@ final class RedisEventBusReceiver implements AutoCloseable {
      * tests that must hear of every event; returns the PSUBSCRIBE's future.
      */
     synchronized RedisFuture<Void> listenToAll() {
-        String glob = channels.everything();
-        if (globs.merge(glob, 1, Integer::sum) == 1) {
-            return connection.async().psubscribe(glob);
-        }
-        return null;
+        return use(channels.everything());
     }
 
     /** Removes one interest in {@code pattern}; PUNSUBSCRIBEs its glob when no subscription uses it. */
@@ -144,9 +149,12 @@ final class RedisEventBusReceiver implements AutoCloseable {
         }
         interest = patterns.keySet().toArray(SubjectPattern[]::new);
         String glob = channels.glob(pattern);
-        if (globs.merge(glob, -1, Integer::sum) == 0) {
+        Glob used = globs.get(glob);
+        if (used.references() == 1) {
             globs.remove(glob);
             connection.async().punsubscribe(glob); // the reply needs no wait: a late message is matched out
+        } else {
+            globs.put(glob, new Glob(used.references() - 1, used.confirmation()));
         }
     }
 
