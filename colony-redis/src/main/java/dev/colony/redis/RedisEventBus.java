@@ -202,7 +202,7 @@ final class RedisEventBus implements EventBus {
         RedisEventBusSubscription subscription = new RedisEventBusSubscription(delegate, this);
         wrappers.put(delegate, subscription);
         RedisFuture<Void> confirmation = receiver.register(pattern);
-        if (confirmation != null && receiver.isConnected()) {
+        if (receiver.isConnected()) {
             awaitConfirmation(pattern, confirmation);
         }
         return subscription;
@@ -243,10 +243,7 @@ final class RedisEventBus implements EventBus {
     void probe(Probe probe, boolean hearAll) {
         this.probe = probe;
         if (hearAll) {
-            RedisFuture<Void> confirmation = receiver.listenToAll();
-            if (confirmation != null) {
-                awaitConfirmation(SubjectPattern.of(">"), confirmation);
-            }
+            awaitConfirmation(SubjectPattern.of(">"), receiver.listenToAll());
         }
     }
 
@@ -319,6 +316,7 @@ final class RedisEventBus implements EventBus {
                 receiver.dropped(),
                 receiver.malformed(),
                 receiver.unmatched(),
+                receiver.resubscribed(),
                 receiver.depth());
     }
 

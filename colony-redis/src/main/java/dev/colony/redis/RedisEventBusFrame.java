@@ -3,6 +3,8 @@ package dev.colony.redis;
 import dev.colony.bus.Event;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -63,6 +65,23 @@ final class RedisEventBusFrame {
         this.loader = loader;
     }
 
+    /**
+     * Joins frames of one channel into one batch message, a JSON array, in order.
+     *
+     * @param bytes the frames' total length
+     */
+    static byte[] batch(List<byte[]> frames, int bytes) {
+        byte[] message = new byte[bytes + frames.size() + 1];
+        int at = 0;
+        for (byte[] frame : frames) {
+            message[at] = (byte) (at == 0 ? '[' : ',');
+            System.arraycopy(frame, 0, message, at + 1, frame.length);
+            at += 1 + frame.length;
+        }
+        message[at] = ']';
+        return message;
+    }
+
     /** The bytes every frame written by {@code node} starts with. */
     static byte[] echoPrefix(String node) {
         return ("{\"colonynode\":\"" + node + "\"").getBytes(StandardCharsets.UTF_8);
@@ -106,60 +125,85 @@ final class RedisEventBusFrame {
     }
 
     /**
-     * Decodes a frame received on the channel of {@code subject}.
+     * Decodes a message received on the channel of {@code subject}: one frame (a JSON object) or a batch
+     * of frames (a JSON array of objects), in order.
      *
-     * @throws MalformedFrame naming what is wrong
+     * @throws MalformedFrame naming what is wrong; nothing of a malformed batch is delivered
      */
-    Decoded decode(byte[] bytes, String subject) {
+    List<Decoded> decode(byte[] bytes, String subject) {
         try (JsonParser p = mapper.createParser(bytes)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new MalformedFrame("an event frame must be a JSON object");
-            }
-            String id = null;
-            String node = null;
-            int priority = Event.NORMAL_PRIORITY;
-            Class<?> type = null;
-            Object payload = null;
-            String name;
-            while ((name = p.nextName()) != null) {
-                JsonToken token = p.nextToken();
-                if (token == JsonToken.VALUE_NULL && !name.equals("data")) {
-                    continue; // CloudEvents: a null attribute is absent
-                }
-                switch (name) {
-                    case "colonynode" -> node = string(name, p);
-                    case "id" -> id = string(name, p);
-                    case "specversion" -> {
-                        String version = string(name, p);
-                        if (!version.equals("1.0")) {
-                            throw new MalformedFrame("unsupported specversion \"" + version + "\"; expected \"1.0\"");
-                        }
+            JsonToken first = p.nextToken();
+            List<Decoded> frames;
+            if (first == JsonToken.START_ARRAY) {
+                frames = new ArrayList<>();
+                JsonToken next;
+                while ((next = p.nextToken()) != JsonToken.END_ARRAY) {
+                    if (next != JsonToken.START_OBJECT) {
+                        throw new MalformedFrame("a batch must be an array of JSON objects, got " + next);
                     }
-                    case "subject" -> {
-                        String stated = string(name, p);
-                        if (!stated.equals(subject)) {
-                            throw new MalformedFrame("attribute subject \"" + stated
-                                    + "\" differs from the channel's subject \"" + subject + "\"");
-                        }
-                    }
-                    case "priority" -> priority = priority(p);
-                    case "colonytype" -> type = type(string(name, p));
-                    case "data" -> payload = data(p, type);
-                    default -> p.skipChildren();
+                    frames.add(object(p, subject));
                 }
+                if (frames.isEmpty()) {
+                    throw new MalformedFrame("an empty batch");
+                }
+            } else if (first == JsonToken.START_OBJECT) {
+                frames = List.of(object(p, subject));
+            } else {
+                throw new MalformedFrame("an event frame must be a JSON object (or an array of them)");
             }
-            if (payload == null) {
-                throw new MalformedFrame("missing attribute data (or data is null)");
+            if (p.nextToken() != null) {
+                throw new MalformedFrame("content after the frame");
             }
-            if (type != null && !type.isInstance(payload)) {
-                Object tree = payload; // colonytype came after data
-                Class<?> target = type;
-                payload = bind(() -> mapper.convertValue(tree, target), target);
-            }
-            return new Decoded(id, node, priority, payload);
+            return frames;
         } catch (JacksonException e) {
             throw new MalformedFrame("not valid JSON: " + e.getOriginalMessage());
         }
+    }
+
+    /** Reads one frame, the parser being on its START_OBJECT; leaves it on its END_OBJECT. */
+    private Decoded object(JsonParser p, String subject) {
+        String id = null;
+        String node = null;
+        int priority = Event.NORMAL_PRIORITY;
+        Class<?> type = null;
+        Object payload = null;
+        String name;
+        while ((name = p.nextName()) != null) {
+            JsonToken token = p.nextToken();
+            if (token == JsonToken.VALUE_NULL && !name.equals("data")) {
+                continue; // CloudEvents: a null attribute is absent
+            }
+            switch (name) {
+                case "colonynode" -> node = string(name, p);
+                case "id" -> id = string(name, p);
+                case "specversion" -> {
+                    String version = string(name, p);
+                    if (!version.equals("1.0")) {
+                        throw new MalformedFrame("unsupported specversion \"" + version + "\"; expected \"1.0\"");
+                    }
+                }
+                case "subject" -> {
+                    String stated = string(name, p);
+                    if (!stated.equals(subject)) {
+                        throw new MalformedFrame("attribute subject \"" + stated
+                                + "\" differs from the channel's subject \"" + subject + "\"");
+                    }
+                }
+                case "priority" -> priority = priority(p);
+                case "colonytype" -> type = type(string(name, p));
+                case "data" -> payload = data(p, type);
+                default -> p.skipChildren();
+            }
+        }
+        if (payload == null) {
+            throw new MalformedFrame("missing attribute data (or data is null)");
+        }
+        if (type != null && !type.isInstance(payload)) {
+            Object tree = payload; // colonytype came after data
+            Class<?> target = type;
+            payload = bind(() -> mapper.convertValue(tree, target), target);
+        }
+        return new Decoded(id, node, priority, payload);
     }
 
     private Object data(JsonParser p, Class<?> type) {
@@ -167,7 +211,12 @@ final class RedisEventBusFrame {
             return null;
         }
         if (type == null) {
-            return mapper.readValue(p, Object.class);
+            return switch (p.currentToken()) {
+                case VALUE_STRING -> p.getString(); // the common scalars without the data binding's dispatch
+                case VALUE_TRUE -> Boolean.TRUE;
+                case VALUE_FALSE -> Boolean.FALSE;
+                default -> mapper.readValue(p, Object.class);
+            };
         }
         return bind(() -> mapper.readValue(p, type), type);
     }

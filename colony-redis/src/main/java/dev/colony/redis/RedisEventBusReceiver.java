@@ -9,11 +9,13 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.lang.System.Logger.Level;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -32,14 +34,16 @@ import java.util.concurrent.atomic.LongAdder;
  * subject exactly; it caches that answer per subject until the set of patterns changes.
  *
  * <p><b>Threads.</b> The listener runs on Lettuce's event loop and never blocks: it skips this node's own
- * frames by their first bytes and offers the rest to the inbound queue. A full queue drops the frame
- * and counts it ({@link #dropped()}). The dispatcher decodes and hands events to the node's local bus,
+ * messages by their first bytes and offers the rest to the inbound queue. A full queue drops the message
+ * (one event or a batch) and counts it ({@link #dropped()}). The dispatcher decodes and hands events to the node's local bus,
  * where DIRECT handlers run on it and ASYNC ones are queued in their mailboxes (a full BLOCK mailbox
  * makes it wait, and the inbound queue absorbs the wait up to its bound).
  */
 final class RedisEventBusReceiver implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RedisEventBusReceiver.class.getName());
     private static final int SUBJECT_CACHE_LIMIT = 65_536;
+    /** The inbound queue's second bound, in bytes of queued messages (a batch message is up to 64 KiB). */
+    static final long MAX_INBOUND_BYTES = 64L << 20;
 
     private record Incoming(String channel, byte[] frame) {}
 
@@ -57,8 +61,11 @@ final class RedisEventBusReceiver implements AutoCloseable {
     private final ArrayBlockingQueue<Incoming> inbound;
     private final Thread dispatcher;
 
-    // guarded by `this`: reference counts of globs (one PSUBSCRIBE each) and of exact patterns
-    private final Map<String, Integer> globs = new HashMap<>();
+    /** A glob in use: how many subscriptions use it, and its PSUBSCRIBE's confirmation. */
+    private record Glob(int references, RedisFuture<Void> confirmation) {}
+
+    // guarded by `this`: the globs in use (one PSUBSCRIBE each) and reference counts of exact patterns
+    private final Map<String, Glob> globs = new HashMap<>();
     private final Map<SubjectPattern, Integer> patterns = new HashMap<>();
     private volatile SubjectPattern[] interest = new SubjectPattern[0];
 
@@ -75,6 +82,8 @@ final class RedisEventBusReceiver implements AutoCloseable {
     private final LongAdder dropped = new LongAdder();
     private final LongAdder malformed = new LongAdder();
     private final LongAdder unmatched = new LongAdder();
+    private final LongAdder resubscribed = new LongAdder();
+    private final AtomicLong queuedBytes = new AtomicLong();
     private volatile boolean closed;
 
     RedisEventBusReceiver(
@@ -103,16 +112,22 @@ final class RedisEventBusReceiver implements AutoCloseable {
 
     /**
      * Adds interest in {@code pattern}: PSUBSCRIBEs its glob if no other subscription of this node uses
-     * it. Returns the PSUBSCRIBE's future (null if the glob was already subscribed).
+     * it. Returns the glob's PSUBSCRIBE future, which another subscription may have started (and which
+     * may be done already): wait for it before relying on events from other nodes.
      */
     synchronized RedisFuture<Void> register(SubjectPattern pattern) {
         patterns.merge(pattern, 1, Integer::sum);
         interest = patterns.keySet().toArray(SubjectPattern[]::new);
-        String glob = channels.glob(pattern);
-        if (globs.merge(glob, 1, Integer::sum) == 1) {
-            return connection.async().psubscribe(glob);
-        }
-        return null;
+        return use(channels.glob(pattern));
+    }
+
+    private RedisFuture<Void> use(String glob) {
+        Glob used = globs.get(glob);
+        Glob now = used == null
+                ? new Glob(1, connection.async().psubscribe(glob))
+                : new Glob(used.references() + 1, used.confirmation());
+        globs.put(glob, now);
+        return now.confirmation();
     }
 
     /**
@@ -121,11 +136,7 @@ final class RedisEventBusReceiver implements AutoCloseable {
      * tests that must hear of every event; returns the PSUBSCRIBE's future.
      */
     synchronized RedisFuture<Void> listenToAll() {
-        String glob = channels.everything();
-        if (globs.merge(glob, 1, Integer::sum) == 1) {
-            return connection.async().psubscribe(glob);
-        }
-        return null;
+        return use(channels.everything());
     }
 
     /** Removes one interest in {@code pattern}; PUNSUBSCRIBEs its glob when no subscription uses it. */
@@ -138,9 +149,12 @@ final class RedisEventBusReceiver implements AutoCloseable {
         }
         interest = patterns.keySet().toArray(SubjectPattern[]::new);
         String glob = channels.glob(pattern);
-        if (globs.merge(glob, -1, Integer::sum) == 0) {
+        Glob used = globs.get(glob);
+        if (used.references() == 1) {
             globs.remove(glob);
             connection.async().punsubscribe(glob); // the reply needs no wait: a late message is matched out
+        } else {
+            globs.put(glob, new Glob(used.references() - 1, used.confirmation()));
         }
     }
 
@@ -155,29 +169,49 @@ final class RedisEventBusReceiver implements AutoCloseable {
             if (confirmed.size() > 1 && !pattern.equals(first(channel))) {
                 return; // another of this connection's patterns carries the same message
             }
-            received.increment();
-            if (startsWith(frame, echoPrefix)) {
+            if (isEcho(frame)) {
                 echoes.increment();
                 return;
             }
-            if (!inbound.offer(new Incoming(channel, frame))) {
+            if (!enqueue(new Incoming(channel, frame))) {
                 dropped.increment();
                 long n = dropped.sum();
                 if ((n & (n - 1)) == 0) { // 1, 2, 4, 8...: a flood of drops is reported, not logged each time
-                    LOG.log(Level.WARNING, "event bus node " + node + ": inbound queue full, " + n + " events dropped");
+                    LOG.log(
+                            Level.WARNING,
+                            "event bus node " + node + ": inbound queue full, " + n + " messages dropped");
                 }
             }
         }
 
         @Override
         public void psubscribed(String pattern, long count) {
-            confirmed.add(pattern);
+            if (!confirmed.add(pattern)) {
+                // confirmed again: Lettuce re-subscribed after the connection was lost (Redis restarted, or
+                // closed a subscriber that fell behind: client-output-buffer-limit pubsub). Events published
+                // meanwhile did not reach this node.
+                resubscribed.increment();
+                LOG.log(
+                        Level.WARNING,
+                        "event bus node " + node + ": re-subscribed " + pattern
+                                + " after losing the pub/sub connection; events published meanwhile were not received");
+            }
         }
 
         @Override
         public void punsubscribed(String pattern, long count) {
             confirmed.remove(pattern);
         }
+    }
+
+    /** Queues a message within both bounds (messages and bytes); false when it does not fit. */
+    private boolean enqueue(Incoming incoming) {
+        int length = incoming.frame().length;
+        if (queuedBytes.addAndGet(length) > MAX_INBOUND_BYTES || !inbound.offer(incoming)) {
+            queuedBytes.addAndGet(-length);
+            return false;
+        }
+        return true;
     }
 
     /** The least confirmed pattern that matches the channel (event-loop thread). */
@@ -190,8 +224,11 @@ final class RedisEventBusReceiver implements AutoCloseable {
         return null;
     }
 
-    private static boolean startsWith(byte[] frame, byte[] prefix) {
-        return frame.length >= prefix.length && Arrays.equals(frame, 0, prefix.length, prefix, 0, prefix.length);
+    /** Whether a message (a frame, or a batch whose first frame) starts with this node's id. */
+    private boolean isEcho(byte[] frame) {
+        int from = frame.length > 0 && frame[0] == '[' ? 1 : 0;
+        int length = echoPrefix.length;
+        return frame.length >= from + length && Arrays.equals(frame, from, from + length, echoPrefix, 0, length);
     }
 
     private void run() {
@@ -202,6 +239,9 @@ final class RedisEventBusReceiver implements AutoCloseable {
             } catch (InterruptedException e) {
                 continue; // nothing interrupts it on purpose; the loop checks `closed`
             }
+            if (incoming != null) {
+                queuedBytes.addAndGet(-incoming.frame().length);
+            }
             if (incoming != null && !closed) {
                 handle(incoming);
             }
@@ -210,36 +250,37 @@ final class RedisEventBusReceiver implements AutoCloseable {
 
     private void handle(Incoming incoming) {
         Subject subject;
-        RedisEventBusFrame.Decoded decoded;
-        Event event;
+        List<RedisEventBusFrame.Decoded> frames;
         try {
             String text = channels.subject(incoming.channel());
             if (text == null) {
                 throw new RedisEventBusFrame.MalformedFrame("not an event channel of this swarm");
             }
             subject = Subject.of(text);
-            decoded = codec.decode(incoming.frame(), text);
-            if (node.equals(decoded.node())) {
-                echoes.increment();
-                return;
-            }
-            event = new Event(subject, decoded.payload(), decoded.priority());
+            frames = codec.decode(incoming.frame(), text);
         } catch (RedisEventBusFrame.MalformedFrame | IllegalArgumentException e) {
             malformed.increment();
             LOG.log(
                     Level.WARNING,
-                    "event bus node " + node + " ignored a malformed event on " + incoming.channel() + ": "
+                    "event bus node " + node + " ignored a malformed message on " + incoming.channel() + ": "
                             + e.getMessage());
             return;
         }
         boolean matched = isInterested(subject);
-        if (!matched) {
-            unmatched.increment();
-        }
-        try {
-            dispatch.deliver(decoded.id(), event, matched);
-        } catch (IllegalStateException e) {
-            // the bus closed under us; what is left in the queue is not delivered
+        for (RedisEventBusFrame.Decoded frame : frames) {
+            if (node.equals(frame.node())) {
+                echoes.increment(); // an echo the first bytes did not give away (attributes in another order)
+                continue;
+            }
+            received.increment();
+            if (!matched) {
+                unmatched.increment();
+            }
+            try {
+                dispatch.deliver(frame.id(), new Event(subject, frame.payload(), frame.priority()), matched);
+            } catch (IllegalStateException e) {
+                return; // the bus closed under us; what is left in the queue is not delivered
+            }
         }
     }
 
@@ -264,22 +305,22 @@ final class RedisEventBusReceiver implements AutoCloseable {
         return any;
     }
 
-    /** Messages Redis delivered to this node (one per message, whatever the number of matching patterns). */
+    /** Events received from other nodes (once each, whatever the number of matching patterns). */
     long received() {
         return received.sum();
     }
 
-    /** Of those, this node's own events, skipped. */
+    /** Messages of this node's own, skipped. */
     long echoes() {
         return echoes.sum();
     }
 
-    /** Events dropped because the inbound queue was full. */
+    /** Messages (one event, or a batch of events) dropped because the inbound queue was full. */
     long dropped() {
         return dropped.sum();
     }
 
-    /** Frames that could not be read (bad JSON, bad subject, foreign channel...), logged and skipped. */
+    /** Messages that could not be read (bad JSON, bad subject, foreign channel...), logged and skipped. */
     long malformed() {
         return malformed.sum();
     }
@@ -289,7 +330,12 @@ final class RedisEventBusReceiver implements AutoCloseable {
         return unmatched.sum();
     }
 
-    /** Events waiting in the inbound queue now. */
+    /** Patterns Redis confirmed again after a lost pub/sub connection (events meanwhile were not received). */
+    long resubscribed() {
+        return resubscribed.sum();
+    }
+
+    /** Messages waiting in the inbound queue now. */
     int depth() {
         return inbound.size();
     }

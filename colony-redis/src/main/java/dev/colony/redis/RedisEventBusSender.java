@@ -19,9 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  * encoded frames to, drained by one sender thread that pipelines PUBLISH commands in batches on its own
  * connection.
  *
- * <p><b>Batching.</b> The sender takes up to {@value #MAX_BATCH} frames at once, writes their PUBLISH
- * commands without flushing, and flushes them in one write ({@code setAutoFlushCommands(false)} plus
- * {@code flushCommands()}). At most two batches are in flight: before sending a third it waits for the
+ * <p><b>Batching.</b> The sender takes up to {@value #MAX_BATCH} frames at once; consecutive frames of one
+ * channel become one message, a JSON array of frames (up to {@value #MAX_MESSAGE_BYTES} bytes), so one
+ * PUBLISH carries many events. It writes the batch's PUBLISH commands without flushing and flushes them in
+ * one write ({@code setAutoFlushCommands(false)} plus {@code flushCommands()}). At most two batches are in flight: before sending a third it waits for the
  * replies of the first, so a slow server slows the sender instead of growing Lettuce's queue.
  *
  * <p><b>Full buffer.</b> While the connection is down the sender stops draining, so the buffer fills. An
@@ -34,6 +35,9 @@ import java.util.concurrent.locks.LockSupport;
 final class RedisEventBusSender implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RedisEventBusSender.class.getName());
     static final int MAX_BATCH = 512;
+    /** The largest batch message: consecutive frames of one channel are joined up to this size. */
+    static final int MAX_MESSAGE_BYTES = 64 * 1024;
+
     private static final Duration IDLE_POLL = Duration.ofMillis(20);
 
     /** Bounds of the publish path. */
@@ -90,7 +94,7 @@ final class RedisEventBusSender implements AutoCloseable {
 
     private void run() {
         List<Outgoing> batch = new ArrayList<>(MAX_BATCH);
-        List<RedisFuture<Long>> previous = List.of();
+        List<Sent> previous = List.of();
         while (true) {
             if (closing && buffer.isEmpty()) {
                 break;
@@ -112,9 +116,12 @@ final class RedisEventBusSender implements AutoCloseable {
                 continue; // close() interrupts to hurry the last flush; the loop checks `closing`
             }
             buffer.drainTo(batch, MAX_BATCH - 1);
-            List<RedisFuture<Long>> futures = new ArrayList<>(batch.size());
-            for (Outgoing outgoing : batch) {
-                futures.add(commands.publish(outgoing.channel(), outgoing.frame()));
+            List<Sent> futures = new ArrayList<>();
+            int i = 0;
+            while (i < batch.size()) {
+                int end = sameChannel(batch, i);
+                futures.add(new Sent(commands.publish(batch.get(i).channel(), message(batch, i, end)), end - i));
+                i = end;
             }
             if (limits.pipelined()) {
                 connection.flushCommands();
@@ -125,24 +132,54 @@ final class RedisEventBusSender implements AutoCloseable {
         await(previous);
     }
 
-    /** Waits for the replies of a batch and counts them; returns an empty list. */
-    private List<RedisFuture<Long>> await(List<RedisFuture<Long>> futures) {
-        for (RedisFuture<Long> future : futures) {
+    /** A PUBLISH in flight and the number of events its message carries. */
+    private record Sent(RedisFuture<Long> reply, int events) {}
+
+    /** The end of the run of frames from {@code start} on the same channel, within {@link #MAX_MESSAGE_BYTES}. */
+    private static int sameChannel(List<Outgoing> batch, int start) {
+        String channel = batch.get(start).channel();
+        int bytes = batch.get(start).frame().length;
+        int end = start + 1;
+        while (end < batch.size()
+                && batch.get(end).channel().equals(channel)
+                && bytes + batch.get(end).frame().length < MAX_MESSAGE_BYTES) {
+            bytes += batch.get(end).frame().length;
+            end++;
+        }
+        return end;
+    }
+
+    private static byte[] message(List<Outgoing> batch, int start, int end) {
+        if (end - start == 1) {
+            return batch.get(start).frame();
+        }
+        List<byte[]> frames = new ArrayList<>(end - start);
+        int bytes = 0;
+        for (int i = start; i < end; i++) {
+            frames.add(batch.get(i).frame());
+            bytes += batch.get(i).frame().length;
+        }
+        return RedisEventBusFrame.batch(frames, bytes);
+    }
+
+    /** Waits for the replies of a batch and counts their events; returns an empty list. */
+    private List<Sent> await(List<Sent> futures) {
+        for (Sent future : futures) {
             try {
-                future.get(RedisLink.COMMAND_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
-                sent.increment();
+                future.reply().get(RedisLink.COMMAND_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+                sent.add(future.events());
             } catch (ExecutionException | TimeoutException e) {
-                failed.increment();
-                LOG.log(Level.WARNING, "a PUBLISH of the event bus failed: " + e);
+                failed.add(future.events());
+                LOG.log(Level.WARNING, "a PUBLISH of the event bus failed (" + future.events() + " events): " + e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                failed.increment();
+                failed.add(future.events());
             }
         }
         return List.of();
     }
 
-    /** PUBLISH commands that Redis acknowledged. */
+    /** Events whose PUBLISH Redis acknowledged. */
     long sent() {
         return sent.sum();
     }
@@ -152,7 +189,7 @@ final class RedisEventBusSender implements AutoCloseable {
         return dropped.sum();
     }
 
-    /** PUBLISH commands that failed. */
+    /** Events whose PUBLISH failed. */
     long failed() {
         return failed.sum();
     }

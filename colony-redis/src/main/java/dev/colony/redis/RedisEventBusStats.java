@@ -4,16 +4,18 @@ package dev.colony.redis;
  * The counters of one {@link RedisEventBus} node's way through Redis. Counters only grow, except the
  * two depths.
  *
- * @param sent PUBLISH commands Redis acknowledged
+ * @param sent events whose PUBLISH Redis acknowledged
  * @param outboundDropped events not sent because the outbound buffer was full
- * @param sendFailed PUBLISH commands that failed (timed out or refused)
+ * @param sendFailed events whose PUBLISH failed (timed out or refused)
  * @param outboundDepth events waiting in the outbound buffer now
- * @param received messages received from Redis, one per message
- * @param echoes of those, this node's own events, skipped
- * @param inboundDropped events dropped because the inbound queue was full
- * @param malformed frames that could not be read, logged and skipped
+ * @param received events received from other nodes, once each
+ * @param echoes messages of this node's own, skipped
+ * @param inboundDropped messages (an event or a batch of events) dropped because the inbound queue was full
+ * @param malformed messages that could not be read, logged and skipped
  * @param unmatched events the Redis glob let through that no subscription's pattern matched exactly
- * @param inboundDepth events waiting in the inbound queue now
+ * @param resubscribed patterns Redis confirmed again after the pub/sub connection was lost: events
+ *     published meanwhile did not reach this node
+ * @param inboundDepth messages waiting in the inbound queue now
  */
 record RedisEventBusStats(
         long sent,
@@ -25,4 +27,5 @@ record RedisEventBusStats(
         long inboundDropped,
         long malformed,
         long unmatched,
+        long resubscribed,
         int inboundDepth) {}

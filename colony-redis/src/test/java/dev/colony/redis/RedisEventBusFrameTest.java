@@ -17,7 +17,9 @@ class RedisEventBusFrameTest {
 
     private RedisEventBusFrame.Decoded roundTrip(Object payload, int priority) {
         byte[] frame = codec.encode("n1", "n1-7", new Event(Subject.of("orders.new"), payload, priority));
-        return codec.decode(frame, "orders.new");
+        List<RedisEventBusFrame.Decoded> decoded = codec.decode(frame, "orders.new");
+        assertThat(decoded).hasSize(1);
+        return decoded.getFirst();
     }
 
     @Test
@@ -66,7 +68,7 @@ class RedisEventBusFrameTest {
     @Test
     void decode_malformedFrames_sayWhatIsWrong() {
         assertMalformed("not json", "not valid JSON");
-        assertMalformed("[1]", "must be a JSON object");
+        assertMalformed("\"text\"", "must be a JSON object");
         assertMalformed("{\"priority\":4}", "missing attribute data");
         assertMalformed("{\"data\":null}", "missing attribute data");
         assertMalformed("{\"priority\":10,\"data\":1}", "priority must be 0-9");
@@ -87,7 +89,28 @@ class RedisEventBusFrameTest {
     }
 
     private RedisEventBusFrame.Decoded decode(String json) {
-        return codec.decode(json.getBytes(StandardCharsets.UTF_8), "orders.new");
+        List<RedisEventBusFrame.Decoded> decoded = codec.decode(json.getBytes(StandardCharsets.UTF_8), "orders.new");
+        assertThat(decoded).hasSize(1);
+        return decoded.getFirst();
+    }
+
+    @Test
+    void batch_isAnArrayOfFramesDecodedInOrder() {
+        List<byte[]> frames = List.of(
+                codec.encode("n1", "n1-1", new Event(Subject.of("orders.new"), "a")),
+                codec.encode("n1", "n1-2", new Event(Subject.of("orders.new"), 2, 9)));
+        byte[] batch = RedisEventBusFrame.batch(frames, frames.get(0).length + frames.get(1).length);
+        assertThat(new String(batch, StandardCharsets.UTF_8))
+                .startsWith("[{\"colonynode\":\"n1\"")
+                .endsWith("}]")
+                .contains("},{");
+        assertThat(codec.decode(batch, "orders.new"))
+                .containsExactly(
+                        new RedisEventBusFrame.Decoded("n1-1", "n1", 4, "a"),
+                        new RedisEventBusFrame.Decoded("n1-2", "n1", 9, 2));
+        assertMalformed("[]", "an empty batch");
+        assertMalformed("[{\"data\":1},2]", "array of JSON objects");
+        assertMalformed("{\"data\":1} {}", "content after");
     }
 
     private void assertMalformed(String json, String message) {
