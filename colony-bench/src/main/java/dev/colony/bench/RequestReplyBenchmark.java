@@ -35,8 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The request carries the ~500-byte {@link PeerPayload envelope}'s payload and a sequence number; the
  * server answers with the number plus one, and every reply is checked. {@code colony}: {@code
  * Messenger.request} to an agent whose inbox handler replies (100 requester ids, no inboxes needed).
- * {@code vertx}: {@code EventBus.request} to a local consumer registered by a verticle, which replies on
- * its event loop. {@code pekko}: {@code AskPattern.ask} of a typed actor on the default dispatcher.
+ * {@code vertx}: {@code EventBus.request}, sent from an event-loop context, to a local consumer registered
+ * by a verticle, which replies on its event loop. {@code pekko}: {@code AskPattern.ask} of a typed actor on the default dispatcher.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -81,12 +81,18 @@ public class RequestReplyBenchmark {
 
         abstract void stop();
 
+        /** Sends one request from every requester, numbered from {@code first}, into {@link #replies}. */
+        void sendRound(int first) {
+            for (int r = 0; r < REQUESTERS; r++) {
+                replies[r] = request(r, new Ask(first + r, body)).toCompletableFuture();
+            }
+        }
+
         final long run() {
             for (int round = 0; round < ROUNDS; round++) {
                 int first = seq;
-                for (int r = 0; r < REQUESTERS; r++) {
-                    replies[r] = request(r, new Ask(seq++, body)).toCompletableFuture();
-                }
+                seq += REQUESTERS;
+                sendRound(first);
                 for (int r = 0; r < REQUESTERS; r++) {
                     if (PekkoPeer.await(replies[r]) == first + r + 1) {
                         correct++;
@@ -145,6 +151,7 @@ public class RequestReplyBenchmark {
         static final String ADDRESS = "server";
         Vertx vertx;
         io.vertx.core.eventbus.EventBus bus;
+        io.vertx.core.Context requesters;
 
         @Override
         void start() {
@@ -160,6 +167,21 @@ public class RequestReplyBenchmark {
                             .completion();
                 }
             }));
+            requesters = vertx.getOrCreateContext();
+        }
+
+        /**
+         * Vert.x code requests from its own contexts: the round is sent from an event-loop context (a
+         * request from a thread outside Vert.x creates a context for every call).
+         */
+        @Override
+        void sendRound(int first) {
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            requesters.runOnContext(ignored -> {
+                super.sendRound(first);
+                sent.complete(null);
+            });
+            PekkoPeer.await(sent);
         }
 
         @Override
