@@ -361,7 +361,7 @@ public final class CompareReport {
         if (unit.equals("ops/s")) {
             return v >= 1e6 ? format(v / 1e6) + " M/s" : v >= 1e3 ? format(v / 1e3) + " k/s" : format(v) + " /s";
         }
-        return format(v) + " " + unit;
+        return format(v) + " " + unit.replace("us/op", "µs/op");
     }
 
     static String format(double v) {
