@@ -305,7 +305,7 @@ public class HandoffBenchmark {
         /**
          * Vert.x code sends from its own contexts: each producer thread gets an event-loop context of its
          * own (the next event loop, round robin) and has it send the batch. A send from a thread outside
-         * Vert.x creates a context for every message and runs 10-40x slower.
+         * Vert.x is not how Vert.x applications send (in one scratch run it was about half as fast).
          */
         @Override
         void send(int n) {
