@@ -30,7 +30,10 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.smile.SmileMapper;
+import tools.jackson.module.blackbird.BlackbirdModule;
 
 /**
  * One JSON round trip (encode, then decode into the typed record) of the WORKLOADS {@code messenger}
@@ -52,6 +55,10 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code dslJsonCompiled}: the same DSL-JSON with converters its annotation processor generated
  *       for annotated copies of the records ({@link CodecDslCompiled}): DSL-JSON at its fastest, which
  *       a codec could offer only for types compiled with it, not for a user's unannotated records.
+ *   <li>{@code jacksonBlackbird}: the same {@link Message} with a {@code JsonMapper} that has Jackson's
+ *       Blackbird module (generated accessors instead of reflection), Jackson at its fastest for JSON.
+ *   <li>{@code jacksonSmile}: the same {@link Message} in Smile, Jackson's binary JSON format, with a
+ *       default {@code SmileMapper}: a binary library, not JSON on the wire (ADR 0014).
  *   <li>{@code binaryFloor}: the same {@link Message} written field by field with {@code
  *       DataOutputStream} (UTF strings, raw 8-byte doubles) and read back with {@code DataInputStream}.
  *       Not a candidate, it is not JSON: the floor under any codec of this content.
@@ -91,6 +98,9 @@ public class CodecBenchmark {
 
     final JsonMessageCodec codec = JsonMessageCodec.create();
     final JsonMapper jackson = JsonMapper.builder().build();
+    final JsonMapper blackbird =
+            JsonMapper.builder().addModule(new BlackbirdModule()).build();
+    final SmileMapper smile = SmileMapper.builder().build();
     final DslJson<Object> dsl = new DslJson<>(
             Settings.withRuntime().includeServiceLoader().doublePrecision(JsonReader.DoublePrecision.EXACT));
     final JsonWriter dslWriter = dsl.newWriter();
@@ -162,17 +172,30 @@ public class CodecBenchmark {
             }
             checkBitExact(messages[m].payload(), viaBinary.payload(), "binaryFloor");
         }
+        for (int m = 0; m < MESSAGES; m++) {
+            checkMapper(blackbird, messages[m], "jacksonBlackbird");
+            checkMapper(smile, messages[m], "jacksonSmile");
+        }
         colonyBytes = codec.encode(envelopes[0]).length;
         jacksonBytes = jackson.writeValueAsBytes(messages[0]).length;
         int dslBytes = dslEncode(0).length;
         int binaryBytes = binaryEncode(messages[0]).length;
+        int smileBytes = smile.writeValueAsBytes(messages[0]).length;
         String compiledReader = String.valueOf(dsl.tryFindReader(CodecDslCompiled.CompiledMessage.class));
         if (!compiledReader.contains("DslJsonConverter")) {
             throw new IllegalStateException("dslJsonCompiled does not use generated converters: " + compiledReader);
         }
         System.out.println("\n[size=" + size + "] encoded bytes: colonyCodec=" + colonyBytes + " stockJackson="
-                + jacksonBytes + " dslJson=" + dslBytes + " binaryFloor=" + binaryBytes
+                + jacksonBytes + " dslJson=" + dslBytes + " jacksonSmile=" + smileBytes + " binaryFloor=" + binaryBytes
                 + "; every round trip verified bit-exact");
+    }
+
+    private static void checkMapper(ObjectMapper mapper, Message original, String variant) {
+        Message back = mapper.readValue(mapper.writeValueAsBytes(original), Message.class);
+        if (!back.equals(original)) {
+            throw new IllegalStateException(variant + " round trip differs: " + back + " vs " + original);
+        }
+        checkBitExact(original.payload(), back.payload(), variant);
     }
 
     private Envelope colonyOnce(int m) {
@@ -317,6 +340,20 @@ public class CodecBenchmark {
         int m = nextIndex();
         byte[] bytes = jackson.writeValueAsBytes(messages[m]);
         return check(jackson.readValue(bytes, Message.class).payload(), m);
+    }
+
+    @Benchmark
+    public Payload jacksonBlackbird() {
+        int m = nextIndex();
+        byte[] bytes = blackbird.writeValueAsBytes(messages[m]);
+        return check(blackbird.readValue(bytes, Message.class).payload(), m);
+    }
+
+    @Benchmark
+    public Payload jacksonSmile() {
+        int m = nextIndex();
+        byte[] bytes = smile.writeValueAsBytes(messages[m]);
+        return check(smile.readValue(bytes, Message.class).payload(), m);
     }
 
     @Benchmark
