@@ -147,7 +147,10 @@ final class RedisBusScenario implements Scenario {
                 "mode",
                 "node A publishes, node B's DIRECT subscription handles; both nodes in this JVM (the goal"
                         + " is between two JVMs), each with its own Redis connections");
-        details.put("latency_basis", "publish call on A to the start of B's handler, every event (one JVM, one clock)");
+        details.put(
+                "latency_basis",
+                "publish call on A to the start of B's handler, every event (one JVM, one clock); publishers are"
+                        + " not paced, so it includes the time queued behind earlier events");
         details.putAll(m.spread());
         details.put("publish_retries", retries.sum());
         details.put("retry_policy", "a publish whose Redis copy the outbound buffer dropped is retried after 1 ms");
