@@ -91,6 +91,22 @@ public final class BenchCommand implements Callable<Integer> {
                     + " from a cold JVM; for checking, not for quoting). --warmup and --iterations override it.")
     boolean quick;
 
+    @Option(
+            names = "--redis",
+            paramLabel = "URI",
+            description = "Run the Redis scenarios instead (redis-bus, redis-messenger, redis-tasks): two colony nodes"
+                    + " on a fresh swarm <swarm>-bench-<millis>-<scenario> of redis://host:port/swarm, with"
+                    + " redis-benchmark for the same commands as the same-run baseline when it is on the PATH. The"
+                    + " fresh swarm's keys are deleted afterwards with redis-cli when it is on the PATH.")
+    String redis;
+
+    @Option(
+            names = "--redis-size",
+            paramLabel = "N",
+            hidden = true,
+            description = "Units of work per iteration for every Redis scenario (for tests).")
+    int redisSize;
+
     @Option(names = "--list", description = "List the scenarios and exit.")
     boolean list;
 
@@ -103,7 +119,8 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (list) {
-            Scenario.all().forEach(s -> out.printf("%-22s %s%n", s.name(), s.description()));
+            (redis != null ? new RedisBench("localhost", 6379, "x", null, 0, quick).scenarios() : Scenario.all())
+                    .forEach(s -> out.printf("%-22s %s%n", s.name(), s.description()));
             out.flush();
             return 0;
         }
@@ -113,11 +130,12 @@ public final class BenchCommand implements Callable<Integer> {
                         || agents != null
                         || warmup != null
                         || iterations != null
+                        || redis != null
                         || quick)) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(),
-                    "--from reads a finished run: it takes no --json, --scenario, --agents, --warmup, --iterations"
-                            + " or --quick");
+                    "--from reads a finished run: it takes no --json, --scenario, --agents, --warmup, --iterations,"
+                            + " --redis or --quick");
         }
         BenchReport old = compare == null ? null : readReport(compare);
         BenchReport report = from != null ? readReport(from) : runAll();
@@ -198,28 +216,41 @@ public final class BenchCommand implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"),
                 startedAt,
-                "embedded",
+                redis != null ? "redis" : "embedded",
                 results);
     }
 
     private List<Scenario> select() {
+        List<Scenario> known = known();
         if (scenarios.isEmpty()) {
-            return Scenario.all();
+            return known;
         }
         List<Scenario> selected = new ArrayList<>();
         for (String name : scenarios) {
-            Scenario scenario = Scenario.named(name.trim())
+            Scenario scenario = known.stream()
+                    .filter(s -> s.name().equals(name.trim()))
+                    .findFirst()
                     .orElseThrow(() -> new CommandLine.ParameterException(
                             spec.commandLine(),
                             "unknown scenario '" + name + "'; known: "
                                     + String.join(
                                             ", ",
-                                            Scenario.all().stream()
-                                                    .map(Scenario::name)
-                                                    .toList())));
+                                            known.stream().map(Scenario::name).toList())));
             selected.add(scenario);
         }
         return selected;
+    }
+
+    /** The embedded scenarios, or the Redis ones with {@code --redis}; a usage error when its URI is bad. */
+    private List<Scenario> known() {
+        if (redis == null) {
+            return Scenario.all();
+        }
+        try {
+            return RedisBench.parse(redis, redisSize, quick).scenarios();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** Applies {@code --agents} to the load scenario; a usage error when it is invalid or load is not run. */

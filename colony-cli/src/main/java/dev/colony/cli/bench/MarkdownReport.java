@@ -85,6 +85,11 @@ final class MarkdownReport {
 
     private void claims() {
         section("Against the original report");
+        if (report.scenarios().stream()
+                .noneMatch(r -> OriginalClaim.of(r.name()).isPresent())) {
+            line("No scenario of this run has a figure in the original report.");
+            return;
+        }
         line("| scenario | the original claimed | what it measured | Colony, verified, this run | Colony / claim |");
         line("|---|---|---|---|---|");
         for (ScenarioResult r : report.scenarios()) {

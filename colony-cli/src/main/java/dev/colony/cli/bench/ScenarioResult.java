@@ -60,7 +60,10 @@ record ScenarioResult(
                 null);
     }
 
-    /** This result with each iteration's figures and its same-run baseline; it passes only if that verified. */
+    /**
+     * This result with each iteration's figures and its same-run baseline (null when there is none); it passes
+     * only if the baseline verified.
+     */
     ScenarioResult with(Measurement.PerIteration spread, Baseline baseline) {
         return new ScenarioResult(
                 name,
@@ -71,7 +74,7 @@ record ScenarioResult(
                 latencyUs,
                 verified,
                 target,
-                pass && baseline.verified().ok(),
+                pass && (baseline == null || baseline.verified().ok()),
                 details,
                 spread,
                 baseline);
