@@ -297,13 +297,17 @@ class RedisEventBusTest {
             assertThat(result.dropped()).isBetween(0, 1);
             dropped += result.dropped();
         }
-        assertThat(dropped).isEqualTo(150); // 100 buffered; critical ones too once their wait ran out
-        assertThat(publisher.wireStats().outboundDropped()).isEqualTo(150);
-        assertThat(publisher.metrics().dropped()).isEqualTo(150);
+        // 100 fit in the buffer, plus the few the sender may have polled into a batch just as the connection
+        // went (a race, seen once: 149 dropped); critical ones are dropped too once their wait ran out. The
+        // accounting stays exact: every event is either reported dropped or sent after the restart.
+        assertThat(dropped).isBetween(100, 150);
+        assertThat(publisher.wireStats().outboundDropped()).isEqualTo(dropped);
+        assertThat(publisher.metrics().dropped()).isEqualTo(dropped);
         assertThat(publisher.metrics().published()).isEqualTo(250);
 
         server.restart();
-        eventually().until(() -> publisher.wireStats().sent() == 100);
+        int accepted = 250 - dropped;
+        eventually().until(() -> publisher.wireStats().sent() == accepted); // every accepted event is sent
         assertThat(publisher.wireStats().outboundDepth()).isZero();
     }
 
