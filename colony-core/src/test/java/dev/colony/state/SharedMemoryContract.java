@@ -307,7 +307,7 @@ public interface SharedMemoryContract extends StateFixture {
     @Test
     default void compareAndSet_concurrentIncrements_noLostUpdate() throws Exception {
         SharedMemory memory = state().memory();
-        int threads = 1_000;
+        int threads = casContenders();
         int increments = 20;
         List<Future<Integer>> mismatches = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {

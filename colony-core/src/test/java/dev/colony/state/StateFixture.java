@@ -45,4 +45,13 @@ public interface StateFixture {
                         SubscribeOptions.direct());
         return seen;
     }
+
+    /**
+     * How many threads race compare-and-set on one key in the contention test (default 1,000). Each success
+     * invalidates what all the others read, so the test's cost grows with the square of this; a backend whose
+     * every read and CAS is a network round trip runs it with fewer threads, and the same exact assertions.
+     */
+    default int casContenders() {
+        return 1_000;
+    }
 }

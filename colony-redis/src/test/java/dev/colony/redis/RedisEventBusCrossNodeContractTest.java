@@ -1,5 +1,6 @@
 package dev.colony.redis;
 
+import static dev.colony.bus.BusTesting.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.colony.bus.BusMetrics;
@@ -7,33 +8,38 @@ import dev.colony.bus.Event;
 import dev.colony.bus.EventBus;
 import dev.colony.bus.EventBusContract;
 import dev.colony.bus.EventHandler;
+import dev.colony.bus.OverflowPolicy;
 import dev.colony.bus.PublishResult;
 import dev.colony.bus.Subject;
 import dev.colony.bus.SubjectPattern;
 import dev.colony.bus.SubscribeOptions;
 import dev.colony.bus.Subscription;
+import dev.colony.bus.SubscriptionStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The event bus contract with every event crossing Redis: the bus under test is a facade that publishes
  * through node A and subscribes through node B, two nodes of one swarm on two links. Node A has no
- * subscriptions, so nothing is delivered locally. The tests this configuration cannot pass by nature are
- * disabled below, each with its reason (ADR 0016 lists them).
+ * subscriptions, so nothing is delivered locally. The two contract tests whose rule cannot hold across
+ * processes as written are replaced below by their cross-node counterparts (ADR 0016 lists them).
  */
 class RedisEventBusCrossNodeContractTest extends EventBusContract {
     private static final AtomicInteger SWARMS = new AtomicInteger();
@@ -49,20 +55,78 @@ class RedisEventBusCrossNodeContractTest extends EventBusContract {
         server.close();
     }
 
+    /**
+     * Across nodes, DIRECT handlers cannot run on the publisher's thread (it is in another process); what
+     * holds instead: the receiving node runs them on one dispatcher thread, highest priority first, ties in
+     * subscription order, with the same result as in one JVM.
+     */
     @Override
-    @Test
-    @Disabled("inherently impossible across nodes: DIRECT handlers run on the receiving node's dispatcher thread,"
-            + " not on the publisher's thread (priority order and the result are checked by the other tests)")
+    @ParameterizedTest(name = "routeCachedBeforeSubscribing={0}")
+    @ValueSource(booleans = {false, true})
     public void publish_directSubscribers_runOnThePublisherThreadHighestPriorityFirstTiesInSubscriptionOrder(
-            boolean routeCachedBeforeSubscribing) {}
+            boolean routeCachedBeforeSubscribing) {
+        EventBus bus = bus();
+        if (routeCachedBeforeSubscribing) {
+            assertThat(bus.publish("job.run", "warm-up").isDead()).isTrue();
+        }
+        List<String> order = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new CopyOnWriteArrayList<>();
+        String[][] subs = {
+            {"job.*", "1", "low"},
+            {"job.run", "6", "tie1"},
+            {">", "9", "top"},
+            {"job.run", "6", "tie2"},
+            {"job.>", "0", "zero"},
+            {"job.walk", "9", "other-subject"}
+        };
+        for (String[] sub : subs) {
+            bus.subscribe(
+                    SubjectPattern.of(sub[0]),
+                    e -> {
+                        order.add(sub[2]);
+                        threads.add(Thread.currentThread());
+                    },
+                    SubscribeOptions.direct().withPriority(Integer.parseInt(sub[1])));
+        }
 
+        PublishResult result = bus.publish("job.run", "x");
+
+        assertThat(order).containsExactly("top", "tie1", "tie2", "low", "zero");
+        assertThat(threads.stream().distinct()).singleElement().isNotSameAs(Thread.currentThread());
+        assertThat(result).isEqualTo(new PublishResult(5, 5, 0, 0, 0));
+    }
+
+    /**
+     * Across nodes, the facade's synchronous publish would wait for the very handler that publishes; a
+     * handler publishes through its own node, and there the contract's rule holds: the publish into its own
+     * full BLOCK mailbox is rejected instead of deadlocking, and nothing is lost or delivered twice.
+     */
     @Override
     @Test
-    @Disabled("inherently impossible across nodes: the embedded bus rejects a handler's publish into its own full"
-            + " BLOCK mailbox because the publishing thread is the mailbox's drainer; across nodes the receiving"
-            + " node's dispatcher offers the event, waits for room until the handler returns, and the publisher"
-            + " cannot learn of a rejection (with this synchronous facade the handler would wait for itself)")
-    public void publish_handlerIntoItsOwnFullBlockMailbox_isRejectedInsteadOfDeadlocking() {}
+    public void publish_handlerIntoItsOwnFullBlockMailbox_isRejectedInsteadOfDeadlocking() {
+        CrossNode bus = (CrossNode) bus();
+        EventBus handlersNode = bus.subscriberNode();
+        AtomicReference<PublishResult> overflow = new AtomicReference<>();
+        List<Object> received = new CopyOnWriteArrayList<>();
+        Subscription subscription = bus.subscribe(
+                SubjectPattern.of("self.x"),
+                e -> {
+                    received.add(e.payload());
+                    if (e.payload().equals("first")) {
+                        handlersNode.publish("self.x", "fill"); // takes the only slot
+                        overflow.set(handlersNode.publish("self.x", "overflow"));
+                    }
+                },
+                SubscribeOptions.async().withCapacity(1).withOverflow(OverflowPolicy.BLOCK));
+
+        bus.publish("self.x", "first"); // from node A, through Redis
+
+        eventually().until(() -> received.size() == 2 && overflow.get() != null);
+        assertThat(overflow.get()).isEqualTo(new PublishResult(1, 0, 0, 1, 0));
+        assertThat(received).containsExactly("first", "fill");
+        eventually().until(() -> subscription.stats().delivered() == 2);
+        assertThat(subscription.stats()).isEqualTo(new SubscriptionStats(2, 0, 0, 1, 0, 0));
+    }
 
     @Override
     protected EventBus newBus(EventBus.Builder builder) {
@@ -90,6 +154,11 @@ class RedisEventBusCrossNodeContractTest extends EventBusContract {
         private final ThreadLocal<List<String>> sent = ThreadLocal.withInitial(ArrayList::new);
         private final ReentrantLock closing = new ReentrantLock();
         private boolean closed;
+
+        /** Node B, where the subscriptions live. */
+        EventBus subscriberNode() {
+            return b;
+        }
 
         CrossNode(RedisLink linkA, RedisLink linkB, EventBus.Builder builder) {
             this.linkA = linkA;
