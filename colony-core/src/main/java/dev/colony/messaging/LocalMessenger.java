@@ -1,6 +1,7 @@
 package dev.colony.messaging;
 
 import dev.colony.bus.Event;
+import dev.colony.internal.BoundedDeadLetters;
 import dev.colony.internal.LatencyRecorder;
 import java.time.DateTimeException;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import static dev.colony.redis.RedisMessengerScripts.status;
 import static dev.colony.redis.RedisMessengerScripts.text;
 
 import dev.colony.bus.Event;
+import dev.colony.internal.BoundedDeadLetters;
 import dev.colony.internal.LatencyRecorder;
 import dev.colony.messaging.AgentId;
 import dev.colony.messaging.Audience;
@@ -83,7 +84,7 @@ final class RedisMessenger implements Messenger {
     private final RedisMessengerReader reader;
     final RedisMessengerRequests requests;
     private final ConcurrentHashMap<AgentId, RedisInbox> inboxes = new ConcurrentHashMap<>();
-    private final RedisMessengerDeadLetters deadLetters;
+    private final BoundedDeadLetters deadLetters;
     final LongAdder sent = new LongAdder();
     final LongAdder delivered = new LongAdder();
     private final LongAdder reclaimed = new LongAdder();
@@ -102,7 +103,7 @@ final class RedisMessenger implements Messenger {
         this.marshal = settings.marshalEverySend();
         this.clock = settings.clock();
         this.delivery = new RedisInboxDelivery(this, codec, clock, settings.onHandlerFailure());
-        this.deadLetters = new RedisMessengerDeadLetters(settings.deadLetterCapacity());
+        this.deadLetters = new BoundedDeadLetters(settings.deadLetterCapacity());
         this.connection = link.connectBytes();
         this.redis = connection.async();
         this.requests = new RedisMessengerRequests(this, options);

@@ -1,4 +1,4 @@
-package dev.colony.redis;
+package dev.colony.internal;
 
 import dev.colony.messaging.DeadLetter;
 import dev.colony.messaging.DeadLetters;
@@ -7,21 +7,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Redis messenger node's dead letters: those this node recorded (its senders' refusals and evictions, its
- * inboxes' malformed, expired and closed-over messages), the newest {@code capacity} of them under a lock.
+ * The dead-letter queue of a messenger (embedded or Redis): an array deque under a lock, keeping the newest
+ * {@code capacity} entries.
  */
-final class RedisMessengerDeadLetters implements DeadLetters {
+public final class BoundedDeadLetters implements DeadLetters {
     private final int capacity;
     private final ArrayDeque<DeadLetter> queue; // guarded by this
     private long total; // guarded by this
     private long discarded; // guarded by this
 
-    RedisMessengerDeadLetters(int capacity) {
+    /** A queue keeping the newest {@code capacity} dead letters. */
+    public BoundedDeadLetters(int capacity) {
         this.capacity = capacity;
         this.queue = new ArrayDeque<>(Math.min(capacity, 1024));
     }
 
-    synchronized void add(DeadLetter letter) {
+    /** Adds {@code letter}, discarding the oldest when full. */
+    public synchronized void add(DeadLetter letter) {
         if (queue.size() == capacity) {
             queue.pollFirst();
             discarded++;
