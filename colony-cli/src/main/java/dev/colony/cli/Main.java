@@ -33,6 +33,14 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         return new CommandLine(new Main())
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, commandLine, parsed) -> {
+                    if (!(e instanceof IllegalStateException)) {
+                        throw e;
+                    }
+                    // a run that cannot proceed (Redis unreachable, say): one clear line, exit 1
+                    commandLine.getErr().println("colony " + commandLine.getCommandName() + ": " + e.getMessage());
+                    return 1;
+                })
                 .execute(args);
     }
 

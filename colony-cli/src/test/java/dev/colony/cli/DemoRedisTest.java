@@ -72,4 +72,16 @@ class DemoRedisTest {
         assertThat(result.code()).as(result.err()).isNotZero();
         assertThat(result.err()).contains("redis://");
     }
+
+    @Test
+    void demo_unreachableRedis_isOneClearLine() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Captured result = capture("demo", "--redis", "redis://127.0.0.1:" + closedPort + "/nowhere", "--quiet");
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.err()).contains("cannot reach Redis at redis://127.0.0.1:" + closedPort + "/nowhere");
+        assertThat(result.err()).doesNotContain("\tat ");
+    }
 }

@@ -5,6 +5,7 @@ import dev.colony.bus.EventBus;
 import dev.colony.messaging.Messenger;
 import dev.colony.state.CoordinationState;
 import dev.colony.state.StateOptions;
+import io.lettuce.core.RedisConnectionException;
 
 /**
  * The {@code redis://} backend of {@link dev.colony.Colony.Builder#redis(String)}: one {@link RedisLink} to
@@ -40,7 +41,24 @@ public final class RedisBackend implements ColonyBackend {
                 builtBus.close();
             }
             link.close();
-            throw e;
+            throw unreachable(e) ? new IllegalStateException("cannot reach Redis at " + target + ": " + root(e), e) : e;
         }
+    }
+
+    private static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RedisConnectionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String root(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }
