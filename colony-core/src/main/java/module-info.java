@@ -12,6 +12,7 @@ module dev.colony.core {
 
     exports dev.colony;
     exports dev.colony.agent;
+    exports dev.colony.alert;
     exports dev.colony.bus;
     exports dev.colony.messaging;
     exports dev.colony.metrics;

@@ -5,11 +5,11 @@ import dev.colony.agent.AgentContext;
 import dev.colony.agent.AgentHandle;
 import dev.colony.agent.AgentSpec;
 import dev.colony.agent.Behavior;
+import dev.colony.alert.Alert;
+import dev.colony.alert.AlertRule;
+import dev.colony.alert.Alerts;
 import dev.colony.messaging.AgentId;
 import dev.colony.messaging.Envelope;
-import dev.colony.metrics.Alert;
-import dev.colony.metrics.AlertRule;
-import dev.colony.metrics.Alerts;
 import dev.colony.metrics.Timer;
 import dev.colony.snapshot.SnapshotCodec;
 import dev.colony.state.Fence;
@@ -365,7 +365,7 @@ public final class DemoCommand implements Callable<Integer> {
 
         double seconds = elapsedNanos / 1e9;
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("colony_version", Main.version());
+        summary.put("colony_version", Colony.version());
         summary.put("agents", agents);
         summary.put("coordinator_candidates", CANDIDATES);
         summary.put("seed", seed);

@@ -1,10 +1,7 @@
 package dev.colony.cli;
 
+import dev.colony.Colony;
 import dev.colony.cli.bench.BenchCommand;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -49,24 +46,12 @@ public final class Main implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try 'colony bench'");
     }
 
-    /** The Colony version (from the build) and the JDK running it. */
-    public static String version() {
-        Properties properties = new Properties();
-        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
-            if (in != null) {
-                properties.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return properties.getProperty("version", "unknown");
-    }
-
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[] {
-                "colony " + version(), "JDK " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")",
+                "colony " + Colony.version(),
+                "JDK " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")",
             };
         }
     }

@@ -6,7 +6,6 @@ import static dev.colony.redis.RedisMessengerScripts.text;
 
 import dev.colony.bus.Event;
 import dev.colony.internal.BoundedDeadLetters;
-import dev.colony.internal.LatencyRecorder;
 import dev.colony.messaging.AgentId;
 import dev.colony.messaging.Audience;
 import dev.colony.messaging.BroadcastResult;
@@ -20,6 +19,7 @@ import dev.colony.messaging.MessageTooLargeException;
 import dev.colony.messaging.Messenger;
 import dev.colony.messaging.MessengerMetrics;
 import dev.colony.messaging.SendOutcome;
+import dev.colony.metrics.LatencyRecorder;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.colony.cli.bench;
 
-import dev.colony.cli.Main;
+import dev.colony.Colony;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -211,7 +211,7 @@ public final class BenchCommand implements Callable<Integer> {
             results.add(result);
         }
         return new BenchReport(
-                Main.version(),
+                Colony.version(),
                 Runtime.version().toString(),
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"),

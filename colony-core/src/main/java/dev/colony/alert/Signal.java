@@ -1,5 +1,8 @@
-package dev.colony.metrics;
+package dev.colony.alert;
 
+import dev.colony.metrics.LatencySnapshot;
+import dev.colony.metrics.MetricsRegistry;
+import dev.colony.metrics.Timer;
 import java.util.List;
 
 /**

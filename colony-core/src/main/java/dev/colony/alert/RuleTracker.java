@@ -1,4 +1,4 @@
-package dev.colony.metrics;
+package dev.colony.alert;
 
 import java.time.Duration;
 import java.time.Instant;

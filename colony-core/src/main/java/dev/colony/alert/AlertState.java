@@ -1,4 +1,4 @@
-package dev.colony.metrics;
+package dev.colony.alert;
 
 /**
  * Where an {@link AlertRule} stands. A rule goes OK → PENDING (its condition holds, not yet for its

@@ -1,5 +1,7 @@
-package dev.colony.metrics;
+package dev.colony.alert;
 
+import dev.colony.metrics.MetricsSnapshot;
+import dev.colony.metrics.Reading;
 import java.time.Duration;
 
 /** Computes a {@link Signal}'s value from registry snapshots. */

@@ -1,7 +1,10 @@
-package dev.colony.metrics;
+package dev.colony.alert;
 
 import dev.colony.bus.EventBus;
 import dev.colony.bus.Subject;
+import dev.colony.metrics.MetricsRegistry;
+import dev.colony.metrics.MetricsSnapshot;
+import dev.colony.metrics.Reading;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

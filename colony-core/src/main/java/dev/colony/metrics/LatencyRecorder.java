@@ -1,18 +1,23 @@
-package dev.colony.internal;
+package dev.colony.metrics;
 
-import dev.colony.metrics.LatencySnapshot;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
  * A latency histogram that many threads record into without locks (HdrHistogram's {@link Recorder}) and
- * that is read as a {@link LatencySnapshot} of everything recorded so far. Reading swaps the recorder's
- * interval histogram: writers are never stalled, only the readers serialize.
+ * that is read as a {@link LatencySnapshot} of everything recorded so far: what the messengers of every
+ * backend report their latencies with.
+ *
+ * <p>Thread-safe. {@link #record} never blocks and never allocates; {@link #snapshot} swaps the recorder's
+ * interval histogram, so writers are never stalled and only readers serialize.
  */
 public final class LatencyRecorder {
     private final Recorder recorder = new Recorder(3);
     private final Histogram total = new Histogram(3); // guarded by this
     private Histogram interval; // guarded by this; recycled
+
+    /** An empty recorder with three significant digits. */
+    public LatencyRecorder() {}
 
     /** Records one value, in nanoseconds; negative values count as 0. */
     public void record(long nanos) {
@@ -27,7 +32,7 @@ public final class LatencyRecorder {
     }
 
     /** Percentiles of {@code histogram}; {@link LatencySnapshot#EMPTY} when it is empty. */
-    public static LatencySnapshot of(Histogram histogram) {
+    static LatencySnapshot of(Histogram histogram) {
         if (histogram.getTotalCount() == 0) {
             return LatencySnapshot.EMPTY;
         }

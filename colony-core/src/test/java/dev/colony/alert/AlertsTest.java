@@ -1,4 +1,4 @@
-package dev.colony.metrics;
+package dev.colony.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.colony.bus.Event;
 import dev.colony.bus.EventBus;
+import dev.colony.metrics.Counter;
+import dev.colony.metrics.MetricsRegistry;
+import dev.colony.metrics.Timer;
 import dev.colony.state.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
