@@ -18,6 +18,7 @@ module dev.colony.core {
     exports dev.colony.metrics;
     exports dev.colony.snapshot;
     exports dev.colony.state;
+    exports dev.colony.spi;
 
-    uses dev.colony.ColonyBackend;
+    uses dev.colony.spi.ColonyBackend;
 }

@@ -7,6 +7,8 @@ import dev.colony.bus.EventBus;
 import dev.colony.messaging.Messenger;
 import dev.colony.metrics.MetricsRegistry;
 import dev.colony.snapshot.Durability;
+import dev.colony.spi.BackendSettings;
+import dev.colony.spi.ColonyBackend;
 import dev.colony.state.AgentRegistry;
 import dev.colony.state.CoordinationState;
 import dev.colony.state.LeaderElection;
@@ -190,7 +192,8 @@ public interface Colony extends AutoCloseable {
                     throw new IllegalStateException("durability(...) is for a colony in this JVM; " + "a colony in "
                             + scheme(remote) + " keeps its data there (for Redis: its AOF)");
                 }
-                ColonyBackend.Parts parts = backend(scheme(remote)).open(remote, bus, messenger, state);
+                ColonyBackend.Parts parts = backend(scheme(remote))
+                        .open(remote, new BackendSettings(bus.settings(), messenger.settings(), state));
                 return new EmbeddedColony(parts.bus(), parts.messenger(), parts.state(), parts.resources());
             }
             EventBus builtBus = bus.build();

@@ -102,6 +102,14 @@ final class RedisEventBus implements EventBus {
         return open(link, settings, RedisEventBusSender.Limits.DEFAULT);
     }
 
+    /** {@link #open(RedisLink, EventBus.Builder)} with settings already read from a builder. */
+    static EventBus open(RedisLink link, EventBus.Builder.Settings settings) {
+        return new RedisEventBus(
+                Objects.requireNonNull(link, "link"),
+                Objects.requireNonNull(settings, "settings"),
+                RedisEventBusSender.Limits.DEFAULT);
+    }
+
     static RedisEventBus open(RedisLink link, EventBus.Builder settings, RedisEventBusSender.Limits limits) {
         Objects.requireNonNull(link, "link");
         Objects.requireNonNull(settings, "settings");

@@ -123,6 +123,14 @@ final class RedisMessenger implements Messenger {
         return open(link, settings, RedisMessengerOptions.defaults());
     }
 
+    /** {@link #open(RedisLink, Messenger.Builder)} with settings already read from a builder. */
+    static Messenger open(RedisLink link, Messenger.Settings settings) {
+        return new RedisMessenger(
+                Objects.requireNonNull(link, "link"),
+                Objects.requireNonNull(settings, "settings"),
+                RedisMessengerOptions.defaults());
+    }
+
     static RedisMessenger open(RedisLink link, Messenger.Builder settings, RedisMessengerOptions options) {
         Objects.requireNonNull(link, "link");
         Objects.requireNonNull(settings, "settings");
