@@ -155,7 +155,7 @@ final class LocalSharedMemory implements SharedMemory {
     @Override
     public Subscription watch(String namespace, String keyPattern, EventHandler handler) {
         Names.token(namespace, "namespace");
-        checkKeyPattern(keyPattern);
+        Names.keyPattern(keyPattern);
         Objects.requireNonNull(handler, "handler");
         return state.bus.subscribe(
                 SubjectPattern.of(subject(id(namespace, keyPattern))), handler, SubscribeOptions.direct());
@@ -297,34 +297,6 @@ final class LocalSharedMemory implements SharedMemory {
     private static void checkTtl(Duration ttl) {
         if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
             throw new IllegalArgumentException("ttl must be positive (or null for never), got " + ttl);
-        }
-    }
-
-    /** A key pattern is tokens joined by dots, where a token may be {@code *} and the last may be {@code >}. */
-    private static void checkKeyPattern(String pattern) {
-        Objects.requireNonNull(pattern, "keyPattern");
-        String[] tokens = pattern.split("\\.", -1);
-        for (int i = 0; i < tokens.length; i++) {
-            String token = tokens[i];
-            if (token.equals("*") || (token.equals(">") && i == tokens.length - 1)) {
-                continue;
-            }
-            if (token.equals(">")) {
-                throw new IllegalArgumentException(
-                        "invalid keyPattern \"" + pattern + "\": '>' is allowed only as the last token");
-            }
-            try {
-                Names.token(token, "token");
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        "invalid keyPattern \"" + pattern + "\": token " + i + " \"" + token + "\" is not *, > or 1 to "
-                                + Names.MAX_TOKEN + " characters from [A-Za-z0-9_-]",
-                        e);
-            }
-        }
-        if (pattern.length() > Names.MAX_KEY) {
-            throw new IllegalArgumentException(
-                    "invalid keyPattern: longer than " + Names.MAX_KEY + " characters (" + pattern.length() + ")");
         }
     }
 

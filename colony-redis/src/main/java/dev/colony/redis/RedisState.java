@@ -248,4 +248,13 @@ final class RedisState implements CoordinationState {
         }
         connection.close();
     }
+
+    /** Checks that {@code duration} is positive, naming it as {@code name} otherwise. */
+    static Duration positive(Duration duration, String name) {
+        Objects.requireNonNull(duration, name);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + duration);
+        }
+        return duration;
+    }
 }

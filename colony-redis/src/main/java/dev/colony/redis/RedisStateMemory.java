@@ -7,6 +7,7 @@ import dev.colony.bus.Subscription;
 import dev.colony.state.CasOutcome;
 import dev.colony.state.Fence;
 import dev.colony.state.MemoryEntry;
+import dev.colony.state.Names;
 import dev.colony.state.SharedMemory;
 import java.time.Duration;
 import java.util.Map;
@@ -102,16 +103,16 @@ final class RedisStateMemory implements SharedMemory {
 
     @Override
     public Subscription watch(String namespace, String keyPattern, EventHandler handler) {
-        RedisStateNames.token(namespace, "namespace");
-        RedisStateNames.keyPattern(keyPattern);
+        Names.token(namespace, "namespace");
+        Names.keyPattern(keyPattern);
         Objects.requireNonNull(handler, "handler");
         return state.bus.subscribe(
                 SubjectPattern.of("colony.memory." + namespace + "." + keyPattern), handler, SubscribeOptions.direct());
     }
 
     private static String validId(String namespace, String key) {
-        RedisStateNames.token(namespace, "namespace");
-        RedisStateNames.key(key);
+        Names.token(namespace, "namespace");
+        Names.key(key);
         return namespace + "." + key;
     }
 

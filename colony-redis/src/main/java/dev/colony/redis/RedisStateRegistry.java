@@ -4,6 +4,7 @@ import dev.colony.messaging.AgentId;
 import dev.colony.state.AgentRecord;
 import dev.colony.state.AgentRegistry;
 import dev.colony.state.AgentStatus;
+import dev.colony.state.Names;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +81,7 @@ final class RedisStateRegistry implements AgentRegistry {
 
     @Override
     public List<AgentRecord> byRole(String role) {
-        RedisStateNames.token(role, "role");
+        Names.token(role, "role");
         return select(record -> record.role().equals(role));
     }
 

@@ -76,7 +76,7 @@ final class RedisStateTasks implements TaskQueue {
     public Optional<Lease> claim(AgentId agent, Set<String> capabilities, Duration lease) {
         Objects.requireNonNull(agent, "agent");
         Set<String> offered = Set.copyOf(capabilities);
-        RedisStateNames.positive(lease, "lease");
+        RedisState.positive(lease, "lease");
         Object[] args = new Object[2 + offered.size()];
         args[0] = agent.value();
         args[1] = RedisState.millis(lease);
@@ -90,7 +90,7 @@ final class RedisStateTasks implements TaskQueue {
     @Override
     public Optional<Lease> assign(AssignmentStrategy strategy, Duration lease, Fence fence) {
         Objects.requireNonNull(strategy, "strategy");
-        RedisStateNames.positive(lease, "lease");
+        RedisState.positive(lease, "lease");
         return lease(state.run(
                 "task_assign",
                 strategy.name(),
@@ -111,7 +111,7 @@ final class RedisStateTasks implements TaskQueue {
     @Override
     public LeaseOutcome renew(Lease lease, Duration extension) {
         Objects.requireNonNull(lease, "lease");
-        RedisStateNames.positive(extension, "extension");
+        RedisState.positive(extension, "extension");
         return outcome(state.run("task_renew", lease.taskId(), lease.token(), RedisState.millis(extension)));
     }
 
