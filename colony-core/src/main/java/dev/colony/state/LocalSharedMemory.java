@@ -98,16 +98,16 @@ final class LocalSharedMemory implements SharedMemory {
     @Override
     public MemoryEntry put(String namespace, String key, byte[] value, Duration ttl) {
         String id = validId(namespace, key);
-        checkValue(namespace, key, value);
-        checkTtl(ttl);
+        state.options.checkValue(namespace, key, value);
+        StateOptions.checkTtl(ttl);
         return state.write(changes -> store(id, namespace, key, value, ttl, changes, state.now()));
     }
 
     @Override
     public Optional<MemoryEntry> put(String namespace, String key, byte[] value, Duration ttl, Fence fence) {
         String id = validId(namespace, key);
-        checkValue(namespace, key, value);
-        checkTtl(ttl);
+        state.options.checkValue(namespace, key, value);
+        StateOptions.checkTtl(ttl);
         return state.write(changes -> state.fenceHolds(fence)
                 ? Optional.of(store(id, namespace, key, value, ttl, changes, state.now()))
                 : Optional.empty());
@@ -135,8 +135,8 @@ final class LocalSharedMemory implements SharedMemory {
             throw new IllegalArgumentException(
                     "expectedVersion must be 0 (absent) or a version, got " + expectedVersion);
         }
-        checkValue(namespace, key, value);
-        checkTtl(ttl);
+        state.options.checkValue(namespace, key, value);
+        StateOptions.checkTtl(ttl);
         return state.write(changes -> {
             if (!state.fenceHolds(fence)) {
                 return CasOutcome.STALE_TERM;
@@ -283,21 +283,6 @@ final class LocalSharedMemory implements SharedMemory {
         Names.token(namespace, "namespace");
         Names.key(key);
         return id(namespace, key);
-    }
-
-    private void checkValue(String namespace, String key, byte[] value) {
-        Objects.requireNonNull(value, "value");
-        int max = state.options.maxValueBytes();
-        if (value.length > max) {
-            throw new IllegalArgumentException("value of key \"" + key + "\" in namespace \"" + namespace + "\" is "
-                    + value.length + " bytes, more than maxValueBytes " + max);
-        }
-    }
-
-    private static void checkTtl(Duration ttl) {
-        if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
-            throw new IllegalArgumentException("ttl must be positive (or null for never), got " + ttl);
-        }
     }
 
     /** {@code now + ttl}, saturating at {@link Instant#MAX} for absurdly long ones. */
