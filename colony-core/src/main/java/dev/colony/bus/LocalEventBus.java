@@ -373,9 +373,8 @@ final class LocalEventBus implements EventBus {
         if (!stuck.isEmpty() || quiescence == PublishGate.Quiescence.TIMED_OUT) {
             abandon(stuck, quiescence);
         }
-        boolean quiet = quiescence == PublishGate.Quiescence.QUIET;
         for (int i = 0; i < first.length; i++) {
-            unretired.get(i).completeClose(first[i], quiet, ended[i]);
+            unretired.get(i).completeClose(first[i], quiescence, ended[i]);
         }
     }
 

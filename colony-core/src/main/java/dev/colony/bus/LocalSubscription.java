@@ -203,7 +203,7 @@ final class LocalSubscription implements Subscription {
         if (stuck || quiescence == PublishGate.Quiescence.TIMED_OUT) {
             bus.abandon(stuck ? List.of(this) : List.of(), quiescence);
         }
-        completeClose(first, quiescence == PublishGate.Quiescence.QUIET, ended);
+        completeClose(first, quiescence, ended);
     }
 
     /**
@@ -224,25 +224,26 @@ final class LocalSubscription implements Subscription {
     }
 
     /**
-     * The last step, after the publish gate was waited on ({@code quiet}) or could not be (a close from
-     * a handler or a timeout) and the drainer was joined ({@code ended}) or abandoned: for the first
-     * caller, folds the counters into the bus totals, from a short-lived thread when deliveries may
-     * still be running. That thread waits at most the close timeout too, then abandons what still runs.
+     * The last step, after the publish gate was waited on ({@code quiescence}) and the drainer joined
+     * ({@code ended}) or abandoned: for the first caller, folds the counters into the bus totals. When
+     * this close could not wait (called from a handler, inside a publish or on the drainer), a short-lived
+     * thread does that once deliveries have finished, waiting at most the close timeout too and then
+     * abandoning what still runs. After a timed-out gate it is done at once: a DIRECT handler that does
+     * not return would otherwise hold one such thread per subscription.
      */
-    void completeClose(boolean first, boolean quiet, boolean ended) {
+    void completeClose(boolean first, PublishGate.Quiescence quiescence, boolean ended) {
         if (!first) {
             return;
         }
-        if ((quiet && ended) || isAbandoned()) {
+        if (quiescence != PublishGate.Quiescence.INSIDE_PUBLISH && (ended || isAbandoned())) {
             bus.retire(this);
             return;
         }
         Thread.ofVirtual().name(threadName() + "-retire").start(() -> {
             long deadline = System.nanoTime() + bus.closeTimeoutNanos();
-            PublishGate.Quiescence quiescence = bus.awaitQuiescence(deadline);
-            boolean drained = joinDrainer(deadline);
-            if (!drained || quiescence == PublishGate.Quiescence.TIMED_OUT) {
-                bus.abandon(drained ? List.of() : List.of(this), quiescence);
+            PublishGate.Quiescence later = bus.awaitQuiescence(deadline);
+            if (!joinDrainer(deadline)) {
+                bus.abandon(List.of(this), later);
             }
             bus.retire(this);
         });
