@@ -27,7 +27,7 @@ public final class RedisUri {
             throw new CommandLine.ParameterException(
                     spec.commandLine(),
                     option + " " + problem
-                            + ": expected redis://host[:port]/swarm, with :password@ before the host if needed, got '"
+                            + ": expected redis://host:port/swarm (port optional, :password@ before the host if needed), got '"
                             + Secrets.maskUri(uri) + "'");
         }
     }
