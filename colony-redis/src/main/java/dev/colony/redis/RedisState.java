@@ -6,6 +6,7 @@ import dev.colony.state.AgentRegistry;
 import dev.colony.state.CoordinationState;
 import dev.colony.state.LeaderElection;
 import dev.colony.state.SharedMemory;
+import dev.colony.state.SnapshotCheck;
 import dev.colony.state.StateChange;
 import dev.colony.state.StateOptions;
 import dev.colony.state.TaskQueue;
@@ -164,7 +165,7 @@ final class RedisState implements CoordinationState {
     @Override
     public void restore(Snapshot snapshot) {
         Objects.requireNonNull(snapshot, "snapshot");
-        RedisStateSnapshots.check(snapshot);
+        SnapshotCheck.check(snapshot);
         run("state_restore", RedisStateSnapshots.encode(snapshot).toArray());
         bus.publish("colony.state.restored", new StateChange(snapshot.revision(), "restored", snapshot));
     }
