@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  *       append: a bad record with no valid record anywhere after it) is copied to a side file
  *       {@code <segment>.torn-<offset>} and then cut away. Any other damage, in particular a bad record
  *       followed by valid ones, is a {@link CorruptJournalException} naming the segment and the offset,
- *       and nothing is cut. The rule and the formats: {@link SegmentScan}, {@link JournalCodec}, ADR 0020.
+ *       and nothing is cut. The rule and the formats: ADR 0020.
  *   <li>Segments of format version 1 (no header checksum) are read; appending starts a new version-2
  *       segment.
  *   <li>A failed write or force is sticky: every later append and wait throws it, and the state refuses
@@ -87,10 +87,13 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Opens the journal in {@code durability}'s directory (created if missing), reads every record and cuts
-     * away a torn tail. Appending starts after {@link #resume}.
+     * Opens the journal in {@code durability}'s directory (created if missing) and reads every record; a
+     * torn tail of the newest segment is copied to {@code <segment>.torn-<offset>}, then cut. Logs one line
+     * on {@code dev.colony.snapshot}. Appending starts after {@link #resume}.
      *
-     * @throws CorruptJournalException if a segment is damaged other than at its tail
+     * @throws CorruptJournalException naming the segment and the offset, if a segment is damaged other than
+     *     by a torn tail (a bad record with a valid one after it, or not in the newest segment); nothing is
+     *     cut then
      */
     public static Journal open(Durability durability) {
         Objects.requireNonNull(durability, "durability");

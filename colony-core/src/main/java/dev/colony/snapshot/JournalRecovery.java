@@ -60,9 +60,9 @@ final class JournalRecovery {
                 torn.isEmpty() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
                 "journal in {0}: read {1} records from {2} segments, last revision {3}{4}",
                 directory,
-                entries.size(),
-                segments.size(),
-                last,
+                String.valueOf(entries.size()), // as is: MessageFormat would group the digits
+                String.valueOf(segments.size()),
+                String.valueOf(last),
                 torn);
         long newestFirst = segments.isEmpty() ? 0 : segments.lastKey();
         return new Recovered(List.copyOf(entries), newestFirst, newestVersion);
@@ -127,10 +127,10 @@ final class JournalRecovery {
                 System.Logger.Level.WARNING,
                 "journal segment {0} repaired: cut at offset {1} into {2}, {3} later segments set aside, {4} records lost",
                 damaged.file(),
-                damage.offset(),
+                String.valueOf(damage.offset()),
                 side,
-                moved.size(),
-                lost.records);
+                String.valueOf(moved.size()),
+                String.valueOf(lost.records));
         return Optional.of(
                 new JournalRepair(damaged.file(), damage.offset(), side, moved, lost.records, lost.first, lost.last));
     }
