@@ -26,13 +26,13 @@ import picocli.CommandLine.Parameters;
         description = {
             "Verifies, inspects and repairs the journal of a durable state's directory.",
             "",
-            "A torn tail (a bad last record with nothing valid after it, in the newest segment: a crash",
-            "mid-append) is set aside on open; any other damage stops recovery with an error naming the",
-            "segment and the byte offset. Nothing is ever cut before the cut bytes are written to a side",
-            "file <segment>.torn-<offset>. Run these on the directory of a state that is not open.",
+            "A torn tail (a bad last record with nothing valid after it, in the newest segment: a crash"
+                    + " mid-append) is set aside on open; any other damage stops recovery with an error naming the"
+                    + " segment and the byte offset. Nothing is ever cut before the cut bytes are written to a side"
+                    + " file <segment>.torn-<offset>. Run these on the directory of a state that is not open.",
             "",
-            "Exit code 0 when the journal recovers cleanly, 1 when it is damaged or unreadable (or a repair",
-            "is refused), 2 on a usage error."
+            "Exit code 0 when the journal recovers cleanly, 1 when it is damaged or unreadable (or a repair is"
+                    + " refused), 2 on a usage error."
         },
         subcommands = {JournalCommand.Verify.class, JournalCommand.Inspect.class, JournalCommand.Repair.class})
 public final class JournalCommand implements Runnable {
@@ -172,10 +172,12 @@ public final class JournalCommand implements Runnable {
             name = "repair",
             mixinStandardHelpOptions = true,
             description = {
-                "Cuts the first damaged segment at its first bad record, after writing the cut bytes to",
-                "<segment>.torn-<offset>, and renames later segments to <segment>.set-aside. Prints what it",
-                "set aside and how many records are lost. Refuses (exit 1) when valid records follow the",
-                "damage, unless --force: they are acknowledged operations, and the repair drops them."
+                "Cuts the first damaged segment at its first bad record, keeping the cut bytes in a side file.",
+                "",
+                "The cut bytes are written to <segment>.torn-<offset> first; later segments are renamed to"
+                        + " <segment>.set-aside (replay cannot skip the hole). Prints what it set aside and how many"
+                        + " records are lost. Refuses (exit 1) when valid records follow the damage, unless --force:"
+                        + " they are acknowledged operations, and the repair drops them."
             })
     static final class Repair implements Callable<Integer> {
         @CommandLine.Spec
