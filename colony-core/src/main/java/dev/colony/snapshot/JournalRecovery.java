@@ -100,7 +100,7 @@ final class JournalRecovery {
         }
         JournalSegment damaged = reports.get(bad);
         JournalDamage damage = damaged.damage().orElseThrow();
-        if (damaged.version() != 1 && damaged.version() != JournalCodec.VERSION) {
+        if (damaged.version() < 0 || damaged.version() > JournalCodec.VERSION) { // 0: a damaged header
             throw new IllegalStateException("journal segment " + damaged.file() + " has format version "
                     + damaged.version() + ", which this build does not read: not repairing it");
         }

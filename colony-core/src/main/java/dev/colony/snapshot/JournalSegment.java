@@ -9,7 +9,8 @@ import java.util.Optional;
  *
  * @param file the segment file
  * @param version its format version: 2 (a segment header and header checksums, ADR 0020) or 1 (before);
- *     another number is a version this build cannot read (reported as damage)
+ *     0 if the segment header is damaged; another number is a version this build cannot read (reported as
+ *     damage)
  * @param bytes the file's size
  * @param records the valid records before any damage or torn tail
  * @param firstRevision the revision of the first of them, or -1 if there is none

@@ -108,4 +108,40 @@ class JournalRepairTest {
             assertThat(s.damage()).isEmpty();
         });
     }
+
+    @Test
+    void repair_damagedSegmentHeader_withForce_setsTheWholeSegmentAsideAndTheJournalCarriesOn() throws IOException {
+        byte[] bytes = written(dir, 3);
+        bytes[2] ^= 0x08; // the magic
+        Files.write(dir.resolve(FIRST), bytes);
+        assertThat(Journal.inspect(dir).getFirst().damage().orElseThrow().problem())
+                .isEqualTo("damaged segment header (its magic differs from COLONYJL in 1 bits)");
+        assertThatThrownBy(() -> Journal.repair(dir, false)).hasMessageContaining("repair would drop 3 valid records");
+
+        JournalRepair repair = Journal.repair(dir, true).orElseThrow();
+
+        assertThat(repair.offset()).isZero();
+        assertThat(Files.readAllBytes(repair.sideFile())).isEqualTo(bytes);
+        try (Journal journal = Journal.open(Durability.in(dir))) {
+            assertThat(journal.recovered()).isEmpty();
+            journal.resume(1);
+            journal.append(List.of(put(1).subject()), List.of(put(1).change()));
+        }
+        assertThat(Journal.inspect(dir)).singleElement().satisfies(s -> {
+            assertThat(s.version()).isEqualTo(2);
+            assertThat(s.records()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void repair_unknownFormatVersion_isRefusedEvenWithForce() throws IOException {
+        byte[] bytes = written(dir, 2);
+        bytes[JournalCodec.MAGIC.length + 3] = 9;
+        Files.write(dir.resolve(FIRST), bytes);
+
+        assertThatThrownBy(() -> Journal.repair(dir, true))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("format version 9, which this build does not read");
+        assertThat(Files.readAllBytes(dir.resolve(FIRST))).isEqualTo(bytes);
+    }
 }
