@@ -266,7 +266,7 @@ final class CloudEventReader {
                         }
                     }
                     case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
-                        if (p.getStringLength() > limits.maxNumberLength()) {
+                        if (digits(p.getString()) > limits.maxNumberLength()) {
                             throw limits.numberTooLong();
                         }
                     }
@@ -289,6 +289,18 @@ final class CloudEventReader {
                 // a JacksonException, or a payload constructor's own: the two-pass decode reports it
                 throw new DataMismatch();
             }
+        }
+
+        /** Digits of a number's text, as Jackson counts a number's length. */
+        private static int digits(String number) {
+            int digits = 0;
+            for (int i = 0; i < number.length(); i++) {
+                char c = number.charAt(i);
+                if (c >= '0' && c <= '9') {
+                    digits++;
+                }
+            }
+            return digits;
         }
 
         private static MalformedMessageException missing(String name) {

@@ -15,7 +15,7 @@ import tools.jackson.core.exc.StreamConstraintsException;
  *
  * @param maxMessageBytes the largest message, in bytes
  * @param maxDepth how deeply {@code data} may nest objects and arrays ({@code {}} is depth 1)
- * @param maxNumberLength the most characters of one JSON number
+ * @param maxNumberLength the most digits of one JSON number (its sign, point and exponent marker not counted)
  * @param maxStringLength the most characters of one JSON string
  * @param maxNameLength the most characters of one property name, attributes included
  */
@@ -54,7 +54,7 @@ record CodecLimits(int maxMessageBytes, int maxDepth, int maxNumberLength, int m
     }
 
     MalformedMessageException numberTooLong() {
-        return new MalformedMessageException("a number is longer than " + maxNumberLength + " characters");
+        return new MalformedMessageException("a number has more than " + maxNumberLength + " digits");
     }
 
     MalformedMessageException stringTooLong() {

@@ -84,7 +84,7 @@ import tools.jackson.module.blackbird.BlackbirdModule;
  * setting            default      what it bounds
  * maxMessageBytes    1 MiB        the message (over it: MessageTooLargeException)
  * maxDepth           64           nesting of objects and arrays in data ({} is depth 1)
- * maxNumberLength    256          characters of one number (a double needs at most 24)
+ * maxNumberLength    256          digits of one number (a double needs at most 17, a long 19)
  * maxStringLength    1,048,576    characters of one string
  * maxNameLength      1,024        characters of one property name, attributes included
  * </pre>
@@ -201,7 +201,7 @@ public final class JsonMessageCodec implements MessageCodec {
         return limits.maxDepth();
     }
 
-    /** The most characters of one JSON number. */
+    /** The most digits of one JSON number. */
     public int maxNumberLength() {
         return limits.maxNumberLength();
     }
@@ -326,7 +326,7 @@ public final class JsonMessageCodec implements MessageCodec {
             return this;
         }
 
-        /** The most characters of one number; default 256. */
+        /** The most digits of one number (sign, point and exponent marker not counted); default 256. */
         public Builder maxNumberLength(int length) {
             this.maxNumberLength = check("maxNumberLength", length, Integer.MAX_VALUE);
             return this;

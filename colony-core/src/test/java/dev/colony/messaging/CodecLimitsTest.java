@@ -50,9 +50,9 @@ class CodecLimitsTest {
 
     @Test
     void decode_numberPastTheLimit_refusedWithNumberReason() {
-        refused(message("1".repeat(21)), "a number is longer than 20 characters");
-        refused(message("[0." + "5".repeat(30) + "]"), "a number is longer than 20 characters");
-        refused(message("{\"x\":" + "9".repeat(21) + ",\"y\":1}"), "a number is longer than 20 characters");
+        refused(message("1".repeat(21)), "a number has more than 20 digits");
+        refused(message("[0." + "5".repeat(30) + "]"), "a number has more than 20 digits");
+        refused(message("{\"x\":" + "9".repeat(21) + ",\"y\":1}"), "a number has more than 20 digits");
     }
 
     @Test
@@ -76,7 +76,7 @@ class CodecLimitsTest {
     void decode_reportedCasesUnderDefaults_refusedWithReason() {
         JsonMessageCodec defaults = JsonMessageCodec.create();
         refusedBy(defaults, message(nested(500)), "data nests deeper than 64 levels");
-        refusedBy(defaults, message("1".repeat(1001)), "a number is longer than 256 characters");
+        refusedBy(defaults, message("1".repeat(1001)), "a number has more than 256 digits");
         String attribute = new String(message("1"), StandardCharsets.UTF_8)
                 .replaceFirst("\\{", "{" + quoted("a".repeat(50_000)) + ":\"x\",");
         refusedBy(
