@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             BenchCommand.class,
             DemoCommand.class,
+            JournalCommand.class,
             MetricsCommand.class,
             SnapshotCommand.class,
             CommandLine.HelpCommand.class
