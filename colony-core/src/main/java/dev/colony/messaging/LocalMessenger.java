@@ -1,7 +1,6 @@
 package dev.colony.messaging;
 
 import dev.colony.bus.Event;
-import dev.colony.internal.BoundedDeadLetters;
 import dev.colony.metrics.LatencyRecorder;
 import java.time.DateTimeException;
 import java.time.Duration;

@@ -5,9 +5,9 @@ import static dev.colony.redis.RedisMessengerScripts.status;
 import static dev.colony.redis.RedisMessengerScripts.text;
 
 import dev.colony.bus.Event;
-import dev.colony.internal.BoundedDeadLetters;
 import dev.colony.messaging.AgentId;
 import dev.colony.messaging.Audience;
+import dev.colony.messaging.BoundedDeadLetters;
 import dev.colony.messaging.BroadcastResult;
 import dev.colony.messaging.DeadLetter;
 import dev.colony.messaging.DeadLetters;

@@ -1,8 +1,5 @@
-package dev.colony.internal;
+package dev.colony.messaging;
 
-import dev.colony.messaging.AgentId;
-import dev.colony.messaging.DeadLetter;
-import dev.colony.messaging.DeadLetters;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,7 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The dead-letter queue of a messenger (embedded or Redis): an array deque under a lock, keeping the newest
+ * The dead-letter queue of a messenger, the one every backend uses (embedded and Redis): an array deque
+ * under a lock, keeping the newest
  * entries within a count and a byte bound. A letter is cut down before it is kept: its bytes to a prefix
  * of at most {@link DeadLetter#KEPT_BYTES} (the original length stays in {@link DeadLetter#encodedLength()}),
  * its detail to {@link #MAX_DETAIL} characters.
