@@ -17,7 +17,6 @@ module dev.colony.core {
     exports dev.colony.bus;
     exports dev.colony.messaging;
     exports dev.colony.metrics;
-    exports dev.colony.snapshot;
     exports dev.colony.state;
     exports dev.colony.spi;
 

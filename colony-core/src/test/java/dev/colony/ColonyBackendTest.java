@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.colony.bus.EventBus;
 import dev.colony.messaging.Messenger;
-import dev.colony.snapshot.Durability;
 import dev.colony.spi.BackendSettings;
+import dev.colony.state.Durability;
 import dev.colony.state.StateOptions;
 import dev.colony.state.TaskSpec;
 import java.nio.file.Path;

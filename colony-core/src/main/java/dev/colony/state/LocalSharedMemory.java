@@ -4,7 +4,6 @@ import dev.colony.bus.EventHandler;
 import dev.colony.bus.SubjectPattern;
 import dev.colony.bus.SubscribeOptions;
 import dev.colony.bus.Subscription;
-import dev.colony.snapshot.Snapshot;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package dev.colony.redis;
 
-import dev.colony.snapshot.Snapshot;
 import dev.colony.state.AgentRecord;
 import dev.colony.state.Leadership;
 import dev.colony.state.MemoryEntry;
+import dev.colony.state.Snapshot;
 import dev.colony.state.Task;
 import java.time.Instant;
 import java.util.ArrayList;

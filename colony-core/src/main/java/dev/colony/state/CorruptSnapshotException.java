@@ -1,4 +1,4 @@
-package dev.colony.snapshot;
+package dev.colony.state;
 
 /**
  * Bytes that are not a valid snapshot: unknown format, unsupported version, truncated, checksum mismatch,

@@ -1,16 +1,9 @@
-package dev.colony.snapshot;
+package dev.colony.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.colony.messaging.AgentId;
-import dev.colony.state.AgentRecord;
-import dev.colony.state.AgentStatus;
-import dev.colony.state.Leadership;
-import dev.colony.state.MemoryEntry;
-import dev.colony.state.Task;
-import dev.colony.state.TaskSpec;
-import dev.colony.state.TaskStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;

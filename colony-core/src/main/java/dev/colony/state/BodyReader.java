@@ -1,4 +1,4 @@
-package dev.colony.snapshot;
+package dev.colony.state;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,7 +1,5 @@
-package dev.colony.snapshot;
+package dev.colony.state;
 
-import dev.colony.state.CoordinationState;
-import dev.colony.state.DurableState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

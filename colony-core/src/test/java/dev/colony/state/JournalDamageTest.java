@@ -1,11 +1,9 @@
-package dev.colony.snapshot;
+package dev.colony.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.colony.bus.TestSeeds;
-import dev.colony.state.MemoryEntry;
-import dev.colony.state.StateChange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

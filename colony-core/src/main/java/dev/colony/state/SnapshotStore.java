@@ -1,4 +1,4 @@
-package dev.colony.snapshot;
+package dev.colony.state;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

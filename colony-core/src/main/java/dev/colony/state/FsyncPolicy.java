@@ -1,4 +1,4 @@
-package dev.colony.snapshot;
+package dev.colony.state;
 
 /**
  * When a {@link Journal} forces its appends to the storage device, which decides what a crash of the

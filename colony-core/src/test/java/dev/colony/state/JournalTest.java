@@ -1,9 +1,8 @@
-package dev.colony.snapshot;
+package dev.colony.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.colony.state.StateChange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

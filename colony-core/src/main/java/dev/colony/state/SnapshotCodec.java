@@ -1,6 +1,5 @@
-package dev.colony.snapshot;
+package dev.colony.state;
 
-import dev.colony.state.SnapshotCheck;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;

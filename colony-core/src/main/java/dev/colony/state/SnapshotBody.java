@@ -1,13 +1,6 @@
-package dev.colony.snapshot;
+package dev.colony.state;
 
 import dev.colony.messaging.AgentId;
-import dev.colony.state.AgentRecord;
-import dev.colony.state.AgentStatus;
-import dev.colony.state.Leadership;
-import dev.colony.state.MemoryEntry;
-import dev.colony.state.Task;
-import dev.colony.state.TaskSpec;
-import dev.colony.state.TaskStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,12 +1,10 @@
-package dev.colony.snapshot;
+package dev.colony.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.colony.bus.EventBus;
-import dev.colony.state.CoordinationState;
-import dev.colony.state.StateOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

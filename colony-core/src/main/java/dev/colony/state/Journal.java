@@ -1,6 +1,5 @@
-package dev.colony.snapshot;
+package dev.colony.state;
 
-import dev.colony.state.StateChange;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.colony.snapshot;
+package dev.colony.state;
 
 /**
  * A journal that cannot be replayed as written: a bad record with valid records after it, a bad record in

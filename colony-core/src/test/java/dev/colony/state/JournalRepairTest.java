@@ -1,8 +1,8 @@
-package dev.colony.snapshot;
+package dev.colony.state;
 
-import static dev.colony.snapshot.JournalDamageTest.put;
-import static dev.colony.snapshot.JournalDamageTest.recordStarts;
-import static dev.colony.snapshot.JournalDamageTest.written;
+import static dev.colony.state.JournalDamageTest.put;
+import static dev.colony.state.JournalDamageTest.recordStarts;
+import static dev.colony.state.JournalDamageTest.written;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,10 +1,5 @@
-package dev.colony.snapshot;
+package dev.colony.state;
 
-import dev.colony.state.AgentRecord;
-import dev.colony.state.Leadership;
-import dev.colony.state.MemoryEntry;
-import dev.colony.state.StateChange;
-import dev.colony.state.Task;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;

@@ -1,13 +1,10 @@
-package dev.colony.snapshot;
+package dev.colony.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.colony.bus.EventBus;
 import dev.colony.bus.TestSeeds;
-import dev.colony.state.CoordinationState;
-import dev.colony.state.SnapshotCheck;
-import dev.colony.state.StateOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

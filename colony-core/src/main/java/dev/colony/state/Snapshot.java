@@ -1,9 +1,5 @@
-package dev.colony.snapshot;
+package dev.colony.state;
 
-import dev.colony.state.AgentRecord;
-import dev.colony.state.Leadership;
-import dev.colony.state.MemoryEntry;
-import dev.colony.state.Task;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

@@ -1,10 +1,6 @@
-package dev.colony.snapshot;
+package dev.colony.state;
 
 import dev.colony.messaging.AgentId;
-import dev.colony.state.AgentRecord;
-import dev.colony.state.Leadership;
-import dev.colony.state.MemoryEntry;
-import dev.colony.state.Task;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,11 +1,8 @@
-package dev.colony.snapshot;
+package dev.colony.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.colony.bus.EventBus;
-import dev.colony.state.CoordinationState;
-import dev.colony.state.DurableState;
-import dev.colony.state.StateOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.colony.snapshot;
+package dev.colony.state;
 
 /** How a snapshot is written. Both restore; the checksum covers the content in both. */
 public enum SnapshotFormat {
