@@ -56,16 +56,6 @@ final class LocalEventBus implements EventBus {
     }
 
     @Override
-    public PublishResult publish(Subject subject, Object payload) {
-        return publish(new Event(subject, payload, Event.NORMAL_PRIORITY));
-    }
-
-    @Override
-    public PublishResult publish(Subject subject, Object payload, int priority) {
-        return publish(new Event(subject, payload, priority));
-    }
-
-    @Override
     public PublishResult publish(String subject, Object payload) {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(payload, "payload");

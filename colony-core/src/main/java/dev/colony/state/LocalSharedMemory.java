@@ -153,11 +153,8 @@ final class LocalSharedMemory implements SharedMemory {
 
     @Override
     public Subscription watch(String namespace, String keyPattern, EventHandler handler) {
-        Names.token(namespace, "namespace");
-        Names.keyPattern(keyPattern);
-        Objects.requireNonNull(handler, "handler");
-        return state.bus.subscribe(
-                SubjectPattern.of(subject(id(namespace, keyPattern))), handler, SubscribeOptions.direct());
+        SubjectPattern pattern = SharedMemory.watchPattern(namespace, keyPattern);
+        return state.bus.subscribe(pattern, Objects.requireNonNull(handler, "handler"), SubscribeOptions.direct());
     }
 
     /** Writes the next version of {@code id}, announcing a lapsed predecessor first. Under the lock. */

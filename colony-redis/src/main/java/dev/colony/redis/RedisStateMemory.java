@@ -104,11 +104,8 @@ final class RedisStateMemory implements SharedMemory {
 
     @Override
     public Subscription watch(String namespace, String keyPattern, EventHandler handler) {
-        Names.token(namespace, "namespace");
-        Names.keyPattern(keyPattern);
-        Objects.requireNonNull(handler, "handler");
-        return state.bus.subscribe(
-                SubjectPattern.of("colony.memory." + namespace + "." + keyPattern), handler, SubscribeOptions.direct());
+        SubjectPattern pattern = SharedMemory.watchPattern(namespace, keyPattern);
+        return state.bus.subscribe(pattern, Objects.requireNonNull(handler, "handler"), SubscribeOptions.direct());
     }
 
     private static String validId(String namespace, String key) {
