@@ -13,11 +13,12 @@ module dev.colony.core {
 
     exports dev.colony;
     exports dev.colony.agent;
+    exports dev.colony.alert;
     exports dev.colony.bus;
     exports dev.colony.messaging;
     exports dev.colony.metrics;
-    exports dev.colony.snapshot;
     exports dev.colony.state;
+    exports dev.colony.spi;
 
-    uses dev.colony.ColonyBackend;
+    uses dev.colony.spi.ColonyBackend;
 }

@@ -6,17 +6,23 @@ import dev.colony.agent.Behavior;
 import dev.colony.bus.EventBus;
 import dev.colony.messaging.Messenger;
 import dev.colony.metrics.MetricsRegistry;
-import dev.colony.snapshot.Durability;
+import dev.colony.spi.BackendSettings;
+import dev.colony.spi.ColonyBackend;
 import dev.colony.state.AgentRegistry;
 import dev.colony.state.CoordinationState;
+import dev.colony.state.Durability;
 import dev.colony.state.LeaderElection;
 import dev.colony.state.SharedMemory;
 import dev.colony.state.StateOptions;
 import dev.colony.state.TaskQueue;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.ServiceLoader;
 
 /**
@@ -34,6 +40,19 @@ public interface Colony extends AutoCloseable {
     /** A colony in this JVM with default settings. */
     static Colony embedded() {
         return builder().build();
+    }
+
+    /** The version of Colony in use, such as {@code 0.1.0}, from the build; {@code unknown} if it was not stamped. */
+    static String version() {
+        Properties properties = new Properties();
+        try (InputStream in = Colony.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties.getProperty("version", "unknown");
     }
 
     /** Settings for a colony in this JVM. */
@@ -73,7 +92,7 @@ public interface Colony extends AutoCloseable {
     /**
      * The colony's metrics: its parts' counters, gauges and latencies (named {@code colony.<part>.<what>},
      * listed in docs/metrics.md), and any the application registers. Feed it to
-     * {@link dev.colony.metrics.Alerts}, {@link dev.colony.metrics.PrometheusText} or
+     * {@link dev.colony.alert.Alerts}, {@link dev.colony.metrics.PrometheusText} or
      * {@link dev.colony.metrics.MicrometerBinder}.
      */
     MetricsRegistry metrics();
@@ -173,7 +192,8 @@ public interface Colony extends AutoCloseable {
                     throw new IllegalStateException("durability(...) is for a colony in this JVM; " + "a colony in "
                             + scheme(remote) + " keeps its data there (for Redis: its AOF)");
                 }
-                ColonyBackend.Parts parts = backend(scheme(remote)).open(remote, bus, messenger, state);
+                ColonyBackend.Parts parts = backend(scheme(remote))
+                        .open(remote, new BackendSettings(bus.settings(), messenger.settings(), state));
                 return new EmbeddedColony(parts.bus(), parts.messenger(), parts.state(), parts.resources());
             }
             EventBus builtBus = bus.build();

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A colony whose agents run in this JVM, on parts that live here too or in a {@link ColonyBackend}: the
+ * A colony whose agents run in this JVM, on parts that live here too or in a {@link dev.colony.spi.ColonyBackend}: the
  * agent runtime only sees the parts' interfaces.
  */
 final class EmbeddedColony implements Colony {

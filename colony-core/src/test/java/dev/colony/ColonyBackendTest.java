@@ -3,7 +3,11 @@ package dev.colony;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.colony.snapshot.Durability;
+import dev.colony.bus.EventBus;
+import dev.colony.messaging.Messenger;
+import dev.colony.spi.BackendSettings;
+import dev.colony.state.Durability;
+import dev.colony.state.StateOptions;
 import dev.colony.state.TaskSpec;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -23,6 +27,24 @@ class ColonyBackendTest {
         colony.close();
         colony.close();
         assertThat(FakeBackend.CLOSED.get()).isEqualTo(closed + 1);
+    }
+
+    @Test
+    void backend_receivesTheSettingsAsImmutableValues() {
+        EventBus.Builder bus = EventBus.builder().routeCacheCapacity(128);
+        Messenger.Builder messenger = Messenger.builder().deadLetterCapacity(7);
+        StateOptions state = StateOptions.defaults();
+        Colony.Builder builder =
+                Colony.builder().bus(bus).messenger(messenger).state(state).connect("fake://settings/swarm");
+        try (Colony colony = builder.build()) {
+            bus.routeCacheCapacity(256); // after build: must not reach the backend's values
+            messenger.deadLetterCapacity(9);
+            BackendSettings seen = FakeBackend.lastSettings;
+            assertThat(seen.bus().routeCacheCapacity()).isEqualTo(128);
+            assertThat(seen.messenger().deadLetterCapacity()).isEqualTo(7);
+            assertThat(seen.state()).isEqualTo(state);
+            assertThat(colony.bus()).isNotNull();
+        }
     }
 
     @Test

@@ -7,7 +7,7 @@ import dev.colony.messaging.AgentId;
 import dev.colony.messaging.Envelope;
 import dev.colony.messaging.Messenger;
 import dev.colony.messaging.SendOutcome;
-import dev.colony.snapshot.Durability;
+import dev.colony.state.Durability;
 import dev.colony.state.DurableState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -2,8 +2,9 @@ package dev.colony;
 
 import dev.colony.bus.EventBus;
 import dev.colony.messaging.Messenger;
+import dev.colony.spi.BackendSettings;
+import dev.colony.spi.ColonyBackend;
 import dev.colony.state.CoordinationState;
-import dev.colony.state.StateOptions;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A backend for {@code fake://} URIs that builds embedded parts and counts how often it is closed. */
@@ -12,6 +13,7 @@ public final class FakeBackend implements ColonyBackend {
     static final AtomicInteger OPENED = new AtomicInteger();
     static final AtomicInteger CLOSED = new AtomicInteger();
     static volatile String lastUri;
+    static volatile BackendSettings lastSettings;
 
     public FakeBackend() {}
 
@@ -21,11 +23,14 @@ public final class FakeBackend implements ColonyBackend {
     }
 
     @Override
-    public Parts open(String uri, EventBus.Builder bus, Messenger.Builder messenger, StateOptions state) {
+    public Parts open(String uri, BackendSettings settings) {
         OPENED.incrementAndGet();
         lastUri = uri;
-        EventBus builtBus = bus.build();
+        lastSettings = settings;
+        EventBus builtBus = EventBus.builder().build();
+        Messenger messenger =
+                Messenger.builder().codec(settings.messenger().codec()).build();
         return new Parts(
-                builtBus, messenger.build(), CoordinationState.create(builtBus, state), CLOSED::incrementAndGet);
+                builtBus, messenger, CoordinationState.create(builtBus, settings.state()), CLOSED::incrementAndGet);
     }
 }

@@ -1,10 +1,10 @@
 package dev.colony.bench;
 
 import dev.colony.bus.EventBus;
-import dev.colony.snapshot.Durability;
-import dev.colony.snapshot.FsyncPolicy;
 import dev.colony.state.CoordinationState;
+import dev.colony.state.Durability;
 import dev.colony.state.DurableState;
+import dev.colony.state.FsyncPolicy;
 import dev.colony.state.StateOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,9 +1,9 @@
 package dev.colony.cli;
 
-import dev.colony.snapshot.Journal;
-import dev.colony.snapshot.JournalDamage;
-import dev.colony.snapshot.JournalRepair;
-import dev.colony.snapshot.JournalSegment;
+import dev.colony.state.Journal;
+import dev.colony.state.JournalDamage;
+import dev.colony.state.JournalRepair;
+import dev.colony.state.JournalSegment;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

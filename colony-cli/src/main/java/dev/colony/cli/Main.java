@@ -1,11 +1,9 @@
 package dev.colony.cli;
 
+import dev.colony.Colony;
+import dev.colony.cli.args.Secrets;
 import dev.colony.cli.bench.BenchCommand;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -101,24 +99,12 @@ public final class Main implements Runnable {
                 "no command given; try `colony demo` (a swarm in this JVM) or `colony --help` (every command)");
     }
 
-    /** The Colony version (from the build) and the JDK running it. */
-    public static String version() {
-        Properties properties = new Properties();
-        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
-            if (in != null) {
-                properties.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return properties.getProperty("version", "unknown");
-    }
-
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[] {
-                "colony " + version(), "JDK " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")",
+                "colony " + Colony.version(),
+                "JDK " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")",
             };
         }
     }

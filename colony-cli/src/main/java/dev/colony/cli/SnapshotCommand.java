@@ -1,11 +1,12 @@
 package dev.colony.cli;
 
+import dev.colony.cli.args.OutputFiles;
 import dev.colony.cli.bench.SnapshotWorkload;
-import dev.colony.snapshot.CorruptSnapshotException;
-import dev.colony.snapshot.Snapshot;
-import dev.colony.snapshot.SnapshotCodec;
-import dev.colony.snapshot.SnapshotFormat;
-import dev.colony.snapshot.SnapshotInfo;
+import dev.colony.state.CorruptSnapshotException;
+import dev.colony.state.Snapshot;
+import dev.colony.state.SnapshotCodec;
+import dev.colony.state.SnapshotFormat;
+import dev.colony.state.SnapshotInfo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -4,10 +4,10 @@ import static dev.colony.cli.Captured.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.colony.bus.EventBus;
-import dev.colony.snapshot.Durability;
-import dev.colony.snapshot.FsyncPolicy;
 import dev.colony.state.CoordinationState;
+import dev.colony.state.Durability;
 import dev.colony.state.DurableState;
+import dev.colony.state.FsyncPolicy;
 import dev.colony.state.StateOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,9 +3,9 @@ package dev.colony.cli;
 import static dev.colony.cli.Captured.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.colony.snapshot.Snapshot;
-import dev.colony.snapshot.SnapshotCodec;
-import dev.colony.snapshot.SnapshotFormat;
+import dev.colony.state.Snapshot;
+import dev.colony.state.SnapshotCodec;
+import dev.colony.state.SnapshotFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,10 +3,10 @@ package dev.colony.cli;
 import static dev.colony.cli.Captured.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.colony.snapshot.CorruptSnapshotException;
-import dev.colony.snapshot.Snapshot;
-import dev.colony.snapshot.SnapshotCodec;
-import dev.colony.snapshot.SnapshotStore;
+import dev.colony.state.CorruptSnapshotException;
+import dev.colony.state.Snapshot;
+import dev.colony.state.SnapshotCodec;
+import dev.colony.state.SnapshotStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

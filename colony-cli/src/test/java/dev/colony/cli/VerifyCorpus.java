@@ -1,9 +1,9 @@
 package dev.colony.cli;
 
 import dev.colony.cli.bench.SnapshotWorkload;
-import dev.colony.snapshot.Snapshot;
-import dev.colony.snapshot.SnapshotCodec;
-import dev.colony.snapshot.SnapshotFormat;
+import dev.colony.state.Snapshot;
+import dev.colony.state.SnapshotCodec;
+import dev.colony.state.SnapshotFormat;
 import dev.colony.state.Task;
 import java.util.ArrayList;
 import java.util.Arrays;

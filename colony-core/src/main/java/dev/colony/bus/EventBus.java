@@ -39,11 +39,15 @@ public interface EventBus extends AutoCloseable {
         return new Builder();
     }
 
-    /** Publishes a payload at {@link Event#NORMAL_PRIORITY}. */
-    PublishResult publish(Subject subject, Object payload);
+    /** Publishes a payload at {@link Event#NORMAL_PRIORITY}: {@code publish(new Event(subject, payload))}. */
+    default PublishResult publish(Subject subject, Object payload) {
+        return publish(new Event(subject, payload, Event.NORMAL_PRIORITY));
+    }
 
-    /** Publishes a payload at the given priority (0-9). */
-    PublishResult publish(Subject subject, Object payload, int priority);
+    /** Publishes a payload at the given priority (0-9): {@code publish(new Event(subject, payload, priority))}. */
+    default PublishResult publish(Subject subject, Object payload, int priority) {
+        return publish(new Event(subject, payload, priority));
+    }
 
     /**
      * Publishes a payload on a subject given as text. The text is validated the first time it is seen;

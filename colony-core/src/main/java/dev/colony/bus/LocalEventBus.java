@@ -1,6 +1,5 @@
 package dev.colony.bus;
 
-import dev.colony.internal.LatencyRecorder;
 import dev.colony.internal.Mailbox;
 import dev.colony.metrics.LatencySnapshot;
 import java.lang.System.Logger.Level;
@@ -54,16 +53,6 @@ final class LocalEventBus implements EventBus {
         this.deadEventHandler = builder.deadEventHandler;
         this.latencySampling = builder.latencySampling;
         this.closeTimeoutNanos = builder.closeTimeout.toNanos();
-    }
-
-    @Override
-    public PublishResult publish(Subject subject, Object payload) {
-        return publish(new Event(subject, payload, Event.NORMAL_PRIORITY));
-    }
-
-    @Override
-    public PublishResult publish(Subject subject, Object payload, int priority) {
-        return publish(new Event(subject, payload, priority));
     }
 
     @Override
@@ -318,7 +307,7 @@ final class LocalEventBus implements EventBus {
                 depth += stats.queueDepth();
                 subscription.drainLatency(latency);
             }
-            asyncLatency = LatencyRecorder.of(latency);
+            asyncLatency = snapshotOf(latency);
         }
         long published = gate.entered();
         long lookups = published - batchEvents.sum() + batchLookups.sum();
@@ -382,5 +371,17 @@ final class LocalEventBus implements EventBus {
         if (closed) {
             throw new IllegalStateException("the event bus is closed");
         }
+    }
+
+    private static LatencySnapshot snapshotOf(Histogram histogram) {
+        return histogram.getTotalCount() == 0
+                ? LatencySnapshot.EMPTY
+                : new LatencySnapshot(
+                        histogram.getTotalCount(),
+                        histogram.getValueAtPercentile(50),
+                        histogram.getValueAtPercentile(95),
+                        histogram.getValueAtPercentile(99),
+                        histogram.getValueAtPercentile(99.9),
+                        histogram.getMaxValue());
     }
 }

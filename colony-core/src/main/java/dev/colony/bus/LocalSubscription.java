@@ -90,7 +90,7 @@ final class LocalSubscription implements Subscription {
         } else {
             directDelivered = null;
             directFailed = null;
-            mailbox = new Mailbox<>(options.capacity(), options.overflow());
+            mailbox = new Mailbox<>(options.capacity(), Mailbox.Overflow.named(options.overflow()));
             latency = new SingleWriterRecorder(3);
             drainer = Thread.ofVirtual().name(threadName()).unstarted(this::drain);
         }

@@ -1,7 +1,5 @@
 package dev.colony.internal;
 
-import dev.colony.bus.Event;
-import dev.colony.bus.OverflowPolicy;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -12,8 +10,8 @@ import java.util.function.Consumer;
 
 /**
  * A bounded, priority-ordered mailbox: many producers, one consumer. It carries the events of an ASYNC
- * bus subscription and the messages of an agent. Priorities are those of {@link Event} (0-9, critical from
- * {@link Event#CRITICAL_PRIORITY}).
+ * bus subscription and the messages of an agent. Priorities are those of {@code dev.colony.bus.Event} (0-9, critical from
+ * {@link #CRITICAL_PRIORITY}).
  *
  * <p><b>Layout.</b> One ring per event priority, created when first used, each as long as the capacity
  * (rounded up to a power of two); {@code count} bounds the total. The consumer takes events in batches,
@@ -28,7 +26,7 @@ import java.util.function.Consumer;
  * an acquire load; a null slot below the producer index is a reservation still being written, so the
  * consumer stops that ring there (keeping FIFO) and comes back.
  *
- * <p><b>Slow path, under the lock.</b> A full mailbox applies the {@link OverflowPolicy} under the lock,
+ * <p><b>Slow path, under the lock.</b> A full mailbox applies the {@link Overflow} policy under the lock,
  * which the consumer also holds while it takes a batch, so only producers' fast-path appends run
  * concurrently with it: a victim is removed from a ring's head (oldest) by advancing the consumer index,
  * or from its tail (newest) by moving the producer index back with a compare-and-set. Victims are chosen
@@ -63,7 +61,28 @@ public final class Mailbox<T> {
         FULL
     }
 
-    private static final int LEVELS = Event.MAX_PRIORITY + 1;
+    /**
+     * What a full mailbox does with an arriving item: the constants of {@code dev.colony.bus.OverflowPolicy},
+     * by the same names and meanings (see {@link #named}), kept here so this package depends on nothing above it.
+     */
+    public enum Overflow {
+        FAIL,
+        BLOCK,
+        DROP_NEWEST,
+        DROP_OLDEST;
+
+        /** The constant named {@code policy.name()}, such as {@code DROP_OLDEST}. */
+        public static Overflow named(Enum<?> policy) {
+            return valueOf(policy.name());
+        }
+    }
+
+    /** The highest priority; the same as {@code Event.MAX_PRIORITY} (a test in the bus checks it). */
+    public static final int MAX_PRIORITY = 9;
+    /** Items of this priority or higher are never dropped; the same as {@code Event.CRITICAL_PRIORITY}. */
+    public static final int CRITICAL_PRIORITY = 8;
+
+    private static final int LEVELS = MAX_PRIORITY + 1;
     /** An empty consumer spins this often, then yields this often, before it parks; a blocked producer spins as often. */
     private static final int SPIN_LIMIT = 128;
 
@@ -87,7 +106,7 @@ public final class Mailbox<T> {
     private final Condition notFull = lock.newCondition();
     private final MailboxRing<?>[] rings = new MailboxRing<?>[LEVELS];
     private final int capacity;
-    private final OverflowPolicy policy;
+    private final Overflow policy;
     private final Consumer<? super T> onEvicted;
 
     private volatile int count; // reservations not yet taken by the consumer; CLOSED_MARK-based once closed
@@ -100,7 +119,7 @@ public final class Mailbox<T> {
     private long rejected;
 
     /** A mailbox that forgets the items its overflow policy evicts. */
-    public Mailbox(int capacity, OverflowPolicy policy) {
+    public Mailbox(int capacity, Overflow policy) {
         this(capacity, policy, item -> {});
     }
 
@@ -109,7 +128,7 @@ public final class Mailbox<T> {
      * one: its producer has that) to {@code onEvicted}, under the mailbox lock; the callback must be quick
      * and must not call back into this mailbox.
      */
-    public Mailbox(int capacity, OverflowPolicy policy, Consumer<? super T> onEvicted) {
+    public Mailbox(int capacity, Overflow policy, Consumer<? super T> onEvicted) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive, got " + capacity);
         }
@@ -128,7 +147,7 @@ public final class Mailbox<T> {
         if (reserved < 0) {
             return Offer.CLOSED;
         }
-        if (policy == OverflowPolicy.BLOCK) {
+        if (policy == Overflow.BLOCK) {
             return Offer.FULL; // nothing to decide under the lock: the caller waits in offerWaiting
         }
         lock.lock();
@@ -153,7 +172,7 @@ public final class Mailbox<T> {
                 return Offer.CLOSED;
             }
             if (current < capacity) {
-                if (policy != OverflowPolicy.BLOCK) {
+                if (policy != Overflow.BLOCK) {
                     break;
                 }
                 if (COUNT.compareAndSet(this, current, current + 1)) {
@@ -221,7 +240,7 @@ public final class Mailbox<T> {
     }
 
     private Offer overflow(T item, int priority, long publishedNanos) {
-        boolean critical = priority >= Event.CRITICAL_PRIORITY;
+        boolean critical = priority >= CRITICAL_PRIORITY;
         switch (policy) {
             case FAIL -> {
                 rejected++;
@@ -235,7 +254,7 @@ public final class Mailbox<T> {
                 if (!critical
                         && (victimLevel < 0
                                 || victimLevel > priority
-                                || (victimLevel == priority && policy == OverflowPolicy.DROP_NEWEST))) {
+                                || (victimLevel == priority && policy == Overflow.DROP_NEWEST))) {
                     dropped++;
                     return Offer.DROPPED;
                 }
@@ -243,7 +262,7 @@ public final class Mailbox<T> {
                     return Offer.FULL; // only critical events queued: wait for space
                 }
                 MailboxRing<T> ring = ring(victimLevel);
-                T victim = policy == OverflowPolicy.DROP_OLDEST ? ring.removeFirst() : ring.removeLast();
+                T victim = policy == Overflow.DROP_OLDEST ? ring.removeFirst() : ring.removeLast();
                 onEvicted.accept(victim);
                 dropped++;
                 append(item, priority, publishedNanos); // takes over the victim's reservation
@@ -254,7 +273,7 @@ public final class Mailbox<T> {
     }
 
     private int lowestNonCriticalLevel() {
-        for (int level = 0; level < Event.CRITICAL_PRIORITY; level++) {
+        for (int level = 0; level < CRITICAL_PRIORITY; level++) {
             MailboxRing<T> ring = ring(level);
             if (ring != null && !ring.isEmpty()) {
                 return level;

@@ -52,7 +52,7 @@ final class LocalInbox implements Inbox {
         this.messenger = messenger;
         this.id = id;
         this.options = options;
-        this.mailbox = new Mailbox<>(options.capacity(), options.overflow(), evicted::add);
+        this.mailbox = new Mailbox<>(options.capacity(), Mailbox.Overflow.named(options.overflow()), evicted::add);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.colony.metrics;
 
-import dev.colony.internal.LatencyRecorder;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
@@ -191,7 +190,12 @@ public final class MetricsRegistry {
         return new IllegalArgumentException("metric '" + name + "' is already registered as a " + existing.kind());
     }
 
-    static String checkName(String name) {
+    /**
+     * Returns {@code name} if it is a valid metric name (dotted lowercase tokens of {@code [a-z0-9_]}).
+     *
+     * @throws IllegalArgumentException quoting the name otherwise
+     */
+    public static String checkName(String name) {
         Objects.requireNonNull(name, "metric name");
         if (name.length() > MAX_NAME_LENGTH || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("metric name must be dotted lowercase tokens of [a-z0-9_] such as"

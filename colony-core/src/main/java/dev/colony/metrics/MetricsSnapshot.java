@@ -1,6 +1,5 @@
 package dev.colony.metrics;
 
-import dev.colony.internal.LatencyRecorder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

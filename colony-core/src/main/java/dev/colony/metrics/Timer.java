@@ -1,6 +1,5 @@
 package dev.colony.metrics;
 
-import dev.colony.internal.LatencyRecorder;
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;

@@ -3,8 +3,10 @@ package dev.colony.state;
 import dev.colony.messaging.AgentId;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Who is in the swarm: agents register with a role and capabilities, send heartbeats, and move through
@@ -46,13 +48,37 @@ public interface AgentRegistry {
 
     Optional<AgentRecord> get(AgentId id);
 
+    /**
+     * The registered agents that {@code filter} accepts, in registration order, from one consistent cut of
+     * the registry (a state that existed at one instant). {@code filter} runs on the caller's thread and
+     * must not call back into the state.
+     */
+    List<AgentRecord> select(Predicate<AgentRecord> filter);
+
     /** Every registered agent, in registration order. */
-    List<AgentRecord> all();
+    default List<AgentRecord> all() {
+        return select(record -> true);
+    }
 
-    List<AgentRecord> byRole(String role);
+    /**
+     * The agents of {@code role}, in registration order.
+     *
+     * @throws IllegalArgumentException if {@code role} is not a valid token (see {@link Names#token})
+     */
+    default List<AgentRecord> byRole(String role) {
+        Names.token(role, "role");
+        return select(record -> record.role().equals(role));
+    }
 
-    List<AgentRecord> byStatus(AgentStatus status);
+    /** The agents whose status is {@code status}, in registration order. */
+    default List<AgentRecord> byStatus(AgentStatus status) {
+        Objects.requireNonNull(status, "status");
+        return select(record -> record.status() == status);
+    }
 
     /** The agents that have every one of {@code capabilities}. */
-    List<AgentRecord> withCapabilities(Set<String> capabilities);
+    default List<AgentRecord> withCapabilities(Set<String> capabilities) {
+        Set<String> wanted = Set.copyOf(capabilities);
+        return select(record -> record.capabilities().containsAll(wanted));
+    }
 }

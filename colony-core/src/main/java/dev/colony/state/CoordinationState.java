@@ -1,8 +1,6 @@
 package dev.colony.state;
 
 import dev.colony.bus.EventBus;
-import dev.colony.snapshot.Durability;
-import dev.colony.snapshot.Snapshot;
 
 /**
  * The coordination state of a colony: its {@link AgentRegistry}, {@link TaskQueue},
@@ -24,7 +22,7 @@ public interface CoordinationState extends AutoCloseable {
      * snapshot there and the journal after it (nothing is announced while recovering), then journaling
      * every change. An empty or missing directory gives an empty state.
      *
-     * @throws dev.colony.snapshot.CorruptJournalException if the journal is damaged other than by a torn
+     * @throws dev.colony.state.CorruptJournalException if the journal is damaged other than by a torn
      *     last record, or does not continue the snapshot
      * @throws java.io.UncheckedIOException if the directory cannot be read or written
      */
@@ -50,7 +48,7 @@ public interface CoordinationState extends AutoCloseable {
     /**
      * A consistent cut of the whole state: registry, tasks with their leases and attempts, election groups
      * and terms, shared memory. Writers wait only while references are copied under the lock (no
-     * encoding happens there); encode the result with {@link dev.colony.snapshot.SnapshotCodec}.
+     * encoding happens there); encode the result with {@link dev.colony.state.SnapshotCodec}.
      */
     Snapshot snapshot();
 

@@ -1,12 +1,6 @@
 package dev.colony.state;
 
 import dev.colony.bus.EventBus;
-import dev.colony.snapshot.CorruptJournalException;
-import dev.colony.snapshot.Durability;
-import dev.colony.snapshot.Journal;
-import dev.colony.snapshot.Snapshot;
-import dev.colony.snapshot.SnapshotFormat;
-import dev.colony.snapshot.SnapshotStore;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;

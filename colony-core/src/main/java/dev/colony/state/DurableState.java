@@ -1,6 +1,5 @@
 package dev.colony.state;
 
-import dev.colony.snapshot.Durability;
 import java.nio.file.Path;
 
 /**
@@ -11,7 +10,7 @@ import java.nio.file.Path;
  *
  * <ul>
  *   <li>An operation that returned (or announced) is in the journal: in the operating system under every
- *       {@link dev.colony.snapshot.FsyncPolicy}, on the device under {@code EVERY_OPERATION} and
+ *       {@link dev.colony.state.FsyncPolicy}, on the device under {@code EVERY_OPERATION} and
  *       {@code BATCHED}. An operation that threw may or may not be.
  *   <li>Recovery gives exactly the state after the last journaled operation (same snapshot bytes, given
  *       the same clock reading), announces nothing, and continues the revisions.
@@ -22,7 +21,7 @@ import java.nio.file.Path;
 public interface DurableState extends CoordinationState {
 
     /**
-     * Saves a snapshot of the state in the directory (a {@link dev.colony.snapshot.SnapshotStore} file) and
+     * Saves a snapshot of the state in the directory (a {@link dev.colony.state.SnapshotStore} file) and
      * deletes the journal segments it covers, so recovery replays only what came after; returns the file.
      * Writers wait only while the cut is taken and a new journal segment is started.
      */

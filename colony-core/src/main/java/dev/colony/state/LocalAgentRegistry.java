@@ -161,29 +161,8 @@ final class LocalAgentRegistry implements AgentRegistry {
     }
 
     @Override
-    public List<AgentRecord> all() {
-        return select(record -> true);
-    }
-
-    @Override
-    public List<AgentRecord> byRole(String role) {
-        Names.token(role, "role");
-        return select(record -> record.role().equals(role));
-    }
-
-    @Override
-    public List<AgentRecord> byStatus(AgentStatus status) {
-        Objects.requireNonNull(status, "status");
-        return select(record -> record.status() == status);
-    }
-
-    @Override
-    public List<AgentRecord> withCapabilities(Set<String> capabilities) {
-        Set<String> wanted = Set.copyOf(capabilities);
-        return select(record -> record.capabilities().containsAll(wanted));
-    }
-
-    private List<AgentRecord> select(Predicate<AgentRecord> filter) {
+    public List<AgentRecord> select(Predicate<AgentRecord> filter) {
+        Objects.requireNonNull(filter, "filter");
         return state.read(() -> {
             List<AgentRecord> selected = new ArrayList<>();
             for (AgentRecord record : agents.values()) {

@@ -1,7 +1,6 @@
 package dev.colony.state;
 
 import dev.colony.messaging.AgentId;
-import dev.colony.snapshot.Snapshot;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;

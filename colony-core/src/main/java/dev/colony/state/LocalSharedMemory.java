@@ -4,7 +4,6 @@ import dev.colony.bus.EventHandler;
 import dev.colony.bus.SubjectPattern;
 import dev.colony.bus.SubscribeOptions;
 import dev.colony.bus.Subscription;
-import dev.colony.snapshot.Snapshot;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,16 +97,16 @@ final class LocalSharedMemory implements SharedMemory {
     @Override
     public MemoryEntry put(String namespace, String key, byte[] value, Duration ttl) {
         String id = validId(namespace, key);
-        checkValue(namespace, key, value);
-        checkTtl(ttl);
+        state.options.checkValue(namespace, key, value);
+        StateOptions.checkTtl(ttl);
         return state.write(changes -> store(id, namespace, key, value, ttl, changes, state.now()));
     }
 
     @Override
     public Optional<MemoryEntry> put(String namespace, String key, byte[] value, Duration ttl, Fence fence) {
         String id = validId(namespace, key);
-        checkValue(namespace, key, value);
-        checkTtl(ttl);
+        state.options.checkValue(namespace, key, value);
+        StateOptions.checkTtl(ttl);
         return state.write(changes -> state.fenceHolds(fence)
                 ? Optional.of(store(id, namespace, key, value, ttl, changes, state.now()))
                 : Optional.empty());
@@ -135,8 +134,8 @@ final class LocalSharedMemory implements SharedMemory {
             throw new IllegalArgumentException(
                     "expectedVersion must be 0 (absent) or a version, got " + expectedVersion);
         }
-        checkValue(namespace, key, value);
-        checkTtl(ttl);
+        state.options.checkValue(namespace, key, value);
+        StateOptions.checkTtl(ttl);
         return state.write(changes -> {
             if (!state.fenceHolds(fence)) {
                 return CasOutcome.STALE_TERM;
@@ -154,11 +153,8 @@ final class LocalSharedMemory implements SharedMemory {
 
     @Override
     public Subscription watch(String namespace, String keyPattern, EventHandler handler) {
-        Names.token(namespace, "namespace");
-        checkKeyPattern(keyPattern);
-        Objects.requireNonNull(handler, "handler");
-        return state.bus.subscribe(
-                SubjectPattern.of(subject(id(namespace, keyPattern))), handler, SubscribeOptions.direct());
+        SubjectPattern pattern = SharedMemory.watchPattern(namespace, keyPattern);
+        return state.bus.subscribe(pattern, Objects.requireNonNull(handler, "handler"), SubscribeOptions.direct());
     }
 
     /** Writes the next version of {@code id}, announcing a lapsed predecessor first. Under the lock. */
@@ -283,49 +279,6 @@ final class LocalSharedMemory implements SharedMemory {
         Names.token(namespace, "namespace");
         Names.key(key);
         return id(namespace, key);
-    }
-
-    private void checkValue(String namespace, String key, byte[] value) {
-        Objects.requireNonNull(value, "value");
-        int max = state.options.maxValueBytes();
-        if (value.length > max) {
-            throw new IllegalArgumentException("value of key \"" + key + "\" in namespace \"" + namespace + "\" is "
-                    + value.length + " bytes, more than maxValueBytes " + max);
-        }
-    }
-
-    private static void checkTtl(Duration ttl) {
-        if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
-            throw new IllegalArgumentException("ttl must be positive (or null for never), got " + ttl);
-        }
-    }
-
-    /** A key pattern is tokens joined by dots, where a token may be {@code *} and the last may be {@code >}. */
-    private static void checkKeyPattern(String pattern) {
-        Objects.requireNonNull(pattern, "keyPattern");
-        String[] tokens = pattern.split("\\.", -1);
-        for (int i = 0; i < tokens.length; i++) {
-            String token = tokens[i];
-            if (token.equals("*") || (token.equals(">") && i == tokens.length - 1)) {
-                continue;
-            }
-            if (token.equals(">")) {
-                throw new IllegalArgumentException(
-                        "invalid keyPattern \"" + pattern + "\": '>' is allowed only as the last token");
-            }
-            try {
-                Names.token(token, "token");
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        "invalid keyPattern \"" + pattern + "\": token " + i + " \"" + token + "\" is not *, > or 1 to "
-                                + Names.MAX_TOKEN + " characters from [A-Za-z0-9_-]",
-                        e);
-            }
-        }
-        if (pattern.length() > Names.MAX_KEY) {
-            throw new IllegalArgumentException(
-                    "invalid keyPattern: longer than " + Names.MAX_KEY + " characters (" + pattern.length() + ")");
-        }
     }
 
     /** {@code now + ttl}, saturating at {@link Instant#MAX} for absurdly long ones. */

@@ -1,8 +1,6 @@
 package dev.colony.state;
 
 import dev.colony.bus.EventBus;
-import dev.colony.snapshot.Journal;
-import dev.colony.snapshot.Snapshot;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;

@@ -78,15 +78,7 @@ final class LocalTaskQueue implements TaskQueue {
 
     private void checkSubmittable(TaskSpec task) {
         Objects.requireNonNull(task, "task");
-        checkSize("payload of task \"" + task.id() + "\"", task.payload().length);
-    }
-
-    private void checkSize(String what, int size) {
-        int limit = state.options.maxValueBytes();
-        if (size > limit) {
-            throw new IllegalArgumentException(
-                    what + " is " + size + " bytes, larger than the limit of " + limit + " bytes (maxValueBytes)");
-        }
+        state.options.checkSize("payload of task \"" + task.id() + "\"", task.payload().length);
     }
 
     private String submitLocked(TaskSpec spec, Changes changes) {
@@ -169,7 +161,7 @@ final class LocalTaskQueue implements TaskQueue {
     private LeaseOutcome completeFenced(Lease lease, byte[] result, Fence fence) {
         Objects.requireNonNull(lease, "lease");
         byte[] copy = Objects.requireNonNull(result, "result").clone();
-        checkSize("result of task \"" + lease.taskId() + "\"", copy.length);
+        state.options.checkSize("result of task \"" + lease.taskId() + "\"", copy.length);
         return state.write(changes -> {
             if (!state.fenceHolds(fence)) {
                 return LeaseOutcome.STALE_TERM;

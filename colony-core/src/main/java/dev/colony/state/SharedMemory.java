@@ -1,5 +1,6 @@
 package dev.colony.state;
 
+import dev.colony.bus.SubjectPattern;
 import dev.colony.bus.EventHandler;
 import dev.colony.bus.Subscription;
 import java.time.Duration;
@@ -45,4 +46,16 @@ public interface SharedMemory {
      * (subject syntax: {@code *} one token, {@code >} the rest), DIRECT on the writer's thread.
      */
     Subscription watch(String namespace, String keyPattern, EventHandler handler);
+
+    /**
+     * The bus pattern {@link #watch} subscribes with: {@code colony.memory.<namespace>.<keyPattern>}.
+     *
+     * @throws IllegalArgumentException if {@code namespace} is not a token or {@code keyPattern} not a key
+     *     pattern (see {@link Names})
+     */
+    static SubjectPattern watchPattern(String namespace, String keyPattern) {
+        Names.token(namespace, "namespace");
+        Names.keyPattern(keyPattern);
+        return SubjectPattern.of("colony.memory." + namespace + "." + keyPattern);
+    }
 }

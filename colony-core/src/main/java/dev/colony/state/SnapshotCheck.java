@@ -1,7 +1,6 @@
 package dev.colony.state;
 
 import dev.colony.messaging.AgentId;
-import dev.colony.snapshot.Snapshot;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -11,7 +10,7 @@ import java.util.Set;
  * before a restore touches anything, so a restore either replaces the whole state or changes nothing.
  * (Each record validated its own fields when it was built.)
  *
- * <p>Every restore runs this check, and so does {@link dev.colony.snapshot.SnapshotCodec#decode}: a file
+ * <p>Every restore runs this check, and so does {@link dev.colony.state.SnapshotCodec#decode}: a file
  * that decodes is a file that restores, so {@code colony snapshot verify} and a restore never disagree.
  */
 public final class SnapshotCheck {

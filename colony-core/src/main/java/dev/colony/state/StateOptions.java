@@ -86,4 +86,41 @@ public record StateOptions(
             throw new IllegalArgumentException(name + " must be positive, got " + duration);
         }
     }
+
+    /**
+     * Checks that a value of {@code size} bytes fits {@link #maxValueBytes()}: what every backend calls
+     * before it stores a shared-memory value, a task payload or a task result.
+     *
+     * @param what the value, for the message, such as {@code result of task "t-1"}
+     * @param size its length in bytes
+     * @throws IllegalArgumentException naming it, its size and the limit, if it is larger
+     */
+    public void checkSize(String what, int size) {
+        if (size > maxValueBytes) {
+            throw new IllegalArgumentException(what + " is " + size + " bytes, larger than the limit of "
+                    + maxValueBytes + " bytes (maxValueBytes)");
+        }
+    }
+
+    /**
+     * Checks a shared-memory value: not null, and no larger than {@link #maxValueBytes()}.
+     *
+     * @throws IllegalArgumentException naming the key, the size and the limit, if it is larger
+     */
+    public void checkValue(String namespace, String key, byte[] value) {
+        checkSize(
+                "value of key \"" + key + "\" in namespace \"" + namespace + "\"",
+                Objects.requireNonNull(value, "value").length);
+    }
+
+    /**
+     * Checks a shared-memory time to live: {@code null} (never expires) or positive.
+     *
+     * @throws IllegalArgumentException quoting it otherwise
+     */
+    public static void checkTtl(Duration ttl) {
+        if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
+            throw new IllegalArgumentException("ttl must be positive (or null for never), got " + ttl);
+        }
+    }
 }

@@ -32,7 +32,7 @@ class MailboxConcurrencyTest {
     void offer_manyProducersSmallMailbox_everyEventEndsExactlyOnceInProducerOrder(OverflowPolicy policy)
             throws Exception {
         long seed = TestSeeds.seed("MailboxConcurrencyTest." + policy, 0x5EED_0001L + policy.ordinal());
-        Mailbox<Event> mailbox = new Mailbox<>(16, policy);
+        Mailbox<Event> mailbox = new Mailbox<>(16, Mailbox.Overflow.named(policy));
         LongAdder accepted = new LongAdder();
         LongAdder acceptedDroppingOther = new LongAdder();
         LongAdder droppedOnArrival = new LongAdder();

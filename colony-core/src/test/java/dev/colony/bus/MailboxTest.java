@@ -18,6 +18,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class MailboxTest {
+
+    @Test
+    void priorityLevelsAndPolicies_matchTheBusApi() {
+        assertThat(Mailbox.MAX_PRIORITY).isEqualTo(Event.MAX_PRIORITY);
+        assertThat(Mailbox.CRITICAL_PRIORITY).isEqualTo(Event.CRITICAL_PRIORITY);
+        for (OverflowPolicy policy : OverflowPolicy.values()) {
+            assertThat(Mailbox.Overflow.named(policy).name()).isEqualTo(policy.name());
+        }
+        assertThat(Mailbox.Overflow.values()).hasSameSizeAs(OverflowPolicy.values());
+    }
+
     private static final Subject SUBJECT = Subject.of("m");
 
     private static Event event(int priority, String payload) {
@@ -41,7 +52,7 @@ class MailboxTest {
 
     @Test
     void drain_mixedPriorities_highestFirstFifoWithinAPriority() throws Exception {
-        Mailbox<Event> mailbox = new Mailbox<>(10, OverflowPolicy.BLOCK);
+        Mailbox<Event> mailbox = new Mailbox<>(10, Mailbox.Overflow.named(OverflowPolicy.BLOCK));
         offer(mailbox, 1, "1a");
         offer(mailbox, 5, "5a");
         offer(mailbox, 9, "9a");
@@ -54,7 +65,7 @@ class MailboxTest {
 
     @Test
     void offer_fullDropOldest_evictsTheOldestOfTheLowestPriorityOrDropsALowerArrival() throws Exception {
-        Mailbox<Event> mailbox = new Mailbox<>(3, OverflowPolicy.DROP_OLDEST);
+        Mailbox<Event> mailbox = new Mailbox<>(3, Mailbox.Overflow.named(OverflowPolicy.DROP_OLDEST));
         offer(mailbox, 2, "2a");
         offer(mailbox, 6, "6a");
         offer(mailbox, 2, "2b");
@@ -67,7 +78,7 @@ class MailboxTest {
 
     @Test
     void offer_fullDropNewest_dropsTheArrivalOrEvictsTheNewestOfALowerPriority() throws Exception {
-        Mailbox<Event> mailbox = new Mailbox<>(3, OverflowPolicy.DROP_NEWEST);
+        Mailbox<Event> mailbox = new Mailbox<>(3, Mailbox.Overflow.named(OverflowPolicy.DROP_NEWEST));
         offer(mailbox, 2, "2a");
         offer(mailbox, 6, "6a");
         offer(mailbox, 2, "2b");
@@ -83,7 +94,7 @@ class MailboxTest {
             names = {"DROP_OLDEST", "DROP_NEWEST"})
     void offer_fullOfCriticalEvents_dropsANormalArrivalAndMakesACriticalOneWait(OverflowPolicy policy)
             throws Exception {
-        Mailbox<Event> mailbox = new Mailbox<>(2, policy);
+        Mailbox<Event> mailbox = new Mailbox<>(2, Mailbox.Overflow.named(policy));
         offer(mailbox, 8, "8a");
         offer(mailbox, 9, "9a");
         assertThat(offer(mailbox, 7, "7a")).isEqualTo(Offer.DROPPED);
@@ -94,13 +105,13 @@ class MailboxTest {
 
     @Test
     void offer_fullFailOrBlock_rejectsOrReportsFullAndLeavesTheQueueAlone() throws Exception {
-        Mailbox<Event> fail = new Mailbox<>(1, OverflowPolicy.FAIL);
+        Mailbox<Event> fail = new Mailbox<>(1, Mailbox.Overflow.named(OverflowPolicy.FAIL));
         offer(fail, 4, "a");
         assertThat(offer(fail, 9, "b")).isEqualTo(Offer.REJECTED);
         assertThat(fail.rejected()).isEqualTo(1);
         assertThat(drain(fail, 10)).containsExactly("a");
 
-        Mailbox<Event> block = new Mailbox<>(1, OverflowPolicy.BLOCK);
+        Mailbox<Event> block = new Mailbox<>(1, Mailbox.Overflow.named(OverflowPolicy.BLOCK));
         offer(block, 4, "a");
         assertThat(offer(block, 9, "b")).isEqualTo(Offer.FULL);
         assertThat(block.rejected() + block.dropped()).isZero();
@@ -109,11 +120,11 @@ class MailboxTest {
     @Test
     void offer_dropPolicies_handEveryEvictedItemToTheCallback() {
         List<Object> evicted = new ArrayList<>();
-        Mailbox<String> oldest = new Mailbox<>(2, OverflowPolicy.DROP_OLDEST, evicted::add);
+        Mailbox<String> oldest = new Mailbox<>(2, Mailbox.Overflow.named(OverflowPolicy.DROP_OLDEST), evicted::add);
         oldest.offer("a", 4, 0);
         oldest.offer("b", 4, 0);
         assertThat(oldest.offer("c", 4, 0)).isEqualTo(Offer.ACCEPTED_DROPPED_OTHER);
-        Mailbox<String> newest = new Mailbox<>(2, OverflowPolicy.DROP_NEWEST, evicted::add);
+        Mailbox<String> newest = new Mailbox<>(2, Mailbox.Overflow.named(OverflowPolicy.DROP_NEWEST), evicted::add);
         newest.offer("x", 2, 0);
         newest.offer("y", 2, 0);
         assertThat(newest.offer("z", 2, 0)).isEqualTo(Offer.DROPPED); // the arriving one: not a callback
@@ -124,7 +135,7 @@ class MailboxTest {
 
     @Test
     void close_withSink_handsOverEveryQueuedItemHighestPriorityFirst() throws Exception {
-        Mailbox<String> mailbox = new Mailbox<>(8, OverflowPolicy.BLOCK);
+        Mailbox<String> mailbox = new Mailbox<>(8, Mailbox.Overflow.named(OverflowPolicy.BLOCK));
         mailbox.offer("low-1", 1, 0);
         mailbox.offer("high", 9, 0);
         mailbox.offer("low-2", 1, 0);
@@ -141,7 +152,7 @@ class MailboxTest {
     @Test
     void close_racingProducers_everyAcceptedItemDrainedOrHandedOver() throws Exception {
         for (int round = 0; round < 50; round++) {
-            Mailbox<Integer> mailbox = new Mailbox<>(1 << 14, OverflowPolicy.FAIL);
+            Mailbox<Integer> mailbox = new Mailbox<>(1 << 14, Mailbox.Overflow.named(OverflowPolicy.FAIL));
             AtomicInteger accepted = new AtomicInteger();
             List<Thread> producers = new ArrayList<>();
             for (int p = 0; p < 3; p++) {
@@ -166,7 +177,7 @@ class MailboxTest {
 
     @Test
     void close_withQueuedEvents_returnsTheDiscardedCountAndLaterOffersAreClosedNotCounted() throws Exception {
-        Mailbox<Event> mailbox = new Mailbox<>(4, OverflowPolicy.FAIL);
+        Mailbox<Event> mailbox = new Mailbox<>(4, Mailbox.Overflow.named(OverflowPolicy.FAIL));
         offer(mailbox, 4, "a");
         offer(mailbox, 9, "b");
         assertThat(mailbox.refuse()).isEqualTo(Offer.REJECTED);
@@ -184,7 +195,7 @@ class MailboxTest {
 
     @Test
     void offerWaiting_full_waitsForADrainOrEndsRejectedOnInterrupt() throws Exception {
-        Mailbox<Event> mailbox = new Mailbox<>(1, OverflowPolicy.BLOCK);
+        Mailbox<Event> mailbox = new Mailbox<>(1, Mailbox.Overflow.named(OverflowPolicy.BLOCK));
         offer(mailbox, 4, "a");
         AtomicReference<Offer> waited = new AtomicReference<>();
         Thread producer = Thread.ofPlatform().start(() -> waited.set(mailbox.offerWaiting(event(4, "b"), 4, 0)));
@@ -219,7 +230,7 @@ class MailboxTest {
         for (int run = 0; run < 300; run++) {
             int capacity = 1 + random.nextInt(40);
             OverflowPolicy policy = policies[random.nextInt(policies.length)];
-            Mailbox<Event> mailbox = new Mailbox<>(capacity, policy);
+            Mailbox<Event> mailbox = new Mailbox<>(capacity, Mailbox.Overflow.named(policy));
             List<ArrayDeque<String>> model = new ArrayList<>();
             for (int level = 0; level <= Event.MAX_PRIORITY; level++) {
                 model.add(new ArrayDeque<>());

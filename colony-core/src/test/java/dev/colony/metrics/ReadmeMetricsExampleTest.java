@@ -3,6 +3,9 @@ package dev.colony.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.colony.Colony;
+import dev.colony.alert.AlertRule;
+import dev.colony.alert.Alerts;
+import dev.colony.alert.Signal;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;

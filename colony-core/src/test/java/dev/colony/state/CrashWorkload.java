@@ -2,8 +2,6 @@ package dev.colony.state;
 
 import dev.colony.bus.EventBus;
 import dev.colony.messaging.AgentId;
-import dev.colony.snapshot.Durability;
-import dev.colony.snapshot.FsyncPolicy;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;

@@ -1,8 +1,6 @@
 package dev.colony.state;
 
 import dev.colony.bus.EventBus;
-import dev.colony.snapshot.Durability;
-import dev.colony.snapshot.FsyncPolicy;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.colony.bus.EventBus;
 import dev.colony.bus.TestSeeds;
 import dev.colony.messaging.AgentId;
-import dev.colony.snapshot.Durability;
-import dev.colony.snapshot.FsyncPolicy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

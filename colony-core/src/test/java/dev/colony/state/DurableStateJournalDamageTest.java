@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.colony.bus.EventBus;
-import dev.colony.snapshot.CorruptJournalException;
-import dev.colony.snapshot.Durability;
-import dev.colony.snapshot.FsyncPolicy;
-import dev.colony.snapshot.Journal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

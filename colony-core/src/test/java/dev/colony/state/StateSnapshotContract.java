@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.colony.messaging.AgentId;
-import dev.colony.snapshot.Snapshot;
-import dev.colony.snapshot.SnapshotCodec;
-import dev.colony.snapshot.SnapshotFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

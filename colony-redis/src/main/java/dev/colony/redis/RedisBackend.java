@@ -1,10 +1,10 @@
 package dev.colony.redis;
 
-import dev.colony.ColonyBackend;
 import dev.colony.bus.EventBus;
 import dev.colony.messaging.Messenger;
+import dev.colony.spi.BackendSettings;
+import dev.colony.spi.ColonyBackend;
 import dev.colony.state.CoordinationState;
-import dev.colony.state.StateOptions;
 import io.lettuce.core.RedisConnectionException;
 
 /**
@@ -23,15 +23,15 @@ public final class RedisBackend implements ColonyBackend {
     }
 
     @Override
-    public Parts open(String uri, EventBus.Builder bus, Messenger.Builder messenger, StateOptions state) {
+    public Parts open(String uri, BackendSettings settings) {
         RedisTarget target = RedisTarget.parse(uri);
         RedisLink link = RedisLink.open(target);
         EventBus builtBus = null;
         Messenger builtMessenger = null;
         try {
-            builtBus = RedisEventBus.open(link, bus);
-            builtMessenger = RedisMessenger.open(link, messenger);
-            CoordinationState builtState = RedisState.open(link, builtBus, state);
+            builtBus = RedisEventBus.open(link, settings.bus());
+            builtMessenger = RedisMessenger.open(link, settings.messenger());
+            CoordinationState builtState = RedisState.open(link, builtBus, settings.state());
             return new Parts(builtBus, builtMessenger, builtState, link);
         } catch (RuntimeException e) {
             if (builtMessenger != null) {

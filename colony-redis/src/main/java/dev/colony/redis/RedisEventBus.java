@@ -106,6 +106,14 @@ final class RedisEventBus implements EventBus {
         return open(link, settings, RedisEventBusSender.Limits.DEFAULT);
     }
 
+    /** {@link #open(RedisLink, EventBus.Builder)} with settings already read from a builder. */
+    static EventBus open(RedisLink link, EventBus.Builder.Settings settings) {
+        return new RedisEventBus(
+                Objects.requireNonNull(link, "link"),
+                Objects.requireNonNull(settings, "settings"),
+                RedisEventBusSender.Limits.DEFAULT);
+    }
+
     static RedisEventBus open(RedisLink link, EventBus.Builder settings, RedisEventBusSender.Limits limits) {
         Objects.requireNonNull(link, "link");
         Objects.requireNonNull(settings, "settings");
@@ -116,16 +124,6 @@ final class RedisEventBus implements EventBus {
     /** This node's id, written in the {@code colonynode} attribute of its frames. */
     String node() {
         return node;
-    }
-
-    @Override
-    public PublishResult publish(Subject subject, Object payload) {
-        return publish(new Event(subject, payload, Event.NORMAL_PRIORITY));
-    }
-
-    @Override
-    public PublishResult publish(Subject subject, Object payload, int priority) {
-        return publish(new Event(subject, payload, priority));
     }
 
     @Override

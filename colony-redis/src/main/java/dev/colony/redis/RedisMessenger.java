@@ -5,10 +5,9 @@ import static dev.colony.redis.RedisMessengerScripts.status;
 import static dev.colony.redis.RedisMessengerScripts.text;
 
 import dev.colony.bus.Event;
-import dev.colony.internal.BoundedDeadLetters;
-import dev.colony.internal.LatencyRecorder;
 import dev.colony.messaging.AgentId;
 import dev.colony.messaging.Audience;
+import dev.colony.messaging.BoundedDeadLetters;
 import dev.colony.messaging.BroadcastResult;
 import dev.colony.messaging.DeadLetter;
 import dev.colony.messaging.DeadLetters;
@@ -20,6 +19,7 @@ import dev.colony.messaging.MessageTooLargeException;
 import dev.colony.messaging.Messenger;
 import dev.colony.messaging.MessengerMetrics;
 import dev.colony.messaging.SendOutcome;
+import dev.colony.metrics.LatencyRecorder;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
@@ -125,6 +125,14 @@ final class RedisMessenger implements Messenger {
     /** One node of the messenger of {@code link}'s swarm, with {@code settings}; closing it leaves the link open. */
     static Messenger open(RedisLink link, Messenger.Builder settings) {
         return open(link, settings, RedisMessengerOptions.defaults());
+    }
+
+    /** {@link #open(RedisLink, Messenger.Builder)} with settings already read from a builder. */
+    static Messenger open(RedisLink link, Messenger.Settings settings) {
+        return new RedisMessenger(
+                Objects.requireNonNull(link, "link"),
+                Objects.requireNonNull(settings, "settings"),
+                RedisMessengerOptions.defaults());
     }
 
     static RedisMessenger open(RedisLink link, Messenger.Builder settings, RedisMessengerOptions options) {

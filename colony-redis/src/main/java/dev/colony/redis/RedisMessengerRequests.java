@@ -3,7 +3,6 @@ package dev.colony.redis;
 import static dev.colony.redis.RedisMessengerScripts.bytes;
 import static dev.colony.redis.RedisMessengerScripts.status;
 
-import dev.colony.internal.LatencyRecorder;
 import dev.colony.messaging.AgentId;
 import dev.colony.messaging.DeadLetter;
 import dev.colony.messaging.Envelope;
@@ -11,6 +10,7 @@ import dev.colony.messaging.MessageTooLargeException;
 import dev.colony.messaging.ReplyException;
 import dev.colony.messaging.ReplyFailure;
 import dev.colony.messaging.SendOutcome;
+import dev.colony.metrics.LatencyRecorder;
 import dev.colony.metrics.LatencySnapshot;
 import io.lettuce.core.StreamMessage;
 import java.time.DateTimeException;

@@ -1,11 +1,12 @@
 package dev.colony.redis;
 
 import dev.colony.bus.EventBus;
-import dev.colony.snapshot.Snapshot;
 import dev.colony.state.AgentRegistry;
 import dev.colony.state.CoordinationState;
 import dev.colony.state.LeaderElection;
 import dev.colony.state.SharedMemory;
+import dev.colony.state.Snapshot;
+import dev.colony.state.SnapshotCheck;
 import dev.colony.state.StateChange;
 import dev.colony.state.StateOptions;
 import dev.colony.state.TaskQueue;
@@ -164,7 +165,7 @@ final class RedisState implements CoordinationState {
     @Override
     public void restore(Snapshot snapshot) {
         Objects.requireNonNull(snapshot, "snapshot");
-        RedisStateSnapshots.check(snapshot);
+        SnapshotCheck.check(snapshot);
         run("state_restore", RedisStateSnapshots.encode(snapshot).toArray());
         bus.publish("colony.state.restored", new StateChange(snapshot.revision(), "restored", snapshot));
     }
@@ -247,5 +248,14 @@ final class RedisState implements CoordinationState {
             }
         }
         connection.close();
+    }
+
+    /** Checks that {@code duration} is positive, naming it as {@code name} otherwise. */
+    static Duration positive(Duration duration, String name) {
+        Objects.requireNonNull(duration, name);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + duration);
+        }
+        return duration;
     }
 }

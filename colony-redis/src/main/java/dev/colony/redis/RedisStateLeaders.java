@@ -4,6 +4,7 @@ import dev.colony.messaging.AgentId;
 import dev.colony.state.Fence;
 import dev.colony.state.LeaderElection;
 import dev.colony.state.Leadership;
+import dev.colony.state.Names;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -26,9 +27,9 @@ final class RedisStateLeaders implements LeaderElection {
 
     @Override
     public Optional<Leadership> campaign(String group, AgentId candidate, Duration lease) {
-        RedisStateNames.token(group, "group");
+        Names.token(group, "group");
         Objects.requireNonNull(candidate, "candidate");
-        RedisStateNames.positive(lease, "lease");
+        RedisState.positive(lease, "lease");
         Object result = state.run("leader_campaign", group, candidate.value(), RedisState.millis(lease));
         return RedisState.none(result) ? Optional.empty() : Optional.of(RedisStateCodec.leadership(result));
     }
@@ -36,7 +37,7 @@ final class RedisStateLeaders implements LeaderElection {
     @Override
     public boolean renew(Leadership leadership, Duration lease) {
         Objects.requireNonNull(leadership, "leadership");
-        RedisStateNames.positive(lease, "lease");
+        RedisState.positive(lease, "lease");
         return !RedisState.none(state.run(
                 "leader_renew",
                 leadership.group(),
@@ -54,7 +55,7 @@ final class RedisStateLeaders implements LeaderElection {
 
     @Override
     public Optional<Leadership> leader(String group) {
-        RedisStateNames.token(group, "group");
+        Names.token(group, "group");
         Map<String, byte[]> hash = state.hash("leader:" + group);
         if (hash.isEmpty()) {
             return Optional.empty();
@@ -65,7 +66,7 @@ final class RedisStateLeaders implements LeaderElection {
 
     @Override
     public long currentTerm(String group) {
-        RedisStateNames.token(group, "group");
+        Names.token(group, "group");
         return term(group);
     }
 

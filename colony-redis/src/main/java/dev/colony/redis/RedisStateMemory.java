@@ -7,7 +7,9 @@ import dev.colony.bus.Subscription;
 import dev.colony.state.CasOutcome;
 import dev.colony.state.Fence;
 import dev.colony.state.MemoryEntry;
+import dev.colony.state.Names;
 import dev.colony.state.SharedMemory;
+import dev.colony.state.StateOptions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -48,16 +50,16 @@ final class RedisStateMemory implements SharedMemory {
     @Override
     public MemoryEntry put(String namespace, String key, byte[] value, Duration ttl) {
         validId(namespace, key);
-        checkValue(namespace, key, value);
-        checkTtl(ttl);
+        state.options.checkValue(namespace, key, value);
+        StateOptions.checkTtl(ttl);
         return RedisStateCodec.memory(write(namespace, key, value, ttl, null, "put", 0));
     }
 
     @Override
     public Optional<MemoryEntry> put(String namespace, String key, byte[] value, Duration ttl, Fence fence) {
         validId(namespace, key);
-        checkValue(namespace, key, value);
-        checkTtl(ttl);
+        state.options.checkValue(namespace, key, value);
+        StateOptions.checkTtl(ttl);
         Object result = write(namespace, key, value, ttl, fence, "put", 0);
         return RedisState.none(result) ? Optional.empty() : Optional.of(RedisStateCodec.memory(result));
     }
@@ -76,8 +78,8 @@ final class RedisStateMemory implements SharedMemory {
             throw new IllegalArgumentException(
                     "expectedVersion must be 0 (absent) or a version, got " + expectedVersion);
         }
-        checkValue(namespace, key, value);
-        checkTtl(ttl);
+        state.options.checkValue(namespace, key, value);
+        StateOptions.checkTtl(ttl);
         String outcome = RedisStateCodec.text(write(namespace, key, value, ttl, fence, "cas", expectedVersion));
         try {
             return CasOutcome.valueOf(outcome);
@@ -102,31 +104,13 @@ final class RedisStateMemory implements SharedMemory {
 
     @Override
     public Subscription watch(String namespace, String keyPattern, EventHandler handler) {
-        RedisStateNames.token(namespace, "namespace");
-        RedisStateNames.keyPattern(keyPattern);
-        Objects.requireNonNull(handler, "handler");
-        return state.bus.subscribe(
-                SubjectPattern.of("colony.memory." + namespace + "." + keyPattern), handler, SubscribeOptions.direct());
+        SubjectPattern pattern = SharedMemory.watchPattern(namespace, keyPattern);
+        return state.bus.subscribe(pattern, Objects.requireNonNull(handler, "handler"), SubscribeOptions.direct());
     }
 
     private static String validId(String namespace, String key) {
-        RedisStateNames.token(namespace, "namespace");
-        RedisStateNames.key(key);
+        Names.token(namespace, "namespace");
+        Names.key(key);
         return namespace + "." + key;
-    }
-
-    private void checkValue(String namespace, String key, byte[] value) {
-        Objects.requireNonNull(value, "value");
-        int max = state.options.maxValueBytes();
-        if (value.length > max) {
-            throw new IllegalArgumentException("value of key \"" + key + "\" in namespace \"" + namespace + "\" is "
-                    + value.length + " bytes, more than maxValueBytes " + max);
-        }
-    }
-
-    private static void checkTtl(Duration ttl) {
-        if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
-            throw new IllegalArgumentException("ttl must be positive (or null for never), got " + ttl);
-        }
     }
 }

@@ -73,31 +73,10 @@ final class RedisStateRegistry implements AgentRegistry {
         return hash.isEmpty() ? Optional.empty() : Optional.of(RedisStateCodec.agent(hash));
     }
 
-    @Override
-    public List<AgentRecord> all() {
-        return select(record -> true);
-    }
-
-    @Override
-    public List<AgentRecord> byRole(String role) {
-        RedisStateNames.token(role, "role");
-        return select(record -> record.role().equals(role));
-    }
-
-    @Override
-    public List<AgentRecord> byStatus(AgentStatus status) {
-        Objects.requireNonNull(status, "status");
-        return select(record -> record.status() == status);
-    }
-
-    @Override
-    public List<AgentRecord> withCapabilities(Set<String> capabilities) {
-        Set<String> wanted = Set.copyOf(capabilities);
-        return select(record -> record.capabilities().containsAll(wanted));
-    }
-
     /** Every agent in registration order, read in one script (a consistent cut), filtered here. */
-    private List<AgentRecord> select(Predicate<AgentRecord> filter) {
+    @Override
+    public List<AgentRecord> select(Predicate<AgentRecord> filter) {
+        Objects.requireNonNull(filter, "filter");
         List<AgentRecord> selected = new ArrayList<>();
         for (Object hash : RedisState.list(state.run("agent_list"))) {
             AgentRecord record = RedisStateCodec.agent(hash);

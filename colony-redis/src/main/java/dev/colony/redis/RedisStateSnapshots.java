@@ -1,14 +1,10 @@
 package dev.colony.redis;
 
-import dev.colony.bus.EventBus;
-import dev.colony.snapshot.Snapshot;
 import dev.colony.state.AgentRecord;
-import dev.colony.state.CoordinationState;
 import dev.colony.state.Leadership;
 import dev.colony.state.MemoryEntry;
-import dev.colony.state.StateOptions;
+import dev.colony.state.Snapshot;
 import dev.colony.state.Task;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -62,20 +58,6 @@ final class RedisStateSnapshots {
                     id.substring(0, dot), id.substring(dot + 1), RedisStateCodec.number(key.get(1))));
         }
         return new Snapshot(revision, takenAt, agents, tasks, leaders, memory, retired, lastToken, floor);
-    }
-
-    /**
-     * Checks {@code snapshot}'s cross-record rules exactly as the embedded state does, by restoring it into
-     * a throwaway embedded state (which refuses an inconsistent snapshot naming the broken rule).
-     *
-     * @throws IllegalArgumentException if the snapshot is inconsistent
-     */
-    static void check(Snapshot snapshot) {
-        try (EventBus scratchBus = EventBus.create();
-                CoordinationState scratch = CoordinationState.create(
-                        scratchBus, StateOptions.defaults().withSweepInterval(Duration.ZERO))) {
-            scratch.restore(snapshot);
-        }
     }
 
     /** The arguments of {@code state_restore} after now: revision, token, floor and the five sections. */

@@ -61,22 +61,14 @@ final class RedisStateTasks implements TaskQueue {
 
     private void checkSubmittable(TaskSpec task) {
         Objects.requireNonNull(task, "task");
-        checkSize("payload of task \"" + task.id() + "\"", task.payload().length);
-    }
-
-    private void checkSize(String what, int size) {
-        int limit = state.options.maxValueBytes();
-        if (size > limit) {
-            throw new IllegalArgumentException(
-                    what + " is " + size + " bytes, larger than the limit of " + limit + " bytes (maxValueBytes)");
-        }
+        state.options.checkSize("payload of task \"" + task.id() + "\"", task.payload().length);
     }
 
     @Override
     public Optional<Lease> claim(AgentId agent, Set<String> capabilities, Duration lease) {
         Objects.requireNonNull(agent, "agent");
         Set<String> offered = Set.copyOf(capabilities);
-        RedisStateNames.positive(lease, "lease");
+        RedisState.positive(lease, "lease");
         Object[] args = new Object[2 + offered.size()];
         args[0] = agent.value();
         args[1] = RedisState.millis(lease);
@@ -90,7 +82,7 @@ final class RedisStateTasks implements TaskQueue {
     @Override
     public Optional<Lease> assign(AssignmentStrategy strategy, Duration lease, Fence fence) {
         Objects.requireNonNull(strategy, "strategy");
-        RedisStateNames.positive(lease, "lease");
+        RedisState.positive(lease, "lease");
         return lease(state.run(
                 "task_assign",
                 strategy.name(),
@@ -109,7 +101,7 @@ final class RedisStateTasks implements TaskQueue {
     @Override
     public LeaseOutcome renew(Lease lease, Duration extension) {
         Objects.requireNonNull(lease, "lease");
-        RedisStateNames.positive(extension, "extension");
+        RedisState.positive(extension, "extension");
         return outcome(state.run("task_renew", lease.taskId(), lease.token(), RedisState.millis(extension)));
     }
 
@@ -126,7 +118,7 @@ final class RedisStateTasks implements TaskQueue {
     private LeaseOutcome completeFenced(Lease lease, byte[] result, Fence fence) {
         Objects.requireNonNull(lease, "lease");
         byte[] copy = Objects.requireNonNull(result, "result").clone();
-        checkSize("result of task \"" + lease.taskId() + "\"", copy.length);
+        state.options.checkSize("result of task \"" + lease.taskId() + "\"", copy.length);
         return outcome(state.run(
                 "task_complete",
                 lease.taskId(),

@@ -1,11 +1,11 @@
 package dev.colony.redis;
 
 import dev.colony.bus.EventBus;
-import dev.colony.snapshot.Snapshot;
 import dev.colony.state.AgentRegistry;
 import dev.colony.state.CoordinationState;
 import dev.colony.state.LeaderElection;
 import dev.colony.state.SharedMemory;
+import dev.colony.state.Snapshot;
 import dev.colony.state.StateContract;
 import dev.colony.state.StateOptions;
 import dev.colony.state.TaskQueue;

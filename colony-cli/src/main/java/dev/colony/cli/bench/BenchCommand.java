@@ -1,9 +1,9 @@
 package dev.colony.cli.bench;
 
-import dev.colony.cli.HeapBudget;
-import dev.colony.cli.Main;
-import dev.colony.cli.OutputFiles;
-import dev.colony.cli.RedisUri;
+import dev.colony.Colony;
+import dev.colony.cli.args.HeapBudget;
+import dev.colony.cli.args.OutputFiles;
+import dev.colony.cli.args.RedisUri;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -223,7 +223,7 @@ public final class BenchCommand implements Callable<Integer> {
             results.add(result);
         }
         return new BenchReport(
-                Main.version(),
+                Colony.version(),
                 Runtime.version().toString(),
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"),

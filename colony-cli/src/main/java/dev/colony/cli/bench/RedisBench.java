@@ -1,6 +1,6 @@
 package dev.colony.cli.bench;
 
-import dev.colony.cli.Secrets;
+import dev.colony.cli.args.Secrets;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

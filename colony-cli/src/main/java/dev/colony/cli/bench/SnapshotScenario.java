@@ -1,9 +1,9 @@
 package dev.colony.cli.bench;
 
 import dev.colony.bus.EventBus;
-import dev.colony.snapshot.Snapshot;
-import dev.colony.snapshot.SnapshotCodec;
 import dev.colony.state.CoordinationState;
+import dev.colony.state.Snapshot;
+import dev.colony.state.SnapshotCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

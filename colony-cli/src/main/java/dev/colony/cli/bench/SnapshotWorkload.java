@@ -2,9 +2,9 @@ package dev.colony.cli.bench;
 
 import dev.colony.bus.EventBus;
 import dev.colony.messaging.AgentId;
-import dev.colony.snapshot.Snapshot;
 import dev.colony.state.AgentStatus;
 import dev.colony.state.CoordinationState;
+import dev.colony.state.Snapshot;
 import dev.colony.state.StateOptions;
 import dev.colony.state.TaskSpec;
 import java.nio.charset.StandardCharsets;
