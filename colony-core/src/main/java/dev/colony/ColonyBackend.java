@@ -29,6 +29,7 @@ public interface ColonyBackend {
      * three parts.
      */
     record Parts(EventBus bus, Messenger messenger, CoordinationState state, AutoCloseable resources) {
+        /** Checks that every part is present. */
         public Parts {
             Objects.requireNonNull(bus, "bus");
             Objects.requireNonNull(messenger, "messenger");

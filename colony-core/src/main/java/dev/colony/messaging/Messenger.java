@@ -40,6 +40,7 @@ public interface Messenger extends AutoCloseable {
         return builder().build();
     }
 
+    /** A builder of a messenger, for settings other than the defaults; {@link Builder#build()} makes it. */
     static Builder builder() {
         return new Builder();
     }
@@ -172,6 +173,7 @@ public interface Messenger extends AutoCloseable {
             return this;
         }
 
+        /** An embedded messenger with these settings. */
         public Messenger build() {
             return new LocalMessenger(this);
         }
@@ -197,6 +199,7 @@ public interface Messenger extends AutoCloseable {
             int deadLetterCapacity,
             InstantSource clock,
             Consumer<HandlerFailure> onHandlerFailure) {
+        /** Checks that the codec, the clock and the failure handler are present. */
         public Settings {
             Objects.requireNonNull(codec, "codec");
             Objects.requireNonNull(clock, "clock");

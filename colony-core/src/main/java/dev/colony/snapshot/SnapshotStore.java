@@ -63,6 +63,7 @@ public final class SnapshotStore {
     /** One stored snapshot file. */
     public record Entry(Path file, long revision, String label, long bytes, Instant modified) {}
 
+    /** The directory this store keeps its snapshot files in. */
     public Path directory() {
         return directory;
     }

@@ -44,13 +44,16 @@ public interface AgentRegistry {
     /** Removes an agent, releasing its leases; false if it was not registered. */
     boolean deregister(AgentId id);
 
+    /** The agent's record now; empty if it is not registered. */
     Optional<AgentRecord> get(AgentId id);
 
     /** Every registered agent, in registration order. */
     List<AgentRecord> all();
 
+    /** The registered agents with {@code role}, in registration order. */
     List<AgentRecord> byRole(String role);
 
+    /** The registered agents in {@code status}, in registration order. */
     List<AgentRecord> byStatus(AgentStatus status);
 
     /** The agents that have every one of {@code capabilities}. */
