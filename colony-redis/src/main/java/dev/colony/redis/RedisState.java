@@ -1,10 +1,12 @@
 package dev.colony.redis;
 
 import dev.colony.bus.EventBus;
+import dev.colony.internal.LeaderChangeLog;
 import dev.colony.snapshot.Snapshot;
 import dev.colony.state.AgentRegistry;
 import dev.colony.state.CoordinationState;
 import dev.colony.state.LeaderElection;
+import dev.colony.state.Leadership;
 import dev.colony.state.SharedMemory;
 import dev.colony.state.StateChange;
 import dev.colony.state.StateOptions;
@@ -121,6 +123,9 @@ final class RedisState implements CoordinationState {
             String name = RedisStateCodec.text(change.get(1));
             long revision = RedisStateCodec.number(change.get(2));
             Object value = RedisStateCodec.record(RedisStateCodec.text(change.get(3)), change.get(4));
+            if (value instanceof Leadership leadership) {
+                LeaderChangeLog.changed(name, leadership);
+            }
             bus.publish(subject, new StateChange(revision, name, value));
         }
     }
