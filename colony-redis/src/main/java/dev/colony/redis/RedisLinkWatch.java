@@ -57,7 +57,7 @@ final class RedisLinkWatch implements RedisConnectionStateListener {
     }
 
     private void reconnectFailed(ReconnectFailedEvent event) {
-        int attempt = event.getAttempt() + 1; // Lettuce counts attempts from 0
+        int attempt = event.getAttempt(); // counted from 1
         if (attempt == 1 || attempt % FAILURE_LOG_EVERY == 0) {
             Throwable cause = event.getCause();
             LOG.log(

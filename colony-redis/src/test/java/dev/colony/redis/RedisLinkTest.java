@@ -62,6 +62,32 @@ class RedisLinkTest {
     }
 
     @Test
+    void outage_failedReconnectAttempt_loggedWithTheTargetThenTheReturn() {
+        RedisTarget target = server.target("link-outage");
+        try (LogCapture log = LogCapture.of("dev.colony.redis");
+                RedisLink link = RedisLink.open(target);
+                StatefulRedisConnection<String, String> connection = link.connectStrings()) {
+            connection.sync().ping();
+            server.stop();
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() ->
+                            !log.containing("Redis reconnect attempt 1 failed").isEmpty());
+            server.restart();
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> !log.containing("Redis reconnected").isEmpty());
+
+            String named = "redis://127.0.0.1:" + server.port() + "/link-outage";
+            assertThat(log.containing("Redis reconnect attempt 1 failed"))
+                    .singleElement()
+                    .satisfies(line -> assertThat(line.level()).isEqualTo(Level.WARNING))
+                    .satisfies(line ->
+                            assertThat(line.message()).startsWith("Redis reconnect attempt 1 failed: " + named + ": "));
+            assertThat(log.containing("Redis connection lost")).hasSize(1);
+            assertThat(connection.sync().ping()).isEqualTo("PONG");
+        }
+    }
+
+    @Test
     void masked_targetWithPassword_showsStarsInsteadOfThePassword() {
         assertThat(RedisLinkWatch.masked(RedisTarget.parse("redis://:s3cret@db.local:6380/swarm")))
                 .isEqualTo("redis://:****@db.local:6380/swarm")
