@@ -2,6 +2,7 @@
 module dev.colony.core {
     requires HdrHistogram;
     requires org.lz4.java;
+    requires re2j; // automatic module: the jar names no module, so its file name does
     requires tools.jackson.databind;
     requires tools.jackson.module.blackbird;
     // optional exporters (ADR 0012): PrometheusText and MicrometerBinder need these only when used

@@ -143,7 +143,7 @@ public interface Colony extends AutoCloseable {
         public Builder redis(String uri) {
             Objects.requireNonNull(uri, "uri");
             if (!uri.strip().startsWith("redis://")) {
-                throw new IllegalArgumentException("a Redis URI starts with redis://, got '" + uri + "'");
+                throw new IllegalArgumentException("a Redis URI starts with redis://, got '" + masked(uri) + "'");
             }
             return connect(uri);
         }
@@ -188,12 +188,20 @@ public interface Colony extends AutoCloseable {
             try {
                 scheme = URI.create(uri.strip()).getScheme();
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("not a URI: '" + uri + "'", e);
+                throw new IllegalArgumentException("not a URI: '" + masked(uri) + "'", e);
             }
             if (scheme == null) {
-                throw new IllegalArgumentException("a colony URI needs a scheme such as redis://, got '" + uri + "'");
+                throw new IllegalArgumentException(
+                        "a colony URI needs a scheme such as redis://, got '" + masked(uri) + "'");
             }
             return scheme.toLowerCase(Locale.ROOT);
+        }
+
+        /** {@code uri} with everything between {@code ://} and the last {@code @} masked: never print a password. */
+        private static String masked(String uri) {
+            int start = uri.indexOf("://");
+            int at = uri.lastIndexOf('@');
+            return start < 0 || at < start ? uri : uri.substring(0, start + 3) + "****" + uri.substring(at);
         }
 
         private static ColonyBackend backend(String scheme) {

@@ -58,6 +58,7 @@ final class ColonyMetrics {
         busCounter(registry, bus, "rejected", "Events refused by subscriptions.", BusMetrics::rejected);
         busCounter(
                 registry, bus, "discarded", "Events still queued when their subscription closed.", m -> m.discarded());
+        busCounter(registry, bus, "abandoned", "ASYNC handler calls a close gave up on.", BusMetrics::abandoned);
         busCounter(registry, bus, "dead", "Events that matched no subscription.", BusMetrics::dead);
         busCounter(
                 registry,

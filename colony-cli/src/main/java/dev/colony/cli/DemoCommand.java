@@ -135,11 +135,45 @@ public final class DemoCommand implements Callable<Integer> {
     private boolean termsIncrease = true; // guarded by grantLock
     private volatile boolean finished;
 
+    @Option(
+            names = "--test-stall",
+            hidden = true,
+            description = "Hang after the checks (tests the --timeout watchdog).")
+    boolean stall;
+
+    /**
+     * The heap a worker keeps for the run: its latency histogram (3 significant digits up to an hour, the
+     * bulk of it) and its agent (virtual threads, inbox, registry record, claim loop), rounded up.
+     */
+    static final long BYTES_PER_AGENT = new Histogram(3_600_000_000L, 3).getEstimatedFootprintInBytes() + 32 * 1024;
+
+    /**
+     * The heap a task keeps for the run: its spec and payload, the queue's record and indexes, its result,
+     * the demo's completion maps, and its share of the encoded snapshots; about 1 KiB measured, doubled.
+     */
+    static final long BYTES_PER_TASK = 2 * 1024;
+
     @Override
     public Integer call() throws Exception {
         positive(agents, "--agents");
         positive(tasks, "--tasks");
         positive(timeoutSeconds, "--timeout");
+        HeapBudget.check(
+                spec,
+                new HeapBudget.Need("--agents", agents, BYTES_PER_AGENT, "agent"),
+                new HeapBudget.Need("--tasks", tasks, BYTES_PER_TASK, "task"));
+        OutputFiles.check(spec, "--json", json);
+        if (redis != null) {
+            RedisUri.check(spec, "--redis", redis, false);
+        }
+        return Watchdog.run(
+                "demo", Duration.ofSeconds(timeoutSeconds), spec.commandLine().getErr(), this::demo);
+    }
+
+    private Integer demo() throws Exception {
+        if (stall) {
+            new java.util.concurrent.CountDownLatch(1).await(); // until the watchdog interrupts it
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         specs = taskSpecs(tasks, new SplittableRandom(seed));
@@ -157,7 +191,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (colony.state().revision() != 0) {
                 throw new CommandLine.ParameterException(
                         spec.commandLine(),
-                        "the swarm at " + redis + " already holds state (revision "
+                        "the swarm at " + Secrets.maskUri(redis) + " already holds state (revision "
                                 + colony.state().revision() + "); the demo needs an empty swarm: name a new one");
             }
             Alerts alerts = Alerts.builder(colony.metrics())

@@ -3,12 +3,21 @@ package dev.colony.cli;
 import dev.colony.cli.bench.BenchCommand;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code colony} command. Exit codes: 0 ok, 1 failure, 2 usage error. */
+/**
+ * The {@code colony} command.
+ *
+ * <p>Exit codes: 0 ok, 1 a runtime failure, 2 a usage error. A usage error prints exactly two lines on
+ * standard error, {@code colony <cmd>: <what is wrong>} and {@code see `colony <cmd> --help`}; a runtime
+ * failure prints one line, {@code colony <cmd>: <what failed>}. Neither prints a stack trace, and every
+ * line goes through {@link Secrets#mask} first, so no password of a URI is ever printed. {@code colony}
+ * without a command is a usage error that points at {@code colony demo}.
+ */
 @Command(
         name = "colony",
         mixinStandardHelpOptions = true,
@@ -17,6 +26,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             BenchCommand.class,
             DemoCommand.class,
+            JournalCommand.class,
             MetricsCommand.class,
             SnapshotCommand.class,
             CommandLine.HelpCommand.class
@@ -26,27 +36,69 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            System.err.println("colony: thread " + thread.getName() + " failed: " + oneLine(e));
+            System.err.flush();
+        });
+        int code = run(args);
+        System.out.flush();
+        System.err.flush();
+        if (Watchdog.fired()) {
+            Runtime.getRuntime().halt(code); // a stuck run may hold threads or hooks that would block exit
+        }
+        System.exit(code);
     }
 
     /** Runs the command line and returns its exit code (for tests and embedding). */
     public static int run(String... args) {
-        return new CommandLine(new Main())
+        CommandLine commandLine = new CommandLine(new Main())
                 .setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler((e, commandLine, parsed) -> {
-                    if (!(e instanceof IllegalStateException)) {
-                        throw e;
-                    }
-                    // a run that cannot proceed (Redis unreachable, say): one clear line, exit 1
-                    commandLine.getErr().println("colony " + commandLine.getCommandName() + ": " + e.getMessage());
-                    return 1;
-                })
-                .execute(args);
+                .setParameterExceptionHandler(Main::usageError)
+                .setExecutionExceptionHandler((e, failed, parsed) -> failure(failed, e));
+        try {
+            return commandLine.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            return failure(commandLine, e);
+        }
+    }
+
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine failed = e.getCommandLine();
+        String name = failed.getCommandSpec().qualifiedName();
+        PrintWriter err = failed.getErr();
+        err.println(name + ": " + Secrets.mask(oneLine(e.getMessage())));
+        err.println("see `" + name + " --help`");
+        err.flush();
+        return 2;
+    }
+
+    private static int failure(CommandLine failed, Throwable e) {
+        PrintWriter err = failed.getErr();
+        err.println(failed.getCommandSpec().qualifiedName() + ": " + oneLine(e));
+        err.flush();
+        return 1;
+    }
+
+    /** What {@code e} says, on one line, masked; its class name only when it says nothing. */
+    static String oneLine(Throwable e) {
+        String message = e.getMessage();
+        if (e instanceof OutOfMemoryError) {
+            message = "out of memory (" + message + "): lower the sizes or raise -Xmx";
+        } else if (e instanceof java.io.IOException) {
+            message = "I/O error: " + (message == null ? e.getClass().getSimpleName() : message);
+        }
+        return Secrets.mask(oneLine(message == null ? e.getClass().getSimpleName() : message));
+    }
+
+    private static String oneLine(String text) {
+        return text == null ? "" : text.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try 'colony bench'");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
+                "no command given; try `colony demo` (a swarm in this JVM) or `colony --help` (every command)");
     }
 
     /** The Colony version (from the build) and the JDK running it. */

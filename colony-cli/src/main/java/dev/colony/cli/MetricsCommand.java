@@ -107,6 +107,29 @@ public final class MetricsCommand implements Callable<Integer> {
         positive(tasks, "--tasks");
         positive(snapshots, "--snapshots");
         positive(timeoutSeconds, "--timeout");
+        HeapBudget.check(
+                spec,
+                new HeapBudget.Need("--agents", agents, BYTES_PER_AGENT, "agent"),
+                new HeapBudget.Need("--tasks", tasks, BYTES_PER_TASK, "task"),
+                new HeapBudget.Need("--messages", messages, BYTES_PER_MESSAGE, "message"));
+        OutputFiles.check(spec, "--out", out);
+        return Watchdog.run(
+                "metrics",
+                Duration.ofSeconds(timeoutSeconds),
+                spec.commandLine().getErr(),
+                this::metrics);
+    }
+
+    /** An agent with its inbox and virtual thread: as measured by the load scenario, rounded up. */
+    static final long BYTES_PER_AGENT = HeapBudget.AGENT_BYTES;
+
+    /** A completed task kept in the queue (spec, record, indexes), as for the demo. */
+    static final long BYTES_PER_TASK = 2 * 1024;
+
+    /** A marshalled message waiting in an inbox (envelope and bytes); at most every message waits at once. */
+    static final long BYTES_PER_MESSAGE = 512;
+
+    private Integer metrics() throws Exception {
         MetricsSnapshot snapshot;
         boolean completed;
         try (Colony colony = Colony.builder()

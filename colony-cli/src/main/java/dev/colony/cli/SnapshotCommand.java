@@ -52,10 +52,19 @@ public final class SnapshotCommand implements Runnable {
         } catch (NoSuchFileException e) {
             err.printf("%s: no such file%n", file);
         } catch (IOException e) {
-            err.printf("%s: cannot read: %s%n", file, e);
+            err.printf("%s: cannot read: %s%n", file, reason(e));
         }
         err.flush();
         return null;
+    }
+
+    /** Why an I/O operation failed, in words (the JDK's messages for these name only the file). */
+    private static String reason(IOException e) {
+        return switch (e) {
+            case java.nio.file.AccessDeniedException denied -> "permission denied";
+            case java.nio.file.FileSystemException other when other.getReason() != null -> other.getReason();
+            default -> String.valueOf(e.getMessage());
+        };
     }
 
     private static int write(Path file, byte[] bytes, String what, PrintWriter out, PrintWriter err) {
@@ -66,7 +75,7 @@ public final class SnapshotCommand implements Runnable {
             }
             Files.write(file, bytes);
         } catch (IOException e) {
-            err.printf("%s: cannot write: %s%n", file, e);
+            err.printf("%s: cannot write: %s%n", file, reason(e));
             err.flush();
             return 1;
         }
@@ -120,7 +129,9 @@ public final class SnapshotCommand implements Runnable {
     @Command(
             name = "verify",
             mixinStandardHelpOptions = true,
-            description = "Prints OK if the file is a good snapshot; otherwise the reason on stderr, exit 1.")
+            description = "Prints OK if the file is a good snapshot, one a restore accepts (it decodes, its"
+                    + " checksum matches and it passes the restore's consistency check); otherwise the reason"
+                    + " on stderr, exit 1.")
     static final class Verify implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -179,6 +190,7 @@ public final class SnapshotCommand implements Runnable {
             if (json && compress) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--compress applies to --binary only");
             }
+            OutputFiles.check(spec, "OUT", target);
             PrintWriter err = spec.commandLine().getErr();
             byte[] bytes = read(file, err);
             if (bytes == null) {
@@ -225,6 +237,7 @@ public final class SnapshotCommand implements Runnable {
             if (json && compress) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--compress applies to the binary format");
             }
+            OutputFiles.check(spec, "FILE", file);
             SnapshotFormat format = json ? SnapshotFormat.JSON : SnapshotFormat.BINARY;
             return write(
                     file,

@@ -25,30 +25,38 @@ import java.util.concurrent.TimeUnit;
  * One agent of a {@link LocalAgents} runtime: its handle, its context, and its supervisor.
  *
  * <p>Three kinds of thread touch the behavior, never at once: a <em>lifecycle</em> thread runs onStart (at
- * spawn and at each restart, after the backoff), the inbox's drainer runs onMessage, and a stopper runs
- * onStop. The drainer is attached only after the first onStart returns; after a crash it waits in
- * {@link #awaitRunning} until the restart's onStart returns; the stopper joins the lifecycle thread and
- * then closes the inbox, which joins the drainer. Every hand-over goes through this object's monitor (or a
- * thread start/join), so each behavior call happens-before the next.
+ * spawn, and at each restart once the {@link RestartTimer} says the backoff is over), the inbox's drainer
+ * runs onMessage, and a stopper runs onStop. The drainer is attached only after the first onStart returns;
+ * after a crash it waits in {@link #awaitRunning} until the restart's onStart returns; the stopper cancels a
+ * pending restart, joins the lifecycle thread and then closes the inbox, which joins the drainer. Every
+ * hand-over goes through this object's monitor (or a thread start/join), so each behavior call
+ * happens-before the next.
  *
- * <p>All mutable fields are guarded by {@code this}; {@code state} and {@code restarts} are also volatile
- * for lock-free reads by {@link #status()} and {@link #restarts()}.
+ * <p>Where the agent is lives in one {@link RunState}, moved only by {@link #moveTo}, which refuses a move
+ * the table does not allow. Beside it two facts that are not states: whether the last onStart succeeded
+ * (a stop calls onStop only then) and whether the inbox is attached (only the first successful onStart
+ * attaches it). All mutable fields are guarded by {@code this}; {@code state} and {@code restarts} are also
+ * volatile for lock-free reads by {@link #status()} and {@link #restarts()}.
+ *
+ * <p>Every crash, restart and failure is one line on the {@code dev.colony.agent} {@link System.Logger},
+ * naming the agent: a crash at WARNING (its stack trace at DEBUG), a restart at INFO, FAILED at ERROR.
  */
 final class LocalAgent implements AgentHandle, AgentContext {
     private final LocalAgents runtime;
     private final AgentSpec spec;
     private final Behavior behavior;
     private final Inbox inbox;
+    private final System.Logger log;
 
-    private volatile AgentRunState state = AgentRunState.STARTING;
+    private volatile RunState state = RunState.STARTING;
     private volatile int restarts;
     private volatile Thread drainer; // the inbox's thread, once it has run a message; interrupted on a forced stop
     private Thread lifecycle; // running onStart (first start or restart), or null
+    private RestartTimer.Pending pendingRestart; // while BACKING_OFF
     private Thread stopper;
     private Thread finisher; // the thread that terminated the agent; joined by awaitTermination
-    private boolean stopRequested;
     private boolean started; // the last onStart succeeded
-    private boolean attached;
+    private boolean attached; // the inbox runs onMessage
     private Throwable lastFailure;
     private List<Subscription> subscriptions; // allocated on first subscribe
 
@@ -62,59 +70,40 @@ final class LocalAgent implements AgentHandle, AgentContext {
         this.spec = spec;
         this.behavior = behavior;
         this.inbox = inbox;
+        this.log = runtime.log;
         this.heartbeatNanos = spec.heartbeatInterval().toNanos();
         this.nextHeartbeat = now + heartbeatNanos;
     }
 
     // ---- lifecycle ----
 
-    synchronized void start() {
-        lifecycle = runtime.thread("colony-agent-start-" + spec.id(), () -> runStart(0));
+    /** Moves to {@code next}; a move the table refuses is a bug of this class. Under the monitor. */
+    private void moveTo(RunState next) {
+        if (!state.next().contains(next)) {
+            throw new IllegalStateException("agent \"" + spec.id() + "\" cannot move from " + state + " to " + next
+                    + " (allowed: " + state.next() + ")");
+        }
+        state = next;
+        notifyAll();
     }
 
-    /** Runs onStart until it succeeds, the agent fails, or a stop is requested; on the lifecycle thread. */
-    private void runStart(int restart) {
-        int attempt = restart;
-        while (true) {
-            if (attempt > 0 && !waitBackoff(spec.restart().backoff(attempt))) {
-                return;
-            }
+    synchronized void start() {
+        lifecycle = runtime.thread("colony-agent-start-" + spec.id(), this::runStart);
+    }
+
+    /** Runs onStart on the lifecycle thread (the start thread, or a restart's timer thread). */
+    private void runStart() {
+        try {
             try {
                 behavior.onStart(this);
             } catch (Exception | Error e) {
-                int next = crashed(e);
-                if (next < 0) {
-                    return;
-                }
-                attempt = next;
-                continue;
+                crashed("onStart", e);
+                return;
             }
             started();
-            return;
-        }
-    }
-
-    private void started() {
-        boolean first;
-        synchronized (this) {
-            started = true;
-            first = !attached && !stopRequested;
-            if (!stopRequested) {
-                state = AgentRunState.RUNNING;
-                attached = true;
-            }
-            if (!first) {
-                lifecycle = null;
-            }
-            notifyAll();
-        }
-        if (first) {
-            // lifecycle stays set until the inbox is attached: a stopper joins this thread before closing it
-            try {
-                runtime.move(spec.id(), AgentStatus.IDLE);
-                inbox.attach(this::handle);
-            } finally {
-                synchronized (this) {
+        } finally {
+            synchronized (this) {
+                if (lifecycle == Thread.currentThread()) {
                     lifecycle = null;
                     notifyAll();
                 }
@@ -122,55 +111,87 @@ final class LocalAgent implements AgentHandle, AgentContext {
         }
     }
 
-    /** Waits for a restart's backoff; false if a stop was requested meanwhile. */
-    private synchronized boolean waitBackoff(Duration backoff) {
-        long deadline = System.nanoTime() + backoff.toNanos();
-        long left;
-        while (!stopRequested && (left = deadline - System.nanoTime()) > 0) {
-            try {
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            } catch (InterruptedException e) {
-                // only a stop interrupts, and it requested the stop first: the loop ends
+    private void started() {
+        boolean attach;
+        synchronized (this) {
+            started = true;
+            if (state.stopping()) {
+                return; // the stopper, joining this thread, calls onStop
             }
+            moveTo(RunState.RUNNING);
+            attach = !attached;
+            attached = true;
         }
-        if (stopRequested) {
-            lifecycle = null;
-            notifyAll();
-            return false;
+        if (attach) {
+            // still the lifecycle thread: a stopper joins it before closing the inbox
+            runtime.move(spec.id(), AgentStatus.IDLE);
+            inbox.attach(this::handle);
         }
-        return true;
+    }
+
+    /** The timer's restart: runs onStart again unless a stop came first. On the timer's thread. */
+    private void restart() {
+        synchronized (this) {
+            if (state != RunState.BACKING_OFF) {
+                return;
+            }
+            pendingRestart = null;
+            moveTo(RunState.RESTARTING);
+            lifecycle = Thread.currentThread();
+        }
+        runStart();
     }
 
     /**
-     * Records a crash; returns the number of the restart to run next, or -1 if there is none (a stop is
-     * under way, or the agent failed).
+     * Records a crash of onStart or onMessage: BACKING_OFF with a restart scheduled while the policy allows
+     * one, FAILED otherwise; nothing moves while a stop is under way.
      */
-    private int crashed(Throwable error) {
+    private void crashed(String where, Throwable error) {
         int restart;
+        boolean stopping;
         synchronized (this) {
             lastFailure = error;
             started = false;
-            if (stopRequested || state.isTerminal()) {
-                lifecycle = null;
-                notifyAll();
-                return -1;
-            }
-            if (restarts >= spec.restart().maxRestarts()) {
-                state = AgentRunState.FAILED;
-                lifecycle = null;
-                notifyAll();
-                restart = -1;
-            } else {
-                restarts++;
-                state = AgentRunState.RESTARTING;
-                restart = restarts;
+            stopping = state.stopping() || state.isTerminal();
+            restart = stopping || restarts >= spec.restart().maxRestarts() ? -1 : ++restarts;
+            if (!stopping) {
+                moveTo(restart < 0 ? RunState.FAILED : RunState.BACKING_OFF);
             }
         }
-        closeSubscriptions();
+        logCrash(where, error);
+        if (stopping) {
+            return;
+        }
+        closeSubscriptions(); // before the restart's onStart can subscribe again
         if (restart < 0) {
+            log.log(
+                    System.Logger.Level.ERROR,
+                    "agent " + spec.id() + " FAILED after " + restarts + " restart(s) of "
+                            + spec.restart().maxRestarts() + "; last cause: " + describe(error));
             fail();
+            return;
         }
-        return restart;
+        Duration backoff = spec.restart().backoff(restart);
+        log.log(
+                System.Logger.Level.INFO,
+                "agent " + spec.id() + " restarting: attempt " + restart + " of "
+                        + spec.restart().maxRestarts() + ", backoff " + backoff);
+        synchronized (this) {
+            if (state == RunState.BACKING_OFF) { // not stopped meanwhile
+                pendingRestart = runtime.timer.schedule(spec.id(), backoff, this::restart);
+            }
+        }
+    }
+
+    private void logCrash(String where, Throwable error) {
+        log.log(System.Logger.Level.WARNING, "agent " + spec.id() + " crashed in " + where + ": " + describe(error));
+        if (log.isLoggable(System.Logger.Level.DEBUG)) {
+            log.log(System.Logger.Level.DEBUG, "agent " + spec.id() + " crash in " + where, error);
+        }
+    }
+
+    private static String describe(Throwable error) {
+        return error.getClass().getName() + ": " + error.getMessage();
     }
 
     private void fail() {
@@ -186,28 +207,17 @@ final class LocalAgent implements AgentHandle, AgentContext {
         try {
             behavior.onMessage(this, message);
         } catch (Exception | Error e) {
-            onMessageCrashed(e);
+            crashed("onMessage", e);
             throw e; // the messenger counts it and fails the request, if the message was one
-        }
-    }
-
-    private void onMessageCrashed(Throwable error) {
-        int restart = crashed(error);
-        if (restart > 0) {
-            synchronized (this) {
-                if (!stopRequested) {
-                    lifecycle = runtime.thread("colony-agent-restart-" + spec.id(), () -> runStart(restart));
-                }
-            }
         }
     }
 
     /** Waits while the agent restarts; throws if it stopped or failed meanwhile, so the message is reported. */
     private synchronized void awaitRunning() throws InterruptedException {
-        while (state == AgentRunState.RESTARTING && !stopRequested) {
+        while (state.restarting()) {
             wait();
         }
-        if (state == AgentRunState.FAILED || (stopRequested && !started)) {
+        if (state == RunState.FAILED || (state.stopping() && !started)) {
             throw new IllegalStateException(
                     "agent \"" + spec.id() + "\" stopped or failed before handling this message");
         }
@@ -216,23 +226,29 @@ final class LocalAgent implements AgentHandle, AgentContext {
     /** Starts the stopper unless the agent stops or terminated already. */
     void requestStop() {
         synchronized (this) {
-            if (stopRequested || state.isTerminal()) {
+            if (state.stopping() || state.isTerminal()) {
                 return;
             }
-            stopRequested = true;
-            state = AgentRunState.STOPPING;
-            notifyAll();
+            moveTo(RunState.STOPPING);
             stopper = runtime.thread("colony-agent-stop-" + spec.id(), this::runStop);
         }
     }
 
     private void runStop() {
+        RestartTimer.Pending pending;
+        synchronized (this) {
+            pending = pendingRestart;
+            pendingRestart = null;
+        }
+        if (pending != null) {
+            pending.cancel(); // drops the restart, or waits for the onStart it began
+        }
         Thread starting;
         synchronized (this) {
-            starting = lifecycle;
+            starting = lifecycle; // none can begin now: a restart needs BACKING_OFF
         }
         if (starting != null) {
-            joinUninterruptibly(starting); // onStart finishes; a backoff ends at once
+            joinUninterruptibly(starting); // onStart finishes
         }
         runtime.move(spec.id(), AgentStatus.STOPPING);
         inbox.close(); // no new messages, queued ones to dead letters, waits for the current one
@@ -247,10 +263,11 @@ final class LocalAgent implements AgentHandle, AgentContext {
                 synchronized (this) {
                     lastFailure = e;
                 }
+                logCrash("onStop", e);
             }
         }
         synchronized (this) {
-            state = AgentRunState.STOPPED; // before closing: a later subscribe is closed at once
+            moveTo(RunState.STOPPED); // before closing: a later subscribe is closed at once
         }
         closeSubscriptions();
         runtime.move(spec.id(), AgentStatus.STOPPED);
@@ -318,7 +335,7 @@ final class LocalAgent implements AgentHandle, AgentContext {
 
     @Override
     public AgentRunState status() {
-        return state;
+        return state.visible();
     }
 
     @Override
@@ -458,6 +475,6 @@ final class LocalAgent implements AgentHandle, AgentContext {
 
     @Override
     public String toString() {
-        return "Agent[" + spec.id() + ", " + state + ", restarts=" + restarts + "]";
+        return "Agent[" + spec.id() + ", " + state.visible() + ", restarts=" + restarts + "]";
     }
 }

@@ -14,6 +14,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -36,6 +37,8 @@ final class LocalAgents implements Agents {
     final EventBus bus;
     final Messenger messenger;
     final CoordinationState state;
+    final RestartTimer timer;
+    final System.Logger log;
     private final ConcurrentHashMap<AgentId, LocalAgent> live = new ConcurrentHashMap<>();
     private final AtomicInteger runningThreads = new AtomicInteger();
     private volatile boolean closed;
@@ -43,9 +46,19 @@ final class LocalAgents implements Agents {
     private volatile long heartbeatWake = Long.MAX_VALUE;
 
     LocalAgents(EventBus bus, Messenger messenger, CoordinationState state) {
+        this(bus, messenger, state, null, System.getLogger("dev.colony.agent"));
+    }
+
+    /**
+     * A runtime with its supervision seams: {@code timer} decides when restarts begin (null: the runtime's
+     * own, on virtual threads), {@code log} receives the crash, restart and failure lines.
+     */
+    LocalAgents(EventBus bus, Messenger messenger, CoordinationState state, RestartTimer timer, System.Logger log) {
         this.bus = Objects.requireNonNull(bus, "bus");
         this.messenger = Objects.requireNonNull(messenger, "messenger");
         this.state = Objects.requireNonNull(state, "state");
+        this.timer = timer != null ? timer : RestartTimer.onVirtualThreads(this::thread);
+        this.log = Objects.requireNonNull(log, "log");
     }
 
     @Override
@@ -113,7 +126,11 @@ final class LocalAgents implements Agents {
             try {
                 body.run();
             } finally {
-                runningThreads.decrementAndGet();
+                if (runningThreads.decrementAndGet() == 0) {
+                    synchronized (runningThreads) {
+                        runningThreads.notifyAll();
+                    }
+                }
             }
         });
     }
@@ -185,6 +202,25 @@ final class LocalAgents implements Agents {
         if (beating != null) {
             LockSupport.unpark(beating);
             joinUninterruptibly(beating);
+        }
+        awaitThreadsEnded(System.nanoTime() + FORCED_STOP_WAIT.toNanos());
+    }
+
+    /**
+     * Waits until the runtime's threads have ended, at most until {@code deadline}: a lifecycle thread whose
+     * onStart crashed hands over to a restart and ends a moment after the agent's state changed.
+     */
+    private void awaitThreadsEnded(long deadline) {
+        synchronized (runningThreads) {
+            long left;
+            while (runningThreads.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(runningThreads, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 

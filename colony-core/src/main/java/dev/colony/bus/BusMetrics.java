@@ -12,6 +12,8 @@ import dev.colony.metrics.LatencySnapshot;
  * @param rejected events refused by subscriptions (FAIL policy, closing subscription, self-publish under
  *     BLOCK, interrupted wait): the sum of {@link PublishResult#rejected()}
  * @param discarded events still queued when their subscription closed
+ * @param abandoned ASYNC handler calls still running when a close stopped waiting for them (after the
+ *     bus's close timeout): their threads were interrupted, and their outcome is counted here only
  * @param dead events that matched no subscription
  * @param subscriptions open subscriptions
  * @param queueDepth events waiting in ASYNC mailboxes now
@@ -27,6 +29,7 @@ public record BusMetrics(
         long dropped,
         long rejected,
         long discarded,
+        long abandoned,
         long dead,
         int subscriptions,
         long queueDepth,

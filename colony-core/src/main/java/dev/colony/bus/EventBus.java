@@ -1,5 +1,6 @@
 package dev.colony.bus;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,7 +23,10 @@ import java.util.function.Consumer;
  * failure is counted and given to the failure handler.
  *
  * <p><b>Threads.</b> All methods are thread-safe. Publishing never takes a lock, except the first publish
- * of a subject (which computes and caches its route) and an ASYNC mailbox hand-off.
+ * of a subject (which computes and caches its route, taking the route table's lock twice, briefly, and
+ * matching the regex patterns without it) and an ASYNC mailbox hand-off. Regex patterns are matched in
+ * time linear in the subject's length (see {@link SubjectPattern}), so no pattern can stall publishers
+ * or subscribers.
  */
 public interface EventBus extends AutoCloseable {
 
@@ -84,7 +88,18 @@ public interface EventBus extends AutoCloseable {
     /** The bus's counters now. */
     BusMetrics metrics();
 
-    /** Closes every subscription (see {@link Subscription#close()}); later publishes throw. Idempotent. */
+    /**
+     * Closes every subscription (see {@link Subscription#close()}); later publishes throw. Idempotent.
+     *
+     * <p>Waits for running handlers for at most the {@linkplain Builder#closeTimeout close timeout}
+     * (one deadline for all subscriptions), then interrupts the threads of the ASYNC handlers still
+     * running, gives them a tenth of the timeout (at most a second) to end, and returns: each such handler
+     * call is counted in {@link BusMetrics#abandoned()} and the subscriptions are named in one WARNING
+     * line of the {@code System.Logger} of this interface. A handler that ignores the interrupt keeps its
+     * virtual thread until it returns; then the thread ends without calling the handler again. DIRECT
+     * handlers run on their publishers' threads, which the bus does not own: close waits for them up to
+     * the same deadline, never interrupts them, and logs that it left them running.
+     */
     @Override
     void close();
 
@@ -94,6 +109,10 @@ public interface EventBus extends AutoCloseable {
         Consumer<HandlerFailure> failureHandler;
         Consumer<Event> deadEventHandler;
         int latencySampling = 64;
+        Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+
+        private static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+        private static final Duration MAX_CLOSE_TIMEOUT = Duration.ofDays(1);
 
         Builder() {}
 
@@ -139,6 +158,22 @@ public interface EventBus extends AutoCloseable {
             return this;
         }
 
+        /**
+         * How long {@link EventBus#close()} and {@link Subscription#close()} wait for handlers that are still
+         * running before they interrupt the ASYNC ones and return (default 10 s; more than zero, at most a
+         * day). The default costs nothing while handlers return promptly (close returns as soon as they
+         * have); with a handler that never returns, each close that meets it takes the full timeout.
+         */
+        public Builder closeTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "closeTimeout");
+            if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_CLOSE_TIMEOUT) > 0) {
+                throw new IllegalArgumentException(
+                        "closeTimeout must be more than zero and at most " + MAX_CLOSE_TIMEOUT + ", got " + timeout);
+            }
+            this.closeTimeout = timeout;
+            return this;
+        }
+
         /** An embedded bus with these settings. */
         public EventBus build() {
             return new LocalEventBus(this);
@@ -153,7 +188,8 @@ public interface EventBus extends AutoCloseable {
                     routeCacheCapacity,
                     Optional.ofNullable(failureHandler),
                     Optional.ofNullable(deadEventHandler),
-                    latencySampling);
+                    latencySampling,
+                    closeTimeout);
         }
 
         /**
@@ -163,16 +199,19 @@ public interface EventBus extends AutoCloseable {
          * @param failureHandler see {@link Builder#onHandlerFailure}; empty for the default (logged)
          * @param deadEventHandler see {@link Builder#onDeadEvent}; empty for none
          * @param latencySampling see {@link Builder#latencySampling(int)}
+         * @param closeTimeout see {@link Builder#closeTimeout(Duration)}
          */
         public record Settings(
                 int routeCacheCapacity,
                 Optional<Consumer<HandlerFailure>> failureHandler,
                 Optional<Consumer<Event>> deadEventHandler,
-                int latencySampling) {
-            /** Checks that the handlers are present or explicitly empty. */
+                int latencySampling,
+                Duration closeTimeout) {
+            /** Checks that the handlers are present or explicitly empty and that the close timeout is present. */
             public Settings {
                 Objects.requireNonNull(failureHandler, "failureHandler");
                 Objects.requireNonNull(deadEventHandler, "deadEventHandler");
+                Objects.requireNonNull(closeTimeout, "closeTimeout");
             }
         }
     }

@@ -4,6 +4,8 @@ import dev.colony.internal.LatencyRecorder;
 import dev.colony.internal.Mailbox;
 import dev.colony.metrics.LatencySnapshot;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +29,7 @@ final class LocalEventBus implements EventBus {
     private final Consumer<HandlerFailure> failureHandler;
     private final Consumer<Event> deadEventHandler;
     private final int latencySampling;
+    private final long closeTimeoutNanos;
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean closed;
 
@@ -36,6 +39,7 @@ final class LocalEventBus implements EventBus {
     private final LongAdder closedRejections = new LongAdder();
     private final LongAdder batchEvents = new LongAdder();
     private final LongAdder batchLookups = new LongAdder();
+    private final LongAdder abandoned = new LongAdder();
 
     // Guarded by `retired`: the totals of retired subscriptions, the subscriptions not retired yet, and
     // the latency histogram. A subscription moves from `live` to the totals in one step, so metrics()
@@ -49,6 +53,7 @@ final class LocalEventBus implements EventBus {
         this.failureHandler = builder.failureHandler;
         this.deadEventHandler = builder.deadEventHandler;
         this.latencySampling = builder.latencySampling;
+        this.closeTimeoutNanos = builder.closeTimeout.toNanos();
     }
 
     @Override
@@ -197,9 +202,55 @@ final class LocalEventBus implements EventBus {
         routes.remove(subscription);
     }
 
-    /** See {@link PublishGate#awaitQuiescence()}; false when it could not wait. */
-    boolean awaitQuiescence() {
-        return gate.awaitQuiescence();
+    /** See {@link PublishGate#awaitQuiescence}. */
+    PublishGate.Quiescence awaitQuiescence(long deadline) {
+        return gate.awaitQuiescence(deadline);
+    }
+
+    long closeTimeoutNanos() {
+        return closeTimeoutNanos;
+    }
+
+    /**
+     * Reports a close that gave up waiting at its deadline: interrupts the drainers of {@code stuck}
+     * (those no other closer abandoned first), waits a grace of a tenth of the close timeout (at most a
+     * second) for them to end, counts them, and logs one WARNING line naming them and, when the publish
+     * gate timed out, the DIRECT handlers left running on their publishers' threads.
+     */
+    void abandon(List<LocalSubscription> stuck, PublishGate.Quiescence quiescence) {
+        List<LocalSubscription> interrupted = new ArrayList<>();
+        for (LocalSubscription subscription : stuck) {
+            if (subscription.abandon()) {
+                interrupted.add(subscription);
+            }
+        }
+        abandoned.add(interrupted.size());
+        long graceDeadline = System.nanoTime() + Math.min(closeTimeoutNanos / 10, 1_000_000_000L);
+        List<LocalSubscription> ignoring = new ArrayList<>();
+        for (LocalSubscription subscription : interrupted) {
+            if (!subscription.joinDrainer(graceDeadline)) {
+                ignoring.add(subscription);
+            }
+        }
+        boolean directStuck = quiescence == PublishGate.Quiescence.TIMED_OUT;
+        if (interrupted.isEmpty() && !directStuck) {
+            return;
+        }
+        StringBuilder line = new StringBuilder("event bus close gave up after ")
+                .append(Duration.ofNanos(closeTimeoutNanos))
+                .append(" waiting for running handlers");
+        if (!interrupted.isEmpty()) {
+            line.append("; interrupted the ASYNC handlers of ").append(interrupted);
+            if (!ignoring.isEmpty()) {
+                line.append(" (still running, ignoring the interrupt: ")
+                        .append(ignoring)
+                        .append(')');
+            }
+        }
+        if (directStuck) {
+            line.append("; DIRECT handlers still running on their publishers' threads were left running");
+        }
+        LOG.log(Level.WARNING, line.toString());
     }
 
     /** Folds a closed subscription's final counters into the bus totals, once. */
@@ -279,6 +330,7 @@ final class LocalEventBus implements EventBus {
                 dropped,
                 rejected + closedRejections.sum(),
                 discarded,
+                abandoned.sum(),
                 dead.sum(),
                 routes.subscriptionCount(),
                 depth,
@@ -290,10 +342,13 @@ final class LocalEventBus implements EventBus {
 
     /**
      * Closes every subscription not retired yet. Every caller does so, not only the first: closing a
-     * subscription is idempotent and waits for its handler, so no caller returns while one still runs.
+     * subscription is idempotent and waits for its handler, so no caller returns while one still runs,
+     * up to the close timeout, shared by all of them; then the ASYNC handlers still running are
+     * abandoned together (one log line).
      */
     @Override
     public void close() {
+        long deadline = System.nanoTime() + closeTimeoutNanos;
         closed = true;
         List<LocalSubscription> unretired;
         synchronized (retired) {
@@ -306,9 +361,20 @@ final class LocalEventBus implements EventBus {
         for (int i = 0; i < first.length; i++) {
             first[i] = unretired.get(i).markClosed(false);
         }
-        boolean quiet = gate.awaitQuiescence();
+        PublishGate.Quiescence quiescence = gate.awaitQuiescence(deadline);
+        boolean[] ended = new boolean[first.length];
+        List<LocalSubscription> stuck = new ArrayList<>();
         for (int i = 0; i < first.length; i++) {
-            unretired.get(i).completeClose(first[i], quiet);
+            ended[i] = unretired.get(i).joinDrainer(deadline);
+            if (!ended[i] && !unretired.get(i).isDrainer(Thread.currentThread())) {
+                stuck.add(unretired.get(i));
+            }
+        }
+        if (!stuck.isEmpty() || quiescence == PublishGate.Quiescence.TIMED_OUT) {
+            abandon(stuck, quiescence);
+        }
+        for (int i = 0; i < first.length; i++) {
+            unretired.get(i).completeClose(first[i], quiescence, ended[i]);
         }
     }
 

@@ -3,6 +3,8 @@ package dev.colony.bus;
 import dev.colony.internal.Mailbox;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
@@ -19,6 +21,13 @@ import org.HdrHistogram.SingleWriterRecorder;
  * never called again; no caller holds a lock while it waits, so a handler may close any subscription,
  * its own included, without deadlock.
  *
+ * <p>Bounded close. Both waits end at one deadline, the bus's close timeout after the close began. A
+ * drainer still running then is abandoned ({@link #abandon}: a compare-and-set of {@code abandoned}, so
+ * one closer counts it, then an interrupt); the drainer reads {@code abandoned} after the handler call
+ * returns or throws, skips counting that call (the bus counted it as abandoned) and ends, since
+ * {@code closed} is set. A publish gate that does not quiesce by the deadline means a DIRECT handler on
+ * some publisher's thread does not return; the closer logs that and returns without interrupting it.
+ *
  * <p>Retirement. Once nothing can change its counters any more, the first closer folds them into the
  * bus totals ({@link LocalEventBus#retire}). A close called from a handler cannot wait for that moment
  * (the delivery it runs in, and for DIRECT those on other threads, still count when they finish), so it
@@ -30,11 +39,13 @@ final class LocalSubscription implements Subscription {
     private static final int DELIVERED = 8; // the drainer's counters sit on their own cache line, away
     private static final int FAILED = 9; //    from `closed`, which every publisher reads
     private static final VarHandle CLOSED;
+    private static final VarHandle ABANDONED;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             CLOSED = lookup.findVarHandle(LocalSubscription.class, "closed", boolean.class);
+            ABANDONED = lookup.findVarHandle(LocalSubscription.class, "abandoned", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -48,6 +59,7 @@ final class LocalSubscription implements Subscription {
     final boolean direct;
 
     private volatile boolean closed;
+    private volatile boolean abandoned; // a close gave up on the running ASYNC handler call and interrupted it
     private volatile long discarded;
 
     // DIRECT: several publishers may deliver at once
@@ -164,8 +176,16 @@ final class LocalSubscription implements Subscription {
                 }
                 try {
                     handler.handle(event);
+                    if (abandoned) {
+                        drainerDiscarded = n - i - 1; // this call was counted as abandoned by the close
+                        return;
+                    }
                     COUNTERS.setOpaque(asyncCounters, DELIVERED, asyncCounters[DELIVERED] + 1);
                 } catch (Throwable error) {
+                    if (abandoned) {
+                        drainerDiscarded = n - i - 1; // most likely the close's interrupt: abandoned, not failed
+                        return;
+                    }
                     COUNTERS.setOpaque(asyncCounters, FAILED, asyncCounters[FAILED] + 1);
                     bus.reportFailure(this, event, error);
                 }
@@ -175,8 +195,15 @@ final class LocalSubscription implements Subscription {
 
     @Override
     public void close() {
+        long deadline = System.nanoTime() + bus.closeTimeoutNanos();
         boolean first = markClosed(true);
-        completeClose(first, bus.awaitQuiescence());
+        PublishGate.Quiescence quiescence = bus.awaitQuiescence(deadline);
+        boolean ended = joinDrainer(deadline);
+        boolean stuck = !ended && !isDrainer(Thread.currentThread());
+        if (stuck || quiescence == PublishGate.Quiescence.TIMED_OUT) {
+            bus.abandon(stuck ? List.of(this) : List.of(), quiescence);
+        }
+        completeClose(first, quiescence, ended);
     }
 
     /**
@@ -197,27 +224,57 @@ final class LocalSubscription implements Subscription {
     }
 
     /**
-     * The last step, after the publish gate was waited on ({@code quiet}) or could not be (a close from
-     * a handler): joins the drainer and, for the first caller, folds the counters into the bus totals,
-     * from a short-lived thread when deliveries may still be running.
+     * The last step, after the publish gate was waited on ({@code quiescence}) and the drainer joined
+     * ({@code ended}) or abandoned: for the first caller, folds the counters into the bus totals. When
+     * this close could not wait (called from a handler, inside a publish or on the drainer), a short-lived
+     * thread does that once deliveries have finished, waiting at most the close timeout too and then
+     * abandoning what still runs. After a timed-out gate it is done at once: a DIRECT handler that does
+     * not return would otherwise hold one such thread per subscription.
      */
-    void completeClose(boolean first, boolean quiet) {
-        boolean joined = joinDrainer();
-        if (first) {
-            if (quiet && joined) {
-                bus.retire(this);
-            } else {
-                Thread.ofVirtual().name(threadName() + "-retire").start(() -> {
-                    bus.awaitQuiescence();
-                    joinDrainer();
-                    bus.retire(this);
-                });
-            }
+    void completeClose(boolean first, PublishGate.Quiescence quiescence, boolean ended) {
+        if (!first) {
+            return;
         }
+        if (quiescence != PublishGate.Quiescence.INSIDE_PUBLISH && (ended || isAbandoned())) {
+            bus.retire(this);
+            return;
+        }
+        Thread.ofVirtual().name(threadName() + "-retire").start(() -> {
+            long deadline = System.nanoTime() + bus.closeTimeoutNanos();
+            PublishGate.Quiescence later = bus.awaitQuiescence(deadline);
+            if (!joinDrainer(deadline)) {
+                bus.abandon(List.of(this), later);
+            }
+            bus.retire(this);
+        });
     }
 
-    /** Waits for the drainer to end; returns false, at once, when called by the drainer itself. */
-    private boolean joinDrainer() {
+    /**
+     * Gives up on the running handler call: marks it abandoned (so its outcome is not counted) and
+     * interrupts the drainer. Returns false when another closer abandoned it first.
+     */
+    boolean abandon() {
+        if (!ABANDONED.compareAndSet(this, false, true)) {
+            return false;
+        }
+        drainer.interrupt();
+        return true;
+    }
+
+    boolean isDrainer(Thread thread) {
+        return drainer == thread;
+    }
+
+    boolean isAbandoned() {
+        return abandoned;
+    }
+
+    /**
+     * Waits for the drainer to end until {@code deadline} ({@link System#nanoTime()} time); returns true
+     * when it ended (or there is none), false when it still runs, at once when called by the drainer
+     * itself. Interrupts do not end the wait; the caller's interrupt status is kept.
+     */
+    boolean joinDrainer(long deadline) {
         if (drainer == null || !drainer.isAlive()) {
             return true;
         }
@@ -225,10 +282,14 @@ final class LocalSubscription implements Subscription {
             return false;
         }
         boolean interrupted = false;
-        while (true) {
-            try {
-                drainer.join();
+        boolean ended = false;
+        while (!ended) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
                 break;
+            }
+            try {
+                ended = drainer.join(Duration.ofNanos(left));
             } catch (InterruptedException e) {
                 interrupted = true;
             }
@@ -236,7 +297,7 @@ final class LocalSubscription implements Subscription {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        return true;
+        return ended || !drainer.isAlive();
     }
 
     /** Moves the latency recorded since the last call into {@code into}. */

@@ -2,6 +2,7 @@ package dev.colony.bus;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -27,8 +28,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread always uses the stripe its id hashes to.
  *
  * <p>A thread that is itself inside a publish (a handler closing a subscription) must not wait for other
- * publishers, which may be waiting for it: for it, {@link #awaitQuiescence()} returns at once. Such a
+ * publishers, which may be waiting for it: for it, {@link #awaitQuiescence} returns at once. Such a
  * close stops new deliveries but may let deliveries already running on other threads finish.
+ *
+ * <p>Every wait has a deadline (the bus's close timeout), so a DIRECT handler that never returns cannot
+ * hang a closer. A closer that gives up may leave the phase flipped once and a stripe of the old phase
+ * busy; that is harmless, because the next closer flips twice again and waits for both phases itself:
+ * its argument does not depend on earlier closers having finished.
  */
 final class PublishGate {
     private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
@@ -78,43 +84,77 @@ final class PublishGate {
         holder.inFlight -= count;
     }
 
+    /** How a wait for quiescence ended. */
+    enum Quiescence {
+        /** Every publish that might have missed the closer's write has finished. */
+        QUIET,
+        /** The caller is inside a publish, so it did not wait. */
+        INSIDE_PUBLISH,
+        /** The deadline passed while a publish (a DIRECT handler that does not return) was still running. */
+        TIMED_OUT
+    }
+
     /**
      * Waits until every publish that might have missed a volatile write made before this call has
-     * finished, and returns true. Returns false at once, without waiting, when the calling thread is
-     * inside a publish.
+     * finished, or until {@code deadline} ({@link System#nanoTime()} time) passes. Returns at once, without
+     * waiting, when the calling thread is inside a publish. Interrupts do not end the wait; the caller's
+     * interrupt status is kept.
      */
-    boolean awaitQuiescence() {
+    Quiescence awaitQuiescence(long deadline) {
         if (holders.get().inFlight > 0) {
-            return false;
+            return Quiescence.INSIDE_PUBLISH;
         }
-        closers.lock();
+        if (!lockCloser(deadline)) {
+            return Quiescence.TIMED_OUT;
+        }
         try {
             for (int round = 0; round < 2; round++) {
                 int old = phase;
                 phase = 1 - old;
                 for (int stripe = 0; stripe < STRIPES; stripe++) {
-                    awaitStripe(stripe * STRIDE + 2 * old);
-                    awaitStripe(stripe * STRIDE + REENTRY + 2 * old);
+                    if (!awaitStripe(stripe * STRIDE + 2 * old, deadline)
+                            || !awaitStripe(stripe * STRIDE + REENTRY + 2 * old, deadline)) {
+                        return Quiescence.TIMED_OUT;
+                    }
                 }
             }
-            return true;
+            return Quiescence.QUIET;
         } finally {
             closers.unlock();
         }
     }
 
-    private void awaitStripe(int index) {
+    private boolean lockCloser(long deadline) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return closers.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private boolean awaitStripe(int index, long deadline) {
         int spins = 0;
         while (true) {
             long exits = (long) CELLS.getVolatile(cells, index + 1);
             long entries = (long) CELLS.getVolatile(cells, index);
             if (entries == exits) {
-                return;
+                return true;
             }
             if (++spins < 64) {
                 Thread.onSpinWait();
             } else if (spins < 128) {
                 Thread.yield();
+            } else if (deadline - System.nanoTime() <= 0) {
+                return false;
             } else {
                 LockSupport.parkNanos(10_000);
             }

@@ -34,7 +34,11 @@ final class Route {
         return new Route(subject, sorted);
     }
 
+    /** This route plus {@code added}; this route itself when it already holds it. */
     Route with(LocalSubscription added) {
+        if (contains(added)) {
+            return this;
+        }
         LocalSubscription[] next = Arrays.copyOf(subscriptions, subscriptions.length + 1);
         int at = next.length - 1;
         while (at > 0 && ORDER.compare(next[at - 1], added) > 0) {
@@ -45,6 +49,16 @@ final class Route {
         return new Route(subject, next);
     }
 
+    boolean contains(LocalSubscription subscription) {
+        for (LocalSubscription s : subscriptions) {
+            if (s == subscription) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** This route less {@code removed}; this route itself when it does not hold it. */
     Route without(LocalSubscription removed) {
         int index = -1;
         for (int i = 0; i < subscriptions.length; i++) {

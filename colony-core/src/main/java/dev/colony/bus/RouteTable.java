@@ -1,41 +1,73 @@
 package dev.colony.bus;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiPredicate;
 
 /**
- * Maps subjects to routes: a trie of wildcard patterns, a list of regex patterns, and a cache from
+ * Maps subjects to routes: a trie of wildcard patterns, an array of regex patterns, and a cache from
  * subject text to its {@link Route}.
  *
- * <p>Publishers read the cache without locks. A miss (the first publish of a subject) and every change
- * of subscriptions take the table's lock: a miss computes the route from the trie and the regexes and
- * caches it; a subscribe or unsubscribe updates the trie and replaces each cached route it affects
- * (a literal pattern touches one entry; a wildcard or regex pattern is checked against every cached
- * subject). Because misses and changes are serialized, a cached route is always current, and a
- * publish that starts after {@code subscribe} returns sees the new subscription.
+ * <p><b>Locks.</b> Publishers read the cache without locks. The table's {@code lock} guards the trie, the
+ * set of open subscriptions, the {@code version} of that set, and every write to the cache; it is only
+ * ever held for bounded work (a trie walk, a few map writes), never while a pattern is matched against a
+ * list of subjects or a subject against the regex patterns. Subscribe and unsubscribe are serialized by
+ * a second lock, {@code changes}, which no publisher takes. The order is {@code changes}, then
+ * {@code lock}; nothing takes them the other way round.
+ *
+ * <p><b>A miss</b> (the first publish of a subject): under {@code lock}, walk the trie, take the regex
+ * array (replaced on change, never modified) and read {@code version}; release; match the subject
+ * against the regexes; under {@code lock} again, cache the route only if {@code version} has not moved.
+ * If it moved, a change ran meanwhile whose cache scan may have missed this subject, so the route is
+ * used for this publish and not cached. Either way the route contains every subscription whose subscribe
+ * returned before the publish began (its step 1 below happened before the miss read the trie).
+ *
+ * <p><b>A change</b> (under {@code changes}): (1) under {@code lock}, update the trie or the regex array
+ * and the open set, and increment {@code version}; (2) without {@code lock}, scan the cache for the
+ * subjects the change affects (for a subscribe, the pattern is matched against each cached subject; for
+ * an unsubscribe, the routes that contain the subscription); (3) under {@code lock}, replace those
+ * routes. The scan is weakly consistent, but it sees every entry cached before step 1 that is still
+ * cached; an entry cached after step 1 was computed with the new version (step 3 of a miss refuses older
+ * ones), so it already reflects the change. Step 3 is idempotent per route ({@link Route#with} and
+ * {@link Route#without} leave a route that already reflects the change alone), and, with changes
+ * serialized, no other change's step 3 can interleave except {@link #clear}, after which a subscribe's
+ * step 3 does nothing. Hence once a change returns, every cached route is current, and a publish that
+ * starts after {@code subscribe} returns sees the new subscription. A publisher that took an old route
+ * before an unsubscribe finished skips the closed subscription by its flag.
  *
  * <p>The cache holds at most {@code capacity} subjects. When it is full, it is cleared before the next
  * insertion (counted in {@link #evictions()}), so a workload with unbounded distinct subjects keeps
  * working at the cost of more misses.
  */
 final class RouteTable {
+    private static final LocalSubscription[] NONE = new LocalSubscription[0];
+
     private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock changes = new ReentrantLock();
     private final SubjectTrie trie = new SubjectTrie();
-    private final List<LocalSubscription> regexes = new ArrayList<>();
+    private LocalSubscription[] regexes = NONE; // guarded by lock; replaced, never modified
+    private long version; // guarded by lock
     private final ConcurrentHashMap<String, Route> cache = new ConcurrentHashMap<>();
     private final int capacity;
+    private final BiPredicate<SubjectPattern, Subject> matcher;
     private final LongAdder misses = new LongAdder();
     private final LongAdder evictions = new LongAdder();
     private final Set<LocalSubscription> open = new LinkedHashSet<>(); // identity, in subscription order
 
     RouteTable(int capacity) {
+        this(capacity, SubjectPattern::matches);
+    }
+
+    /** A table that matches patterns with {@code matcher} (tests slow it down to show what waits for it). */
+    RouteTable(int capacity, BiPredicate<SubjectPattern, Subject> matcher) {
         this.capacity = capacity;
+        this.matcher = matcher;
     }
 
     /** The route of a subject given as text; the text is validated only when it is not cached yet. */
@@ -50,21 +82,37 @@ final class RouteTable {
     }
 
     private Route miss(Subject subject) {
+        misses.increment();
+        List<LocalSubscription> matches = new ArrayList<>();
+        LocalSubscription[] regexesSeen;
+        long versionSeen;
         lock.lock();
         try {
-            misses.increment();
-            Route route = cache.get(subject.value());
-            if (route != null) {
+            Route cached = cache.get(subject.value());
+            if (cached != null) {
+                return cached;
+            }
+            trie.match(subject, matches);
+            regexesSeen = regexes;
+            versionSeen = version;
+        } finally {
+            lock.unlock();
+        }
+        for (LocalSubscription regex : regexesSeen) {
+            if (matcher.test(regex.pattern(), subject)) { // outside the lock: see the class comment
+                matches.add(regex);
+            }
+        }
+        Route route = Route.of(subject, matches);
+        lock.lock();
+        try {
+            if (version != versionSeen) {
                 return route;
             }
-            List<LocalSubscription> matches = new ArrayList<>();
-            trie.match(subject, matches);
-            for (LocalSubscription regex : regexes) {
-                if (regex.pattern().matches(subject)) {
-                    matches.add(regex);
-                }
+            Route raced = cache.get(subject.value());
+            if (raced != null) {
+                return raced; // another miss of this subject, at the same version, cached an equal route
             }
-            route = Route.of(subject, matches);
             if (cache.size() >= capacity) {
                 cache.clear();
                 evictions.increment();
@@ -77,35 +125,83 @@ final class RouteTable {
     }
 
     void add(LocalSubscription subscription) {
-        lock.lock();
+        changes.lock();
         try {
-            switch (subscription.pattern()) {
-                case SubjectPattern.Wildcard w -> trie.add(w, subscription);
-                case SubjectPattern.Regex r -> regexes.add(subscription);
+            lock.lock();
+            try {
+                switch (subscription.pattern()) {
+                    case SubjectPattern.Wildcard w -> trie.add(w, subscription);
+                    case SubjectPattern.Regex r -> regexes = with(regexes, subscription);
+                }
+                open.add(subscription);
+                version++;
+            } finally {
+                lock.unlock();
             }
-            open.add(subscription);
-            updateCache(subscription, true);
+            List<String> affected = affected(subscription, true);
+            lock.lock();
+            try {
+                if (open.contains(subscription)) { // else the table was cleared meanwhile (bus closing)
+                    for (String subject : affected) {
+                        cache.computeIfPresent(subject, (s, route) -> route.with(subscription));
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
         } finally {
-            lock.unlock();
+            changes.unlock();
         }
     }
 
     /** Removes the subscription; returns false when it was not present (already removed). */
     boolean remove(LocalSubscription subscription) {
-        lock.lock();
+        changes.lock();
         try {
-            if (!open.remove(subscription)) {
-                return false;
+            lock.lock();
+            try {
+                if (!open.remove(subscription)) {
+                    return false;
+                }
+                switch (subscription.pattern()) {
+                    case SubjectPattern.Wildcard w -> trie.remove(w, subscription);
+                    case SubjectPattern.Regex r -> regexes = without(regexes, subscription);
+                }
+                version++;
+            } finally {
+                lock.unlock();
             }
-            switch (subscription.pattern()) {
-                case SubjectPattern.Wildcard w -> trie.remove(w, subscription);
-                case SubjectPattern.Regex r -> regexes.remove(subscription);
+            List<String> affected = affected(subscription, false);
+            lock.lock();
+            try {
+                for (String subject : affected) {
+                    cache.computeIfPresent(subject, (s, route) -> route.without(subscription));
+                }
+            } finally {
+                lock.unlock();
             }
-            updateCache(subscription, false);
             return true;
         } finally {
-            lock.unlock();
+            changes.unlock();
         }
+    }
+
+    /**
+     * Step 2 of a change, without the lock: the cached subjects whose routes the change affects. Adding,
+     * those the pattern matches; removing, those whose route holds the subscription (no matching needed).
+     */
+    private List<String> affected(LocalSubscription subscription, boolean adding) {
+        List<String> affected = new ArrayList<>();
+        if (subscription.pattern() instanceof SubjectPattern.Wildcard w && w.isLiteral()) {
+            affected.add(w.value());
+            return affected;
+        }
+        for (Route route : cache.values()) {
+            if (adding ? matcher.test(subscription.pattern(), route.subject) : route.contains(subscription)) {
+                affected.add(route.subject.value());
+            }
+        }
+        return affected;
     }
 
     /** Removes every subscription at once (closing the bus). */
@@ -113,28 +209,25 @@ final class RouteTable {
         lock.lock();
         try {
             trie.clear();
-            regexes.clear();
+            regexes = NONE;
             open.clear();
             cache.clear();
+            version++;
         } finally {
             lock.unlock();
         }
     }
 
-    private void updateCache(LocalSubscription subscription, boolean adding) {
-        if (subscription.pattern() instanceof SubjectPattern.Wildcard w && w.isLiteral()) {
-            Route route = cache.get(w.value());
-            if (route != null) {
-                cache.put(w.value(), adding ? route.with(subscription) : route.without(subscription));
-            }
-            return;
-        }
-        for (Map.Entry<String, Route> entry : cache.entrySet()) {
-            Route route = entry.getValue();
-            if (subscription.pattern().matches(route.subject)) {
-                entry.setValue(adding ? route.with(subscription) : route.without(subscription));
-            }
-        }
+    private static LocalSubscription[] with(LocalSubscription[] array, LocalSubscription added) {
+        LocalSubscription[] next = Arrays.copyOf(array, array.length + 1);
+        next[array.length] = added;
+        return next;
+    }
+
+    private static LocalSubscription[] without(LocalSubscription[] array, LocalSubscription removed) {
+        List<LocalSubscription> rest = new ArrayList<>(Arrays.asList(array));
+        rest.remove(removed);
+        return rest.toArray(NONE);
     }
 
     /** The open subscriptions, in subscription order. */

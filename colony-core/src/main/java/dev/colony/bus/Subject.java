@@ -130,7 +130,7 @@ public final class Subject {
         return Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 
-    private static String abbreviate(String value) {
+    static String abbreviate(String value) {
         return value.length() <= 64 ? value : value.substring(0, 61) + "...";
     }
 }

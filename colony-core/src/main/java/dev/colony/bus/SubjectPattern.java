@@ -1,8 +1,8 @@
 package dev.colony.bus;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * What a subscription listens to: a NATS-style {@link Wildcard} pattern or a {@link Regex}.
@@ -11,6 +11,18 @@ import java.util.regex.PatternSyntaxException;
  * and the token {@code >}, allowed only last, matches one or more trailing tokens. A pattern without
  * wildcards matches exactly one subject. Regex patterns match when the regular expression matches the
  * whole subject text. Patterns are validated and compiled once, when they are created.
+ *
+ * <p><b>Regex syntax.</b> Regex patterns use RE2 syntax (the RE2/J engine), whose matching time is linear
+ * in the subject's length whatever the pattern, so no pattern can stall the router: {@code (.*a){12}b}
+ * costs what {@code a.*b} costs. RE2 is the common core of {@code java.util.regex} (character classes,
+ * {@code \d \w \s \b}, Unicode classes such as {@code \p{L}}, groups, named groups {@code (?P<name>...)},
+ * alternation, greedy and lazy quantifiers, counted repetition up to 1,000, the flags {@code (?i)},
+ * {@code (?s)}, {@code (?m)}, {@code (?U)}, {@code \Q...\E}) without the features that need backtracking:
+ * backreferences ({@code \1}), lookahead and lookbehind ({@code (?=...)}, {@code (?!...)},
+ * {@code (?<=...)}, {@code (?<!...)}), possessive quantifiers and atomic groups are refused with an
+ * {@code IllegalArgumentException}. Java-only character-class syntax (intersections {@code [a-z&&[^b]]},
+ * {@code \p{javaLowerCase}}) is not supported either; subjects hold no whitespace, so the engines'
+ * different line-terminator rules for {@code .} never apply.
  */
 public sealed interface SubjectPattern permits SubjectPattern.Wildcard, SubjectPattern.Regex {
 
@@ -26,10 +38,15 @@ public sealed interface SubjectPattern permits SubjectPattern.Wildcard, SubjectP
         return new Wildcard(pattern, Subject.split(pattern, "pattern", true));
     }
 
+    /** The longest regex {@link #regex} accepts, in characters. */
+    int MAX_REGEX_LENGTH = 1_024;
+
     /**
-     * Compiles a regex pattern matched against the whole subject text.
+     * Compiles a regex pattern (RE2 syntax, see above) matched against the whole subject text.
      *
-     * @throws IllegalArgumentException if the expression does not compile; the message quotes it
+     * @throws IllegalArgumentException if the expression is empty, longer than {@value #MAX_REGEX_LENGTH}
+     *     characters, or not RE2 syntax (backreferences and lookaround included); the message quotes it
+     *     and says why
      */
     static Regex regex(String expression) {
         if (expression == null) {
@@ -38,11 +55,19 @@ public sealed interface SubjectPattern permits SubjectPattern.Wildcard, SubjectP
         if (expression.isEmpty()) {
             throw new IllegalArgumentException("invalid regex \"\": must not be empty");
         }
+        if (expression.length() > MAX_REGEX_LENGTH) {
+            throw new IllegalArgumentException("regex \"" + Subject.abbreviate(expression) + "\" is "
+                    + expression.length() + " characters long; the limit is " + MAX_REGEX_LENGTH);
+        }
         try {
             return new Regex(Pattern.compile(expression));
         } catch (PatternSyntaxException e) {
+            // RE2/J's description already quotes the offending part, e.g. "invalid escape sequence: `\1`"
             throw new IllegalArgumentException(
-                    "invalid regex \"" + expression + "\": " + e.getDescription() + " near index " + e.getIndex(), e);
+                    "invalid regex \"" + expression + "\": " + e.getDescription()
+                            + " (subject regexes use RE2 syntax, matched in linear time:"
+                            + " no backreferences, lookahead, lookbehind, possessive quantifiers or atomic groups)",
+                    e);
         }
     }
 
@@ -129,7 +154,7 @@ public sealed interface SubjectPattern permits SubjectPattern.Wildcard, SubjectP
         }
     }
 
-    /** A regular expression that must match the whole subject text. */
+    /** A regular expression (RE2 syntax) that must match the whole subject text; thread-safe. */
     final class Regex implements SubjectPattern {
         private final Pattern pattern;
 
@@ -144,7 +169,7 @@ public sealed interface SubjectPattern permits SubjectPattern.Wildcard, SubjectP
 
         @Override
         public boolean matches(Subject subject) {
-            return pattern.matcher(subject.value()).matches();
+            return pattern.matches(subject.value()); // RE2/J: the whole text, in time linear in its length
         }
 
         @Override

@@ -10,6 +10,8 @@ import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -23,6 +25,11 @@ import tools.jackson.databind.json.JsonMapper;
  * up with {@link DataMismatch} and the caller decodes again with {@link #read}, which checks every
  * attribute before the payload is bound; the error reported is then the same wherever {@code data}
  * stands and whatever else is wrong with the message.
+ *
+ * <p><b>Limits.</b> The mapper's constraints bound nesting, numbers, strings and names while Jackson
+ * tokenizes; where {@code data} is only passed over, {@link Builder#scan} reads each of its values and
+ * applies the same {@link CodecLimits} (Jackson skips a string without decoding it, so neither its
+ * length nor its UTF-8 would be checked otherwise).
  */
 final class CloudEventReader {
     private CloudEventReader() {}
@@ -78,14 +85,14 @@ final class CloudEventReader {
                         headers,
                         payload);
             } catch (IllegalArgumentException e) {
-                throw new MalformedMessageException("invalid message: " + e.getMessage());
+                throw new MalformedMessageException("invalid message: " + Quote.line(e.getMessage()));
             }
         }
     }
 
     /** Reads the attributes and the range of {@code data}, leaving the payload unbound. */
-    static Attributes read(JsonMapper mapper, byte[] bytes) {
-        return read(mapper, bytes, null);
+    static Attributes read(JsonMapper mapper, CodecLimits limits, byte[] bytes) {
+        return read(mapper, limits, bytes, null);
     }
 
     /**
@@ -93,17 +100,24 @@ final class CloudEventReader {
      *
      * @throws DataMismatch if the payload does not bind; nothing is known then about the rest
      */
-    static Attributes readBinding(JsonMapper mapper, byte[] bytes, Class<?> payloadType) {
-        return read(mapper, bytes, payloadType);
+    static Attributes readBinding(JsonMapper mapper, CodecLimits limits, byte[] bytes, Class<?> payloadType) {
+        return read(mapper, limits, bytes, payloadType);
     }
 
-    private static Attributes read(JsonMapper mapper, byte[] bytes, Class<?> payloadType) {
+    private static Attributes read(JsonMapper mapper, CodecLimits limits, byte[] bytes, Class<?> payloadType) {
         try (JsonParser p = mapper.createParser(bytes)) {
-            return readObject(p, new Builder(mapper, payloadType));
+            return readObject(p, new Builder(mapper, limits, payloadType));
+        } catch (StreamConstraintsException e) {
+            throw limits.refusal(e);
         } catch (JacksonException e) {
-            throw new MalformedMessageException("not valid JSON: " + e.getOriginalMessage() + " (at byte "
-                    + e.getLocation().getByteOffset() + ")");
+            throw new MalformedMessageException("not valid JSON: " + Quote.line(e.getOriginalMessage()) + at(e));
         }
+    }
+
+    /** Where the parser stopped, when it says so (a constraint or an I/O failure may carry no location). */
+    private static String at(JacksonException e) {
+        TokenStreamLocation location = e.getLocation();
+        return location == null || location.getByteOffset() < 0 ? "" : " (at byte " + location.getByteOffset() + ")";
     }
 
     private static Attributes readObject(JsonParser p, Builder b) {
@@ -129,6 +143,7 @@ final class CloudEventReader {
     /** Collects attributes as they arrive, in any order. */
     private static final class Builder {
         private final JsonMapper mapper;
+        private final CodecLimits limits;
         private final Class<?> payloadType;
         private String specVersion;
         private String id;
@@ -146,8 +161,9 @@ final class CloudEventReader {
         private int dataEnd = -1;
 
         /** {@code payloadType} null: record where {@code data} lies; otherwise bind it. */
-        Builder(JsonMapper mapper, Class<?> payloadType) {
+        Builder(JsonMapper mapper, CodecLimits limits, Class<?> payloadType) {
             this.mapper = mapper;
+            this.limits = limits;
             this.payloadType = payloadType;
         }
 
@@ -179,7 +195,8 @@ final class CloudEventReader {
                 throw missing("specversion");
             }
             if (!specVersion.equals(JsonMessageCodec.SPEC_VERSION)) {
-                throw new MalformedMessageException("unsupported specversion \"" + specVersion + "\"; expected \""
+                throw new MalformedMessageException("unsupported specversion \"" + Quote.of(specVersion)
+                        + "\"; expected \""
                         + JsonMessageCodec.SPEC_VERSION + "\"");
             }
             if (id == null) {
@@ -222,9 +239,47 @@ final class CloudEventReader {
                 bind(p);
                 return;
             }
-            p.skipChildren();
-            p.finishToken();
+            scan(p);
             dataEnd = (int) p.currentLocation().getByteOffset();
+        }
+
+        /** Passes over the value at the parser, reading every token of it and applying the limits. */
+        private void scan(JsonParser p) {
+            JsonToken token = p.currentToken();
+            int depth = 0;
+            while (true) {
+                switch (token) {
+                    case START_OBJECT, START_ARRAY -> {
+                        if (++depth > limits.maxDepth()) {
+                            throw limits.tooDeep();
+                        }
+                    }
+                    case END_OBJECT, END_ARRAY -> depth--;
+                    case PROPERTY_NAME -> {
+                        if (p.currentName().length() > limits.maxNameLength()) {
+                            throw limits.nameTooLong();
+                        }
+                    }
+                    case VALUE_STRING -> {
+                        if (p.getStringLength() > limits.maxStringLength()) { // decodes it: checks its UTF-8
+                            throw limits.stringTooLong();
+                        }
+                    }
+                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                        if (digits(p.getString()) > limits.maxNumberLength()) {
+                            throw limits.numberTooLong();
+                        }
+                    }
+                    default -> {}
+                }
+                if (depth == 0) {
+                    return;
+                }
+                token = p.nextToken();
+                if (token == null) {
+                    throw new MalformedMessageException("not valid JSON: the message ends inside data");
+                }
+            }
         }
 
         private void bind(JsonParser p) {
@@ -234,6 +289,18 @@ final class CloudEventReader {
                 // a JacksonException, or a payload constructor's own: the two-pass decode reports it
                 throw new DataMismatch();
             }
+        }
+
+        /** Digits of a number's text, as Jackson counts a number's length. */
+        private static int digits(String number) {
+            int digits = 0;
+            for (int i = 0; i < number.length(); i++) {
+                char c = number.charAt(i);
+                if (c >= '0' && c <= '9') {
+                    digits++;
+                }
+            }
+            return digits;
         }
 
         private static MalformedMessageException missing(String name) {
@@ -250,7 +317,7 @@ final class CloudEventReader {
 
         private static AgentId source(String value) {
             if (!value.startsWith(JsonMessageCodec.SOURCE_PREFIX)) {
-                throw new MalformedMessageException("attribute source \"" + value + "\" is not of the form \""
+                throw new MalformedMessageException("attribute source \"" + Quote.of(value) + "\" is not of the form \""
                         + JsonMessageCodec.SOURCE_PREFIX + "<agent id>\"");
             }
             return agentId("source", value.substring(JsonMessageCodec.SOURCE_PREFIX.length()));
@@ -260,7 +327,7 @@ final class CloudEventReader {
             try {
                 return AgentId.of(value);
             } catch (IllegalArgumentException e) {
-                throw new MalformedMessageException("attribute " + name + ": " + e.getMessage());
+                throw new MalformedMessageException("attribute " + name + ": " + Quote.line(e.getMessage()));
             }
         }
 
@@ -274,7 +341,7 @@ final class CloudEventReader {
                 return OffsetDateTime.parse(value.toUpperCase(Locale.ROOT)).toInstant();
             } catch (DateTimeParseException e) {
                 throw new MalformedMessageException(
-                        "attribute " + name + " \"" + value + "\" is not an RFC 3339 timestamp");
+                        "attribute " + name + " \"" + Quote.of(value) + "\" is not an RFC 3339 timestamp");
             }
         }
 
@@ -285,7 +352,7 @@ final class CloudEventReader {
             String media = value.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
             if (!media.equals(JsonMessageCodec.CONTENT_TYPE) && !media.endsWith("+json")) {
                 throw new MalformedMessageException(
-                        "unsupported datacontenttype \"" + value + "\"; expected a JSON media type");
+                        "unsupported datacontenttype \"" + Quote.of(value) + "\"; expected a JSON media type");
             }
         }
 
@@ -298,7 +365,7 @@ final class CloudEventReader {
             };
             if (text.length() != 1 || text.charAt(0) < '0' || text.charAt(0) > '9') {
                 throw new MalformedMessageException("attribute priority must be between " + Event.MIN_PRIORITY + " and "
-                        + Event.MAX_PRIORITY + ", got " + text);
+                        + Event.MAX_PRIORITY + ", got " + Quote.of(text));
             }
             return Integer.parseInt(text);
         }

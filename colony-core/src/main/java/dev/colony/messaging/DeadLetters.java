@@ -5,12 +5,24 @@ import java.util.List;
 /**
  * The messenger's dead-letter queue: the newest undelivered messages, bounded.
  *
- * <p>Overflow policy: when full, the oldest dead letter is discarded to keep the newest, and counted in
- * {@link #discarded()}; {@link #total()} counts every dead letter ever recorded. Thread-safe.
+ * <p>Bounded twice: by count ({@link #capacity()}) and by the bytes its letters retain
+ * ({@link #maxBytes()}: the encoded bytes kept, at most {@link DeadLetter#KEPT_BYTES} per letter, plus two
+ * bytes per character of the detail, which is cut to 1,000 characters). Envelopes handed over by
+ * reference are the sender's objects and are not counted.
+ *
+ * <p>Overflow policy: when a new letter would exceed either bound, the oldest dead letters are discarded
+ * to keep the newest, and counted in {@link #discarded()}; {@link #total()} counts every dead letter ever
+ * recorded. Thread-safe.
  */
 public interface DeadLetters {
     /** The most dead letters kept. */
     int capacity();
+
+    /** The most bytes the kept dead letters retain, as counted above. */
+    long maxBytes();
+
+    /** The bytes the kept dead letters retain now, as counted above. */
+    long retainedBytes();
 
     /** Dead letters kept now. */
     int size();

@@ -9,6 +9,8 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.module.blackbird.BlackbirdModule;
@@ -72,6 +74,26 @@ import tools.jackson.module.blackbird.BlackbirdModule;
  * and payload last, so that the error reported does not depend on where {@code data} stands. {@link
  * RawJson} payloads are always read in two steps: the attributes, then the exact text of {@code data}.
  *
+ * <h2>Limits</h2>
+ *
+ * <p>A codec reads bytes from other processes, so it bounds what one message may cost (ADR 0019). Each
+ * bound is a {@link Builder} setting; a message over one is a {@link MalformedMessageException} with a
+ * one-line reason, such as {@code "data nests deeper than 64 levels"}:
+ *
+ * <pre>
+ * setting            default      what it bounds
+ * maxMessageBytes    1 MiB        the message (over it: MessageTooLargeException)
+ * maxDepth           64           nesting of objects and arrays in data ({} is depth 1)
+ * maxNumberLength    256          digits of one number (a double needs at most 17, a long 19)
+ * maxStringLength    1,048,576    characters of one string
+ * maxNameLength      1,024        characters of one property name, attributes included
+ * </pre>
+ *
+ * <p>Also refused, with a reason: invalid UTF-8, a repeated attribute or property ({@code "Duplicate
+ * Object property"}), an attribute of the wrong JSON type, a truncated message, trailing content.
+ * Nothing else escapes {@code decode}: an unexpected failure inside the library is reported as a
+ * malformed message too.
+ *
  * <p>Instances are immutable and thread-safe; they keep no per-thread state, so they suit virtual
  * threads (Jackson's buffer pool is its default, a shared concurrent deque).
  */
@@ -81,29 +103,35 @@ public final class JsonMessageCodec implements MessageCodec {
     static final String CONTENT_TYPE = "application/json";
 
     private final JsonMapper mapper;
+    private final CodecLimits limits;
     private final int maxMessageBytes;
 
-    private JsonMessageCodec(int maxMessageBytes) {
-        if (maxMessageBytes < 1) {
-            throw new IllegalArgumentException("maxMessageBytes must be positive, got " + maxMessageBytes);
-        }
-        this.maxMessageBytes = maxMessageBytes;
-        this.mapper = newMapper();
+    private JsonMessageCodec(CodecLimits limits) {
+        this.limits = limits;
+        this.maxMessageBytes = limits.maxMessageBytes();
+        this.mapper = newMapper(limits);
     }
 
     /** The codec's mapper: Blackbird's generated binders when it can start, exact doubles, duplicates refused. */
     static JsonMapper newMapper() {
+        return newMapper(CodecLimits.DEFAULTS);
+    }
+
+    private static JsonMapper newMapper(CodecLimits limits) {
         try {
-            return mapperBuilder().addModule(new BlackbirdModule()).build();
+            return mapperBuilder(limits).addModule(new BlackbirdModule()).build();
         } catch (IllegalStateException | LinkageError e) {
             // Blackbird refuses to start when its Java 25 classes are hidden (a fat jar without
             // "Multi-Release: true"): bind by reflection then, the same results at Jackson's stock speed
-            return mapperBuilder().build();
+            return mapperBuilder(limits).build();
         }
     }
 
-    private static JsonMapper.Builder mapperBuilder() {
-        return JsonMapper.builder()
+    private static JsonMapper.Builder mapperBuilder(CodecLimits limits) {
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(limits.constraints())
+                .build();
+        return JsonMapper.builder(factory)
                 .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER, StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
                 // the payload is bound in the middle of the message (CloudEventReader), where the next
@@ -115,7 +143,7 @@ public final class JsonMessageCodec implements MessageCodec {
 
     /** A codec with the default limit of {@value MessageCodec#DEFAULT_MAX_MESSAGE_BYTES} bytes. */
     public static JsonMessageCodec create() {
-        return new JsonMessageCodec(DEFAULT_MAX_MESSAGE_BYTES);
+        return new JsonMessageCodec(CodecLimits.DEFAULTS);
     }
 
     /**
@@ -124,7 +152,12 @@ public final class JsonMessageCodec implements MessageCodec {
      * @throws IllegalArgumentException if {@code maxMessageBytes} is not positive
      */
     public static JsonMessageCodec create(int maxMessageBytes) {
-        return new JsonMessageCodec(maxMessageBytes);
+        return builder().maxMessageBytes(maxMessageBytes).build();
+    }
+
+    /** A builder of a codec with other limits than the defaults (see "Limits" above). */
+    public static Builder builder() {
+        return new Builder();
     }
 
     @Override
@@ -163,19 +196,54 @@ public final class JsonMessageCodec implements MessageCodec {
         return decode(bytes, Object.class);
     }
 
+    /** How deeply {@code data} may nest objects and arrays. */
+    public int maxDepth() {
+        return limits.maxDepth();
+    }
+
+    /** The most digits of one JSON number. */
+    public int maxNumberLength() {
+        return limits.maxNumberLength();
+    }
+
+    /** The most characters of one JSON string. */
+    public int maxStringLength() {
+        return limits.maxStringLength();
+    }
+
+    /** The most characters of one property name. */
+    public int maxNameLength() {
+        return limits.maxNameLength();
+    }
+
     @Override
     public Envelope decode(byte[] bytes, Class<?> payloadType) {
         if (bytes.length > maxMessageBytes) {
             throw new MessageTooLargeException("received", bytes.length, maxMessageBytes);
         }
+        try {
+            return decodeWithin(bytes, payloadType);
+        } catch (MalformedMessageException e) {
+            throw e;
+        } catch (StreamConstraintsException e) {
+            throw limits.refusal(e);
+        } catch (RuntimeException e) {
+            // the contract: nothing but the codec's own exceptions escapes, whatever the library does
+            throw new MalformedMessageException(
+                    "could not be decoded: " + e.getClass().getSimpleName() + ": " + Quote.line(e.getMessage()));
+        }
+    }
+
+    private Envelope decodeWithin(byte[] bytes, Class<?> payloadType) {
         if (payloadType != RawJson.class) {
             try {
-                return CloudEventReader.readBinding(mapper, bytes, payloadType).toEnvelope();
+                return CloudEventReader.readBinding(mapper, limits, bytes, payloadType)
+                        .toEnvelope();
             } catch (CloudEventReader.DataMismatch e) {
                 // fall through: the two-pass decode checks the whole message first, then reports the payload's error
             }
         }
-        CloudEventReader.Attributes attributes = CloudEventReader.read(mapper, bytes);
+        CloudEventReader.Attributes attributes = CloudEventReader.read(mapper, limits, bytes);
         return attributes.toEnvelope(bindPayload(bytes, attributes, payloadType));
     }
 
@@ -229,7 +297,63 @@ public final class JsonMessageCodec implements MessageCodec {
             return mapper.readValue(bytes, start, length, payloadType);
         } catch (JacksonException e) {
             throw new MalformedMessageException(
-                    "data does not fit " + payloadType.getName() + ": " + e.getOriginalMessage());
+                    "data does not fit " + payloadType.getName() + ": " + Quote.line(e.getOriginalMessage()));
+        }
+    }
+
+    /**
+     * Settings of a {@link JsonMessageCodec}'s limits; each is validated when set and defaults as in the
+     * table under "Limits".
+     */
+    public static final class Builder {
+        private int maxMessageBytes = CodecLimits.DEFAULTS.maxMessageBytes();
+        private int maxDepth = CodecLimits.DEFAULTS.maxDepth();
+        private int maxNumberLength = CodecLimits.DEFAULTS.maxNumberLength();
+        private int maxStringLength = CodecLimits.DEFAULTS.maxStringLength();
+        private int maxNameLength = CodecLimits.DEFAULTS.maxNameLength();
+
+        private Builder() {}
+
+        /** The largest message, in bytes; default 1 MiB. */
+        public Builder maxMessageBytes(int bytes) {
+            this.maxMessageBytes = check("maxMessageBytes", bytes, Integer.MAX_VALUE);
+            return this;
+        }
+
+        /** How deeply {@code data} may nest objects and arrays, 1 to 10,000; default 64. */
+        public Builder maxDepth(int depth) {
+            this.maxDepth = check("maxDepth", depth, 10_000);
+            return this;
+        }
+
+        /** The most digits of one number (sign, point and exponent marker not counted); default 256. */
+        public Builder maxNumberLength(int length) {
+            this.maxNumberLength = check("maxNumberLength", length, Integer.MAX_VALUE);
+            return this;
+        }
+
+        /** The most characters of one string; default 1,048,576. */
+        public Builder maxStringLength(int length) {
+            this.maxStringLength = check("maxStringLength", length, Integer.MAX_VALUE);
+            return this;
+        }
+
+        /** The most characters of one property name; default 1,024. */
+        public Builder maxNameLength(int length) {
+            this.maxNameLength = check("maxNameLength", length, Integer.MAX_VALUE);
+            return this;
+        }
+
+        public JsonMessageCodec build() {
+            return new JsonMessageCodec(
+                    new CodecLimits(maxMessageBytes, maxDepth, maxNumberLength, maxStringLength, maxNameLength));
+        }
+
+        private static int check(String name, int value, int max) {
+            if (value < 1 || value > max) {
+                throw new IllegalArgumentException(name + " must be between 1 and " + max + ", got " + value);
+            }
+            return value;
         }
     }
 }

@@ -4,11 +4,13 @@ import dev.colony.bus.OverflowPolicy;
 import dev.colony.internal.Mailbox;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An inbox of a {@link LocalMessenger}: a {@link Mailbox} of envelopes (or {@link Encoded} messages when
@@ -43,6 +45,7 @@ final class LocalInbox implements Inbox {
     private final ConcurrentLinkedQueue<Object> evicted = new ConcurrentLinkedQueue<>();
     private volatile Thread drainer;
     private volatile boolean closed;
+    private final AtomicBoolean abandoned = new AtomicBoolean();
     private MessageHandler handler; // written before the drainer starts, read only by it
 
     LocalInbox(LocalMessenger messenger, AgentId id, InboxOptions options) {
@@ -143,6 +146,8 @@ final class LocalInbox implements Inbox {
                 n = mailbox.drain(batch, times);
             } catch (InterruptedException e) {
                 continue; // only close() stops the drainer
+            } catch (Throwable error) {
+                continue; // the mailbox is not expected to fail; the drainer must not die if it does
             }
             if (n < 0) {
                 return;
@@ -156,10 +161,14 @@ final class LocalInbox implements Inbox {
             for (int i = 0; i < n; i++) {
                 Object item = batch[i];
                 batch[i] = null;
-                if (closed) {
-                    discard(item);
-                } else {
-                    messenger.handle(this, handler, item);
+                try {
+                    if (closed) {
+                        discard(item);
+                    } else {
+                        messenger.handle(this, handler, item);
+                    }
+                } catch (Throwable error) { // handle() throws nothing by design; this is the last line
+                    messenger.unhandled(this, item, error);
                 }
             }
         }
@@ -184,10 +193,21 @@ final class LocalInbox implements Inbox {
         return closed;
     }
 
+    /**
+     * Closes the inbox, waits up to the messenger's close timeout for the handler running now, and
+     * abandons it past that (interrupted, counted and logged by the messenger). Idempotent.
+     */
     @Override
     public void close() {
+        stop();
+        if (!awaitDrainer(System.nanoTime() + messenger.closeTimeoutNanos())) {
+            messenger.abandon(List.of(this));
+        }
+    }
+
+    /** Closes the mailbox and dead-letters what it held, without waiting for the handler. Idempotent. */
+    void stop() {
         if (!CLOSED.compareAndSet(this, false, true)) {
-            joinDrainer();
             return;
         }
         messenger.removed(this);
@@ -195,29 +215,34 @@ final class LocalInbox implements Inbox {
         mailbox.close(left::add);
         reportEvicted();
         left.forEach(this::discard);
-        joinDrainer();
     }
 
-    private void joinDrainer() {
+    /** Waits until the drainer has ended or {@code deadlineNanos} (of {@link System#nanoTime()}); true if it ended. */
+    boolean awaitDrainer(long deadlineNanos) {
         Thread thread;
         synchronized (this) {
             thread = drainer;
         }
         if (thread == null || thread == Thread.currentThread()) {
-            return;
+            return true;
         }
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
+        try {
+            long left = deadlineNanos - System.nanoTime();
+            return thread.join(Duration.ofNanos(Math.max(left, 0)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the closer was interrupted: stop waiting, abandon the handler
+            return !thread.isAlive();
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+    }
+
+    /** Interrupts the drainer still running its handler; true the first time, for the messenger to count it. */
+    boolean abandon() {
+        Thread thread = drainer;
+        if (thread == null || !thread.isAlive() || !abandoned.compareAndSet(false, true)) {
+            return false;
         }
+        thread.interrupt();
+        return true;
     }
 
     @Override

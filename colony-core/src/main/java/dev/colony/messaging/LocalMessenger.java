@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -34,6 +35,7 @@ final class LocalMessenger implements Messenger {
 
     static final String FAILURE_HEADER = "replyfailure";
 
+    private static final System.Logger LOG = System.getLogger("dev.colony.messaging");
     private static final long TICK_MILLIS = 50;
     private static final Instant LATEST_DEADLINE = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
@@ -45,6 +47,8 @@ final class LocalMessenger implements Messenger {
     private final InstantSource clock;
     private final Consumer<HandlerFailure> onHandlerFailure;
     private final BoundedDeadLetters deadLetters;
+    private final Duration closeTimeout;
+    private final LongAdder abandoned = new LongAdder();
     private final LongAdder sent = new LongAdder();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder failed = new LongAdder();
@@ -53,13 +57,15 @@ final class LocalMessenger implements Messenger {
     private final LatencyRecorder unmarshalTime = new LatencyRecorder();
     private final LatencyRecorder roundTrip = new LatencyRecorder();
     private volatile boolean closed;
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     LocalMessenger(Builder builder) {
         this.codec = builder.codec;
         this.marshal = builder.marshalEverySend;
         this.clock = builder.clock;
         this.onHandlerFailure = builder.onHandlerFailure;
-        this.deadLetters = new BoundedDeadLetters(builder.deadLetterCapacity);
+        this.deadLetters = new BoundedDeadLetters(builder.deadLetterCapacity, builder.deadLetterBytes);
+        this.closeTimeout = builder.closeTimeout;
         this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "colony-messenger-timer");
             thread.setDaemon(true);
@@ -311,20 +317,23 @@ final class LocalMessenger implements Messenger {
         Objects.requireNonNull(recipient, "recipient");
         Objects.requireNonNull(message, "message");
         sent.increment();
-        LocalInbox.Encoded item = new LocalInbox.Encoded(message.clone(), null);
+        // checked before the bytes are copied: refused input costs at most the dead letter's prefix
         if (closed) {
-            return deadLetter(
-                    item, recipient, DeadLetter.Reason.REJECTED, "the messenger is closed", SendOutcome.REJECTED);
+            deadLetters.addRefused(
+                    message, recipient, DeadLetter.Reason.REJECTED, "the messenger is closed", clock.instant());
+            return SendOutcome.REJECTED;
         }
         if (message.length > codec.maxMessageBytes()) {
-            return deadLetter(
-                    item,
+            deadLetters.addRefused(
+                    message,
                     recipient,
                     DeadLetter.Reason.TOO_LARGE,
                     "received message of " + message.length + " bytes exceeds the limit of " + codec.maxMessageBytes()
                             + " bytes",
-                    SendOutcome.REJECTED);
+                    clock.instant());
+            return SendOutcome.REJECTED;
         }
+        LocalInbox.Encoded item = new LocalInbox.Encoded(message.clone(), null);
         LocalInbox inbox = inboxes.get(recipient);
         if (inbox == null) {
             return deadLetter(
@@ -337,11 +346,25 @@ final class LocalMessenger implements Messenger {
         return inbox.offer(item, Event.NORMAL_PRIORITY);
     }
 
-    /** Runs on {@code inbox}'s thread: decodes if needed, drops expired messages, calls the handler. */
+    /**
+     * Runs on {@code inbox}'s thread: decodes if needed, drops expired messages, calls the handler. Throws
+     * nothing: whatever fails becomes a dead letter, and the inbox goes on.
+     */
     void handle(LocalInbox inbox, MessageHandler handler, Object item) {
-        Envelope message = item instanceof LocalInbox.Encoded encoded
-                ? decode(encoded, inbox.payloadType(), inbox.id())
-                : (Envelope) item;
+        Envelope message;
+        try {
+            message = item instanceof LocalInbox.Encoded encoded
+                    ? decode(encoded, inbox.payloadType(), inbox.id())
+                    : (Envelope) item;
+        } catch (Throwable error) { // a codec breaking its contract (or an Error): the message, not the inbox, fails
+            deadLetter(
+                    item,
+                    inbox.id(),
+                    DeadLetter.Reason.MALFORMED,
+                    "could not be decoded: " + describe(error),
+                    SendOutcome.REJECTED);
+            return;
+        }
         if (message == null) {
             return;
         }
@@ -359,16 +382,45 @@ final class LocalMessenger implements Messenger {
             handler.onMessage(message);
             delivered.increment();
         } catch (Throwable error) {
-            failed.increment();
+            handlerFailed(inbox.id(), message, error);
+        }
+    }
+
+    /** Counts and reports a handler's failure, answers a request, and records the HANDLER_FAILED dead letter. */
+    private void handlerFailed(AgentId agent, Envelope message, Throwable error) {
+        failed.increment();
+        try {
             if (message.correlationId() != null && message.replyTo() != null) {
                 replyFailure(message, error);
             }
-            try {
-                onHandlerFailure.accept(new HandlerFailure(inbox.id(), message, error));
-            } catch (Throwable ignored) {
-                // the listener is documented as never throwing; one that does must not stop the inbox
-            }
+            onHandlerFailure.accept(new HandlerFailure(agent, message, error));
+        } catch (Throwable ignored) {
+            // the listener is documented as never throwing; one that does must not stop the inbox
         }
+        deadLetter(
+                message,
+                agent,
+                DeadLetter.Reason.HANDLER_FAILED,
+                "the handler of agent \"" + agent + "\" threw " + describe(error),
+                SendOutcome.REJECTED);
+    }
+
+    /** Runs on {@code inbox}'s thread when handling {@code item} failed outside the handler (the last resort). */
+    void unhandled(LocalInbox inbox, Object item, Throwable error) {
+        try {
+            deadLetter(
+                    item,
+                    inbox.id(),
+                    DeadLetter.Reason.HANDLER_FAILED,
+                    "handling failed outside the handler: " + describe(error),
+                    SendOutcome.REJECTED);
+        } catch (Throwable ignored) {
+            // nothing is left to report it to; the inbox must go on
+        }
+    }
+
+    static String describe(Throwable error) {
+        return error.getClass().getName() + (error.getMessage() == null ? "" : ": " + Quote.line(error.getMessage()));
     }
 
     private void replyFailure(Envelope request, Throwable error) {
@@ -420,6 +472,7 @@ final class LocalMessenger implements Messenger {
         return switch (reason) {
             case NO_SUCH_AGENT -> ReplyFailure.NO_RECIPIENT;
             case EXPIRED -> ReplyFailure.TIMEOUT;
+            case HANDLER_FAILED -> ReplyFailure.RECIPIENT_FAILURE;
             case MAILBOX_FULL, EVICTED, TOO_LARGE, UNENCODABLE, MALFORMED, RECIPIENT_CLOSED, REJECTED ->
                 ReplyFailure.UNDELIVERED;
         };
@@ -438,6 +491,7 @@ final class LocalMessenger implements Messenger {
                 failed.sum(),
                 timedOut.sum(),
                 deadLetters.total(),
+                abandoned.sum(),
                 pending.size(),
                 marshalTime.snapshot(),
                 unmarshalTime.snapshot(),
@@ -454,14 +508,50 @@ final class LocalMessenger implements Messenger {
         return timer.getQueue().size() - 1;
     }
 
+    long closeTimeoutNanos() {
+        return closeTimeout.toNanos();
+    }
+
+    /**
+     * Closes every inbox, waits up to the close timeout for their handlers together, then interrupts and
+     * abandons those still running, and reports them. Idempotent: a second call returns at once.
+     */
     @Override
     public void close() {
         closed = true;
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
         for (PendingRequest waiting : new ArrayList<>(pending.values())) {
             finish(waiting, null, new ReplyException(ReplyFailure.CLOSED, "the messenger closed"));
         }
         List<LocalInbox> open = new ArrayList<>(inboxes.values());
-        open.forEach(LocalInbox::close);
+        open.forEach(LocalInbox::stop);
+        long deadline = System.nanoTime() + closeTimeout.toNanos();
+        List<LocalInbox> running = new ArrayList<>();
+        for (LocalInbox inbox : open) {
+            if (!inbox.awaitDrainer(deadline)) {
+                running.add(inbox);
+            }
+        }
+        abandon(running);
         timer.shutdownNow();
+    }
+
+    /** Interrupts the drainers of {@code running}, counts each inbox once, and logs one line naming them. */
+    void abandon(List<LocalInbox> running) {
+        List<AgentId> agents = new ArrayList<>();
+        for (LocalInbox inbox : running) {
+            if (inbox.abandon()) {
+                abandoned.increment();
+                agents.add(inbox.id());
+            }
+        }
+        if (!agents.isEmpty()) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "closed with handlers still running after " + closeTimeout
+                            + "; interrupted and abandoned the handlers of agents " + agents);
+        }
     }
 }

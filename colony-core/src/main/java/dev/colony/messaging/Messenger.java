@@ -31,6 +31,13 @@ import java.util.function.Consumer;
  * behind. {@link #close()} completes the requests still waiting with {@link ReplyFailure#CLOSED}, closes
  * every inbox and stops the messenger's threads; it is idempotent.
  *
+ * <p><b>Supervision.</b> Nothing an inbox reads or runs stops it: bytes that do not decode become
+ * {@link DeadLetter.Reason#MALFORMED} dead letters, a handler that throws (an {@code Error} included) a
+ * {@link DeadLetter.Reason#HANDLER_FAILED} one, and the inbox goes on with the next message.
+ * {@link #close()} waits at most {@link Builder#closeTimeout(Duration)} for running handlers, then
+ * interrupts and abandons them: counted in {@link MessengerMetrics#abandonedHandlers()} and logged once
+ * at WARNING with the agents' ids (ADR 0019).
+ *
  * <p>Thread-safe.
  */
 public interface Messenger extends AutoCloseable {
@@ -110,7 +117,9 @@ public interface Messenger extends AutoCloseable {
      * Hands over a message that is already encoded with this messenger's codec, as a transport receiving
      * it from another process would. It is queued as bytes and decoded by {@code recipient}'s inbox; bytes
      * that do not decode become a {@link DeadLetter.Reason#MALFORMED} dead letter there, and the inbox goes
-     * on with the next message.
+     * on with the next message. The length is checked before anything is copied: a message over the codec's
+     * limit is refused as {@link DeadLetter.Reason#TOO_LARGE}, keeping only its first
+     * {@link DeadLetter#KEPT_BYTES} bytes.
      */
     SendOutcome deliverEncoded(AgentId recipient, byte[] message);
 
@@ -131,6 +140,8 @@ public interface Messenger extends AutoCloseable {
         MessageCodec codec = JsonMessageCodec.create();
         boolean marshalEverySend;
         int deadLetterCapacity = 1024;
+        long deadLetterBytes = 4L << 20;
+        Duration closeTimeout = Duration.ofSeconds(10);
         InstantSource clock = InstantSource.system();
         Consumer<HandlerFailure> onHandlerFailure = failure -> {};
 
@@ -158,6 +169,36 @@ public interface Messenger extends AutoCloseable {
             return this;
         }
 
+        /**
+         * How many bytes the dead letters may retain together (their kept bytes, at most
+         * {@link DeadLetter#KEPT_BYTES} each, and their details; see {@link DeadLetters}); default 4 MiB,
+         * which 1,024 letters of 4 KiB fill. When a new letter would exceed it the oldest are discarded
+         * and counted in {@link DeadLetters#discarded()}.
+         *
+         * @throws IllegalArgumentException if {@code bytes} is below 16 KiB (one letter at its largest must fit)
+         */
+        public Builder deadLetterBytes(long bytes) {
+            if (bytes < 16 << 10) {
+                throw new IllegalArgumentException("deadLetterBytes must be at least " + (16 << 10) + ", got " + bytes);
+            }
+            this.deadLetterBytes = bytes;
+            return this;
+        }
+
+        /**
+         * How long {@link Messenger#close()} waits for handlers still running before it interrupts them and
+         * abandons them (each counted in {@link MessengerMetrics#abandonedHandlers()}); default 10 s. Zero
+         * interrupts at once.
+         */
+        public Builder closeTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("closeTimeout must not be negative, got " + timeout);
+            }
+            this.closeTimeout = timeout;
+            return this;
+        }
+
         /** The clock deadlines are checked against; default the system clock. */
         public Builder clock(InstantSource clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -180,7 +221,14 @@ public interface Messenger extends AutoCloseable {
 
         /** The settings made so far, for another backend (such as colony-redis) to build its messenger from. */
         public Settings settings() {
-            return new Settings(codec, marshalEverySend, deadLetterCapacity, clock, onHandlerFailure);
+            return new Settings(
+                    codec,
+                    marshalEverySend,
+                    deadLetterCapacity,
+                    deadLetterBytes,
+                    closeTimeout,
+                    clock,
+                    onHandlerFailure);
         }
     }
 
@@ -190,6 +238,8 @@ public interface Messenger extends AutoCloseable {
      * @param codec the codec for marshalled messages
      * @param marshalEverySend whether every message is encoded and decoded
      * @param deadLetterCapacity how many dead letters are kept
+     * @param deadLetterBytes how many bytes the kept dead letters may retain
+     * @param closeTimeout how long close waits for running handlers
      * @param clock the clock deadlines are checked against
      * @param onHandlerFailure called after a handler threw
      */
@@ -197,11 +247,14 @@ public interface Messenger extends AutoCloseable {
             MessageCodec codec,
             boolean marshalEverySend,
             int deadLetterCapacity,
+            long deadLetterBytes,
+            Duration closeTimeout,
             InstantSource clock,
             Consumer<HandlerFailure> onHandlerFailure) {
         /** Checks that the codec, the clock and the failure handler are present. */
         public Settings {
             Objects.requireNonNull(codec, "codec");
+            Objects.requireNonNull(closeTimeout, "closeTimeout");
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(onHandlerFailure, "onHandlerFailure");
         }

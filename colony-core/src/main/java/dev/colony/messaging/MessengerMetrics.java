@@ -11,6 +11,8 @@ import dev.colony.metrics.LatencySnapshot;
  * @param failed handler calls that threw
  * @param timedOut requests that ended with {@link ReplyFailure#TIMEOUT}
  * @param deadLettered messages that became dead letters
+ * @param abandonedHandlers handlers still running when {@link Messenger#close()} stopped waiting for
+ *     them; they were interrupted and left to end on their own
  * @param pendingRequests requests waiting for their reply now
  * @param marshal encoding time per message when marshalling, in nanoseconds
  * @param unmarshal decoding time per message when marshalling, in nanoseconds
@@ -22,6 +24,7 @@ public record MessengerMetrics(
         long failed,
         long timedOut,
         long deadLettered,
+        long abandonedHandlers,
         int pendingRequests,
         LatencySnapshot marshal,
         LatencySnapshot unmarshal,

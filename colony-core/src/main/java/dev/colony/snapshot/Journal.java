@@ -9,9 +9,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,9 +33,13 @@ import java.util.regex.Pattern;
  *       order is the order of revisions. {@link #awaitDurable} may be called from any thread.
  *   <li>An append reaches the operating system before it returns; when it reaches the device is the
  *       {@link FsyncPolicy}'s business. {@link #awaitDurable} returns once it has.
- *   <li>{@link #open} reads every segment. A torn last record of the newest segment (a crash in the middle
- *       of an append: its length runs past the end of the file, or its checksum fails and nothing but
- *       zeros follows) is cut away. Any other damage is a {@link CorruptJournalException}.
+ *   <li>{@link #open} reads every segment. A torn tail of the newest segment (a crash in the middle of an
+ *       append: a bad record with no valid record anywhere after it) is copied to a side file
+ *       {@code <segment>.torn-<offset>} and then cut away. Any other damage, in particular a bad record
+ *       followed by valid ones, is a {@link CorruptJournalException} naming the segment and the offset,
+ *       and nothing is cut. The rule and the formats: ADR 0020.
+ *   <li>Segments of format version 1 (no header checksum) are read; appending starts a new version-2
+ *       segment.
  *   <li>A failed write or force is sticky: every later append and wait throws it, and the state refuses
  *       writes, since memory may now be ahead of the log.
  * </ul>
@@ -68,6 +72,7 @@ public final class Journal implements AutoCloseable {
     private final Condition forced = waitLock.newCondition();
     private FileChannel channel; // guarded by segmentLock for switching; written by the single writer
     private long segmentFirst;
+    private boolean newestLegacy; // the newest segment is of format version 1: append to a new one
     private volatile long appended; // appends so far; written by the single writer, read by the flusher
     // appends forced so far (or written, under OS); only grows: the flusher and a roll may race
     private final AtomicLong durable = new AtomicLong();
@@ -83,34 +88,28 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Opens the journal in {@code durability}'s directory (created if missing), reads every record and cuts
-     * away a torn tail. Appending starts after {@link #resume}.
+     * Opens the journal in {@code durability}'s directory (created if missing) and reads every record; a
+     * torn tail of the newest segment is copied to {@code <segment>.torn-<offset>}, then cut. Logs one line
+     * on {@code dev.colony.snapshot}. Appending starts after {@link #resume}.
      *
-     * @throws CorruptJournalException if a segment is damaged other than at its tail
+     * @throws CorruptJournalException naming the segment and the offset, if a segment is damaged other than
+     *     by a torn tail (a bad record with a valid one after it, or not in the newest segment); nothing is
+     *     cut then
      */
     public static Journal open(Durability durability) {
         Objects.requireNonNull(durability, "durability");
         Path directory = durability.directory();
         try {
             Files.createDirectories(directory);
-            TreeMap<Long, Path> segments = segments(directory);
-            List<Entry> entries = new ArrayList<>();
-            for (Path segment : segments.values()) {
-                read(segment, segment.equals(lastValue(segments)), entries);
-            }
+            JournalRecovery.Recovered read = JournalRecovery.recover(directory);
             Journal journal = new Journal(
-                    directory, durability.fsync(), durability.batchWindow().toNanos(), List.copyOf(entries));
-            if (!segments.isEmpty()) {
-                journal.segmentFirst = segments.lastKey();
-            }
+                    directory, durability.fsync(), durability.batchWindow().toNanos(), read.entries());
+            journal.segmentFirst = read.newestFirst();
+            journal.newestLegacy = read.newestVersion() == 1;
             return journal;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the journal in " + directory, e);
         }
-    }
-
-    private static Path lastValue(TreeMap<Long, Path> segments) {
-        return segments.isEmpty() ? null : segments.lastEntry().getValue();
     }
 
     /** The segment files by first revision. */
@@ -127,63 +126,39 @@ public final class Journal implements AutoCloseable {
         return segments;
     }
 
-    /** Reads {@code segment}'s records into {@code entries}; cuts a torn tail if it is the newest. */
-    private static void read(Path segment, boolean newest, List<Entry> entries) throws IOException {
-        byte[] bytes = Files.readAllBytes(segment);
-        int position = 0;
-        while (position < bytes.length) {
-            int good = validRecordLength(bytes, position);
-            if (good < 0) {
-                if (newest && tornTail(bytes, position)) {
-                    truncate(segment, position);
-                    return;
-                }
-                throw new CorruptJournalException("journal segment " + segment + " is damaged at offset " + position
-                        + " of " + bytes.length + (newest ? " (not a torn last record: data follows)" : ""));
-            }
-            entries.add(JournalCodec.decode(bytes, position + JournalCodec.HEADER, good));
-            position += JournalCodec.HEADER + good;
+    /**
+     * Reads every segment in {@code directory}, oldest first, and reports what it holds and where any damage
+     * or torn tail starts. Changes nothing; safe on the directory of a state that is not open.
+     *
+     * @throws UncheckedIOException if a segment cannot be read
+     */
+    public static List<JournalSegment> inspect(Path directory) {
+        Objects.requireNonNull(directory, "directory");
+        try {
+            return JournalRecovery.inspect(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the journal in " + directory, e);
         }
-    }
-
-    /** The body length of the record at {@code position} if it is whole and its checksum matches, else -1. */
-    private static int validRecordLength(byte[] bytes, int position) {
-        if (bytes.length - position < JournalCodec.HEADER) {
-            return -1;
-        }
-        int length = JournalCodec.getInt(bytes, position);
-        if (length < JournalCodec.MIN_BODY || length > bytes.length - position - JournalCodec.HEADER) {
-            return -1;
-        }
-        int crc = JournalCodec.getInt(bytes, position + 4);
-        return JournalCodec.crc(bytes, position + JournalCodec.HEADER, length) == crc ? length : -1;
     }
 
     /**
-     * Whether a bad record at {@code position} is what a crash mid-append leaves: a header or body that
-     * runs past the end of the file, or a last record whose checksum fails, or zeros to the end (a file
-     * extended but not yet written).
+     * Cuts the first damaged segment in {@code directory} at its first bad record, after writing the cut
+     * bytes to {@code <segment>.torn-<offset>}, and renames every later segment to
+     * {@code <segment>.set-aside} (replay cannot skip the hole). Never on the directory of an open state.
+     *
+     * @param dropFollowing whether to go on when valid records follow the damage: they are acknowledged
+     *     operations, and the repair drops them
+     * @return what was cut and set aside, or empty if no segment is damaged
+     * @throws IllegalStateException if valid records follow the damage and {@code dropFollowing} is false, or
+     *     the segment is of a format version this build does not read; nothing is changed then
+     * @throws UncheckedIOException if a file cannot be read or written
      */
-    private static boolean tornTail(byte[] bytes, int position) {
-        if (bytes.length - position < JournalCodec.HEADER) {
-            return true;
-        }
-        long length = JournalCodec.getInt(bytes, position) & 0xFFFF_FFFFL;
-        if (position + JournalCodec.HEADER + length >= bytes.length) {
-            return true; // runs past the end, or is the last record
-        }
-        for (int i = position; i < bytes.length; i++) {
-            if (bytes[i] != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void truncate(Path segment, long size) throws IOException {
-        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
-            channel.truncate(size);
-            channel.force(true);
+    public static Optional<JournalRepair> repair(Path directory, boolean dropFollowing) {
+        Objects.requireNonNull(directory, "directory");
+        try {
+            return JournalRecovery.repair(directory, dropFollowing);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot repair the journal in " + directory, e);
         }
     }
 
@@ -205,6 +180,9 @@ public final class Journal implements AutoCloseable {
             try {
                 if (segmentFirst == 0) {
                     segmentFirst = nextRevision;
+                } else if (newestLegacy) {
+                    // never mix formats in a segment; its silent records may sit at nextRevision - 1 (ADR 0020)
+                    segmentFirst = Math.max(nextRevision, segmentFirst + 1);
                 }
                 channel = openSegment(segmentFirst);
             } catch (IOException e) {
@@ -221,6 +199,12 @@ public final class Journal implements AutoCloseable {
         Path file = directory.resolve(name(first));
         boolean created = Files.notExists(file);
         FileChannel opened = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (opened.size() == 0) {
+            ByteBuffer header = ByteBuffer.wrap(JournalCodec.segmentHeader());
+            while (header.hasRemaining()) {
+                opened.write(header);
+            }
+        }
         opened.position(opened.size());
         if (created) {
             forceDirectory();
@@ -233,11 +217,7 @@ public final class Journal implements AutoCloseable {
     }
 
     private void forceDirectory() {
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException e) {
-            // some file systems cannot open a directory for fsync
-        }
+        JournalRecovery.forceDirectory(directory);
     }
 
     /**

@@ -8,27 +8,43 @@ import dev.colony.state.Task;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
- * The journal record format:
+ * The journal segment and record formats (ADR 0020). A version-2 segment starts with a header, then
+ * records:
  *
  * <pre>
- * size  field
- *  4    body length
- *  4    CRC32C of the body
- *  n    body: revision (8), change (string), subject (string), entity kind (1), entity
+ * segment header (12 bytes)     record (version 2)
+ * size  field                   size  field
+ *  8    magic "COLONYJL"         4    body length
+ *  4    format version (2)       4    CRC32C of the body
+ *                                4    CRC32C of the 8 bytes above (the header checksum)
+ *                                n    body: revision (8), change (string), subject (string),
+ *                                          entity kind (1), entity
  * </pre>
  *
  * Big-endian; strings and entities as in {@link SnapshotBody}. Entity kinds: 0 agent, 1 task,
- * 2 leadership (with its group), 3 memory entry, 4 snapshot (a restore).
+ * 2 leadership (with its group), 3 memory entry, 4 snapshot (a restore). The header checksum covers the
+ * length, so a damaged length is told from a torn write instead of being believed.
+ *
+ * <p>Version 1 (before ADR 0020) had no segment header and no header checksum: {@code [length][CRC32C of
+ * body][body]}. It is still read.
  */
 final class JournalCodec {
-    static final int HEADER = 8;
+    static final byte[] MAGIC = {'C', 'O', 'L', 'O', 'N', 'Y', 'J', 'L'};
+    static final int VERSION = 2;
+    static final int SEGMENT_HEADER = MAGIC.length + 4;
+    /** The record header of version 2: length, body CRC, header CRC. */
+    static final int HEADER = 12;
+    /** The record header of version 1: length, body CRC. */
+    static final int V1_HEADER = 8;
     /** revision, two null strings, a kind: no body is shorter. */
     static final int MIN_BODY = 8 + 4 + 4 + 1;
 
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final int AGENT = 0;
     private static final int TASK = 1;
     private static final int LEADERSHIP = 2;
@@ -41,6 +57,7 @@ final class JournalCodec {
     static void append(BodyWriter out, String subject, StateChange change) {
         int start = out.size();
         out.putLong(0); // header, patched below
+        out.putInt(0);
         out.putLong(change.revision());
         out.putString(change.change());
         out.putString(subject);
@@ -73,6 +90,17 @@ final class JournalCodec {
         int bodyLength = out.size() - start - HEADER;
         out.putIntAt(start, bodyLength);
         out.putIntAt(start + 4, crc(out.array(), start + HEADER, bodyLength));
+        out.putIntAt(start + 8, crc(out.array(), start, 8));
+    }
+
+    /** The header a version-2 segment starts with. */
+    static byte[] segmentHeader() {
+        BodyWriter out = new BodyWriter(SEGMENT_HEADER);
+        for (byte b : MAGIC) {
+            out.putByte(b);
+        }
+        out.putInt(VERSION);
+        return Arrays.copyOf(out.array(), out.size());
     }
 
     static int crc(byte[] bytes, int offset, int length) {
@@ -83,6 +111,10 @@ final class JournalCodec {
 
     static int getInt(byte[] bytes, int offset) {
         return (int) INT.get(bytes, offset);
+    }
+
+    static long getLong(byte[] bytes, int offset) {
+        return (long) LONG.get(bytes, offset);
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.colony.state.TaskStatus;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -126,14 +127,14 @@ final class JsonSnapshots {
             throw new CorruptSnapshotException("unsupported snapshot format version " + version + " (this Colony reads "
                     + SnapshotCodec.VERSION + ")");
         }
-        if (!root.path("crc32c").isIntegralNumber()) {
+        if (!root.path("crc32c").isIntegralNumber() || !root.path("crc32c").canConvertToLong()) {
             throw new CorruptSnapshotException("snapshot JSON has no \"crc32c\"");
         }
         long stored = root.path("crc32c").asLong();
         Snapshot snapshot;
         try {
             snapshot = snapshot(field(root, "snapshot"));
-        } catch (IllegalArgumentException | NullPointerException | DateTimeParseException e) {
+        } catch (IllegalArgumentException | NullPointerException | DateTimeParseException | JacksonException e) {
             throw new CorruptSnapshotException("snapshot content is invalid: " + e.getMessage());
         }
         BodyWriter body = SnapshotBody.encode(snapshot, bytes.length);
@@ -149,15 +150,19 @@ final class JsonSnapshots {
         List<AgentRecord> agents = new ArrayList<>();
         for (JsonNode n : array(s, "agents")) {
             Map<String, String> metadata = new LinkedHashMap<>();
-            field(n, "metadata")
-                    .properties()
-                    .forEach(e -> metadata.put(e.getKey(), e.getValue().asString()));
+            JsonNode metadataNode = field(n, "metadata");
+            if (!metadataNode.isObject()) {
+                throw new CorruptSnapshotException("snapshot JSON \"metadata\" is not an object");
+            }
+            for (Map.Entry<String, JsonNode> e : metadataNode.properties()) {
+                metadata.put(e.getKey(), string(metadataNode, e.getKey()));
+            }
             agents.add(new AgentRecord(
                     AgentId.of(string(n, "id")),
                     string(n, "role"),
                     strings(n, "capabilities"),
                     metadata,
-                    AgentStatus.valueOf(string(n, "status")),
+                    constant(n, "status", AgentStatus.class),
                     instant(n, "registered_at"),
                     instant(n, "last_heartbeat")));
         }
@@ -166,21 +171,21 @@ final class JsonSnapshots {
             TaskSpec spec = new TaskSpec(
                     string(n, "id"),
                     string(n, "type"),
-                    UNBASE64.decode(string(n, "payload")),
-                    field(n, "priority").asInt(),
+                    base64(n, "payload"),
+                    integer(n, "priority"),
                     strings(n, "required_capabilities"),
-                    field(n, "max_attempts").asInt());
+                    integer(n, "max_attempts"));
             String holder = optionalString(n, "holder");
-            String result = optionalString(n, "result");
+
             tasks.add(new Task(
                     spec,
-                    TaskStatus.valueOf(string(n, "status")),
-                    field(n, "attempts").asInt(),
+                    constant(n, "status", TaskStatus.class),
+                    integer(n, "attempts"),
                     holder == null ? null : AgentId.of(holder),
-                    field(n, "lease_token").asLong(),
+                    longInteger(n, "lease_token"),
                     optionalInstant(n, "lease_expires_at"),
                     optionalInstant(n, "not_before"),
-                    result == null ? null : UNBASE64.decode(result),
+                    optionalString(n, "result") == null ? null : base64(n, "result"),
                     optionalString(n, "last_error"),
                     instant(n, "submitted_at")));
         }
@@ -190,39 +195,34 @@ final class JsonSnapshots {
             String group = string(n, "group");
             Leadership current = c.isObject()
                     ? new Leadership(
-                            group,
-                            AgentId.of(string(c, "leader")),
-                            field(c, "term").asLong(),
-                            instant(c, "expires_at"))
+                            group, AgentId.of(string(c, "leader")), longInteger(c, "term"), instant(c, "expires_at"))
                     : null;
-            leaders.add(new Snapshot.LeaderTerm(group, field(n, "term").asLong(), current));
+            leaders.add(new Snapshot.LeaderTerm(group, longInteger(n, "term"), current));
         }
         List<MemoryEntry> memory = new ArrayList<>();
         for (JsonNode n : array(s, "memory")) {
             memory.add(new MemoryEntry(
                     string(n, "namespace"),
                     string(n, "key"),
-                    UNBASE64.decode(string(n, "value")),
-                    field(n, "version").asLong(),
+                    base64(n, "value"),
+                    longInteger(n, "version"),
                     optionalInstant(n, "expires_at")));
         }
         List<Snapshot.RetiredKey> retired = new ArrayList<>();
         for (JsonNode n : array(s, "retired_keys")) {
-            retired.add(new Snapshot.RetiredKey(
-                    string(n, "namespace"),
-                    string(n, "key"),
-                    field(n, "last_version").asLong()));
+            retired.add(
+                    new Snapshot.RetiredKey(string(n, "namespace"), string(n, "key"), longInteger(n, "last_version")));
         }
         return new Snapshot(
-                field(s, "revision").asLong(),
+                longInteger(s, "revision"),
                 instant(s, "taken_at"),
                 agents,
                 tasks,
                 leaders,
                 memory,
                 retired,
-                field(s, "last_lease_token").asLong(),
-                field(s, "memory_version_floor").asLong());
+                longInteger(s, "last_lease_token"),
+                longInteger(s, "memory_version_floor"));
     }
 
     private static void strings(ArrayNode array, Set<String> values) {
@@ -232,6 +232,10 @@ final class JsonSnapshots {
     private static Set<String> strings(JsonNode n, String name) {
         Set<String> values = new LinkedHashSet<>();
         for (JsonNode v : array(n, name)) {
+            if (!v.isString()) {
+                throw new CorruptSnapshotException(
+                        "snapshot JSON \"" + name + "\" holds a non-string " + v.getNodeType());
+            }
             values.add(v.asString());
         }
         return values;
@@ -260,7 +264,7 @@ final class JsonSnapshots {
     private static String string(JsonNode n, String name) {
         JsonNode value = field(n, name);
         if (!value.isString()) {
-            throw new CorruptSnapshotException("snapshot JSON \"" + name + "\" is not a string");
+            throw new CorruptSnapshotException("snapshot JSON \"" + name + "\" is not a string: " + shown(value));
         }
         return value.asString();
     }
@@ -270,12 +274,61 @@ final class JsonSnapshots {
         return value == null || value.isNull() ? null : string(n, name);
     }
 
+    private static <E extends Enum<E>> E constant(JsonNode n, String name, Class<E> type) {
+        String text = string(n, name);
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(text)) {
+                return constant;
+            }
+        }
+        throw new CorruptSnapshotException("snapshot JSON \"" + name + "\" is not one of "
+                + Arrays.toString(type.getEnumConstants()) + ": " + shown(n.get(name)));
+    }
+
+    private static byte[] base64(JsonNode n, String name) {
+        String text = string(n, name);
+        try {
+            return UNBASE64.decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptSnapshotException("snapshot JSON \"" + name + "\" is not base64: " + shown(n.get(name)));
+        }
+    }
+
+    private static int integer(JsonNode n, String name) {
+        JsonNode value = field(n, name);
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw new CorruptSnapshotException(
+                    "snapshot JSON \"" + name + "\" is not a 32-bit integer: " + shown(value));
+        }
+        return value.intValue();
+    }
+
+    private static long longInteger(JsonNode n, String name) {
+        JsonNode value = field(n, name);
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new CorruptSnapshotException(
+                    "snapshot JSON \"" + name + "\" is not a 64-bit integer: " + shown(value));
+        }
+        return value.longValue();
+    }
+
+    /** A bad value for a message: its JSON text, cut short. */
+    private static String shown(JsonNode value) {
+        String text = value.toString();
+        return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+    }
+
     private static Instant instant(JsonNode n, String name) {
-        return Instant.parse(string(n, name));
+        String text = string(n, name);
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new CorruptSnapshotException(
+                    "snapshot JSON \"" + name + "\" is not an RFC 3339 instant: " + shown(n.get(name)));
+        }
     }
 
     private static Instant optionalInstant(JsonNode n, String name) {
-        String text = optionalString(n, name);
-        return text == null ? null : Instant.parse(text);
+        return optionalString(n, name) == null ? null : instant(n, name);
     }
 }

@@ -1,5 +1,6 @@
 package dev.colony.snapshot;
 
+import dev.colony.state.SnapshotCheck;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -98,12 +99,36 @@ public final class SnapshotCodec {
     }
 
     /**
-     * Decodes a snapshot in either format, after checking its checksum.
+     * Decodes a snapshot in either format, after checking its checksum, and checks the decoded snapshot's
+     * cross-record rules ({@link SnapshotCheck}), so whatever this returns a restore accepts.
      *
-     * @throws CorruptSnapshotException if the bytes are not a valid snapshot; the message says why
+     * @throws CorruptSnapshotException if the bytes are not a valid snapshot; its one-line message says why.
+     *     No other exception escapes for any input.
      */
     public static Snapshot decode(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
+        Snapshot snapshot;
+        try {
+            snapshot = decodeContent(bytes);
+        } catch (CorruptSnapshotException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a record constructor's validation, or anything the checks above missed: still one clear line
+            throw new CorruptSnapshotException("snapshot content is invalid: " + describe(e));
+        }
+        try {
+            SnapshotCheck.check(snapshot);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptSnapshotException(e.getMessage());
+        }
+        return snapshot;
+    }
+
+    private static String describe(RuntimeException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static Snapshot decodeContent(byte[] bytes) {
         if (isBinary(bytes)) {
             Header header = header(bytes);
             byte[] body = body(bytes, header);

@@ -43,6 +43,8 @@ public final class SnapshotStore {
     private static final Pattern NAME = Pattern.compile("snapshot-(\\d{20})(?:-([A-Za-z0-9_-]{1,64}))?\\.snap");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
+    private static final System.Logger LOG = System.getLogger("dev.colony.snapshot");
+
     private final Path directory;
 
     private SnapshotStore(Path directory) {
@@ -141,7 +143,8 @@ public final class SnapshotStore {
     /**
      * Loads one snapshot file.
      *
-     * @throws CorruptSnapshotException if the file is not a good snapshot
+     * @throws CorruptSnapshotException if the file is not a good snapshot (see {@link SnapshotCodec#decode})
+     * @throws UncheckedIOException if it cannot be read
      */
     public Snapshot load(Path file) {
         try {
@@ -151,19 +154,77 @@ public final class SnapshotStore {
         }
     }
 
-    /** The newest snapshot that loads (corrupt newer files are skipped), or empty. */
+    /**
+     * The newest snapshot that decodes and passes {@link dev.colony.state.SnapshotCheck}, or empty; newer
+     * files that do not are skipped, each with a WARNING on the {@code dev.colony.snapshot} logger. Same as
+     * {@link #findLatest()}{@code .snapshot()}.
+     */
     public Optional<Snapshot> latest() {
-        List<Entry> entries = list();
+        return findLatest().snapshot();
+    }
+
+    /**
+     * Finds the newest snapshot that decodes and passes {@link dev.colony.state.SnapshotCheck}, falling back
+     * past newer files that do not (damaged, inconsistent, or deleted since they were listed). Each skipped
+     * file is logged as one WARNING line on the {@code dev.colony.snapshot} logger and listed in the result.
+     */
+    public Latest findLatest() {
+        Latest latest = scan(list());
+        for (Skipped skipped : latest.skipped()) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "snapshot store {0}: skipped {1} (revision {2}): {3}; falling back to an older snapshot",
+                    directory,
+                    skipped.entry().file().getFileName(),
+                    skipped.entry().revision(),
+                    skipped.reason());
+        }
+        return latest;
+    }
+
+    /** A snapshot file {@link #findLatest} passed over, and why (a one-line reason). */
+    public record Skipped(Entry entry, String reason) {
+        public Skipped {
+            Objects.requireNonNull(entry, "entry");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * What {@link #findLatest} found.
+     *
+     * @param entry the file of the newest good snapshot, or null when none is good
+     * @param loaded that snapshot, or null when none is good
+     * @param skipped the newer files passed over, newest first
+     */
+    public record Latest(Entry entry, Snapshot loaded, List<Skipped> skipped) {
+        public Latest {
+            if ((entry == null) != (loaded == null)) {
+                throw new IllegalArgumentException("entry and loaded are both present or both absent");
+            }
+            skipped = List.copyOf(skipped);
+        }
+
+        /** The newest good snapshot, or empty. */
+        public Optional<Snapshot> snapshot() {
+            return Optional.ofNullable(loaded);
+        }
+    }
+
+    private Latest scan(List<Entry> entries) {
+        List<Skipped> skipped = new ArrayList<>();
         for (int i = entries.size() - 1; i >= 0; i--) {
+            Entry entry = entries.get(i);
             try {
-                return Optional.of(load(entries.get(i).file()));
+                return new Latest(entry, load(entry.file()), skipped);
             } catch (CorruptSnapshotException e) {
-                // a damaged newest file: fall back to the one before it
+                skipped.add(new Skipped(entry, e.getMessage()));
             } catch (UncheckedIOException e) {
-                // pruned or deleted since it was listed: fall back too
+                // pruned or deleted since it was listed, or unreadable: fall back too
+                skipped.add(new Skipped(entry, "cannot read: " + e.getCause().getMessage()));
             }
         }
-        return Optional.empty();
+        return new Latest(null, null, skipped);
     }
 
     /**
@@ -183,7 +244,8 @@ public final class SnapshotStore {
         }
         Objects.requireNonNull(now, "now");
         List<Entry> entries = list();
-        Path newestGood = newestGood(entries).map(Entry::file).orElse(null);
+        Latest latest = scan(entries);
+        Path newestGood = latest.entry() == null ? null : latest.entry().file();
         Instant cutoff = now.minus(maxAge);
         List<Entry> deleted = new ArrayList<>();
         int unlabelledSeen = 0;
@@ -217,18 +279,6 @@ public final class SnapshotStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete snapshot " + entry.file(), e);
         }
-    }
-
-    private Optional<Entry> newestGood(List<Entry> entries) {
-        for (int i = entries.size() - 1; i >= 0; i--) {
-            try {
-                load(entries.get(i).file());
-                return Optional.of(entries.get(i));
-            } catch (CorruptSnapshotException | UncheckedIOException e) {
-                // damaged or gone: the newest good one is older
-            }
-        }
-        return Optional.empty();
     }
 
     static void checkLabel(String label) {

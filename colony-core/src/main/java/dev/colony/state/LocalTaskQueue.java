@@ -95,7 +95,7 @@ final class LocalTaskQueue implements TaskQueue {
             throw new IllegalStateException(
                     "task \"" + spec.id() + "\" exists already (status " + existing.task.status() + ")");
         }
-        Task task = new Task(spec, TaskStatus.QUEUED, 0, null, 0, null, null, null, null, state.now());
+        Task task = Task.submitted(spec, state.now());
         Slot slot = new Slot(++lastSeq, task);
         slots.put(spec.id(), slot);
         index.place(slot);
@@ -149,9 +149,7 @@ final class LocalTaskQueue implements TaskQueue {
             Slot slot = slots.get(lease.taskId());
             LeaseOutcome outcome = check(slot, lease);
             if (outcome == LeaseOutcome.OK) {
-                index.renew(
-                        slot,
-                        with(slot.task, TaskStatus.CLAIMED, slot.task.holder(), lease.token(), now.plus(extension)));
+                index.renew(slot, slot.task.renewed(now.plus(extension)));
                 changes.record(prefix(lease.taskId()), "renewed", slot.task);
             }
             return outcome;
@@ -181,18 +179,7 @@ final class LocalTaskQueue implements TaskQueue {
             LeaseOutcome outcome = check(slot, lease);
             if (outcome == LeaseOutcome.OK) {
                 index.remove(slot);
-                Task t = slot.task;
-                slot.task = new Task(
-                        t.spec(),
-                        TaskStatus.COMPLETED,
-                        t.attempts(),
-                        null,
-                        0,
-                        null,
-                        null,
-                        copy,
-                        t.lastError(),
-                        t.submittedAt());
+                slot.task = slot.task.completed(copy);
                 changes.record(prefix(lease.taskId()), "completed", slot.task);
             }
             return outcome;
@@ -209,24 +196,11 @@ final class LocalTaskQueue implements TaskQueue {
             LeaseOutcome outcome = check(slot, lease);
             if (outcome == LeaseOutcome.OK) {
                 index.remove(slot);
-                Task t = slot.task;
-                if (retryable && t.attempts() < t.spec().maxAttempts()) {
-                    Instant notBefore = now.plus(backoff(t.attempts()));
-                    slot.task = new Task(
-                            t.spec(),
-                            TaskStatus.QUEUED,
-                            t.attempts(),
-                            null,
-                            0,
-                            null,
-                            notBefore,
-                            null,
-                            reason,
-                            t.submittedAt());
+                slot.task = slot.task.failed(reason, retryable, now.plus(backoff(slot.task.attempts())));
+                if (slot.task.status() == TaskStatus.QUEUED) {
                     index.place(slot);
                     changes.record(prefix(lease.taskId()), "failed", slot.task);
                 } else {
-                    slot.task = dead(t, reason);
                     changes.record(prefix(lease.taskId()), "dead", slot.task);
                 }
             }
@@ -242,24 +216,11 @@ final class LocalTaskQueue implements TaskQueue {
             if (slot == null) {
                 return false;
             }
-            Task t = slot.task;
-            switch (t.status()) {
-                case QUEUED, CLAIMED -> index.remove(slot);
-                case COMPLETED, DEAD, CANCELLED -> {
-                    return false;
-                }
+            if (!TaskTransition.CANCEL.allowedFrom(slot.task.status())) {
+                return false; // already final
             }
-            slot.task = new Task(
-                    t.spec(),
-                    TaskStatus.CANCELLED,
-                    t.attempts(),
-                    null,
-                    0,
-                    null,
-                    null,
-                    null,
-                    t.lastError(),
-                    t.submittedAt());
+            index.remove(slot);
+            slot.task = slot.task.cancelled();
             changes.record(prefix(taskId), "cancelled", slot.task);
             return true;
         });
@@ -298,7 +259,7 @@ final class LocalTaskQueue implements TaskQueue {
             List<Lease> leases = new ArrayList<>(slotsHeld.size());
             for (Slot slot : slotsHeld) {
                 if (!lapsed(slot.task, now)) {
-                    leases.add(lease(slot.task));
+                    leases.add(slot.task.lease());
                 }
             }
             return List.copyOf(leases);
@@ -331,62 +292,22 @@ final class LocalTaskQueue implements TaskQueue {
 
     private Lease claimLocked(Slot slot, AgentId agent, Duration lease, Instant now, Changes changes) {
         index.remove(slot);
-        Task t = slot.task;
-        Task claimedTask = new Task(
-                t.spec(),
-                TaskStatus.CLAIMED,
-                t.attempts() + 1,
-                agent,
-                ++lastToken,
-                now.plus(lease),
-                null,
-                null,
-                t.lastError(),
-                t.submittedAt());
-        slot.task = claimedTask;
+        slot.task = slot.task.claimed(agent, ++lastToken, now.plus(lease));
         index.place(slot);
-        changes.record(prefix(t.id()), "claimed", claimedTask);
-        return lease(claimedTask);
+        changes.record(prefix(slot.task.id()), "claimed", slot.task);
+        return slot.task.lease();
     }
 
     /** Ends a CLAIMED task's lease as if it expired: queued again while attempts remain, DEAD otherwise. */
     private void release(Slot slot, String reason, Changes changes, Instant now) {
         index.remove(slot);
-        Task t = slot.task;
-        if (t.attempts() < t.spec().maxAttempts()) {
-            slot.task = new Task(
-                    t.spec(), TaskStatus.QUEUED, t.attempts(), null, 0, null, null, null, reason, t.submittedAt());
+        slot.task = slot.task.released(reason);
+        if (slot.task.status() == TaskStatus.QUEUED) {
             index.place(slot);
-            changes.record(prefix(t.id()), "expired", slot.task);
+            changes.record(prefix(slot.task.id()), "expired", slot.task);
         } else {
-            slot.task = dead(
-                    t,
-                    reason + "; out of attempts (" + t.attempts() + " of "
-                            + t.spec().maxAttempts() + ")");
-            changes.record(prefix(t.id()), "dead", slot.task);
+            changes.record(prefix(slot.task.id()), "dead", slot.task);
         }
-    }
-
-    private static Task dead(Task t, String reason) {
-        return new Task(t.spec(), TaskStatus.DEAD, t.attempts(), null, 0, null, null, null, reason, t.submittedAt());
-    }
-
-    private static Task with(Task t, TaskStatus status, AgentId holder, long token, Instant expiresAt) {
-        return new Task(
-                t.spec(),
-                status,
-                t.attempts(),
-                holder,
-                token,
-                expiresAt,
-                t.notBefore(),
-                t.result(),
-                t.lastError(),
-                t.submittedAt());
-    }
-
-    private static Lease lease(Task task) {
-        return new Lease(task.id(), task.holder(), task.leaseToken(), task.leaseExpiresAt(), task.attempts(), task);
     }
 
     private static boolean lapsed(Task task, Instant now) {

@@ -6,14 +6,23 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Checks a snapshot's cross-record rules before a restore touches anything, so a restore either
- * replaces the whole state or changes nothing. (Each record validated its own fields when it was built.)
+ * The cross-record rules of a snapshot (no agent, task, group or memory key twice; claimed tasks hold a
+ * lease no newer than the last one handed out; unclaimed ones hold none; names are valid tokens), checked
+ * before a restore touches anything, so a restore either replaces the whole state or changes nothing.
+ * (Each record validated its own fields when it was built.)
+ *
+ * <p>Every restore runs this check, and so does {@link dev.colony.snapshot.SnapshotCodec#decode}: a file
+ * that decodes is a file that restores, so {@code colony snapshot verify} and a restore never disagree.
  */
-final class SnapshotCheck {
+public final class SnapshotCheck {
     private SnapshotCheck() {}
 
-    /** @throws IllegalArgumentException naming the first broken rule */
-    static void check(Snapshot snapshot) {
+    /**
+     * Checks {@code snapshot}'s cross-record rules.
+     *
+     * @throws IllegalArgumentException naming the first broken rule
+     */
+    public static void check(Snapshot snapshot) {
         Set<AgentId> agents = new HashSet<>();
         for (AgentRecord agent : snapshot.agents()) {
             require(agents.add(agent.id()), "agent \"" + agent.id() + "\" appears twice");

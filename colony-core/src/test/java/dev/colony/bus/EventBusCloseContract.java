@@ -267,8 +267,10 @@ public interface EventBusCloseContract extends EventBusFixture {
             }
             eventually()
                     .until(() -> closers.stream()
-                            .allMatch(t ->
-                                    t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TERMINATED));
+                            .allMatch(t -> t.getState() == Thread.State.WAITING
+                                    || t.getState()
+                                            == Thread.State.TIMED_WAITING // waits are bounded by the close timeout
+                                    || t.getState() == Thread.State.TERMINATED));
         } finally {
             release.countDown();
         }

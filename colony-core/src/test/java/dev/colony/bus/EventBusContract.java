@@ -13,6 +13,7 @@ public abstract class EventBusContract
         implements EventBusDeliveryContract,
                 EventBusRoutingContract,
                 EventBusCloseContract,
+                EventBusCloseTimeoutContract,
                 EventBusOverflowContract,
                 EventBusFailureContract,
                 EventBusConcurrencyContract {

@@ -2,9 +2,12 @@ package dev.colony.bus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** The embedded bus runs the whole contract, plus checks of what only it has: the route cache. */
@@ -75,5 +78,37 @@ class LocalEventBusTest extends EventBusContract {
                 SubscribeOptions.async().withName("audit"));
         bus.publish("n", "x");
         assertThat(name.get(BusTesting.PATIENCE.toSeconds(), TimeUnit.SECONDS)).startsWith("colony-bus-audit-");
+    }
+
+    @Test
+    void close_directHandlerOnAnotherThreadNeverReturns_returnsWithoutInterruptingThePublisher() throws Exception {
+        EventBus bus = bus(EventBus.builder().closeTimeout(Duration.ofMillis(100)));
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        Subscription subscription = bus.subscribe("direct.stuck", e -> {
+            started.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException ex) {
+                interrupted.set(true);
+            }
+        });
+        Thread publisher = Thread.ofPlatform().start(() -> bus.publish("direct.stuck", 1));
+        try {
+            BusTesting.awaitLatch(started);
+            BusTesting.join(Thread.ofPlatform().start(subscription::close));
+            BusTesting.join(Thread.ofPlatform().start(bus::close));
+            assertThat(publisher.isAlive())
+                    .as("the publisher is still in the handler")
+                    .isTrue();
+        } finally {
+            release.countDown();
+        }
+        BusTesting.join(publisher);
+        assertThat(interrupted)
+                .as("the publisher's thread is not the bus's to interrupt")
+                .isFalse();
+        assertThat(bus.metrics().abandoned()).isZero();
     }
 }

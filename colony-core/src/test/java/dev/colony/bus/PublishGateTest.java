@@ -1,5 +1,6 @@
 package dev.colony.bus;
 
+import static dev.colony.bus.BusTesting.PATIENCE;
 import static dev.colony.bus.BusTesting.awaitLatch;
 import static dev.colony.bus.BusTesting.eventually;
 import static dev.colony.bus.BusTesting.join;
@@ -35,9 +36,31 @@ class PublishGateTest {
         });
     }
 
+    /** Waits for quiescence with a deadline that bounds a hang, not a measurement. */
+    private PublishGate.Quiescence quiesce() {
+        return gate.awaitQuiescence(System.nanoTime() + PATIENCE.toNanos());
+    }
+
     @Test
-    void awaitQuiescence_noPublisher_returnsTrue() {
-        assertThat(gate.awaitQuiescence()).isTrue();
+    void awaitQuiescence_publisherStaysInsidePastTheDeadline_timesOutAndALaterWaitStillWorks() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch leave = new CountDownLatch(1);
+        Thread publisher = publisherInside(false, inside, leave);
+        try {
+            awaitLatch(inside);
+            assertThat(gate.awaitQuiescence(System.nanoTime() + 1_000_000L))
+                    .isEqualTo(PublishGate.Quiescence.TIMED_OUT);
+        } finally {
+            leave.countDown();
+            join(publisher);
+        }
+        assertThat(quiesce()).isEqualTo(PublishGate.Quiescence.QUIET);
+        assertThat(gate.entered()).isEqualTo(1);
+    }
+
+    @Test
+    void awaitQuiescence_noPublisher_returnsQuiet() {
+        assertThat(quiesce()).isEqualTo(PublishGate.Quiescence.QUIET);
         assertThat(gate.entered()).isZero();
     }
 
@@ -50,7 +73,7 @@ class PublishGateTest {
             AtomicBoolean done = new AtomicBoolean();
             try {
                 awaitLatch(inside);
-                Thread closer = Thread.ofPlatform().start(() -> done.set(gate.awaitQuiescence()));
+                Thread closer = Thread.ofPlatform().start(() -> done.set(quiesce() == PublishGate.Quiescence.QUIET));
                 eventually().until(() -> closer.getState() == Thread.State.TIMED_WAITING);
                 assertThat(done)
                         .as("closer returned while a publisher (reentered=%s) was inside", reentered)
@@ -67,15 +90,15 @@ class PublishGateTest {
     }
 
     @Test
-    void awaitQuiescence_calledFromInsideAPublish_returnsFalseAtOnce() {
+    void awaitQuiescence_calledFromInsideAPublish_returnsInsidePublishAtOnce() {
         PublishGate.Holder holder = gate.holder();
         int token = gate.enter(holder, 3);
         try {
-            assertThat(gate.awaitQuiescence()).isFalse();
+            assertThat(quiesce()).isEqualTo(PublishGate.Quiescence.INSIDE_PUBLISH);
         } finally {
             gate.exit(holder, token, 3);
         }
-        assertThat(gate.awaitQuiescence()).isTrue();
+        assertThat(quiesce()).isEqualTo(PublishGate.Quiescence.QUIET);
         assertThat(gate.entered()).isEqualTo(3);
     }
 
@@ -100,7 +123,7 @@ class PublishGateTest {
         }
         try {
             for (int i = 0; i < 200; i++) {
-                assertThat(gate.awaitQuiescence()).isTrue();
+                assertThat(quiesce()).isEqualTo(PublishGate.Quiescence.QUIET);
             }
         } finally {
             stop.set(true);

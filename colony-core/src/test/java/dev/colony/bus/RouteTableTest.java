@@ -1,5 +1,7 @@
 package dev.colony.bus;
 
+import static dev.colony.bus.BusTesting.awaitLatch;
+import static dev.colony.bus.BusTesting.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +10,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -85,5 +89,93 @@ class RouteTableTest {
         assertThat(table.route("a.b").subscriptions).isEmpty();
         assertThat(table.misses()).isEqualTo(1);
         assertThat(table.cacheSize()).isEqualTo(1);
+    }
+
+    /** A matcher that parks on {@code release} when {@code blocks} says so, after opening {@code entered}. */
+    private static java.util.function.BiPredicate<SubjectPattern, Subject> pausing(
+            java.util.function.BiPredicate<SubjectPattern, Subject> blocks,
+            CountDownLatch entered,
+            CountDownLatch release) {
+        return (pattern, subject) -> {
+            if (blocks.test(pattern, subject)) {
+                entered.countDown();
+                try {
+                    awaitLatch(release);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return pattern.matches(subject);
+        };
+    }
+
+    @Test
+    void route_whileAMissMatchesRegexes_subscribeUnsubscribeAndOtherSubjectsProceed() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RouteTable table = new RouteTable(16, pausing((p, s) -> s.value().equals("slow.one"), entered, release));
+        LocalSubscription slow = subscription(SubjectPattern.regex("slow\\..*"), 0);
+        table.add(slow);
+        AtomicReference<Route> slowRoute = new AtomicReference<>();
+        Thread missing = Thread.ofPlatform().start(() -> slowRoute.set(table.route("slow.one")));
+        try {
+            awaitLatch(entered); // the miss of slow.one is now matching its regexes
+
+            Thread others = Thread.ofPlatform().start(() -> {
+                LocalSubscription other = subscription(SubjectPattern.regex("other\\..*"), 0);
+                table.add(other);
+                assertThat(table.route("other.one").subscriptions).containsExactly(other);
+                assertThat(table.route("other.one").subscriptions).containsExactly(other);
+                assertThat(table.remove(other)).isTrue();
+                assertThat(table.route("other.one").subscriptions).isEmpty();
+                assertThat(table.subscriptionCount()).isEqualTo(1);
+            });
+            join(others); // fails the test if any of it waited for the paused miss
+
+            assertThat(missing.isAlive())
+                    .as("the miss of slow.one is still paused")
+                    .isTrue();
+        } finally {
+            release.countDown();
+        }
+        join(missing);
+        assertThat(slowRoute.get().subscriptions).containsExactly(slow);
+        assertThat(table.route("slow.one").subscriptions).containsExactly(slow);
+    }
+
+    @Test
+    void route_whileASubscribeScansTheCache_missesAndHitsProceedAndSeeWhatTheyMay() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RouteTable table = new RouteTable(
+                16, pausing((p, s) -> p.value().startsWith("x") && s.value().equals("x.1"), entered, release));
+        LocalSubscription early = subscription(SubjectPattern.of("x.*"), 0);
+        table.add(early);
+        table.route("x.1");
+        table.route("x.2");
+        LocalSubscription late = subscription(SubjectPattern.regex("x\\.[0-9]"), 0);
+        Thread subscriber = Thread.ofPlatform().start(() -> table.add(late));
+        try {
+            awaitLatch(entered); // the subscribe is matching its regex against the cached subject x.1
+
+            Thread publisher = Thread.ofPlatform().start(() -> {
+                assertThat(table.route("x.2").subscriptions)
+                        .as("a cached route, not updated yet")
+                        .containsExactly(early);
+                assertThat(table.route("x.3").subscriptions)
+                        .as("a miss after the subscribe began sees it")
+                        .containsExactly(early, late);
+                assertThat(table.route("y.1").subscriptions).isEmpty();
+            });
+            join(publisher);
+
+            assertThat(subscriber.isAlive()).as("the subscribe is still paused").isTrue();
+        } finally {
+            release.countDown();
+        }
+        join(subscriber);
+        for (String subject : List.of("x.1", "x.2", "x.3")) {
+            assertThat(table.route(subject).subscriptions).as(subject).containsExactly(early, late);
+        }
     }
 }

@@ -3,6 +3,8 @@ package dev.colony.bus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -82,6 +84,26 @@ class ValuesTest {
                 .hasMessageContaining("0");
         assertThatThrownBy(() -> EventBus.builder().onHandlerFailure(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> EventBus.builder().onDeadEvent(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void builder_closeTimeoutNotPositiveOrAboveADay_failsAtOnceNamingIt() {
+        for (Duration bad :
+                List.of(Duration.ZERO, Duration.ofMillis(-1), Duration.ofDays(1).plusNanos(1))) {
+            assertThatThrownBy(() -> EventBus.builder().closeTimeout(bad))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("closeTimeout")
+                    .hasMessageContaining(bad.toString());
+        }
+        assertThatThrownBy(() -> EventBus.builder().closeTimeout(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("closeTimeout");
+        assertThat(EventBus.builder().settings().closeTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(EventBus.builder()
+                        .closeTimeout(Duration.ofDays(1))
+                        .settings()
+                        .closeTimeout())
+                .isEqualTo(Duration.ofDays(1));
     }
 
     @Test

@@ -29,7 +29,8 @@ class CloudEventReaderTest {
     void readBinding_dataAnywhere_bindsInTheSamePass(String where) {
         byte[] bytes = message(where, "{\"x\":1,\"y\":2}");
 
-        CloudEventReader.Attributes attributes = CloudEventReader.readBinding(mapper, bytes, Point.class);
+        CloudEventReader.Attributes attributes =
+                CloudEventReader.readBinding(mapper, CodecLimits.DEFAULTS, bytes, Point.class);
 
         assertThat(attributes.payload()).isEqualTo(new Point(1, 2));
         assertThat(attributes.headers()).containsEntry("tenant", "acme");
@@ -41,8 +42,8 @@ class CloudEventReaderTest {
     void readBinding_untyped_bindsTheTree(String where) {
         byte[] bytes = message(where, "{\"a\":[1,2.5,\"s\",null,true]}");
 
-        Object payload =
-                CloudEventReader.readBinding(mapper, bytes, Object.class).payload();
+        Object payload = CloudEventReader.readBinding(mapper, CodecLimits.DEFAULTS, bytes, Object.class)
+                .payload();
 
         assertThat(payload).isEqualTo(Map.of("a", Arrays.asList(1, 2.5, "s", null, true)));
     }
@@ -52,7 +53,7 @@ class CloudEventReaderTest {
     void readBinding_payloadNotFitting_givesUpForTheTwoPassDecode(String data) {
         byte[] bytes = message("first", data);
 
-        assertThatThrownBy(() -> CloudEventReader.readBinding(mapper, bytes, Point.class))
+        assertThatThrownBy(() -> CloudEventReader.readBinding(mapper, CodecLimits.DEFAULTS, bytes, Point.class))
                 .isExactlyInstanceOf(CloudEventReader.DataMismatch.class);
     }
 
@@ -92,7 +93,8 @@ class CloudEventReaderTest {
 
         assertThat(codec.decode(bytes, Point.class)).isEqualTo(sent);
         assertThat(codec.decode(bytes).payload()).isEqualTo(Map.of("x", 3, "y", 4));
-        assertThat(CloudEventReader.readBinding(mapper, bytes, Point.class).toEnvelope())
+        assertThat(CloudEventReader.readBinding(mapper, CodecLimits.DEFAULTS, bytes, Point.class)
+                        .toEnvelope())
                 .isEqualTo(sent);
     }
 

@@ -89,7 +89,9 @@ public interface MessengerConcurrencyContract extends MessengerFixture {
     @ParameterizedTest(name = "capacity={0}")
     @ValueSource(ints = {1, 16})
     default void send_dropOldestUnderContention_everyMessageHandledOrDeadLetteredOnce(int capacity) throws Exception {
-        Messenger messenger = messenger(Messenger.builder().deadLetterCapacity(1 << 20));
+        // every dead letter is kept: the count and the byte bound both far above what the test makes
+        Messenger messenger =
+                messenger(Messenger.builder().deadLetterCapacity(1 << 20).deadLetterBytes(1L << 30));
         Map<Seq, Boolean> handled = new ConcurrentHashMap<>();
         AtomicInteger duplicates = new AtomicInteger();
         InboxOptions options = InboxOptions.defaults().withCapacity(capacity).withOverflow(OverflowPolicy.DROP_OLDEST);

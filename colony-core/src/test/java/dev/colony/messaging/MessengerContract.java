@@ -14,7 +14,8 @@ public abstract class MessengerContract
                 MessengerRequestContract,
                 MessengerBroadcastContract,
                 MessengerMarshalContract,
-                MessengerConcurrencyContract {
+                MessengerConcurrencyContract,
+                MessengerSupervisionContract {
 
     private final List<Messenger> messengers = new ArrayList<>();
 

@@ -109,12 +109,15 @@ class JournalTest {
         long whole = Files.size(segment);
         byte[] bytes = Files.readAllBytes(segment);
         // a crash in the middle of a second copy of the first record: its header promises more than is there
-        Files.write(segment, java.util.Arrays.copyOfRange(bytes, 0, 20), StandardOpenOption.APPEND);
+        int first = JournalCodec.SEGMENT_HEADER;
+        Files.write(segment, java.util.Arrays.copyOfRange(bytes, first, first + 20), StandardOpenOption.APPEND);
 
         try (Journal journal = Journal.open(Durability.in(dir))) {
             assertThat(journal.recovered()).hasSize(written.size());
         }
         assertThat(Files.size(segment)).isEqualTo(whole);
+        assertThat(Files.readAllBytes(dir.resolve(segment.getFileName() + ".torn-" + whole)))
+                .isEqualTo(java.util.Arrays.copyOfRange(bytes, first, first + 20));
     }
 
     @Test
@@ -150,12 +153,18 @@ class JournalTest {
             assertThat(journal.recovered()).hasSize(sampleEntries().size());
         }
         assertThat(Files.size(segment)).isEqualTo(whole);
+        Path garbage = dir.resolve(segment.getFileName() + ".torn-" + whole);
+        assertThat(Files.readAllBytes(garbage)).containsExactly(0x7F, 0x11, 0x22);
 
         Files.write(segment, new byte[4096], StandardOpenOption.APPEND); // extended, never written
         try (Journal journal = Journal.open(Durability.in(dir))) {
             assertThat(journal.recovered()).hasSize(sampleEntries().size());
         }
         assertThat(Files.size(segment)).isEqualTo(whole);
+        // the earlier side file at the same offset stays; the new one takes the next free name
+        assertThat(Files.readAllBytes(garbage)).containsExactly(0x7F, 0x11, 0x22);
+        assertThat(Files.readAllBytes(dir.resolve(garbage.getFileName() + "-1")))
+                .isEqualTo(new byte[4096]);
     }
 
     @Test
@@ -166,12 +175,13 @@ class JournalTest {
         }
         Path segment = onlySegment();
         byte[] bytes = Files.readAllBytes(segment);
-        bytes[12] ^= 0x01; // inside the first record's body
+        int first = JournalCodec.SEGMENT_HEADER;
+        bytes[first + JournalCodec.HEADER + 4] ^= 0x01; // inside the first record's body
         Files.write(segment, bytes);
 
         assertThatThrownBy(() -> Journal.open(Durability.in(dir)))
                 .isInstanceOf(CorruptJournalException.class)
-                .hasMessageContaining("damaged at offset 0")
+                .hasMessageContaining("damaged at offset " + first + ": record body checksum mismatch")
                 .hasMessageContaining(segment.getFileName().toString());
         assertThat(Files.readAllBytes(segment)).isEqualTo(bytes); // nothing cut
     }

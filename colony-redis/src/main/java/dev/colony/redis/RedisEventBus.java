@@ -12,6 +12,7 @@ import dev.colony.bus.SubscribeOptions;
 import dev.colony.bus.Subscription;
 import io.lettuce.core.RedisFuture;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,7 @@ final class RedisEventBus implements EventBus {
     private final EventBus local;
     private final RedisEventBusSender sender;
     private final RedisEventBusReceiver receiver;
+    private final Duration closeTimeout;
     private final Map<Subscription, RedisEventBusSubscription> wrappers = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final LongAdder published = new LongAdder();
@@ -87,9 +89,11 @@ final class RedisEventBus implements EventBus {
         this.local = EventBus.builder()
                 .routeCacheCapacity(settings.routeCacheCapacity())
                 .latencySampling(settings.latencySampling())
+                .closeTimeout(settings.closeTimeout())
                 .onHandlerFailure(failure -> reportFailure(failure, failures))
                 .onDeadEvent(event -> deadEvent(event, deadEvents))
                 .build();
+        this.closeTimeout = settings.closeTimeout();
         this.sender = new RedisEventBusSender(link, node, limits);
         this.receiver = new RedisEventBusReceiver(link, channels, codec, node, INBOUND_CAPACITY, this::deliver);
     }
@@ -290,6 +294,7 @@ final class RedisEventBus implements EventBus {
                 m.dropped() + lost,
                 m.rejected(),
                 m.discarded(),
+                m.abandoned(),
                 m.dead(),
                 m.subscriptions(),
                 m.queueDepth(),
@@ -323,13 +328,20 @@ final class RedisEventBus implements EventBus {
     /**
      * Closes every subscription, stops receiving, sends what is still buffered (for up to two seconds,
      * the rest counted as dropped) and closes the bus's own connections; not the link. Idempotent.
+     *
+     * <p>Handlers get the same close timeout as on the embedded bus, whose close this calls: ASYNC handlers
+     * still running then are interrupted and counted as abandoned. A DIRECT handler of this node runs on
+     * its receiver thread (for events from other nodes), which the node owns: when that thread is still in
+     * a handler once the timeout has passed (at least a second is left to it, the receiver's poll period
+     * being a tenth of that), it is interrupted and logged too.
      */
     @Override
     public void close() {
+        long deadline = System.nanoTime() + closeTimeout.toNanos();
         closed = true;
         receiver.close();
         local.close();
-        receiver.awaitStopped();
+        receiver.awaitStopped(Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L)));
         sender.close();
         wrappers.clear();
     }

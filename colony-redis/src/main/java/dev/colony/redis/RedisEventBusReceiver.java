@@ -7,6 +7,7 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -358,15 +359,23 @@ final class RedisEventBusReceiver implements AutoCloseable {
     }
 
     /**
-     * Waits (bounded) for the dispatcher thread to end; call after {@link #close()} and after the local
-     * bus closed, so that a dispatch blocked in a handler or a full mailbox has been released.
+     * Waits up to {@code timeout} for the dispatcher thread to end; call after {@link #close()} and after
+     * the local bus closed, so that a dispatch blocked in a full mailbox has been released. A dispatcher
+     * still running then is in a DIRECT handler that does not return: it is interrupted (its loop ignores
+     * the interrupt and ends on the closed flag once the handler returns) and logged.
      */
-    void awaitStopped() {
+    void awaitStopped(Duration timeout) {
         if (Thread.currentThread() == dispatcher) {
             return; // a handler on the dispatcher closed the bus: the loop ends when it returns
         }
         try {
-            dispatcher.join(RedisLink.COMMAND_TIMEOUT);
+            if (!dispatcher.join(timeout)) {
+                dispatcher.interrupt();
+                LOG.log(
+                        Level.WARNING,
+                        "event bus node " + node + ": the receiver thread was still in a DIRECT handler " + timeout
+                                + " into closing; interrupted it");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

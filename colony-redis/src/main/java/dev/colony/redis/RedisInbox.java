@@ -6,9 +6,9 @@ import dev.colony.messaging.InboxOptions;
 import dev.colony.messaging.MessageHandler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -61,12 +62,15 @@ final class RedisInbox implements Inbox {
     private final PriorityQueue<Received> buffer = new PriorityQueue<>(ORDER); // guarded by lock
     private final Set<String> outstanding = ConcurrentHashMap.newKeySet();
     private final LinkedHashSet<String> recent = new LinkedHashSet<>(); // drainer only
-    private final Set<String> taken = new HashSet<>(); // drainer only; entries of the batch being handled
+    // entries of the batch being handled: written by the drainer, read by close() (after the drainer ended,
+    // or while it runs a handler that close() abandons)
+    private final Set<String> taken = ConcurrentHashMap.newKeySet();
     private final int recentBound;
     private long seq; // guarded by lock
     private volatile boolean wantRead;
     private volatile Thread drainer;
     private volatile boolean closed;
+    private final AtomicBoolean abandoned = new AtomicBoolean();
     private MessageHandler handler; // written before the drainer starts, read only by it
 
     RedisInbox(RedisMessenger messenger, AgentId id, InboxOptions options, String stream, int recentBound) {
@@ -162,7 +166,11 @@ final class RedisInbox implements Inbox {
                     break; // the rest stays in the stream; close() dead-letters it
                 }
                 taken.add(entry.entryId());
-                messenger.delivery().handle(this, handler, entry);
+                try {
+                    messenger.delivery().handle(this, handler, entry);
+                } catch (Throwable error) { // handle() throws nothing by design; this is the last line
+                    messenger.delivery().unhandled(this, entry, error);
+                }
                 done.add(entry.entryId());
             }
             messenger.acknowledge(stream, done, outstanding);
@@ -205,11 +213,26 @@ final class RedisInbox implements Inbox {
         return closed;
     }
 
+    /**
+     * Closes the inbox: waits up to the messenger's close timeout for the handler running now (abandoning it
+     * past that: interrupted, counted and logged by the messenger), then removes the inbox from the
+     * directory and dead-letters what it did not handle. Idempotent.
+     */
     @Override
     public void close() {
+        boolean first = stop();
+        if (!awaitDrainer(System.nanoTime() + messenger.closeTimeoutNanos())) {
+            messenger.abandon(List.of(this));
+        }
+        if (first) {
+            finishClose();
+        }
+    }
+
+    /** Marks the inbox closed and wakes its drainer, without waiting; true for the call that closed it. */
+    boolean stop() {
         if (!CLOSED.compareAndSet(this, false, true)) {
-            joinDrainer();
-            return;
+            return false;
         }
         messenger.reader().detach(this);
         lock.lock();
@@ -218,32 +241,42 @@ final class RedisInbox implements Inbox {
         } finally {
             lock.unlock();
         }
-        joinDrainer();
-        // after the join (or on the drainer itself) the batch in hand is known: those entries were handled
-        // or are being handled, and are not dead-lettered
+        return true;
+    }
+
+    /**
+     * After the drainer ended (or was abandoned): the batch in hand is known, those entries were handled or
+     * are being handled and are not dead-lettered; the rest of the stream is.
+     */
+    void finishClose() {
         messenger.delivery().closed(this, Set.copyOf(taken));
     }
 
-    private void joinDrainer() {
+    /** Waits until the drainer has ended or {@code deadlineNanos} (of {@link System#nanoTime()}); true if it ended. */
+    boolean awaitDrainer(long deadlineNanos) {
         Thread thread;
         synchronized (this) {
             thread = drainer;
         }
         if (thread == null || thread == Thread.currentThread()) {
-            return;
+            return true;
         }
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
+        try {
+            return thread.join(Duration.ofNanos(Math.max(deadlineNanos - System.nanoTime(), 0)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the closer was interrupted: stop waiting, abandon the handler
+            return !thread.isAlive();
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+    }
+
+    /** Interrupts the drainer still running its handler; true the first time, for the messenger to count it. */
+    boolean abandon() {
+        Thread thread = drainer;
+        if (thread == null || !thread.isAlive() || !abandoned.compareAndSet(false, true)) {
+            return false;
         }
+        thread.interrupt();
+        return true;
     }
 
     @Override

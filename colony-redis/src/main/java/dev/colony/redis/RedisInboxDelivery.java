@@ -15,8 +15,11 @@ import dev.colony.messaging.Messenger.HandlerFailure;
 import dev.colony.messaging.SendOutcome;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -35,6 +38,7 @@ final class RedisInboxDelivery {
     private final Consumer<HandlerFailure> onHandlerFailure;
     private final LongAdder failed = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
+    private final LongAdder overDelivered = new LongAdder();
 
     RedisInboxDelivery(
             RedisMessenger messenger,
@@ -55,29 +59,17 @@ final class RedisInboxDelivery {
         return duplicates.sum();
     }
 
-    /** Runs on {@code inbox}'s thread: finds or decodes the envelope, drops duplicates and expired ones, calls the handler. */
+    /**
+     * Runs on {@code inbox}'s thread: finds or decodes the envelope, drops duplicates and expired ones, calls
+     * the handler. Throws nothing: whatever fails becomes a dead letter, and the entry is acknowledged after
+     * it like any handled one (a message that does not decode never will).
+     */
     void handle(RedisInbox inbox, MessageHandler handler, RedisInbox.Received entry) {
         Envelope message = messenger.sender().takeReference(entry.ref());
         if (message == null) {
-            long start = System.nanoTime();
-            try {
-                message = codec.decode(entry.bytes(), inbox.options().payloadType());
-            } catch (MalformedMessageException | MessageTooLargeException e) {
-                deadLetter(
-                        null,
-                        entry.bytes(),
-                        inbox.id(),
-                        DeadLetter.Reason.MALFORMED,
-                        e.getMessage(),
-                        SendOutcome.REJECTED);
-                Envelope generic =
-                        messenger.decodeQuietly(entry.bytes(), Object.class); // a request still gets its answer
-                if (generic != null) {
-                    messenger.requests.undelivered(generic, DeadLetter.Reason.MALFORMED, e.getMessage());
-                }
+            message = decode(inbox, entry);
+            if (message == null) {
                 return;
-            } finally {
-                messenger.unmarshalTime.record(System.nanoTime() - start);
             }
         }
         if (!inbox.firstSighting(message.id())) {
@@ -98,16 +90,100 @@ final class RedisInboxDelivery {
             handler.onMessage(message);
             messenger.delivered.increment();
         } catch (Throwable error) {
-            failed.increment();
+            handlerFailed(inbox.id(), message, error);
+        }
+    }
+
+    /** The decoded envelope, or null after recording a MALFORMED dead letter (and failing the request it was). */
+    private Envelope decode(RedisInbox inbox, RedisInbox.Received entry) {
+        long start = System.nanoTime();
+        String reason;
+        try {
+            return codec.decode(entry.bytes(), inbox.options().payloadType());
+        } catch (MalformedMessageException | MessageTooLargeException e) {
+            reason = e.getMessage();
+        } catch (Throwable e) { // a codec breaking its contract (or an Error): the message, not the inbox, fails
+            reason = "could not be decoded: " + describe(e);
+        } finally {
+            messenger.unmarshalTime.record(System.nanoTime() - start);
+        }
+        deadLetter(null, entry.bytes(), inbox.id(), DeadLetter.Reason.MALFORMED, reason, SendOutcome.REJECTED);
+        Envelope generic = messenger.decodeQuietly(entry.bytes(), Object.class); // a request still gets its answer
+        if (generic != null) {
+            messenger.requests.undelivered(generic, DeadLetter.Reason.MALFORMED, reason);
+        }
+        return null;
+    }
+
+    /** Counts and reports a handler's failure, answers a request, and records the HANDLER_FAILED dead letter. */
+    private void handlerFailed(AgentId agent, Envelope message, Throwable error) {
+        failed.increment();
+        try {
             if (message.correlationId() != null && message.replyTo() != null) {
                 messenger.requests.replyFailure(message, error);
             }
-            try {
-                onHandlerFailure.accept(new HandlerFailure(inbox.id(), message, error));
-            } catch (Throwable ignored) {
-                // the listener is documented as never throwing; one that does must not stop the inbox
-            }
+            onHandlerFailure.accept(new HandlerFailure(agent, message, error));
+        } catch (Throwable ignored) {
+            // the listener is documented as never throwing; one that does must not stop the inbox
         }
+        deadLetter(
+                message,
+                null,
+                agent,
+                DeadLetter.Reason.HANDLER_FAILED,
+                "the handler of agent \"" + agent + "\" threw " + describe(error),
+                SendOutcome.REJECTED);
+    }
+
+    /** Runs on {@code inbox}'s thread when handling {@code entry} failed outside the handler (the last resort). */
+    void unhandled(RedisInbox inbox, RedisInbox.Received entry, Throwable error) {
+        try {
+            deadLetter(
+                    null,
+                    entry.bytes(),
+                    inbox.id(),
+                    DeadLetter.Reason.HANDLER_FAILED,
+                    "handling failed outside the handler: " + describe(error),
+                    SendOutcome.REJECTED);
+        } catch (Throwable ignored) {
+            // nothing is left to report it to; the inbox must go on
+        }
+    }
+
+    /**
+     * Runs on the reader's thread for claimed entries delivered more than {@code maxDeliveries} times: each
+     * becomes a HANDLER_FAILED dead letter (its bytes only: decoding a poison pill is not risked here) and
+     * all are acknowledged, so no node handles them again.
+     */
+    void overDelivered(RedisInbox inbox, List<RedisInbox.Received> entries, Map<String, Long> deliveries, int max) {
+        List<String> ids = new ArrayList<>(entries.size());
+        for (RedisInbox.Received entry : entries) {
+            ids.add(entry.entryId());
+            deadLetter(
+                    null,
+                    entry.bytes(),
+                    inbox.id(),
+                    DeadLetter.Reason.HANDLER_FAILED,
+                    "delivered " + deliveries.get(entry.entryId()) + " times without being acknowledged (its"
+                            + " handling crashed or hung each time); the limit is " + max + " deliveries",
+                    SendOutcome.REJECTED);
+        }
+        overDelivered.add(entries.size());
+        messenger.acknowledge(inbox.stream(), ids, ConcurrentHashMap.newKeySet());
+    }
+
+    long overDelivered() {
+        return overDelivered.sum();
+    }
+
+    static String describe(Throwable error) {
+        String text = error.getMessage();
+        if (text == null) {
+            return error.getClass().getName();
+        }
+        int end = text.indexOf('\n');
+        String line = end < 0 ? text : text.substring(0, end);
+        return error.getClass().getName() + ": " + (line.length() <= 240 ? line : line.substring(0, 240) + "...");
     }
 
     long streamLength(RedisInbox inbox) {

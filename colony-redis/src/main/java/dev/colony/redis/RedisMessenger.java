@@ -64,6 +64,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class RedisMessenger implements Messenger {
     static final String GROUP = "colony";
+    private static final System.Logger LOG = System.getLogger("dev.colony.redis");
     private static final byte[] WAKE = bytes("1");
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
     private static final JsonMapper JSON = JsonMapper.builder()
@@ -85,6 +86,8 @@ final class RedisMessenger implements Messenger {
     final RedisMessengerRequests requests;
     private final ConcurrentHashMap<AgentId, RedisInbox> inboxes = new ConcurrentHashMap<>();
     private final BoundedDeadLetters deadLetters;
+    private final Duration closeTimeout;
+    private final LongAdder abandoned = new LongAdder();
     final LongAdder sent = new LongAdder();
     final LongAdder delivered = new LongAdder();
     private final LongAdder reclaimed = new LongAdder();
@@ -103,7 +106,8 @@ final class RedisMessenger implements Messenger {
         this.marshal = settings.marshalEverySend();
         this.clock = settings.clock();
         this.delivery = new RedisInboxDelivery(this, codec, clock, settings.onHandlerFailure());
-        this.deadLetters = new BoundedDeadLetters(settings.deadLetterCapacity());
+        this.deadLetters = new BoundedDeadLetters(settings.deadLetterCapacity(), settings.deadLetterBytes());
+        this.closeTimeout = settings.closeTimeout();
         this.connection = link.connectBytes();
         this.redis = connection.async();
         this.requests = new RedisMessengerRequests(this, options);
@@ -328,22 +332,23 @@ final class RedisMessenger implements Messenger {
         Objects.requireNonNull(recipient, "recipient");
         Objects.requireNonNull(message, "message");
         sent.increment();
-        byte[] copy = message.clone();
+        // checked before the bytes are copied: refused input costs at most the dead letter's prefix
         if (closed) {
-            return deadLetter(
-                    null, copy, recipient, DeadLetter.Reason.REJECTED, "the messenger is closed", SendOutcome.REJECTED);
+            deadLetters.addRefused(
+                    message, recipient, DeadLetter.Reason.REJECTED, "the messenger is closed", clock.instant());
+            return SendOutcome.REJECTED;
         }
-        if (copy.length > codec.maxMessageBytes()) {
-            return deadLetter(
-                    null,
-                    copy,
+        if (message.length > codec.maxMessageBytes()) {
+            deadLetters.addRefused(
+                    message,
                     recipient,
                     DeadLetter.Reason.TOO_LARGE,
-                    "received message of " + copy.length + " bytes exceeds the limit of " + codec.maxMessageBytes()
+                    "received message of " + message.length + " bytes exceeds the limit of " + codec.maxMessageBytes()
                             + " bytes",
-                    SendOutcome.REJECTED);
+                    clock.instant());
+            return SendOutcome.REJECTED;
         }
-        return sender.deliver(null, copy, recipient, Event.NORMAL_PRIORITY, null, null, 0);
+        return sender.deliver(null, message.clone(), recipient, Event.NORMAL_PRIORITY, null, null, 0);
     }
 
     Envelope decodeQuietly(byte[] encoded, Class<?> payloadType) {
@@ -424,6 +429,7 @@ final class RedisMessenger implements Messenger {
                 delivery.failed(),
                 requests.timedOut(),
                 deadLetters.total(),
+                abandoned.sum(),
                 requests.pending(),
                 marshalTime.snapshot(),
                 unmarshalTime.snapshot(),
@@ -433,6 +439,11 @@ final class RedisMessenger implements Messenger {
     /** Messages skipped because their id was handled recently (at-least-once redeliveries, retried sends). */
     long duplicatesSuppressed() {
         return delivery.duplicates();
+    }
+
+    /** Claimed entries dead-lettered and acknowledged because they were delivered more than maxDeliveries times. */
+    long overDelivered() {
+        return delivery.overDelivered();
     }
 
     /** Entries this node claimed from a consumer that held them past the claim idle time. */
@@ -461,7 +472,22 @@ final class RedisMessenger implements Messenger {
         }
         closed = true;
         requests.closeAll();
-        new ArrayList<>(inboxes.values()).forEach(RedisInbox::close);
+        List<RedisInbox> open = new ArrayList<>(inboxes.values());
+        List<RedisInbox> stopped = new ArrayList<>();
+        for (RedisInbox inbox : open) {
+            if (inbox.stop()) {
+                stopped.add(inbox);
+            }
+        }
+        long deadline = System.nanoTime() + closeTimeout.toNanos();
+        List<RedisInbox> running = new ArrayList<>();
+        for (RedisInbox inbox : open) {
+            if (!inbox.awaitDrainer(deadline)) {
+                running.add(inbox);
+            }
+        }
+        abandon(running);
+        stopped.forEach(RedisInbox::finishClose);
         reader.stop();
         requests.stop();
         try {
@@ -471,6 +497,27 @@ final class RedisMessenger implements Messenger {
         }
         connection.close();
         sender.roomMade();
+    }
+
+    long closeTimeoutNanos() {
+        return closeTimeout.toNanos();
+    }
+
+    /** Interrupts the drainers of {@code running}, counts each inbox once, and logs one line naming them. */
+    void abandon(List<RedisInbox> running) {
+        List<AgentId> agents = new ArrayList<>();
+        for (RedisInbox inbox : running) {
+            if (inbox.abandon()) {
+                abandoned.increment();
+                agents.add(inbox.id());
+            }
+        }
+        if (!agents.isEmpty()) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "messenger node " + nodeId + " closed with handlers still running after " + closeTimeout
+                            + "; interrupted and abandoned the handlers of agents " + agents);
+        }
     }
 
     static <T> T await(CompletionStage<T> stage) {

@@ -15,8 +15,12 @@ import java.util.Objects;
  * @param readBlock how long one blocking XREADGROUP waits; below the link's command timeout
  * @param batch the most entries read from one stream at a time (XREADGROUP and XAUTOCLAIM COUNT)
  * @param recentIds how many handled message ids each inbox remembers to suppress duplicates
+ * @param maxDeliveries how many times an entry may be delivered (read, then claimed after a crash or a hang)
+ *     before a claim dead-letters it as {@code HANDLER_FAILED} and acknowledges it instead of handling it
+ *     again: the end of a poison pill that kills whichever node handles it
  */
-record RedisMessengerOptions(Duration nodeTtl, Duration claimIdle, Duration readBlock, int batch, int recentIds) {
+record RedisMessengerOptions(
+        Duration nodeTtl, Duration claimIdle, Duration readBlock, int batch, int recentIds, int maxDeliveries) {
 
     RedisMessengerOptions {
         positive(nodeTtl, "nodeTtl");
@@ -32,24 +36,34 @@ record RedisMessengerOptions(Duration nodeTtl, Duration claimIdle, Duration read
         if (recentIds < 1 || recentIds > 1 << 20) {
             throw new IllegalArgumentException("recentIds must be between 1 and " + (1 << 20) + ", got " + recentIds);
         }
+        if (maxDeliveries < 1 || maxDeliveries > 1000) {
+            throw new IllegalArgumentException("maxDeliveries must be between 1 and 1000, got " + maxDeliveries);
+        }
     }
 
-    /** Nodes live 10 s after a heartbeat, claims after 30 s idle, reads block 2 s, batches of 64, 8,192 ids. */
+    /**
+     * Nodes live 10 s after a heartbeat, claims after 30 s idle, reads block 2 s, batches of 64, 8,192 ids, 5
+     * deliveries.
+     */
     static RedisMessengerOptions defaults() {
         return new RedisMessengerOptions(
-                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(2), 64, 8192);
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(2), 64, 8192, 5);
     }
 
     RedisMessengerOptions withNodeTtl(Duration ttl) {
-        return new RedisMessengerOptions(ttl, claimIdle, readBlock, batch, recentIds);
+        return new RedisMessengerOptions(ttl, claimIdle, readBlock, batch, recentIds, maxDeliveries);
     }
 
     RedisMessengerOptions withClaimIdle(Duration idle) {
-        return new RedisMessengerOptions(nodeTtl, idle, readBlock, batch, recentIds);
+        return new RedisMessengerOptions(nodeTtl, idle, readBlock, batch, recentIds, maxDeliveries);
     }
 
     RedisMessengerOptions withReadBlock(Duration block) {
-        return new RedisMessengerOptions(nodeTtl, claimIdle, block, batch, recentIds);
+        return new RedisMessengerOptions(nodeTtl, claimIdle, block, batch, recentIds, maxDeliveries);
+    }
+
+    RedisMessengerOptions withMaxDeliveries(int max) {
+        return new RedisMessengerOptions(nodeTtl, claimIdle, readBlock, batch, recentIds, max);
     }
 
     private static void positive(Duration duration, String name) {

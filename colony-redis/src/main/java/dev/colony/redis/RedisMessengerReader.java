@@ -1,6 +1,8 @@
 package dev.colony.redis;
 
 import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
@@ -8,6 +10,7 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.models.stream.ClaimedMessages;
+import io.lettuce.core.models.stream.PendingMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -128,8 +131,12 @@ final class RedisMessengerReader {
                 continue;
             }
             blocking = false;
-            dispatch(messages, reading);
-            sweepWhenDue();
+            try {
+                dispatch(messages, reading);
+                sweepWhenDue();
+            } catch (Throwable e) { // neither is expected to throw; the node's only reader must not die if one does
+                failures.increment();
+            }
         }
     }
 
@@ -198,6 +205,7 @@ final class RedisMessengerReader {
                         fresh.add(received(message));
                     }
                 }
+                fresh = withoutOverDelivered(inbox, fresh);
                 if (!fresh.isEmpty() && !inbox.isClosed()) {
                     messenger.reclaimed(fresh.size());
                     inbox.accept(fresh);
@@ -206,6 +214,34 @@ final class RedisMessengerReader {
                 failures.increment();
             }
         }
+    }
+
+    /**
+     * The claimed entries that may be handled again; those delivered more than {@code maxDeliveries} times
+     * (XPENDING's delivery count, which the claim just raised) are dead-lettered and acknowledged instead.
+     */
+    private List<RedisInbox.Received> withoutOverDelivered(RedisInbox inbox, List<RedisInbox.Received> claimed) {
+        if (claimed.isEmpty()) {
+            return claimed;
+        }
+        // XAUTOCLAIM scans the pending entries in id order, so the first and the last bound them all
+        String first = claimed.getFirst().entryId();
+        String last = claimed.getLast().entryId();
+        Map<String, Long> deliveries = new HashMap<>();
+        for (PendingMessage pending : connection
+                .sync()
+                .xpending(inbox.stream(), consumer, Range.create(first, last), Limit.from(options.batch() * 4L))) {
+            deliveries.put(pending.getId(), pending.getRedeliveryCount());
+        }
+        List<RedisInbox.Received> again = new ArrayList<>();
+        List<RedisInbox.Received> over = new ArrayList<>();
+        for (RedisInbox.Received entry : claimed) {
+            (deliveries.getOrDefault(entry.entryId(), 0L) > options.maxDeliveries() ? over : again).add(entry);
+        }
+        if (!over.isEmpty()) {
+            messenger.delivery().overDelivered(inbox, over, deliveries, options.maxDeliveries());
+        }
+        return again;
     }
 
     private static void pause(int failuresInRow) {

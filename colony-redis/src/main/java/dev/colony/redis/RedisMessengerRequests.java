@@ -389,6 +389,7 @@ final class RedisMessengerRequests {
         return switch (reason) {
             case NO_SUCH_AGENT -> ReplyFailure.NO_RECIPIENT;
             case EXPIRED -> ReplyFailure.TIMEOUT;
+            case HANDLER_FAILED -> ReplyFailure.RECIPIENT_FAILURE;
             case MAILBOX_FULL, EVICTED, TOO_LARGE, UNENCODABLE, MALFORMED, RECIPIENT_CLOSED, REJECTED ->
                 ReplyFailure.UNDELIVERED;
         };

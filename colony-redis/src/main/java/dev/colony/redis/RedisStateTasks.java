@@ -103,9 +103,7 @@ final class RedisStateTasks implements TaskQueue {
         if (RedisState.none(result)) {
             return Optional.empty();
         }
-        Task task = RedisStateCodec.task(result);
-        return Optional.of(
-                new Lease(task.id(), task.holder(), task.leaseToken(), task.leaseExpiresAt(), task.attempts(), task));
+        return Optional.of(RedisStateCodec.task(result).lease());
     }
 
     @Override
@@ -193,8 +191,7 @@ final class RedisStateTasks implements TaskQueue {
         for (Object hash : RedisState.list(state.run("task_list", "held", agent.value()))) {
             Task task = RedisStateCodec.task(hash);
             if (task.leaseExpiresAt() != null && now < task.leaseExpiresAt().toEpochMilli()) {
-                leases.add(new Lease(
-                        task.id(), task.holder(), task.leaseToken(), task.leaseExpiresAt(), task.attempts(), task));
+                leases.add(task.lease());
             }
         }
         return List.copyOf(leases);

@@ -49,13 +49,14 @@ public record RedisTarget(String host, int port, String password, String swarm) 
         try {
             parsed = new URI(uri.strip());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a Redis URI: '" + uri + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "not a Redis URI: '" + masked(uri) + "': " + e.getReason() + " at index " + e.getIndex());
         }
         if (!"redis".equals(parsed.getScheme())) {
-            throw new IllegalArgumentException("a Redis URI starts with redis://, got '" + uri + "'");
+            throw new IllegalArgumentException("a Redis URI starts with redis://, got '" + masked(uri) + "'");
         }
         if (parsed.getHost() == null) {
-            throw new IllegalArgumentException("a Redis URI needs a host, got '" + uri + "'");
+            throw new IllegalArgumentException("a Redis URI needs a host, got '" + masked(uri) + "'");
         }
         String password = "";
         String userInfo = parsed.getUserInfo();
@@ -66,6 +67,13 @@ public record RedisTarget(String host, int port, String password, String swarm) 
         String path = parsed.getPath() == null ? "" : parsed.getPath();
         String swarm = path.isEmpty() || path.equals("/") ? DEFAULT_SWARM : path.substring(1);
         return new RedisTarget(parsed.getHost(), parsed.getPort() < 0 ? 6379 : parsed.getPort(), password, swarm);
+    }
+
+    /** {@code uri} with everything between {@code ://} and the last {@code @} masked: never print a password. */
+    static String masked(String uri) {
+        int start = uri.indexOf("://");
+        int at = uri.lastIndexOf('@');
+        return start < 0 || at < start ? uri : uri.substring(0, start + 3) + "****" + uri.substring(at);
     }
 
     /** The prefix of every key and channel of this swarm: {@code colony:{swarm}:}. */

@@ -274,6 +274,7 @@ class RedisEventBusCrossNodeContractTest extends EventBusContract {
                     m.dropped(),
                     m.rejected(),
                     m.discarded(),
+                    m.abandoned(),
                     dead.sum(),
                     m.subscriptions(),
                     m.queueDepth(),

@@ -1,6 +1,9 @@
 package dev.colony.cli.bench;
 
+import dev.colony.cli.HeapBudget;
 import dev.colony.cli.Main;
+import dev.colony.cli.OutputFiles;
+import dev.colony.cli.RedisUri;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -136,6 +139,15 @@ public final class BenchCommand implements Callable<Integer> {
                     spec.commandLine(),
                     "--from reads a finished run: it takes no --json, --scenario, --agents, --warmup, --iterations,"
                             + " --redis or --quick");
+        }
+        OutputFiles.check(spec, "--json", json);
+        OutputFiles.check(spec, "--markdown", markdown);
+        OutputFiles.check(spec, "--html", html);
+        if (redis != null) {
+            RedisUri.check(spec, "--redis", redis, true);
+        }
+        if (agents != null && agents > 0) {
+            HeapBudget.check(spec, new HeapBudget.Need("--agents", agents, HeapBudget.AGENT_BYTES, "agent"));
         }
         BenchReport old = compare == null ? null : readReport(compare);
         BenchReport report = from != null ? readReport(from) : runAll();

@@ -1,5 +1,6 @@
 package dev.colony.cli.bench;
 
+import dev.colony.cli.Secrets;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -35,14 +36,15 @@ record RedisBench(String host, int port, String swarm, String password, int size
         try {
             parsed = new URI(uri);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("--redis must be redis://host:port/swarm, got '" + uri + "'");
+            throw new IllegalArgumentException(
+                    "--redis must be redis://host:port/swarm, got '" + Secrets.maskUri(uri) + "'");
         }
         String path = parsed.getPath() == null ? "" : parsed.getPath().replaceFirst("^/", "");
         if (!"redis".equals(parsed.getScheme())
                 || parsed.getHost() == null
                 || !SWARM.matcher(path).matches()) {
             throw new IllegalArgumentException("--redis must be redis://host:port/swarm (swarm: 1 to 64 of"
-                    + " [A-Za-z0-9_-]), got '" + uri + "'");
+                    + " [A-Za-z0-9_-]), got '" + Secrets.maskUri(uri) + "'");
         }
         if (size < 0) {
             throw new IllegalArgumentException("--redis-size must be 0 or more, got " + size);
