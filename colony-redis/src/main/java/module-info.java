@@ -7,6 +7,7 @@
 module dev.colony.redis {
     requires dev.colony.core;
     requires lettuce.core; // automatic module (Automatic-Module-Name of lettuce-core)
+    requires reactor.core; // Lettuce's connection events, watched by RedisLinkWatch
     requires tools.jackson.databind;
 
     provides dev.colony.spi.ColonyBackend with

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The layering of the shipped modules (colony-core, colony-redis, colony-cli), checked on their compiled
  * classes: no package depends on itself through others, {@code dev.colony.internal} is used only inside
- * colony-core, and every shipped module is a named module. See docs/adr/0025-backend-spi.md.
+ * colony-core, and every shipped module is a named module. See docs/adr/0025-backend-spi-and-layers.md.
  */
 class ArchitectureTest {
     private static JavaClasses shipped;

@@ -35,6 +35,7 @@ public interface EventBus extends AutoCloseable {
         return builder().build();
     }
 
+    /** A builder of a bus, for settings other than the defaults; {@link Builder#build()} makes the bus. */
     static Builder builder() {
         return new Builder();
     }
@@ -57,6 +58,7 @@ public interface EventBus extends AutoCloseable {
      */
     PublishResult publish(String subject, Object payload);
 
+    /** Publishes an event with its own subject, payload and priority. */
     PublishResult publish(Event event);
 
     /**
@@ -68,6 +70,23 @@ public interface EventBus extends AutoCloseable {
     /** Subscribes a DIRECT handler to a wildcard pattern such as {@code agent.*} or {@code task.>}. */
     Subscription subscribe(String pattern, EventHandler handler);
 
+    /**
+     * Subscribes a handler to a wildcard pattern given as text, delivered as {@code options} say (DIRECT or
+     * ASYNC, mailbox capacity, overflow policy): {@code subscribe("task.>", handler, SubscribeOptions.async())}.
+     * The same as {@code subscribe(SubjectPattern.of(pattern), handler, options)}; for a regex, pass
+     * {@link SubjectPattern#regex(String)} to that method.
+     *
+     * @throws IllegalArgumentException if the pattern is malformed; the message quotes it
+     * @throws NullPointerException if an argument is null
+     */
+    default Subscription subscribe(String pattern, EventHandler handler, SubscribeOptions options) {
+        return subscribe(SubjectPattern.of(pattern), handler, options);
+    }
+
+    /**
+     * Subscribes a handler to a wildcard or regex pattern, delivered as {@code options} say. The subscription
+     * sees every publish that starts after this method returns, until it is closed.
+     */
     Subscription subscribe(SubjectPattern pattern, EventHandler handler, SubscribeOptions options);
 
     /** The bus's counters now. */
@@ -159,6 +178,7 @@ public interface EventBus extends AutoCloseable {
             return this;
         }
 
+        /** An embedded bus with these settings. */
         public EventBus build() {
             return new LocalEventBus(this);
         }
@@ -191,6 +211,7 @@ public interface EventBus extends AutoCloseable {
                 Optional<Consumer<Event>> deadEventHandler,
                 int latencySampling,
                 Duration closeTimeout) {
+            /** Checks that the handlers are present or explicitly empty and that the close timeout is present. */
             public Settings {
                 Objects.requireNonNull(failureHandler, "failureHandler");
                 Objects.requireNonNull(deadEventHandler, "deadEventHandler");

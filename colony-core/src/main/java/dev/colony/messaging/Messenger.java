@@ -47,6 +47,7 @@ public interface Messenger extends AutoCloseable {
         return builder().build();
     }
 
+    /** A builder of a messenger, for settings other than the defaults; {@link Builder#build()} makes it. */
     static Builder builder() {
         return new Builder();
     }
@@ -213,6 +214,7 @@ public interface Messenger extends AutoCloseable {
             return this;
         }
 
+        /** An embedded messenger with these settings. */
         public Messenger build() {
             return new LocalMessenger(this);
         }
@@ -249,6 +251,7 @@ public interface Messenger extends AutoCloseable {
             Duration closeTimeout,
             InstantSource clock,
             Consumer<HandlerFailure> onHandlerFailure) {
+        /** Checks that the codec, the clock and the failure handler are present. */
         public Settings {
             Objects.requireNonNull(codec, "codec");
             Objects.requireNonNull(closeTimeout, "closeTimeout");

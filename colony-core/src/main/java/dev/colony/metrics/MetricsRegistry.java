@@ -20,7 +20,7 @@ import org.HdrHistogram.Histogram;
  * One registry of named metrics for a whole colony: {@link Counter}s, gauges, {@link Timer}s, and
  * read-only views of figures that components already keep (function counters, gauges and latency
  * sources). Every colony has one ({@code colony.metrics()}); exporters ({@link PrometheusText},
- * {@link MicrometerBinder}) and {@link Alerts} read it through {@link #snapshot()}.
+ * {@link MicrometerBinder}) and {@link dev.colony.alert.Alerts} read it through {@link #snapshot()}.
  *
  * <p><b>Names</b> are dotted lowercase, such as {@code colony.bus.published}: tokens of {@code [a-z0-9_]}
  * starting with a letter, separated by single dots, at most {@value #MAX_NAME_LENGTH} characters. A name

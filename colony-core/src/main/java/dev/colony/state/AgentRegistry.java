@@ -46,6 +46,7 @@ public interface AgentRegistry {
     /** Removes an agent, releasing its leases; false if it was not registered. */
     boolean deregister(AgentId id);
 
+    /** The agent's record now; empty if it is not registered. */
     Optional<AgentRecord> get(AgentId id);
 
     /**

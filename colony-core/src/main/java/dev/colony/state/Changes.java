@@ -72,13 +72,17 @@ final class Changes {
         return subjects.size();
     }
 
-    /** Publishes every recorded change, in order. Outside the lock. */
+    /** Publishes every recorded change, in order, and logs the changes of leader. Outside the lock. */
     void publish(EventBus bus) {
         for (int i = 0; i < subjects.size(); i++) {
             if (silent != null && silent.get(i)) {
                 continue;
             }
-            bus.publish(subjects.get(i), payloads.get(i));
+            StateChange change = payloads.get(i);
+            if (change.value() instanceof Leadership leadership) {
+                LeaderChangeLog.changed(change.change(), leadership);
+            }
+            bus.publish(subjects.get(i), change);
         }
     }
 }

@@ -55,6 +55,7 @@ public final class Journal implements AutoCloseable {
      * @param change the change, with the image of the changed item
      */
     public record Entry(String subject, StateChange change) {
+        /** Checks that the subject and the change are present. */
         public Entry {
             Objects.requireNonNull(subject, "subject");
             Objects.requireNonNull(change, "change");
@@ -362,6 +363,7 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** The directory this journal keeps its segment files in. */
     public Path directory() {
         return directory;
     }

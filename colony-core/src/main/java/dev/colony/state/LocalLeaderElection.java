@@ -29,6 +29,9 @@ import java.util.Optional;
  * leader, not against time. An agent that must not act without a live lease checks {@link #leader} or
  * {@link #renew} as well.
  *
+ * <p>Every change of leader is logged when it is announced, outside the lock ({@link
+ * dev.colony.state.LeaderChangeLog}): elected and resigned at INFO, expired at WARNING.
+ *
  * <p>Memory: one small record per group ever used, kept for the life of the state (dropping a group would
  * forget its term and let a term be reused).
  */

@@ -18,6 +18,7 @@ import java.util.Optional;
  */
 public interface SharedMemory {
 
+    /** The live entry under {@code key} in {@code namespace}; empty if there is none or it expired. */
     Optional<MemoryEntry> get(String namespace, String key);
 
     /** Writes {@code value}, with no expiry; returns the new entry. */

@@ -65,6 +65,7 @@ public final class SnapshotStore {
     /** One stored snapshot file. */
     public record Entry(Path file, long revision, String label, long bytes, Instant modified) {}
 
+    /** The directory this store keeps its snapshot files in. */
     public Path directory() {
         return directory;
     }
@@ -183,6 +184,7 @@ public final class SnapshotStore {
 
     /** A snapshot file {@link #findLatest} passed over, and why (a one-line reason). */
     public record Skipped(Entry entry, String reason) {
+        /** Checks that the entry and the reason are present. */
         public Skipped {
             Objects.requireNonNull(entry, "entry");
             Objects.requireNonNull(reason, "reason");
@@ -197,6 +199,7 @@ public final class SnapshotStore {
      * @param skipped the newer files passed over, newest first
      */
     public record Latest(Entry entry, Snapshot loaded, List<Skipped> skipped) {
+        /** Checks that the entry and the snapshot are both present or both absent; copies {@code skipped}. */
         public Latest {
             if ((entry == null) != (loaded == null)) {
                 throw new IllegalArgumentException("entry and loaded are both present or both absent");

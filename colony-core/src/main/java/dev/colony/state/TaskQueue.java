@@ -65,6 +65,7 @@ public interface TaskQueue {
      */
     Optional<Lease> assign(AssignmentStrategy strategy, Duration lease, Fence fence);
 
+    /** The task as the queue holds it now, in any status; empty if no task has this id. */
     Optional<Task> get(String taskId);
 
     /** The tasks in {@code status}, in submission order. */

@@ -21,7 +21,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -35,7 +37,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DurableStateCrashTest {
     private static final int MAX_OPS = 5_000;
-    private static final long CHILD_SECONDS = 10;
+    /**
+     * A safety net, not a budget: the child is killed at its seeded point, or exits after {@link #MAX_OPS};
+     * only a child that hangs meets this bound. It is minutes because a loaded machine may take tens of
+     * seconds just to start a JVM (a 10-second budget failed there).
+     */
+    private static final Duration CHILD_BOUND = Duration.ofMinutes(5);
 
     /** The acknowledged operations, as the child printed them. */
     private static final class Acks {
@@ -98,6 +105,7 @@ class DurableStateCrashTest {
 
     @ParameterizedTest(name = "run {0}, {1}")
     @MethodSource("runs")
+    @Timeout(value = 11, unit = TimeUnit.MINUTES) // above the child's bound and its wait: see CHILD_BOUND
     void kill9_midWorkload_everyAcknowledgedOperationSurvives(int run, FsyncPolicy fsync, @TempDir Path dir)
             throws IOException, InterruptedException {
         long seed = TestSeeds.seed("DurableStateCrashTest.kill9#" + run, 0x5EED_0000L + run);
@@ -136,7 +144,12 @@ class DurableStateCrashTest {
                 .redirectError(stderr.toFile())
                 .start();
         // bound the child whatever happens: reading ends at end of stream once it is gone
-        CompletableFuture.delayedExecutor(CHILD_SECONDS, TimeUnit.SECONDS).execute(child.toHandle()::destroyForcibly);
+        AtomicBoolean hung = new AtomicBoolean();
+        CompletableFuture.delayedExecutor(CHILD_BOUND.toSeconds(), TimeUnit.SECONDS)
+                .execute(() -> {
+                    hung.set(child.isAlive());
+                    child.toHandle().destroyForcibly();
+                });
         Acks acks = new Acks();
         boolean killed = false;
         try (BufferedReader lines =
@@ -153,7 +166,10 @@ class DurableStateCrashTest {
                 }
             }
         }
-        assertThat(child.waitFor(CHILD_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.waitFor(CHILD_BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(hung.get())
+                .as("the child still ran after %s (%d of %d acknowledgements)", CHILD_BOUND, acks.count, killAfter)
+                .isFalse();
         assertThat(killed || child.exitValue() == 0)
                 .as("child failed: %s", Files.exists(stderr) ? Files.readString(stderr) : "")
                 .isTrue();

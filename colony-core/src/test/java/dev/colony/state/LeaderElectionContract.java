@@ -4,6 +4,7 @@ import static dev.colony.state.StateFixture.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.colony.LogCapture;
 import dev.colony.messaging.AgentId;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,38 @@ import org.junit.jupiter.api.Test;
  */
 public interface LeaderElectionContract extends StateFixture {
     String GROUP = "planners";
+
+    @Test
+    default void changesOfLeader_electedResignedExpired_eachLoggedOnceWithGroupTermAndLeader() {
+        CoordinationState state = state();
+        LeaderElection leaders = state.leaders();
+        String group = "logged-" + Long.toHexString(System.nanoTime()); // unique: other lines are ignored
+        try (LogCapture log = LogCapture.of("dev.colony.state")) {
+            Leadership alice = leaders.campaign(group, ALICE, LEASE).orElseThrow();
+            leaders.campaign(group, ALICE, LEASE).orElseThrow(); // a renewal: no change of leader
+            leaders.resign(alice);
+            leaders.campaign(group, BOB, LEASE).orElseThrow();
+            clock().advance(LEASE);
+            state.sweep();
+
+            assertThat(log.containing(group))
+                    .containsExactly(
+                            new LogCapture.Line(
+                                    Level.INFO,
+                                    "leader elected: group " + group + ", term 1, leader alice, lease until "
+                                            + alice.expiresAt()),
+                            new LogCapture.Line(
+                                    Level.INFO, "leader resigned: group " + group + ", term 1, leader alice"),
+                            new LogCapture.Line(
+                                    Level.INFO,
+                                    "leader elected: group " + group + ", term 2, leader bob, lease until "
+                                            + clock().instant()),
+                            new LogCapture.Line(
+                                    Level.WARNING,
+                                    "leader expired: group " + group + ", term 2, leader bob, lease lapsed at "
+                                            + clock().instant() + " without renewal"));
+        }
+    }
 
     @Test
     default void campaign_firstCandidate_electedInTermOne() {

@@ -15,6 +15,7 @@ import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import reactor.core.Disposable;
 
 /**
  * One swarm's link to Redis: a Lettuce client with Colony's connection policy, shared by the bus, the
@@ -23,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Policy: connections reconnect by themselves with full-jitter backoff between {@link
  * #RECONNECT_MIN} and {@link #RECONNECT_MAX}; while disconnected, commands wait in a queue bounded by
  * {@link #COMMAND_QUEUE_LIMIT} per connection, and a command beyond it fails at once with an exception
- * (never silently dropped); every command times out after {@link #COMMAND_TIMEOUT}.
+ * (never silently dropped); every command times out after {@link #COMMAND_TIMEOUT}. Losing and regaining
+ * a connection is logged ({@link RedisLinkWatch}).
  */
 final class RedisLink implements AutoCloseable {
 
@@ -35,6 +37,7 @@ final class RedisLink implements AutoCloseable {
     private final RedisTarget target;
     private final ClientResources resources;
     private final RedisClient client;
+    private final Disposable reconnectFailures;
 
     private RedisLink(RedisTarget target) {
         this.target = target;
@@ -59,6 +62,9 @@ final class RedisLink implements AutoCloseable {
                         .build())
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                 .build());
+        RedisLinkWatch watch = new RedisLinkWatch(target);
+        client.addListener(watch);
+        this.reconnectFailures = watch.watchReconnectFailures(resources.eventBus());
     }
 
     /** A link to {@code target}; connects lazily, on the first {@code connect}. */
@@ -87,6 +93,7 @@ final class RedisLink implements AutoCloseable {
 
     @Override
     public void close() {
+        reconnectFailures.dispose();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
     }

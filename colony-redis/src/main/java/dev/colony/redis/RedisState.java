@@ -1,9 +1,11 @@
 package dev.colony.redis;
 
 import dev.colony.bus.EventBus;
+import dev.colony.state.LeaderChangeLog;
 import dev.colony.state.AgentRegistry;
 import dev.colony.state.CoordinationState;
 import dev.colony.state.LeaderElection;
+import dev.colony.state.Leadership;
 import dev.colony.state.SharedMemory;
 import dev.colony.state.Snapshot;
 import dev.colony.state.SnapshotCheck;
@@ -122,6 +124,9 @@ final class RedisState implements CoordinationState {
             String name = RedisStateCodec.text(change.get(1));
             long revision = RedisStateCodec.number(change.get(2));
             Object value = RedisStateCodec.record(RedisStateCodec.text(change.get(3)), change.get(4));
+            if (value instanceof Leadership leadership) {
+                LeaderChangeLog.changed(name, leadership);
+            }
             bus.publish(subject, new StateChange(revision, name, value));
         }
     }

@@ -16,7 +16,9 @@ import java.util.Optional;
  * atomically (HINCRBY) by the election, never reset; the current leadership is the hash
  * {@code leader:<group>}, live while the clock is before its {@code exp}. Campaign, renew and resign are
  * the {@code leader_*} scripts; a lapsed leadership is announced expired by the sweep or the next
- * campaign. Semantics as in the embedded election (see {@link LeaderElection}).
+ * campaign. Semantics as in the embedded election (see {@link LeaderElection}). The node whose script made
+ * a change of leader logs it when it announces it ({@link RedisState}, through
+ * {@link dev.colony.state.LeaderChangeLog}), so each change is one line in the swarm.
  */
 final class RedisStateLeaders implements LeaderElection {
     private final RedisState state;

@@ -2,8 +2,12 @@ package dev.colony.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import dev.colony.LogCapture;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +36,64 @@ class RedisLinkTest {
             // no persistence: the value is gone, but the connection comes back by itself
             assertThat(connection.sync().get(link.target().key("k"))).isNull();
         }
+    }
+
+    @Test
+    void restart_connectionLostAndBack_loggedOnceEachAndCloseIsNotALoss() {
+        RedisTarget target = server.target("link-log");
+        try (LogCapture log = LogCapture.of("dev.colony.redis")) {
+            try (RedisLink link = RedisLink.open(target);
+                    StatefulRedisConnection<String, String> connection = link.connectStrings()) {
+                connection.sync().ping();
+                server.restart();
+                assertThat(connection.sync().ping()).isEqualTo("PONG");
+                await().atMost(Duration.ofMinutes(1))
+                        .until(() -> !log.containing("Redis reconnected").isEmpty());
+            }
+            String named = "redis://127.0.0.1:" + server.port() + "/link-log";
+            assertThat(log.containing("Redis connection lost"))
+                    .containsExactly(new LogCapture.Line(
+                            Level.WARNING, "Redis connection lost: " + named + "; reconnecting with backoff"));
+            assertThat(log.containing("Redis reconnected"))
+                    .singleElement()
+                    .satisfies(line -> assertThat(line.level()).isEqualTo(Level.INFO))
+                    .satisfies(line -> assertThat(line.message()).startsWith("Redis reconnected: " + named));
+        }
+    }
+
+    @Test
+    void outage_failedReconnectAttempt_loggedWithTheTargetThenTheReturn() {
+        RedisTarget target = server.target("link-outage");
+        try (LogCapture log = LogCapture.of("dev.colony.redis");
+                RedisLink link = RedisLink.open(target);
+                StatefulRedisConnection<String, String> connection = link.connectStrings()) {
+            connection.sync().ping();
+            server.stop();
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() ->
+                            !log.containing("Redis reconnect attempt 1 failed").isEmpty());
+            server.restart();
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> !log.containing("Redis reconnected").isEmpty());
+
+            String named = "redis://127.0.0.1:" + server.port() + "/link-outage";
+            assertThat(log.containing("Redis reconnect attempt 1 failed"))
+                    .singleElement()
+                    .satisfies(line -> assertThat(line.level()).isEqualTo(Level.WARNING))
+                    .satisfies(line ->
+                            assertThat(line.message()).startsWith("Redis reconnect attempt 1 failed: " + named + ": "));
+            assertThat(log.containing("Redis connection lost")).hasSize(1);
+            assertThat(connection.sync().ping()).isEqualTo("PONG");
+        }
+    }
+
+    @Test
+    void masked_targetWithPassword_showsStarsInsteadOfThePassword() {
+        assertThat(RedisLinkWatch.masked(RedisTarget.parse("redis://:s3cret@db.local:6380/swarm")))
+                .isEqualTo("redis://:****@db.local:6380/swarm")
+                .doesNotContain("s3cret");
+        assertThat(RedisLinkWatch.masked(RedisTarget.parse("redis://db.local/swarm")))
+                .isEqualTo("redis://db.local:6379/swarm");
     }
 
     @Test
