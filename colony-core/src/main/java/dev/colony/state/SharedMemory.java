@@ -1,7 +1,7 @@
 package dev.colony.state;
 
-import dev.colony.bus.SubjectPattern;
 import dev.colony.bus.EventHandler;
+import dev.colony.bus.SubjectPattern;
 import dev.colony.bus.Subscription;
 import java.time.Duration;
 import java.util.Optional;

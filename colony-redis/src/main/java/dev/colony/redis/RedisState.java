@@ -1,9 +1,9 @@
 package dev.colony.redis;
 
 import dev.colony.bus.EventBus;
-import dev.colony.state.LeaderChangeLog;
 import dev.colony.state.AgentRegistry;
 import dev.colony.state.CoordinationState;
+import dev.colony.state.LeaderChangeLog;
 import dev.colony.state.LeaderElection;
 import dev.colony.state.Leadership;
 import dev.colony.state.SharedMemory;
