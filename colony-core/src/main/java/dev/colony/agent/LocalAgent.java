@@ -383,8 +383,12 @@ final class LocalAgent implements AgentHandle, AgentContext {
         return last.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
     }
 
+    /**
+     * Terminal, and {@link #terminated()} ran: the registry shows the final status and the runtime let go of
+     * the agent. (The run state turns FAILED under the lock before those effects, on the crashing thread.)
+     */
     private boolean terminatedNow() {
-        return state.isTerminal() && stopper == null && lifecycle == null;
+        return state.isTerminal() && finisher != null && stopper == null && lifecycle == null;
     }
 
     @Override
