@@ -13,6 +13,7 @@ import dev.colony.messaging.DeadLetter;
 import dev.colony.messaging.DeadLetters;
 import dev.colony.messaging.Envelope;
 import dev.colony.messaging.Inbox;
+import dev.colony.messaging.InboxDrainer;
 import dev.colony.messaging.InboxOptions;
 import dev.colony.messaging.MessageCodec;
 import dev.colony.messaging.MessageTooLargeException;
@@ -89,7 +90,6 @@ final class RedisMessenger implements Messenger {
     private final Duration closeTimeout;
     private final LongAdder abandoned = new LongAdder();
     final LongAdder sent = new LongAdder();
-    final LongAdder delivered = new LongAdder();
     private final LongAdder reclaimed = new LongAdder();
     private final LongAdder redisFailures = new LongAdder();
     private final LatencyRecorder marshalTime = new LatencyRecorder();
@@ -341,19 +341,7 @@ final class RedisMessenger implements Messenger {
         Objects.requireNonNull(message, "message");
         sent.increment();
         // checked before the bytes are copied: refused input costs at most the dead letter's prefix
-        if (closed) {
-            deadLetters.addRefused(
-                    message, recipient, DeadLetter.Reason.REJECTED, "the messenger is closed", clock.instant());
-            return SendOutcome.REJECTED;
-        }
-        if (message.length > codec.maxMessageBytes()) {
-            deadLetters.addRefused(
-                    message,
-                    recipient,
-                    DeadLetter.Reason.TOO_LARGE,
-                    "received message of " + message.length + " bytes exceeds the limit of " + codec.maxMessageBytes()
-                            + " bytes",
-                    clock.instant());
+        if (deadLetters.refuseReceived(message, recipient, closed, codec.maxMessageBytes(), clock.instant())) {
             return SendOutcome.REJECTED;
         }
         return sender.deliver(null, message.clone(), recipient, Event.NORMAL_PRIORITY, null, null, 0);
@@ -433,15 +421,15 @@ final class RedisMessenger implements Messenger {
     public MessengerMetrics metrics() {
         return new MessengerMetrics(
                 sent.sum(),
-                delivered.sum(),
+                delivery.handled() + requests.replies().replied(),
                 delivery.failed(),
-                requests.timedOut(),
+                requests.replies().timedOut(),
                 deadLetters.total(),
                 abandoned.sum(),
-                requests.pending(),
+                requests.replies().waiting(),
                 marshalTime.snapshot(),
                 unmarshalTime.snapshot(),
-                requests.roundTrip());
+                requests.replies().roundTrip());
     }
 
     /** Messages skipped because their id was handled recently (at-least-once redeliveries, retried sends). */
@@ -488,13 +476,7 @@ final class RedisMessenger implements Messenger {
             }
         }
         long deadline = System.nanoTime() + closeTimeout.toNanos();
-        List<RedisInbox> running = new ArrayList<>();
-        for (RedisInbox inbox : open) {
-            if (!inbox.awaitDrainer(deadline)) {
-                running.add(inbox);
-            }
-        }
-        abandon(running);
+        abandoned(InboxDrainer.awaitAll(open, RedisInbox::drainer, deadline));
         stopped.forEach(RedisInbox::finishClose);
         reader.stop();
         requests.stop();
@@ -511,21 +493,17 @@ final class RedisMessenger implements Messenger {
         return closeTimeout.toNanos();
     }
 
-    /** Interrupts the drainers of {@code running}, counts each inbox once, and logs one line naming them. */
-    void abandon(List<RedisInbox> running) {
-        List<AgentId> agents = new ArrayList<>();
-        for (RedisInbox inbox : running) {
-            if (inbox.abandon()) {
-                abandoned.increment();
-                agents.add(inbox.id());
-            }
+    /** Counts the inboxes whose running handlers were abandoned, and logs one line naming their agents. */
+    void abandoned(List<RedisInbox> inboxes) {
+        if (inboxes.isEmpty()) {
+            return;
         }
-        if (!agents.isEmpty()) {
-            LOG.log(
-                    System.Logger.Level.WARNING,
-                    "messenger node " + nodeId + " closed with handlers still running after " + closeTimeout
-                            + "; interrupted and abandoned the handlers of agents " + agents);
-        }
+        abandoned.add(inboxes.size());
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "messenger node " + nodeId + " closed with handlers still running after " + closeTimeout
+                        + "; interrupted and abandoned the handlers of agents "
+                        + inboxes.stream().map(RedisInbox::id).toList());
     }
 
     static <T> T await(CompletionStage<T> stage) {
