@@ -173,7 +173,7 @@ final class RedisInbox implements Inbox {
                 }
                 done.add(entry.entryId());
             }
-            messenger.acknowledge(stream, done, outstanding);
+            messenger.reader().acknowledge(stream, done, outstanding);
             taken.clear();
             batch.clear();
         }

@@ -121,7 +121,7 @@ final class RedisInboxDelivery implements HandlerSupervisor.Sink {
                             + " handling crashed or hung each time); the limit is " + max + " deliveries");
         }
         overDelivered.add(entries.size());
-        messenger.acknowledge(inbox.stream(), ids, ConcurrentHashMap.newKeySet());
+        messenger.reader().acknowledge(inbox.stream(), ids, ConcurrentHashMap.newKeySet());
     }
 
     long overDelivered() {
@@ -130,7 +130,7 @@ final class RedisInboxDelivery implements HandlerSupervisor.Sink {
 
     long streamLength(RedisInbox inbox) {
         try {
-            return RedisMessenger.await(messenger.redis.xlen(inbox.stream()));
+            return RedisMessengerScripts.await(messenger.redis.xlen(inbox.stream()));
         } catch (RuntimeException e) {
             messenger.countFailure();
             throw new IllegalStateException("could not read the size of " + inbox + ": " + e.getMessage(), e);
@@ -142,7 +142,7 @@ final class RedisInboxDelivery implements HandlerSupervisor.Sink {
         messenger.removed(inbox);
         List<Object> answer;
         try {
-            answer = RedisMessenger.await(
+            answer = RedisMessengerScripts.await(
                     RedisMessengerScripts.CLOSE.run(
                             messenger.redis,
                             new String[] {messenger.key("inboxes"), inbox.stream()},

@@ -129,7 +129,7 @@ final class RedisMessengerRequests {
         }
         List<Object> answer;
         try {
-            answer = RedisMessenger.await(RedisMessengerScripts.REPLY.run(
+            answer = RedisMessengerScripts.await(RedisMessengerScripts.REPLY.run(
                     messenger.redis,
                     new String[] {requestKey(reply.correlationId())},
                     bytes(reply.recipient().value()),
@@ -171,7 +171,7 @@ final class RedisMessengerRequests {
                     received(encoded);
                 }
             }
-            messenger.acknowledge(messenger.replyStream(), ids, ConcurrentHashMap.newKeySet());
+            messenger.reader().acknowledge(messenger.replyStream(), ids, ConcurrentHashMap.newKeySet());
         });
     }
 

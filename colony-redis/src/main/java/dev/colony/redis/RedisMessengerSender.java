@@ -74,7 +74,7 @@ final class RedisMessengerSender {
         while (true) {
             List<Object> answer;
             try {
-                answer = RedisMessenger.await(RedisMessengerScripts.SEND.run(messenger.redis, keys, args));
+                answer = RedisMessengerScripts.await(RedisMessengerScripts.SEND.run(messenger.redis, keys, args));
             } catch (RuntimeException e) {
                 refs.remove(ref);
                 messenger.countFailure();
