@@ -61,6 +61,30 @@ public final class BoundedDeadLetters implements DeadLetters {
         add(new DeadLetter(null, prefix, recipient, reason, detail, time, received.length));
     }
 
+    /**
+     * Checks bytes received for {@code recipient} (by {@link Messenger#deliverEncoded}) before they are
+     * copied: when the messenger is {@code closed} or they exceed {@code maxMessageBytes}, records the refusal
+     * as a dead letter ({@link #addRefused}) and returns true; otherwise records nothing and returns false.
+     */
+    public boolean refuseReceived(
+            byte[] received, AgentId recipient, boolean closed, int maxMessageBytes, Instant time) {
+        if (closed) {
+            addRefused(received, recipient, DeadLetter.Reason.REJECTED, "the messenger is closed", time);
+            return true;
+        }
+        if (received.length > maxMessageBytes) {
+            addRefused(
+                    received,
+                    recipient,
+                    DeadLetter.Reason.TOO_LARGE,
+                    "received message of " + received.length + " bytes exceeds the limit of " + maxMessageBytes
+                            + " bytes",
+                    time);
+            return true;
+        }
+        return false;
+    }
+
     private static DeadLetter cut(DeadLetter letter) {
         byte[] bytes = letter.bytes();
         boolean longBytes = bytes != null && bytes.length > DeadLetter.KEPT_BYTES;

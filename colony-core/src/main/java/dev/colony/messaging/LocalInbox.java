@@ -4,13 +4,11 @@ import dev.colony.bus.OverflowPolicy;
 import dev.colony.internal.Mailbox;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An inbox of a {@link LocalMessenger}: a {@link Mailbox} of envelopes (or {@link Encoded} messages when
@@ -43,9 +41,8 @@ final class LocalInbox implements Inbox {
     private final InboxOptions options;
     private final Mailbox<Object> mailbox;
     private final ConcurrentLinkedQueue<Object> evicted = new ConcurrentLinkedQueue<>();
-    private volatile Thread drainer;
+    private final InboxDrainer drainer = new InboxDrainer();
     private volatile boolean closed;
-    private final AtomicBoolean abandoned = new AtomicBoolean();
     private MessageHandler handler; // written before the drainer starts, read only by it
 
     LocalInbox(LocalMessenger messenger, AgentId id, InboxOptions options) {
@@ -79,14 +76,16 @@ final class LocalInbox implements Inbox {
             throw new IllegalStateException("agent \"" + id + "\" already has a handler attached");
         }
         handler = newHandler;
-        drainer = Thread.ofVirtual().name("colony-inbox-" + id).start(this::drain);
+        if (!drainer.start("colony-inbox-" + id, this::drain)) {
+            throw new IllegalStateException("the inbox of agent \"" + id + "\" is closed");
+        }
     }
 
     /** Queues {@code item}; the outcome for the sender. Dead letters for anything refused or evicted are recorded. */
     SendOutcome offer(Object item, int priority) {
         Mailbox.Offer offer = mailbox.offer(item, priority, 0L);
         if (offer == Mailbox.Offer.FULL) {
-            offer = Thread.currentThread() == drainer
+            offer = drainer.isCurrent()
                     ? mailbox.refuse() // waiting for room only this thread can make would deadlock
                     : mailbox.offerWaiting(item, priority, 0L);
         }
@@ -200,9 +199,8 @@ final class LocalInbox implements Inbox {
     @Override
     public void close() {
         stop();
-        if (!awaitDrainer(System.nanoTime() + messenger.closeTimeoutNanos())) {
-            messenger.abandon(List.of(this));
-        }
+        messenger.abandoned(InboxDrainer.awaitAll(
+                List.of(this), LocalInbox::drainer, System.nanoTime() + messenger.closeTimeoutNanos()));
     }
 
     /** Closes the mailbox and dead-letters what it held, without waiting for the handler. Idempotent. */
@@ -217,32 +215,8 @@ final class LocalInbox implements Inbox {
         left.forEach(this::discard);
     }
 
-    /** Waits until the drainer has ended or {@code deadlineNanos} (of {@link System#nanoTime()}); true if it ended. */
-    boolean awaitDrainer(long deadlineNanos) {
-        Thread thread;
-        synchronized (this) {
-            thread = drainer;
-        }
-        if (thread == null || thread == Thread.currentThread()) {
-            return true;
-        }
-        try {
-            long left = deadlineNanos - System.nanoTime();
-            return thread.join(Duration.ofNanos(Math.max(left, 0)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the closer was interrupted: stop waiting, abandon the handler
-            return !thread.isAlive();
-        }
-    }
-
-    /** Interrupts the drainer still running its handler; true the first time, for the messenger to count it. */
-    boolean abandon() {
-        Thread thread = drainer;
-        if (thread == null || !thread.isAlive() || !abandoned.compareAndSet(false, true)) {
-            return false;
-        }
-        thread.interrupt();
-        return true;
+    InboxDrainer drainer() {
+        return drainer;
     }
 
     @Override

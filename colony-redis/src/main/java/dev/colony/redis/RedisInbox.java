@@ -2,11 +2,11 @@ package dev.colony.redis;
 
 import dev.colony.messaging.AgentId;
 import dev.colony.messaging.Inbox;
+import dev.colony.messaging.InboxDrainer;
 import dev.colony.messaging.InboxOptions;
 import dev.colony.messaging.MessageHandler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -16,7 +16,6 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -68,9 +67,8 @@ final class RedisInbox implements Inbox {
     private final int recentBound;
     private long seq; // guarded by lock
     private volatile boolean wantRead;
-    private volatile Thread drainer;
+    private final InboxDrainer drainer = new InboxDrainer();
     private volatile boolean closed;
-    private final AtomicBoolean abandoned = new AtomicBoolean();
     private MessageHandler handler; // written before the drainer starts, read only by it
 
     RedisInbox(RedisMessenger messenger, AgentId id, InboxOptions options, String stream, int recentBound) {
@@ -99,7 +97,7 @@ final class RedisInbox implements Inbox {
         return stream;
     }
 
-    Thread drainer() {
+    InboxDrainer drainer() {
         return drainer;
     }
 
@@ -122,7 +120,9 @@ final class RedisInbox implements Inbox {
             throw new IllegalStateException("agent \"" + id + "\" already has a handler attached");
         }
         handler = newHandler;
-        drainer = Thread.ofVirtual().name("colony-redis-inbox-" + id).start(this::drain);
+        if (!drainer.start("colony-redis-inbox-" + id, this::drain)) {
+            throw new IllegalStateException("the inbox of agent \"" + id + "\" is closed");
+        }
         messenger.reader().attach(this);
     }
 
@@ -173,7 +173,7 @@ final class RedisInbox implements Inbox {
                 }
                 done.add(entry.entryId());
             }
-            messenger.acknowledge(stream, done, outstanding);
+            messenger.reader().acknowledge(stream, done, outstanding);
             taken.clear();
             batch.clear();
         }
@@ -221,9 +221,8 @@ final class RedisInbox implements Inbox {
     @Override
     public void close() {
         boolean first = stop();
-        if (!awaitDrainer(System.nanoTime() + messenger.closeTimeoutNanos())) {
-            messenger.abandon(List.of(this));
-        }
+        messenger.abandoned(InboxDrainer.awaitAll(
+                List.of(this), RedisInbox::drainer, System.nanoTime() + messenger.closeTimeoutNanos()));
         if (first) {
             finishClose();
         }
@@ -250,33 +249,6 @@ final class RedisInbox implements Inbox {
      */
     void finishClose() {
         messenger.delivery().closed(this, Set.copyOf(taken));
-    }
-
-    /** Waits until the drainer has ended or {@code deadlineNanos} (of {@link System#nanoTime()}); true if it ended. */
-    boolean awaitDrainer(long deadlineNanos) {
-        Thread thread;
-        synchronized (this) {
-            thread = drainer;
-        }
-        if (thread == null || thread == Thread.currentThread()) {
-            return true;
-        }
-        try {
-            return thread.join(Duration.ofNanos(Math.max(deadlineNanos - System.nanoTime(), 0)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the closer was interrupted: stop waiting, abandon the handler
-            return !thread.isAlive();
-        }
-    }
-
-    /** Interrupts the drainer still running its handler; true the first time, for the messenger to count it. */
-    boolean abandon() {
-        Thread thread = drainer;
-        if (thread == null || !thread.isAlive() || !abandoned.compareAndSet(false, true)) {
-            return false;
-        }
-        thread.interrupt();
-        return true;
     }
 
     @Override

@@ -7,10 +7,9 @@ import static dev.colony.redis.RedisMessengerScripts.text;
 import dev.colony.messaging.AgentId;
 import dev.colony.messaging.DeadLetter;
 import dev.colony.messaging.Envelope;
-import dev.colony.messaging.MalformedMessageException;
+import dev.colony.messaging.HandlerSupervisor;
 import dev.colony.messaging.MessageCodec;
 import dev.colony.messaging.MessageHandler;
-import dev.colony.messaging.MessageTooLargeException;
 import dev.colony.messaging.Messenger.HandlerFailure;
 import dev.colony.messaging.SendOutcome;
 import java.time.Duration;
@@ -25,18 +24,15 @@ import java.util.function.Consumer;
 
 /**
  * The receiving side of a {@link RedisMessenger} node, for its inboxes: handling one entry on the inbox's
- * thread (the sender's envelope by reference or a decoded copy, duplicates skipped, expired messages
- * dead-lettered, handler failures counted and answered), an inbox's size, and what is left in a stream
+ * thread (the sender's envelope by reference or a decoded copy, duplicates skipped, the rest supervised by
+ * the {@link HandlerSupervisor} every messenger uses), an inbox's size, and what is left in a stream
  * when its inbox closes.
  */
-final class RedisInboxDelivery {
+final class RedisInboxDelivery implements HandlerSupervisor.Sink {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
 
     private final RedisMessenger messenger;
-    private final MessageCodec codec;
-    private final InstantSource clock;
-    private final Consumer<HandlerFailure> onHandlerFailure;
-    private final LongAdder failed = new LongAdder();
+    private final HandlerSupervisor supervisor;
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder overDelivered = new LongAdder();
 
@@ -46,13 +42,15 @@ final class RedisInboxDelivery {
             InstantSource clock,
             Consumer<HandlerFailure> onHandlerFailure) {
         this.messenger = messenger;
-        this.codec = codec;
-        this.clock = clock;
-        this.onHandlerFailure = onHandlerFailure;
+        this.supervisor = new HandlerSupervisor(codec, clock, onHandlerFailure, messenger.unmarshalTime, this);
+    }
+
+    long handled() {
+        return supervisor.handled();
     }
 
     long failed() {
-        return failed.sum();
+        return supervisor.failed();
     }
 
     long duplicates() {
@@ -60,14 +58,16 @@ final class RedisInboxDelivery {
     }
 
     /**
-     * Runs on {@code inbox}'s thread: finds or decodes the envelope, drops duplicates and expired ones, calls
-     * the handler. Throws nothing: whatever fails becomes a dead letter, and the entry is acknowledged after
-     * it like any handled one (a message that does not decode never will).
+     * Runs on {@code inbox}'s thread: finds or decodes the envelope, drops duplicates, then lets the
+     * supervisor drop an expired message or call the handler. Throws nothing: whatever fails becomes a dead
+     * letter, and the entry is acknowledged after it like any handled one (a message that does not decode
+     * never will).
      */
     void handle(RedisInbox inbox, MessageHandler handler, RedisInbox.Received entry) {
         Envelope message = messenger.sender().takeReference(entry.ref());
         if (message == null) {
-            message = decode(inbox, entry);
+            message = supervisor.decode(
+                    entry.bytes(), null, inbox.id(), inbox.options().payloadType());
             if (message == null) {
                 return;
             }
@@ -76,77 +76,30 @@ final class RedisInboxDelivery {
             duplicates.increment();
             return;
         }
-        if (message.deadline() != null && message.deadline().isBefore(clock.instant())) {
-            deadLetter(
-                    message,
-                    null,
-                    inbox.id(),
-                    DeadLetter.Reason.EXPIRED,
-                    "its deadline " + message.deadline() + " passed before it was handled",
-                    SendOutcome.EXPIRED);
-            return;
-        }
-        try {
-            handler.onMessage(message);
-            messenger.delivered.increment();
-        } catch (Throwable error) {
-            handlerFailed(inbox.id(), message, error);
-        }
-    }
-
-    /** The decoded envelope, or null after recording a MALFORMED dead letter (and failing the request it was). */
-    private Envelope decode(RedisInbox inbox, RedisInbox.Received entry) {
-        long start = System.nanoTime();
-        String reason;
-        try {
-            return codec.decode(entry.bytes(), inbox.options().payloadType());
-        } catch (MalformedMessageException | MessageTooLargeException e) {
-            reason = e.getMessage();
-        } catch (Throwable e) { // a codec breaking its contract (or an Error): the message, not the inbox, fails
-            reason = "could not be decoded: " + describe(e);
-        } finally {
-            messenger.unmarshalTime.record(System.nanoTime() - start);
-        }
-        deadLetter(null, entry.bytes(), inbox.id(), DeadLetter.Reason.MALFORMED, reason, SendOutcome.REJECTED);
-        Envelope generic = messenger.decodeQuietly(entry.bytes(), Object.class); // a request still gets its answer
-        if (generic != null) {
-            messenger.requests.undelivered(generic, DeadLetter.Reason.MALFORMED, reason);
-        }
-        return null;
-    }
-
-    /** Counts and reports a handler's failure, answers a request, and records the HANDLER_FAILED dead letter. */
-    private void handlerFailed(AgentId agent, Envelope message, Throwable error) {
-        failed.increment();
-        try {
-            if (message.correlationId() != null && message.replyTo() != null) {
-                messenger.requests.replyFailure(message, error);
-            }
-            onHandlerFailure.accept(new HandlerFailure(agent, message, error));
-        } catch (Throwable ignored) {
-            // the listener is documented as never throwing; one that does must not stop the inbox
-        }
-        deadLetter(
-                message,
-                null,
-                agent,
-                DeadLetter.Reason.HANDLER_FAILED,
-                "the handler of agent \"" + agent + "\" threw " + describe(error),
-                SendOutcome.REJECTED);
+        supervisor.handle(inbox.id(), handler, message);
     }
 
     /** Runs on {@code inbox}'s thread when handling {@code entry} failed outside the handler (the last resort). */
     void unhandled(RedisInbox inbox, RedisInbox.Received entry, Throwable error) {
-        try {
-            deadLetter(
-                    null,
-                    entry.bytes(),
-                    inbox.id(),
-                    DeadLetter.Reason.HANDLER_FAILED,
-                    "handling failed outside the handler: " + describe(error),
-                    SendOutcome.REJECTED);
-        } catch (Throwable ignored) {
-            // nothing is left to report it to; the inbox must go on
+        supervisor.unhandled(inbox.id(), null, entry.bytes(), error);
+    }
+
+    @Override
+    public void deadLetter(Envelope envelope, byte[] bytes, AgentId to, DeadLetter.Reason reason, String detail) {
+        messenger.deadLetter(envelope, bytes, to, reason, detail, SendOutcome.REJECTED);
+    }
+
+    @Override
+    public void replyFailure(Envelope request, Throwable error) {
+        messenger.requests.replyFailure(request, error);
+    }
+
+    /** A request that does not decode for its inbox still gets its answer, if it decodes generically. */
+    @Override
+    public void undecodable(byte[] bytes, String detail) {
+        Envelope generic = messenger.decodeQuietly(bytes, Object.class);
+        if (generic != null) {
+            messenger.requests.undelivered(generic, DeadLetter.Reason.MALFORMED, detail);
         }
     }
 
@@ -165,30 +118,19 @@ final class RedisInboxDelivery {
                     inbox.id(),
                     DeadLetter.Reason.HANDLER_FAILED,
                     "delivered " + deliveries.get(entry.entryId()) + " times without being acknowledged (its"
-                            + " handling crashed or hung each time); the limit is " + max + " deliveries",
-                    SendOutcome.REJECTED);
+                            + " handling crashed or hung each time); the limit is " + max + " deliveries");
         }
         overDelivered.add(entries.size());
-        messenger.acknowledge(inbox.stream(), ids, ConcurrentHashMap.newKeySet());
+        messenger.reader().acknowledge(inbox.stream(), ids, ConcurrentHashMap.newKeySet());
     }
 
     long overDelivered() {
         return overDelivered.sum();
     }
 
-    static String describe(Throwable error) {
-        String text = error.getMessage();
-        if (text == null) {
-            return error.getClass().getName();
-        }
-        int end = text.indexOf('\n');
-        String line = end < 0 ? text : text.substring(0, end);
-        return error.getClass().getName() + ": " + (line.length() <= 240 ? line : line.substring(0, 240) + "...");
-    }
-
     long streamLength(RedisInbox inbox) {
         try {
-            return RedisMessenger.await(messenger.redis.xlen(inbox.stream()));
+            return RedisMessengerScripts.await(messenger.redis.xlen(inbox.stream()));
         } catch (RuntimeException e) {
             messenger.countFailure();
             throw new IllegalStateException("could not read the size of " + inbox + ": " + e.getMessage(), e);
@@ -200,7 +142,7 @@ final class RedisInboxDelivery {
         messenger.removed(inbox);
         List<Object> answer;
         try {
-            answer = RedisMessenger.await(
+            answer = RedisMessengerScripts.await(
                     RedisMessengerScripts.CLOSE.run(
                             messenger.redis,
                             new String[] {messenger.key("inboxes"), inbox.stream()},
@@ -242,18 +184,7 @@ final class RedisInboxDelivery {
                     encoded,
                     inbox.id(),
                     DeadLetter.Reason.RECIPIENT_CLOSED,
-                    "agent \"" + inbox.id() + "\" closed its inbox before handling it",
-                    SendOutcome.REJECTED);
+                    "agent \"" + inbox.id() + "\" closed its inbox before handling it");
         }
-    }
-
-    private SendOutcome deadLetter(
-            Envelope envelope,
-            byte[] encoded,
-            AgentId to,
-            DeadLetter.Reason reason,
-            String detail,
-            SendOutcome outcome) {
-        return messenger.deadLetter(envelope, encoded, to, reason, detail, outcome);
     }
 }

@@ -1,8 +1,6 @@
 package dev.colony.redis;
 
-import static dev.colony.redis.RedisMessengerScripts.bytes;
-import static dev.colony.redis.RedisMessengerScripts.status;
-import static dev.colony.redis.RedisMessengerScripts.text;
+import static dev.colony.redis.RedisMessengerScripts.await;
 
 import dev.colony.bus.Event;
 import dev.colony.messaging.AgentId;
@@ -13,6 +11,7 @@ import dev.colony.messaging.DeadLetter;
 import dev.colony.messaging.DeadLetters;
 import dev.colony.messaging.Envelope;
 import dev.colony.messaging.Inbox;
+import dev.colony.messaging.InboxDrainer;
 import dev.colony.messaging.InboxOptions;
 import dev.colony.messaging.MessageCodec;
 import dev.colony.messaging.MessageTooLargeException;
@@ -33,13 +32,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One node of a swarm's messenger over Redis streams (ADR 0017, docs/redis-protocol.md "Messages").
@@ -65,18 +59,12 @@ import tools.jackson.databind.json.JsonMapper;
 final class RedisMessenger implements Messenger {
     static final String GROUP = "colony";
     private static final System.Logger LOG = System.getLogger("dev.colony.redis");
-    private static final byte[] WAKE = bytes("1");
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
-
-    /** An inbox's entry in the directory hash. */
-    record DirectoryEntry(String node, List<String> roles, int capacity, String overflow) {}
 
     private final RedisTarget target;
     private final String nodeId = "n-" + Envelope.newId().substring(0, 13).replace("-", "");
     private final RedisMessengerOptions options;
+    private final RedisMessengerDirectory directory;
     final MessageCodec codec;
     final boolean marshal;
     final InstantSource clock;
@@ -89,7 +77,6 @@ final class RedisMessenger implements Messenger {
     private final Duration closeTimeout;
     private final LongAdder abandoned = new LongAdder();
     final LongAdder sent = new LongAdder();
-    final LongAdder delivered = new LongAdder();
     private final LongAdder reclaimed = new LongAdder();
     private final LongAdder redisFailures = new LongAdder();
     private final LatencyRecorder marshalTime = new LatencyRecorder();
@@ -102,6 +89,7 @@ final class RedisMessenger implements Messenger {
     private RedisMessenger(RedisLink link, Settings settings, RedisMessengerOptions options) {
         this.target = link.target();
         this.options = options;
+        this.directory = new RedisMessengerDirectory(this, target, options);
         this.codec = settings.codec();
         this.marshal = settings.marshalEverySend();
         this.clock = settings.clock();
@@ -183,9 +171,7 @@ final class RedisMessenger implements Messenger {
     }
 
     CompletionStage<List<Object>> heartbeat() {
-        long ttl = options.nodeTtl().toMillis();
-        return RedisMessengerScripts.HEARTBEAT.run(
-                redis, new String[] {key("node:" + nodeId), replyStream()}, bytes(Long.toString(ttl)));
+        return directory.heartbeat();
     }
 
     @Override
@@ -199,17 +185,11 @@ final class RedisMessenger implements Messenger {
         if (inboxes.putIfAbsent(id, inbox) != null) {
             throw new IllegalStateException("agent \"" + id + "\" already has an open inbox");
         }
-        List<Object> answer;
         try {
-            answer = await(register(inbox));
-        } catch (RuntimeException e) {
+            directory.enter(inbox);
+        } catch (IllegalStateException e) {
             inboxes.remove(id, inbox);
-            throw new IllegalStateException("could not open the inbox of agent \"" + id + "\": " + e.getMessage(), e);
-        }
-        if (status(answer).equals("TAKEN")) {
-            inboxes.remove(id, inbox);
-            throw new IllegalStateException("agent \"" + id + "\" already has an open inbox, on node "
-                    + text(answer.get(1)) + " of swarm " + target.swarm());
+            throw e;
         }
         if (closed) {
             inbox.close();
@@ -218,37 +198,9 @@ final class RedisMessenger implements Messenger {
         return inbox;
     }
 
-    private CompletionStage<List<Object>> register(RedisInbox inbox) {
-        InboxOptions o = inbox.options();
-        StringBuilder json = new StringBuilder("{\"node\":\"").append(nodeId).append("\",\"roles\":[");
-        int i = 0;
-        for (String role : o.roles()) { // roles are [A-Za-z0-9_-]: nothing to escape
-            json.append(i++ == 0 ? "\"" : ",\"").append(role).append('"');
-        }
-        json.append("],\"capacity\":")
-                .append(o.capacity())
-                .append(",\"overflow\":\"")
-                .append(o.overflow())
-                .append("\"}");
-        return RedisMessengerScripts.OPEN.run(
-                redis,
-                new String[] {key("inboxes"), inbox.stream()},
-                bytes(inbox.id().value()),
-                bytes(json.toString()),
-                bytes(nodeId),
-                bytes(target.prefix()));
-    }
-
     /** After NOGROUP (the streams vanished): registers this node's inboxes and reply stream again. */
     void registerAgain(Collection<RedisInbox> attached) {
-        try {
-            await(heartbeat());
-            for (RedisInbox inbox : inboxes.values()) {
-                await(register(inbox));
-            }
-        } catch (RuntimeException e) {
-            redisFailures.increment();
-        }
+        directory.registerAgain(inboxes.values());
     }
 
     @Override
@@ -304,26 +256,11 @@ final class RedisMessenger implements Messenger {
     public BroadcastResult broadcast(Audience audience, Envelope message, boolean includeSender) {
         Objects.requireNonNull(audience, "audience");
         Objects.requireNonNull(message, "message");
-        Map<String, byte[]> directory;
-        try {
-            directory = await(redis.hgetall(key("inboxes")));
-        } catch (RuntimeException e) {
-            redisFailures.increment();
-            throw new IllegalStateException("could not read the inbox directory: " + e.getMessage(), e);
-        }
         int matched = 0;
         int accepted = 0;
-        for (Map.Entry<String, byte[]> entry : directory.entrySet()) {
-            AgentId id;
-            DirectoryEntry info;
-            try {
-                id = AgentId.of(entry.getKey());
-                info = JSON.readValue(entry.getValue(), DirectoryEntry.class);
-            } catch (RuntimeException e) { // written by hand, wrongly: not an agent anyone can reach
-                redisFailures.increment();
-                continue;
-            }
-            Set<String> roles = info.roles() == null ? Set.of() : Set.copyOf(info.roles());
+        for (Map.Entry<AgentId, Set<String>> entry : directory.agents().entrySet()) {
+            AgentId id = entry.getKey();
+            Set<String> roles = entry.getValue();
             if ((includeSender || !id.equals(message.source())) && audience.includes(id, roles)) {
                 matched++;
                 sent.increment();
@@ -341,19 +278,7 @@ final class RedisMessenger implements Messenger {
         Objects.requireNonNull(message, "message");
         sent.increment();
         // checked before the bytes are copied: refused input costs at most the dead letter's prefix
-        if (closed) {
-            deadLetters.addRefused(
-                    message, recipient, DeadLetter.Reason.REJECTED, "the messenger is closed", clock.instant());
-            return SendOutcome.REJECTED;
-        }
-        if (message.length > codec.maxMessageBytes()) {
-            deadLetters.addRefused(
-                    message,
-                    recipient,
-                    DeadLetter.Reason.TOO_LARGE,
-                    "received message of " + message.length + " bytes exceeds the limit of " + codec.maxMessageBytes()
-                            + " bytes",
-                    clock.instant());
+        if (deadLetters.refuseReceived(message, recipient, closed, codec.maxMessageBytes(), clock.instant())) {
             return SendOutcome.REJECTED;
         }
         return sender.deliver(null, message.clone(), recipient, Event.NORMAL_PRIORITY, null, null, 0);
@@ -364,37 +289,6 @@ final class RedisMessenger implements Messenger {
             return codec.decode(encoded, payloadType);
         } catch (RuntimeException e) {
             return null;
-        }
-    }
-
-    /** Acknowledges and deletes handled entries; they stop being outstanding once Redis answered. */
-    void acknowledge(String stream, List<String> ids, Set<String> outstanding) {
-        if (ids.isEmpty()) {
-            return;
-        }
-        byte[][] args = new byte[ids.size()][];
-        for (int i = 0; i < args.length; i++) {
-            args[i] = bytes(ids.get(i));
-        }
-        List<String> done = List.copyOf(ids);
-        try {
-            RedisMessengerScripts.ACK.run(redis, new String[] {stream}, args).whenComplete((answer, error) -> {
-                if (error != null) {
-                    redisFailures.increment(); // the entries stay pending: claimed again later, then suppressed
-                }
-                done.forEach(outstanding::remove);
-            });
-        } catch (RuntimeException e) { // the connection is closed
-            redisFailures.increment();
-            done.forEach(outstanding::remove);
-        }
-    }
-
-    void sendWake() {
-        try {
-            redis.xadd(replyStream(), Map.of("w", WAKE));
-        } catch (RuntimeException e) { // the connection is closed; a blocked read ends within readBlock anyway
-            redisFailures.increment();
         }
     }
 
@@ -433,15 +327,15 @@ final class RedisMessenger implements Messenger {
     public MessengerMetrics metrics() {
         return new MessengerMetrics(
                 sent.sum(),
-                delivered.sum(),
+                delivery.handled() + requests.replies().replied(),
                 delivery.failed(),
-                requests.timedOut(),
+                requests.replies().timedOut(),
                 deadLetters.total(),
                 abandoned.sum(),
-                requests.pending(),
+                requests.replies().waiting(),
                 marshalTime.snapshot(),
                 unmarshalTime.snapshot(),
-                requests.roundTrip());
+                requests.replies().roundTrip());
     }
 
     /** Messages skipped because their id was handled recently (at-least-once redeliveries, retried sends). */
@@ -488,13 +382,7 @@ final class RedisMessenger implements Messenger {
             }
         }
         long deadline = System.nanoTime() + closeTimeout.toNanos();
-        List<RedisInbox> running = new ArrayList<>();
-        for (RedisInbox inbox : open) {
-            if (!inbox.awaitDrainer(deadline)) {
-                running.add(inbox);
-            }
-        }
-        abandon(running);
+        abandoned(InboxDrainer.awaitAll(open, RedisInbox::drainer, deadline));
         stopped.forEach(RedisInbox::finishClose);
         reader.stop();
         requests.stop();
@@ -511,39 +399,17 @@ final class RedisMessenger implements Messenger {
         return closeTimeout.toNanos();
     }
 
-    /** Interrupts the drainers of {@code running}, counts each inbox once, and logs one line naming them. */
-    void abandon(List<RedisInbox> running) {
-        List<AgentId> agents = new ArrayList<>();
-        for (RedisInbox inbox : running) {
-            if (inbox.abandon()) {
-                abandoned.increment();
-                agents.add(inbox.id());
-            }
+    /** Counts the inboxes whose running handlers were abandoned, and logs one line naming their agents. */
+    void abandoned(List<RedisInbox> inboxes) {
+        if (inboxes.isEmpty()) {
+            return;
         }
-        if (!agents.isEmpty()) {
-            LOG.log(
-                    System.Logger.Level.WARNING,
-                    "messenger node " + nodeId + " closed with handlers still running after " + closeTimeout
-                            + "; interrupted and abandoned the handlers of agents " + agents);
-        }
-    }
-
-    static <T> T await(CompletionStage<T> stage) {
-        return await(stage, RedisLink.COMMAND_TIMEOUT.plusSeconds(1));
-    }
-
-    static <T> T await(CompletionStage<T> stage, Duration timeout) {
-        try {
-            return stage.toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for Redis", e);
-        } catch (ExecutionException e) {
-            Throwable cause = RedisMessengerScripts.unwrap(e.getCause());
-            throw new IllegalStateException(String.valueOf(cause.getMessage()), cause);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("no answer from Redis within " + timeout, e);
-        }
+        abandoned.add(inboxes.size());
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "messenger node " + nodeId + " closed with handlers still running after " + closeTimeout
+                        + "; interrupted and abandoned the handlers of agents "
+                        + inboxes.stream().map(RedisInbox::id).toList());
     }
 
     @Override

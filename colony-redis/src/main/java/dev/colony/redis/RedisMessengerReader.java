@@ -1,5 +1,7 @@
 package dev.colony.redis;
 
+import static dev.colony.redis.RedisMessengerScripts.bytes;
+
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -41,6 +43,8 @@ import java.util.concurrent.atomic.LongAdder;
  * node register its inboxes and reply stream again. Failures are counted ({@link #failures()}).
  */
 final class RedisMessengerReader {
+    private static final byte[] WAKE = bytes("1");
+
     private final RedisMessenger messenger;
     private final StatefulRedisConnection<String, byte[]> connection;
     private final Consumer<String> consumer;
@@ -83,7 +87,40 @@ final class RedisMessengerReader {
     /** Makes a blocked read return, so that it is issued again with the inboxes that want entries now. */
     void wake() {
         if (blocking && woken.compareAndSet(false, true)) {
-            messenger.sendWake();
+            sendWake();
+        }
+    }
+
+    /** Acknowledges and deletes handled entries; they stop being outstanding once Redis answered. */
+    void acknowledge(String stream, List<String> ids, Set<String> outstanding) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        byte[][] args = new byte[ids.size()][];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = bytes(ids.get(i));
+        }
+        List<String> done = List.copyOf(ids);
+        try {
+            RedisMessengerScripts.ACK
+                    .run(messenger.redis, new String[] {stream}, args)
+                    .whenComplete((answer, error) -> {
+                        if (error != null) {
+                            failures.increment(); // the entries stay pending: claimed again later, then suppressed
+                        }
+                        done.forEach(outstanding::remove);
+                    });
+        } catch (RuntimeException e) { // the connection is closed
+            failures.increment();
+            done.forEach(outstanding::remove);
+        }
+    }
+
+    private void sendWake() {
+        try {
+            messenger.redis.xadd(messenger.replyStream(), Map.of("w", WAKE));
+        } catch (RuntimeException e) { // the connection is closed; a blocked read ends within readBlock anyway
+            failures.increment();
         }
     }
 

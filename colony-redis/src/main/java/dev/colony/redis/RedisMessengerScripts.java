@@ -6,10 +6,14 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The messenger's Lua scripts (docs/redis-protocol.md, "Messages", gives their contracts for other
@@ -189,6 +193,26 @@ enum RedisMessengerScripts {
                     .formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is missing from this JDK", e);
+        }
+    }
+
+    /** The answer of {@code stage} within the command timeout and a second, or an IllegalStateException saying why not. */
+    static <T> T await(CompletionStage<T> stage) {
+        return await(stage, RedisLink.COMMAND_TIMEOUT.plusSeconds(1));
+    }
+
+    /** The answer of {@code stage} within {@code timeout}, or an IllegalStateException saying why not. */
+    static <T> T await(CompletionStage<T> stage, Duration timeout) {
+        try {
+            return stage.toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Redis", e);
+        } catch (ExecutionException e) {
+            Throwable cause = unwrap(e.getCause());
+            throw new IllegalStateException(String.valueOf(cause.getMessage()), cause);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no answer from Redis within " + timeout, e);
         }
     }
 }

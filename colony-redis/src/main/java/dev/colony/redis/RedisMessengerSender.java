@@ -74,7 +74,7 @@ final class RedisMessengerSender {
         while (true) {
             List<Object> answer;
             try {
-                answer = RedisMessenger.await(RedisMessengerScripts.SEND.run(messenger.redis, keys, args));
+                answer = RedisMessengerScripts.await(RedisMessengerScripts.SEND.run(messenger.redis, keys, args));
             } catch (RuntimeException e) {
                 refs.remove(ref);
                 messenger.countFailure();
@@ -110,7 +110,7 @@ final class RedisMessengerSender {
                 }
                 case "FULL" -> { // wait for room
                     RedisInbox local = messenger.inbox(to);
-                    if (local != null && local.drainer() == Thread.currentThread()) {
+                    if (local != null && local.drainer().isCurrent()) {
                         refs.remove(ref); // waiting for room only this thread can make would deadlock
                         return full(original, encoded, to, text(answer.get(1)), " and the sender is its own handler");
                     }

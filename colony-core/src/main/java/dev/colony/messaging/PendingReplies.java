@@ -1,0 +1,384 @@
+package dev.colony.messaging;
+
+import dev.colony.metrics.LatencyRecorder;
+import dev.colony.metrics.LatencySnapshot;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The table of a messenger's requests waiting for their replies, the one every backend uses (embedded and
+ * Redis): each request is registered under its correlation id with a timeout, and its future is completed
+ * exactly once, by its reply, a failure reply, a dead letter, its timeout or the messenger's close. It also
+ * holds the wire form of request/reply that every backend shares: the failure reply ({@value #FAILURE_TYPE},
+ * header {@value #FAILURE_HEADER}) and how a reply envelope is made from its request.
+ *
+ * <p><b>Completing once.</b> Completion is claimed first (a compare-and-set on the waiting entry, once);
+ * the winner removes the entry from the table, cancels its timeout task, runs the {@code onFinished} hook
+ * (the Redis messenger deletes its request key there) and only then completes the future: whoever sees the
+ * future done also sees that nothing of the request is left in the table.
+ *
+ * <p><b>Timer.</b> Timeouts run on one daemon platform thread. A timer thread is signalled whenever a new
+ * task becomes the earliest, which with one request in flight is every request; a no-op tick every 50 ms
+ * keeps an earlier task at the head, so only timeouts shorter than the tick signal the thread. A backend
+ * may run its own periodic housekeeping (a heartbeat) on the same thread with {@link #every}.
+ *
+ * <p><b>Thread safety.</b> Every method may be called from any thread.
+ *
+ * <p><b>Failures.</b> Bad arguments of {@link #register} and {@link #reply} throw
+ * {@link IllegalArgumentException} or {@link NullPointerException} naming them, and register nothing. A
+ * request registered while the messenger is closed, or once the timer has stopped, fails at once with
+ * {@link ReplyFailure#CLOSED} and {@link Request#refused()} tells the messenger not to send it. The
+ * {@code onFinished} hook is assumed never to throw; the futures are completed on the completing thread.
+ */
+public final class PendingReplies {
+    /** The type of a reply that reports a failure instead of an answer. */
+    public static final String FAILURE_TYPE = "colony.reply.failure";
+
+    /** The header (CloudEvents extension) of a failure reply; its value names the failure. */
+    public static final String FAILURE_HEADER = "replyfailure";
+
+    /** The failure header's value when the recipient's handler threw. */
+    public static final String RECIPIENT_FAILURE = "recipient_failure";
+
+    /** The failure header's value when the recipient's node dead-lettered the request. */
+    public static final String UNDELIVERED = "undelivered";
+
+    private static final long TICK_MILLIS = 50;
+    private static final Instant LATEST_DEADLINE = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
+    /**
+     * A request just registered: the envelope to send (correlation id, reply-to and deadline set), the
+     * future its reply completes, and whether it was refused (the future already failed; send nothing).
+     */
+    public record Request(Envelope envelope, CompletableFuture<Envelope> reply, boolean refused) {}
+
+    /** A request waiting in the table; opaque outside this package. */
+    public static final class Waiting {
+        private static final VarHandle CLAIMED;
+
+        static {
+            try {
+                CLAIMED = MethodHandles.lookup().findVarHandle(Waiting.class, "claimed", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        final String correlationId;
+        final String requestId;
+        final AgentId replyTo;
+        final long startNanos = System.nanoTime();
+        final CompletableFuture<Envelope> future = new CompletableFuture<>();
+        private volatile ScheduledFuture<?> timeout;
+        private volatile boolean claimed;
+
+        Waiting(String correlationId, String requestId, AgentId replyTo) {
+            this.correlationId = correlationId;
+            this.requestId = requestId;
+            this.replyTo = replyTo;
+        }
+
+        /** Records the timeout task; cancels it at once if the request was claimed meanwhile. */
+        void armed(ScheduledFuture<?> task) {
+            timeout = task; // volatile write, read by cancelTimeout() after a claim
+            if (claimed) {
+                task.cancel(false);
+            }
+        }
+
+        boolean claim() {
+            return CLAIMED.compareAndSet(this, false, true);
+        }
+
+        /** Cancels the timeout task if armed; if not yet, {@link #armed} sees the claim. */
+        void cancelTimeout() {
+            ScheduledFuture<?> task = timeout;
+            if (task != null) {
+                task.cancel(false);
+            }
+        }
+    }
+
+    private final ConcurrentHashMap<String, Waiting> pending = new ConcurrentHashMap<>();
+    private final ScheduledThreadPoolExecutor timer;
+    private final InstantSource clock;
+    private final BooleanSupplier closed;
+    private final Consumer<String> onFinished;
+    private final LongAdder replied = new LongAdder();
+    private final LongAdder timedOut = new LongAdder();
+    private final LatencyRecorder roundTrip = new LatencyRecorder();
+    private final LongAdder periodic = new LongAdder();
+
+    /**
+     * A table whose timer thread is named {@code timerName}; {@code closed} says whether the messenger is
+     * closed (then a new request fails at once), {@code onFinished} runs with the correlation id of each
+     * request completed, before its future is.
+     */
+    public PendingReplies(String timerName, InstantSource clock, BooleanSupplier closed, Consumer<String> onFinished) {
+        Objects.requireNonNull(timerName, "timerName");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.closed = Objects.requireNonNull(closed, "closed");
+        this.onFinished = Objects.requireNonNull(onFinished, "onFinished");
+        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, timerName);
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true); // a request answered in time leaves no task behind
+        every(Duration.ofMillis(TICK_MILLIS), () -> {});
+    }
+
+    /**
+     * Registers {@code message} as a request waiting up to {@code timeout} for its reply: its correlation id
+     * (its own id when it has none) must not belong to a request still waiting. The envelope returned carries
+     * the correlation id, the sender as reply-to, and a deadline no later than the timeout's.
+     */
+    public Request register(Envelope message, Duration timeout) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(timeout, "timeout");
+        if (message.recipient() == null) {
+            throw new IllegalArgumentException("request \"" + message.id() + "\" has no recipient");
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+        String correlationId = message.correlationId() != null ? message.correlationId() : message.id();
+        Instant deadline = deadline(timeout);
+        Envelope request = new Envelope(
+                message.id(),
+                message.source(),
+                message.recipient(),
+                message.type(),
+                correlationId,
+                message.source(),
+                message.time(),
+                message.deadline() == null || message.deadline().isAfter(deadline) ? deadline : message.deadline(),
+                message.priority(),
+                message.headers(),
+                message.payload());
+        Waiting waiting = new Waiting(correlationId, request.id(), message.source());
+        if (pending.putIfAbsent(correlationId, waiting) != null) {
+            throw new IllegalArgumentException(
+                    "correlation id \"" + correlationId + "\" belongs to a request still waiting");
+        }
+        if (closed.getAsBoolean()) {
+            fail(waiting, ReplyFailure.CLOSED, "the messenger is closed");
+            return new Request(request, waiting.future, true);
+        }
+        try {
+            waiting.armed(timer.schedule(
+                    () -> fail(waiting, ReplyFailure.TIMEOUT, "no reply within " + timeout),
+                    Math.max(1, timeout.toNanos()),
+                    TimeUnit.NANOSECONDS));
+        } catch (RejectedExecutionException e) { // the timer stopped meanwhile: the messenger closed
+            fail(waiting, ReplyFailure.CLOSED, "the messenger is closed");
+            return new Request(request, waiting.future, true);
+        }
+        return new Request(request, waiting.future, false);
+    }
+
+    private Instant deadline(Duration timeout) {
+        Instant now = clock.instant();
+        try {
+            Instant deadline = now.plus(timeout);
+            return deadline.isAfter(LATEST_DEADLINE) ? LATEST_DEADLINE : deadline;
+        } catch (ArithmeticException | DateTimeException e) {
+            return LATEST_DEADLINE;
+        }
+    }
+
+    /** The request {@code reply} answers, if it waits here and was made by the reply's recipient; else null. */
+    public Waiting waitingFor(Envelope reply) {
+        Waiting waiting = reply.correlationId() == null ? null : pending.get(reply.correlationId());
+        return waiting != null && waiting.replyTo.equals(reply.recipient()) ? waiting : null;
+    }
+
+    /**
+     * Completes {@code waiting} with {@code reply}, or, when the reply is a failure reply, fails it with the
+     * failure its header names. True for the one call that completed it.
+     */
+    public boolean complete(Waiting waiting, Envelope reply) {
+        String failure = reply.headers().get(FAILURE_HEADER);
+        if (failure == null) {
+            return finish(waiting, reply, null);
+        }
+        ReplyFailure reason = switch (failure.toLowerCase(Locale.ROOT)) {
+            case RECIPIENT_FAILURE -> ReplyFailure.RECIPIENT_FAILURE;
+            case "no_recipient" -> ReplyFailure.NO_RECIPIENT;
+            case "timeout" -> ReplyFailure.TIMEOUT;
+            default -> ReplyFailure.UNDELIVERED;
+        };
+        return fail(waiting, reason, String.valueOf(reply.payload()));
+    }
+
+    /** Fails {@code waiting} with {@code failure}; true for the one call that completed it. */
+    public boolean fail(Waiting waiting, ReplyFailure failure, String detail) {
+        return finish(waiting, null, new ReplyException(failure, detail));
+    }
+
+    /**
+     * {@code message} became a dead letter for {@code reason}: if it is a request waiting here, fails it with
+     * the matching {@link ReplyFailure} and returns true.
+     */
+    public boolean undelivered(Envelope message, DeadLetter.Reason reason, String detail) {
+        if (message.correlationId() == null) {
+            return false;
+        }
+        Waiting waiting = pending.get(message.correlationId());
+        if (waiting == null || !waiting.requestId.equals(message.id())) {
+            return false;
+        }
+        fail(waiting, failureOf(reason), detail);
+        return true;
+    }
+
+    private static ReplyFailure failureOf(DeadLetter.Reason reason) {
+        return switch (reason) {
+            case NO_SUCH_AGENT -> ReplyFailure.NO_RECIPIENT;
+            case EXPIRED -> ReplyFailure.TIMEOUT;
+            case HANDLER_FAILED -> ReplyFailure.RECIPIENT_FAILURE;
+            case MAILBOX_FULL, EVICTED, TOO_LARGE, UNENCODABLE, MALFORMED, RECIPIENT_CLOSED, REJECTED ->
+                ReplyFailure.UNDELIVERED;
+        };
+    }
+
+    private boolean finish(Waiting waiting, Envelope reply, ReplyException failure) {
+        if (!waiting.claim()) {
+            return false;
+        }
+        pending.remove(waiting.correlationId, waiting);
+        waiting.cancelTimeout();
+        onFinished.accept(waiting.correlationId);
+        if (reply != null) {
+            roundTrip.record(System.nanoTime() - waiting.startNanos);
+            replied.increment();
+            waiting.future.complete(reply);
+        } else {
+            if (failure.failure() == ReplyFailure.TIMEOUT) {
+                timedOut.increment();
+            }
+            waiting.future.completeExceptionally(failure);
+        }
+        return true;
+    }
+
+    /**
+     * The reply to {@code request} from its recipient: to its reply-to agent (its source when it has none),
+     * with its correlation id and priority.
+     *
+     * @throws IllegalArgumentException if {@code request} has no correlation id or was a broadcast
+     */
+    public static Envelope reply(Envelope request, String type, Object payload) {
+        Objects.requireNonNull(request, "request");
+        if (request.correlationId() == null) {
+            throw new IllegalArgumentException("message \"" + request.id() + "\" has no correlation id to reply to");
+        }
+        if (request.recipient() == null) {
+            throw new IllegalArgumentException(
+                    "message \"" + request.id() + "\" was a broadcast; it has no single recipient to reply from");
+        }
+        AgentId to = request.replyTo() != null ? request.replyTo() : request.source();
+        return reply(request, to, type, payload, Map.of());
+    }
+
+    /**
+     * The failure reply to {@code request} (which has a reply-to agent): {@code kind} is
+     * {@link #RECIPIENT_FAILURE} or {@link #UNDELIVERED}, {@code detail} its payload.
+     */
+    public static Envelope failureReply(Envelope request, String kind, String detail) {
+        return reply(request, request.replyTo(), FAILURE_TYPE, detail, Map.of(FAILURE_HEADER, kind));
+    }
+
+    /** The detail a recipient failure reply carries for {@code error}: its message, or its class name. */
+    public static String failureDetail(Throwable error) {
+        return error.getMessage() != null
+                ? error.getMessage()
+                : error.getClass().getName();
+    }
+
+    /** Whether {@code reply} only reports that its request was not delivered (dropped when late). */
+    public static boolean reportsUndelivered(Envelope reply) {
+        return UNDELIVERED.equals(reply.headers().get(FAILURE_HEADER));
+    }
+
+    private static Envelope reply(
+            Envelope request, AgentId to, String type, Object payload, Map<String, String> headers) {
+        return new Envelope(
+                Envelope.newId(),
+                request.recipient(),
+                to,
+                type,
+                request.correlationId(),
+                null,
+                Instant.now(),
+                null,
+                request.priority(),
+                headers,
+                payload);
+    }
+
+    /**
+     * Runs {@code task} every {@code period} on the timer thread until {@link #close()}; the task must not
+     * block, and one that throws is not run again.
+     */
+    public void every(Duration period, Runnable task) {
+        long millis = Math.max(1, period.toMillis());
+        timer.scheduleAtFixedRate(task, millis, millis, TimeUnit.MILLISECONDS);
+        periodic.increment();
+    }
+
+    /** Replies handed to their requests. */
+    public long replied() {
+        return replied.sum();
+    }
+
+    /** Requests failed with {@link ReplyFailure#TIMEOUT}. */
+    public long timedOut() {
+        return timedOut.sum();
+    }
+
+    /** Requests waiting now. */
+    public int waiting() {
+        return pending.size();
+    }
+
+    /** The round-trip times of replied requests. */
+    public LatencySnapshot roundTrip() {
+        return roundTrip.snapshot();
+    }
+
+    /** Timeout tasks scheduled now (0 when no request waits: a leak shows here). */
+    public int scheduledTimeouts() {
+        return (int) (timer.getQueue().size() - periodic.sum());
+    }
+
+    /** Fails every request waiting now with {@link ReplyFailure#CLOSED}; the messenger is closed by then. */
+    public void failAll() {
+        for (Waiting waiting : new ArrayList<>(pending.values())) {
+            fail(waiting, ReplyFailure.CLOSED, "the messenger closed");
+        }
+    }
+
+    /** Fails every waiting request ({@link #failAll()}) and stops the timer thread. Idempotent. */
+    public void close() {
+        failAll();
+        timer.shutdownNow();
+    }
+}
