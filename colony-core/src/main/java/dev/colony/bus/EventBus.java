@@ -67,8 +67,15 @@ public interface EventBus extends AutoCloseable {
      */
     PublishResult publishAll(List<Event> events);
 
-    /** Subscribes a DIRECT handler to a wildcard pattern such as {@code agent.*} or {@code task.>}. */
-    Subscription subscribe(String pattern, EventHandler handler);
+    /**
+     * Subscribes a DIRECT handler to a wildcard pattern such as {@code agent.*} or {@code task.>}: the same as
+     * {@code subscribe(SubjectPattern.of(pattern), handler, SubscribeOptions.direct())}.
+     *
+     * @throws IllegalArgumentException if the pattern is malformed; the message quotes it
+     */
+    default Subscription subscribe(String pattern, EventHandler handler) {
+        return subscribe(SubjectPattern.of(pattern), handler, SubscribeOptions.direct());
+    }
 
     /**
      * Subscribes a handler to a wildcard pattern given as text, delivered as {@code options} say (DIRECT or

@@ -164,11 +164,6 @@ final class LocalEventBus implements EventBus {
     }
 
     @Override
-    public Subscription subscribe(String pattern, EventHandler handler) {
-        return subscribe(SubjectPattern.of(pattern), handler, SubscribeOptions.direct());
-    }
-
-    @Override
     public Subscription subscribe(SubjectPattern pattern, EventHandler handler, SubscribeOptions options) {
         Objects.requireNonNull(pattern, "pattern");
         Objects.requireNonNull(handler, "handler");

@@ -1,5 +1,8 @@
 package dev.colony.messaging;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -10,6 +13,20 @@ public sealed interface Audience {
 
     /** Whether the agent with {@code id} and {@code roles} belongs to this audience. */
     boolean includes(AgentId id, Set<String> roles);
+
+    /**
+     * The agents of {@code agents} (id to roles, in the map's order) that this audience includes, leaving
+     * out {@code sender} unless {@code includeSender}: whom a broadcast goes to, the same on every backend.
+     */
+    default List<AgentId> members(Map<AgentId, Set<String>> agents, AgentId sender, boolean includeSender) {
+        List<AgentId> members = new ArrayList<>();
+        agents.forEach((id, roles) -> {
+            if ((includeSender || !id.equals(sender)) && includes(id, roles)) {
+                members.add(id);
+            }
+        });
+        return members;
+    }
 
     /** Every agent that has the role {@code role}. */
     static Audience role(String role) {

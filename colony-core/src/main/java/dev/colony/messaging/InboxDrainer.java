@@ -45,6 +45,35 @@ public final class InboxDrainer {
         return true;
     }
 
+    /**
+     * Checks that the inbox of {@code agent} can take a handler: it is open and has none yet.
+     *
+     * @throws IllegalStateException naming the agent otherwise
+     */
+    public static void checkAttach(AgentId agent, boolean closed, boolean attached) {
+        if (closed) {
+            throw closed(agent);
+        }
+        if (attached) {
+            throw new IllegalStateException("agent \"" + agent + "\" already has a handler attached");
+        }
+    }
+
+    /**
+     * {@link #start} for the inbox of {@code agent}, on a thread named {@code prefix + agent}.
+     *
+     * @throws IllegalStateException if the inbox is closing (a wait for the drainer has begun)
+     */
+    public void start(AgentId agent, String prefix, Runnable body) {
+        if (!start(prefix + agent, body)) {
+            throw closed(agent);
+        }
+    }
+
+    private static IllegalStateException closed(AgentId agent) {
+        return new IllegalStateException("the inbox of agent \"" + agent + "\" is closed");
+    }
+
     /** Whether the calling thread is this drainer (a handler sending to its own inbox). */
     public boolean isCurrent() {
         return thread() == Thread.currentThread();

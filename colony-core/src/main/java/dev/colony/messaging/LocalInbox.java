@@ -69,16 +69,9 @@ final class LocalInbox implements Inbox {
     @Override
     public synchronized void attach(MessageHandler newHandler) {
         Objects.requireNonNull(newHandler, "handler");
-        if (closed) {
-            throw new IllegalStateException("the inbox of agent \"" + id + "\" is closed");
-        }
-        if (handler != null) {
-            throw new IllegalStateException("agent \"" + id + "\" already has a handler attached");
-        }
+        InboxDrainer.checkAttach(id, closed, handler != null);
         handler = newHandler;
-        if (!drainer.start("colony-inbox-" + id, this::drain)) {
-            throw new IllegalStateException("the inbox of agent \"" + id + "\" is closed");
-        }
+        drainer.start(id, "colony-inbox-", this::drain);
     }
 
     /** Queues {@code item}; the outcome for the sender. Dead letters for anything refused or evicted are recorded. */

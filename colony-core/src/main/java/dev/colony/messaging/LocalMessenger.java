@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -170,24 +172,26 @@ final class LocalMessenger implements Messenger, HandlerSupervisor.Sink {
                 request, PendingReplies.RECIPIENT_FAILURE, PendingReplies.failureDetail(error)));
     }
 
+    /** Each open inbox's agent and roles, in the inboxes' order. */
+    private Map<AgentId, Set<String>> roles() {
+        Map<AgentId, Set<String>> roles = new LinkedHashMap<>();
+        inboxes.forEach((id, inbox) -> roles.put(id, inbox.roles()));
+        return roles;
+    }
+
     @Override
     public BroadcastResult broadcast(Audience audience, Envelope message, boolean includeSender) {
-        Objects.requireNonNull(audience, "audience");
         Objects.requireNonNull(message, "message");
-        int matched = 0;
+        List<AgentId> members =
+                Objects.requireNonNull(audience, "audience").members(roles(), message.source(), includeSender);
         int accepted = 0;
-        for (Map.Entry<AgentId, LocalInbox> entry : inboxes.entrySet()) {
-            AgentId id = entry.getKey();
-            if ((includeSender || !id.equals(message.source()))
-                    && audience.includes(id, entry.getValue().roles())) {
-                matched++;
-                sent.increment();
-                if (route(message.withRecipient(id), id).delivered()) {
-                    accepted++;
-                }
+        for (AgentId id : members) {
+            sent.increment();
+            if (route(message.withRecipient(id), id).delivered()) {
+                accepted++;
             }
         }
-        return new BroadcastResult(matched, accepted);
+        return new BroadcastResult(members.size(), accepted);
     }
 
     @Override

@@ -113,16 +113,9 @@ final class RedisInbox implements Inbox {
     @Override
     public synchronized void attach(MessageHandler newHandler) {
         Objects.requireNonNull(newHandler, "handler");
-        if (closed) {
-            throw new IllegalStateException("the inbox of agent \"" + id + "\" is closed");
-        }
-        if (handler != null) {
-            throw new IllegalStateException("agent \"" + id + "\" already has a handler attached");
-        }
+        InboxDrainer.checkAttach(id, closed, handler != null);
         handler = newHandler;
-        if (!drainer.start("colony-redis-inbox-" + id, this::drain)) {
-            throw new IllegalStateException("the inbox of agent \"" + id + "\" is closed");
-        }
+        drainer.start(id, "colony-redis-inbox-", this::drain);
         messenger.reader().attach(this);
     }
 

@@ -26,9 +26,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -254,22 +252,17 @@ final class RedisMessenger implements Messenger {
 
     @Override
     public BroadcastResult broadcast(Audience audience, Envelope message, boolean includeSender) {
-        Objects.requireNonNull(audience, "audience");
         Objects.requireNonNull(message, "message");
-        int matched = 0;
+        List<AgentId> members = Objects.requireNonNull(audience, "audience")
+                .members(directory.agents(), message.source(), includeSender);
         int accepted = 0;
-        for (Map.Entry<AgentId, Set<String>> entry : directory.agents().entrySet()) {
-            AgentId id = entry.getKey();
-            Set<String> roles = entry.getValue();
-            if ((includeSender || !id.equals(message.source())) && audience.includes(id, roles)) {
-                matched++;
-                sent.increment();
-                if (route(message.withRecipient(id), id, null, null, 0).delivered()) {
-                    accepted++;
-                }
+        for (AgentId id : members) {
+            sent.increment();
+            if (route(message.withRecipient(id), id, null, null, 0).delivered()) {
+                accepted++;
             }
         }
-        return new BroadcastResult(matched, accepted);
+        return new BroadcastResult(members.size(), accepted);
     }
 
     @Override
