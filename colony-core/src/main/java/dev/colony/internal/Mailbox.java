@@ -251,6 +251,16 @@ public final class Mailbox<T> {
             }
             case DROP_NEWEST, DROP_OLDEST -> {
                 int victimLevel = lowestNonCriticalLevel();
+                while (victimLevel < 0 && !critical && claimedInRings() < count) {
+                    // Full by count, but a fast-path producer has reserved room and not yet claimed its
+                    // slot (it takes no lock, so it gets there): its event is the victim to wait for, not
+                    // a reason to drop the arriving one as if only critical events were queued.
+                    Thread.onSpinWait();
+                    if (count < capacity) {
+                        return offerLocked(item, priority, publishedNanos);
+                    }
+                    victimLevel = lowestNonCriticalLevel();
+                }
                 if (!critical
                         && (victimLevel < 0
                                 || victimLevel > priority
@@ -270,6 +280,18 @@ public final class Mailbox<T> {
             }
         }
         throw new AssertionError(policy);
+    }
+
+    /** Events claimed in every ring; less than {@code count} while a reservation is not claimed yet. */
+    private int claimedInRings() {
+        int claimed = 0;
+        for (int level = 0; level < LEVELS; level++) {
+            MailboxRing<T> ring = ring(level);
+            if (ring != null) {
+                claimed += ring.claimed();
+            }
+        }
+        return claimed;
     }
 
     private int lowestNonCriticalLevel() {

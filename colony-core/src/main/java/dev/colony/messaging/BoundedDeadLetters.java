@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The dead-letter queue of a messenger, the one every backend uses (embedded and Redis): an array deque
@@ -65,9 +66,14 @@ public final class BoundedDeadLetters implements DeadLetters {
      * Checks bytes received for {@code recipient} (by {@link Messenger#deliverEncoded}) before they are
      * copied: when the messenger is {@code closed} or they exceed {@code maxMessageBytes}, records the refusal
      * as a dead letter ({@link #addRefused}) and returns true; otherwise records nothing and returns false.
+     * Refused input costs at most the dead letter's prefix, whatever its length.
+     *
+     * @throws NullPointerException if {@code received} or {@code recipient} is null
      */
     public boolean refuseReceived(
             byte[] received, AgentId recipient, boolean closed, int maxMessageBytes, Instant time) {
+        Objects.requireNonNull(recipient, "recipient");
+        Objects.requireNonNull(received, "message");
         if (closed) {
             addRefused(received, recipient, DeadLetter.Reason.REJECTED, "the messenger is closed", time);
             return true;

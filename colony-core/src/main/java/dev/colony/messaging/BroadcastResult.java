@@ -1,5 +1,8 @@
 package dev.colony.messaging;
 
+import java.util.List;
+import java.util.function.Predicate;
+
 /**
  * What a {@link Messenger#broadcast broadcast} did.
  *
@@ -11,6 +14,20 @@ public record BroadcastResult(int matched, int delivered) {
         if (matched < 0 || delivered < 0 || delivered > matched) {
             throw new IllegalArgumentException("need 0 <= delivered <= matched, got " + delivered + " of " + matched);
         }
+    }
+
+    /**
+     * The result of a broadcast to {@code members}: {@code deliver} sends the copy for one member and says
+     * whether its inbox accepted it. Each backend's messenger counts a broadcast this way.
+     */
+    public static BroadcastResult of(List<AgentId> members, Predicate<AgentId> deliver) {
+        int delivered = 0;
+        for (AgentId member : members) {
+            if (deliver.test(member)) {
+                delivered++;
+            }
+        }
+        return new BroadcastResult(members.size(), delivered);
     }
 
     /** Messages that were not delivered. */

@@ -184,23 +184,17 @@ final class LocalMessenger implements Messenger, HandlerSupervisor.Sink {
         Objects.requireNonNull(message, "message");
         List<AgentId> members =
                 Objects.requireNonNull(audience, "audience").members(roles(), message.source(), includeSender);
-        int accepted = 0;
-        for (AgentId id : members) {
-            sent.increment();
-            if (route(message.withRecipient(id), id).delivered()) {
-                accepted++;
-            }
-        }
-        return new BroadcastResult(members.size(), accepted);
+        sent.add(members.size());
+        return BroadcastResult.of(
+                members, id -> route(message.withRecipient(id), id).delivered());
     }
 
     @Override
     public SendOutcome deliverEncoded(AgentId recipient, byte[] message) {
-        Objects.requireNonNull(recipient, "recipient");
-        Objects.requireNonNull(message, "message");
-        sent.increment();
-        // checked before the bytes are copied: refused input costs at most the dead letter's prefix
-        if (deadLetters.refuseReceived(message, recipient, closed, codec.maxMessageBytes(), clock.instant())) {
+        boolean refused =
+                deadLetters.refuseReceived(message, recipient, closed, codec.maxMessageBytes(), clock.instant());
+        sent.increment(); // after the argument checks, as before: a null is not a send
+        if (refused) {
             return SendOutcome.REJECTED;
         }
         LocalInbox.Encoded item = new LocalInbox.Encoded(message.clone(), null);
