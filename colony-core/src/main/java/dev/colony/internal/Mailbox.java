@@ -283,8 +283,8 @@ public final class Mailbox<T> {
     }
 
     /** Events claimed in every ring; less than {@code count} while a reservation is not claimed yet. */
-    private int claimedInRings() {
-        int claimed = 0;
+    private long claimedInRings() {
+        long claimed = 0;
         for (int level = 0; level < LEVELS; level++) {
             MailboxRing<T> ring = ring(level);
             if (ring != null) {

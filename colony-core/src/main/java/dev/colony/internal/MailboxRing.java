@@ -38,11 +38,6 @@ final class MailboxRing<T> {
         return consumerIndex == producerIndex();
     }
 
-    /** Events claimed in this ring and not taken: written, or still being written. Under the lock. */
-    int claimed() {
-        return (int) (producerIndex() - consumerIndex);
-    }
-
     /** Removes the oldest event, waiting for it to be written if needed. Under the lock, non-empty. */
     T removeFirst() {
         int slot = (int) consumerIndex & mask;
