@@ -1,5 +1,6 @@
 package dev.colony.bus;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -34,6 +35,20 @@ public record Event(Subject subject, Object payload, int priority) {
     /** True when the priority is {@link #CRITICAL_PRIORITY} or more. */
     public boolean isCritical() {
         return priority >= CRITICAL_PRIORITY;
+    }
+
+    /**
+     * Checks a batch for {@link EventBus#publishAll}: the list and each of its events are non-null.
+     *
+     * @return {@code events}
+     * @throws NullPointerException naming the index of the first null event
+     */
+    public static List<Event> checkAll(List<Event> events) {
+        Objects.requireNonNull(events, "events");
+        for (int i = 0; i < events.size(); i++) {
+            Objects.requireNonNull(events.get(i), "events[" + i + "]");
+        }
+        return events;
     }
 
     static void checkPriority(int priority) {

@@ -138,10 +138,7 @@ final class LocalEventBus implements EventBus {
 
     @Override
     public PublishResult publishAll(List<Event> events) {
-        Objects.requireNonNull(events, "events");
-        for (int i = 0; i < events.size(); i++) {
-            Objects.requireNonNull(events.get(i), "events[" + i + "]");
-        }
+        Event.checkAll(events);
         checkOpen();
         if (events.isEmpty()) {
             return PublishResult.DEAD;

@@ -149,16 +149,7 @@ final class LocalTaskQueue implements TaskQueue {
     }
 
     @Override
-    public LeaseOutcome complete(Lease lease, byte[] result) {
-        return completeFenced(lease, result, null);
-    }
-
-    @Override
     public LeaseOutcome complete(Lease lease, byte[] result, Fence fence) {
-        return completeFenced(lease, result, Objects.requireNonNull(fence, "fence"));
-    }
-
-    private LeaseOutcome completeFenced(Lease lease, byte[] result, Fence fence) {
         Objects.requireNonNull(lease, "lease");
         byte[] copy = Objects.requireNonNull(result, "result").clone();
         state.options.checkSize("result of task \"" + lease.taskId() + "\"", copy.length);

@@ -43,10 +43,15 @@ public interface TaskQueue {
      */
     LeaseOutcome renew(Lease lease, Duration extension);
 
-    /** Completes the task with {@code result} (at most the value limit). */
-    LeaseOutcome complete(Lease lease, byte[] result);
+    /** Completes the task with {@code result} (at most the value limit): {@code complete(lease, result, null)}. */
+    default LeaseOutcome complete(Lease lease, byte[] result) {
+        return complete(lease, result, null);
+    }
 
-    /** {@link #complete(Lease, byte[])} under a fence. */
+    /**
+     * Completes the task with {@code result} (at most the value limit) under {@code fence}, or under none when
+     * it is null; {@code STALE_TERM} once the fence's group has a newer term.
+     */
     LeaseOutcome complete(Lease lease, byte[] result, Fence fence);
 
     /**

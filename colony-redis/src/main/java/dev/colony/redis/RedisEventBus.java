@@ -147,10 +147,7 @@ final class RedisEventBus implements EventBus {
 
     @Override
     public PublishResult publishAll(List<Event> events) {
-        Objects.requireNonNull(events, "events");
-        for (int i = 0; i < events.size(); i++) {
-            Objects.requireNonNull(events.get(i), "events[" + i + "]");
-        }
+        Event.checkAll(events);
         checkOpen();
         String[] ids = new String[events.size()];
         byte[][] frames = new byte[events.size()][];

@@ -120,6 +120,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        quietColonyInfoLogs();
         PrintWriter out = spec.commandLine().getOut();
         if (list) {
             (redis != null ? new RedisBench("localhost", 6379, "x", null, 0, quick).scenarios() : Scenario.all())
@@ -348,5 +349,17 @@ public final class BenchCommand implements Callable<Integer> {
             return String.format(Locale.ROOT, "%.1fk", perSecond / 1e3);
         }
         return String.format(Locale.ROOT, "%.1f", perSecond);
+    }
+
+    /**
+     * The workloads elect leaders and restore snapshots thousands of times; at INFO, their one-line logs
+     * (ADR 0023) would bury the report. Warnings still show. Takes effect because nothing has logged yet
+     * when a command starts (SLF4J's simple binding reads its levels once); an explicit
+     * {@code -Dorg.slf4j.simpleLogger.log.dev.colony=...} wins.
+     */
+    private static void quietColonyInfoLogs() {
+        if (System.getProperty("org.slf4j.simpleLogger.log.dev.colony") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.dev.colony", "warn");
+        }
     }
 }
