@@ -188,11 +188,8 @@ final class RedisEventBus implements EventBus {
 
     @Override
     public Subscription subscribe(SubjectPattern pattern, EventHandler handler, SubscribeOptions options) {
-        Objects.requireNonNull(pattern, "pattern");
-        Objects.requireNonNull(handler, "handler");
-        Objects.requireNonNull(options, "options");
         checkOpen();
-        Subscription delegate = local.subscribe(pattern, handler, options);
+        Subscription delegate = local.subscribe(pattern, handler, options); // checks the arguments
         RedisEventBusSubscription subscription = new RedisEventBusSubscription(delegate, this);
         wrappers.put(delegate, subscription);
         RedisFuture<Void> confirmation = receiver.register(pattern);
