@@ -99,6 +99,12 @@ final class ColonyMetrics {
         messengerCounter(registry, messenger, "timeouts", "Requests that timed out.", MessengerMetrics::timedOut);
         messengerCounter(
                 registry, messenger, "dead.letters", "Messages that became dead letters.", m -> m.deadLettered());
+        messengerCounter(
+                registry,
+                messenger,
+                "abandoned",
+                "Message handlers a close stopped waiting for.",
+                MessengerMetrics::abandonedHandlers);
         registry.gauge(
                 "colony.messenger.pending.requests",
                 "Requests waiting for their reply.",
