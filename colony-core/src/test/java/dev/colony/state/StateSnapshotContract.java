@@ -1,5 +1,6 @@
 package dev.colony.state;
 
+import static dev.colony.bus.BusTesting.awaitLatch;
 import static dev.colony.bus.BusTesting.join;
 import static dev.colony.state.StateFixture.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -164,6 +166,7 @@ public interface StateSnapshotContract extends StateFixture {
         int writers = 8;
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger snapshots = new AtomicInteger();
+        CountDownLatch cutTaken = new CountDownLatch(1);
         List<String> torn = new CopyOnWriteArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
@@ -171,6 +174,16 @@ public interface StateSnapshotContract extends StateFixture {
             AgentId agent = AgentId.of("w" + w);
             threads.add(Thread.ofVirtual().start(() -> {
                 for (int i = 0; i < 2_000; i++) {
+                    if (i == 1_000) {
+                        // half-way, wait for a cut: at least one snapshot is taken while the writes are under
+                        // way, however the scheduler orders the threads on a loaded machine
+                        try {
+                            awaitLatch(cutTaken);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
                     state.memory().put("cut", key, bytes(Integer.toString(i)));
                     if (i % 100 == 0) {
                         state.registry().heartbeat(agent); // not registered: no change, no revision
@@ -192,6 +205,7 @@ public interface StateSnapshotContract extends StateFixture {
                     }
                 }
                 snapshots.incrementAndGet();
+                cutTaken.countDown();
             }
         });
         for (Thread thread : threads) {
