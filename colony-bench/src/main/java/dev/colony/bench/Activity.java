@@ -3,7 +3,7 @@ package dev.colony.bench;
 import java.util.Map;
 
 /**
- * The event payload of the WORKLOADS {@code event-bus} scenario: about 120 bytes as JSON (an id, a
+ * The event payload of the docs/workloads.md {@code event-bus} scenario: about 120 bytes as JSON (an id, a
  * timestamp, one agent id of 100, a small nested map). Built once, before any timed region.
  */
 record Activity(String id, long timestamp, String agentId, Map<String, Object> data) {

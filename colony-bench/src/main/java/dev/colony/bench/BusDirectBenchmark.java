@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * single handler into the delivery loop (the best case, as in a micro-benchmark with one lambda); 4 makes
  * the handler call megamorphic, as in an application whose subscribers are different code.
  *
- * <p>{@code workload} / {@code baselineWorkload}: the WORKLOADS {@code event-bus} shape, five subjects
+ * <p>{@code workload} / {@code baselineWorkload}: the docs/workloads.md {@code event-bus} shape, five subjects
  * with one literal subscriber each plus {@code agent.*}, {@code task.>} and {@code >}; one invocation
  * publishes once on each subject, {@value #WORKLOAD_DELIVERIES} deliveries.
  */
@@ -152,7 +152,7 @@ public class BusDirectBenchmark {
         }
     }
 
-    /** The WORKLOADS event-bus shape on a Colony bus. */
+    /** The docs/workloads.md event-bus shape on a Colony bus. */
     @State(Scope.Thread)
     public static class Workload {
         @Param({"1", "4"})
@@ -190,7 +190,7 @@ public class BusDirectBenchmark {
         }
     }
 
-    /** The WORKLOADS shape with the routes written out by hand, the floor for {@link Workload}. */
+    /** The docs/workloads.md shape with the routes written out by hand, the floor for {@link Workload}. */
     @State(Scope.Thread)
     public static class WorkloadFanOut {
         @Param({"1", "4"})

@@ -36,7 +36,7 @@ import tools.jackson.dataformat.smile.SmileMapper;
 import tools.jackson.module.blackbird.BlackbirdModule;
 
 /**
- * One JSON round trip (encode, then decode into the typed record) of the WORKLOADS {@code messenger}
+ * One JSON round trip (encode, then decode into the typed record) of the docs/workloads.md {@code messenger}
  * message, Colony's codec beside stock Jackson, in one run (ADR 0006, issue 3).
  *
  * <p>{@code size=4k} is the original shape: id, type (request/response/broadcast/targeted/coordination),

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The payload every peer benchmark hands over: the WORKLOADS ~500-byte envelope (id, sender, recipient,
+ * The payload every peer benchmark hands over: the docs/workloads.md ~500-byte envelope (id, sender, recipient,
  * type, time and a payload of {@value #ENTRIES} {@code {key, value: double}} entries with a timestamp;
  * about 500 bytes in Colony's CloudEvents JSON). Colony's messenger sends it as is; the bus and every
  * peer carry the same instance by reference. Built once, before any timed region.

@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Events per second from node A to node B of the Redis event bus, in two JVMs, with a baseline from
  * {@code redis-benchmark} on the same server in the same run. Not a unit test: run it by hand (see
- * BENCHMARKS.md, "Redis event bus").
+ * docs/benchmarks/redis.md, "Redis event bus").
  *
  * <pre>
  * java -cp CLASSPATH dev.colony.redis.RedisEventBusBenchmark [events] [publisherThreads] [pipelined|autoflush]

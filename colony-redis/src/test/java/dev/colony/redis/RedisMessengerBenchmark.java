@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * At-least-once messages per second between two messenger nodes over Redis, ~500-byte messages, every
  * message received, decoded and checked (its sequence number seen exactly once), beside
  * {@code redis-benchmark} appending the same size to a stream in the same run. Not a test: run by hand
- * (BENCHMARKS.md, "Redis messenger").
+ * (docs/benchmarks/redis.md, "Redis messenger").
  *
  * <pre>
  * java -cp ... dev.colony.redis.RedisMessengerBenchmark both PORT [messages] [senders]

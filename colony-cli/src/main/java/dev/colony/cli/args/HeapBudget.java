@@ -17,7 +17,7 @@ public final class HeapBudget {
     /**
      * The heap one agent of an embedded colony keeps (registry record, inbox, virtual thread, announcements'
      * share): the {@code load} scenario measured 1.9 to 4.7 KB per agent after GC, from 100,000 agents down to
-     * 100 (BENCHMARKS.md); rounded up to 8 KiB for the snapshots and messages a run has in flight.
+     * 100 (docs/benchmarks/agents.md); rounded up to 8 KiB for the snapshots and messages a run has in flight.
      */
     public static final long AGENT_BYTES = 8 * 1024;
 

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code colony bench}: runs the validation scenarios of WORKLOADS.md, prints a table, and optionally
+ * {@code colony bench}: runs the validation scenarios of docs/workloads.md, prints a table, and optionally
  * writes the JSON report. Exits 1 when a scenario's verified counts differ or it misses its target.
  */
 @Command(

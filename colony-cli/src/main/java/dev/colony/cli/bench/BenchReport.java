@@ -12,7 +12,7 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The whole {@code colony bench} run, in the JSON schema of WORKLOADS.md.
+ * The whole {@code colony bench} run, in the JSON schema of docs/workloads.md.
  *
  * @param colonyVersion the Colony version
  * @param jdk the running JDK's version

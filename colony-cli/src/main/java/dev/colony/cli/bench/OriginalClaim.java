@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the original JavaScript report claimed for a workload (WORKLOADS.md), and how to read Colony's
+ * What the original JavaScript report claimed for a workload (docs/workloads.md), and how to read Colony's
  * comparable figure from a result: the claim's unit per second, so the two stand side by side as a ratio.
  *
  * @param scenario the scenario name

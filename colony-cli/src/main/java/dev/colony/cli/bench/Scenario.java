@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One workload of {@code colony bench}, as defined in WORKLOADS.md: it does real work, checks every unit
+ * One workload of {@code colony bench}, as defined in docs/workloads.md: it does real work, checks every unit
  * of it, and reports what it measured.
  */
 interface Scenario {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One scenario's figures, in the stable JSON schema of WORKLOADS.md (field names become snake_case).
+ * One scenario's figures, in the stable JSON schema of docs/workloads.md (field names become snake_case).
  *
  * @param name the scenario
  * @param operations verified units of work in one iteration
