@@ -35,6 +35,19 @@ enum Figure {
         return Spread.of(perIteration, headline.applyAsDouble(result));
     }
 
+    /**
+     * The figure as every report and {@code --compare} state it: the median over the measured iterations of
+     * the figure taken in each iteration (for a file without per-iteration figures, its headline).
+     */
+    double value(ScenarioResult result) {
+        return spread(result).median();
+    }
+
+    /** The figure written with its unit: "600k/s", "2.88 ms". */
+    String format(double value) {
+        return this == THROUGHPUT ? Units.rate(value) + "/s" : Units.micros(value);
+    }
+
     double headline(ScenarioResult result) {
         return headline.applyAsDouble(result);
     }
