@@ -53,6 +53,13 @@ record Outcome(List<String> lostWork, List<String> targetsMissed, List<Goal> goa
         return failOnGoals && !(targetsMissed.isEmpty() && goalsMissed.isEmpty()) ? 1 : 0;
     }
 
+    /** One sentence on verification for the top of a report. */
+    String verdictText() {
+        return lostWork.isEmpty()
+                ? "Verification: every unit of work was checked and counted, none lost, duplicated or wrong."
+                : "VERIFICATION FAILED, work lost, duplicated or wrong: " + String.join("; ", lostWork) + ".";
+    }
+
     private static void check(List<String> lost, String where, ScenarioResult.Verified verified) {
         if (verified != null && !verified.ok()) {
             lost.add(String.format(Locale.ROOT, "%s: %,d of %,d", where, verified.observed(), verified.expected()));

@@ -27,6 +27,33 @@ record RunEnvironment(String gitCommit, List<String> jvmFlags, Double loadAverag
         jvmFlags = jvmFlags == null ? List.of() : List.copyOf(jvmFlags);
     }
 
+    /** The environment rows of the reports, "not recorded" for what an older file lacks. */
+    static List<List<String>> rows(BenchReport report) {
+        RunEnvironment e = report.environment();
+        String none = "not recorded";
+        return List.of(
+                List.of("started", report.startedAt()),
+                List.of("Colony", report.colonyVersion()),
+                List.of("git commit", e == null ? none : e.gitCommit()),
+                List.of("JDK", report.jdk()),
+                List.of(
+                        "JVM flags",
+                        e == null ? none : e.jvmFlags().isEmpty() ? "none" : String.join(" ", e.jvmFlags())),
+                List.of("CPUs", String.valueOf(report.cpus())),
+                List.of("OS", report.os()),
+                List.of(
+                        "load average (1 min), start / end",
+                        e == null ? none : load(e.loadAverageStart()) + " / " + load(e.loadAverageEnd())),
+                List.of("backend", report.backend()),
+                List.of(
+                        "quick run",
+                        report.quick() == null ? none : report.quickRun() ? "yes: not for quoting" : "no"));
+    }
+
+    private static String load(Double load) {
+        return load == null ? "unknown" : String.format(java.util.Locale.ROOT, "%.2f", load);
+    }
+
     /** The environment at the start of a run; {@link #ended()} adds the load at its end. */
     static RunEnvironment started() {
         return new RunEnvironment(readGitCommit(), readJvmFlags(), loadAverage(), null);

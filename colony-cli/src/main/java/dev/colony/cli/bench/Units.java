@@ -31,9 +31,9 @@ final class Units {
         return scaled(perSecond, RATE, "", 1000);
     }
 
-    /** A number of bytes: "2.30 KB" (1 KB = 1,000 bytes, as the goals are written). */
+    /** A number of bytes: "2.30 KiB" (1 KiB = 1,024 bytes; the goal "2 KB of heap" means 2,048). */
     static String bytes(double bytes) {
-        return scaled(bytes, new String[] {"B", "KB", "MB", "GB"}, " ", 1000);
+        return scaled(bytes, new String[] {"B", "KiB", "MiB", "GiB"}, " ", 1024);
     }
 
     /** Three significant digits without a unit prefix: "0.0700", "12.3", "41900". */
