@@ -33,11 +33,11 @@ final class HtmlReport {
             .pass{color:#15803d;font-weight:600}.fail{color:#dc2626;font-weight:600}
             .lead{font-size:17px;margin:12px 0}.quick{background:#fef3c7;border:1px solid #f59e0b;padding:6px 10px}
             table{border-collapse:collapse;background:#fff;font-size:13px;margin:8px 0}
-            th,td{border:1px solid #e5e7eb;padding:5px 8px;text-align:right;vertical-align:top}
-            th{background:#f3f4f6;text-align:left}td:first-child{text-align:left}
-            td.text{text-align:left;max-width:380px}
+            th,td{border:1px solid #e5e7eb;padding:5px 8px;text-align:right;vertical-align:top;white-space:nowrap}
+            th{background:#f3f4f6;text-align:left;white-space:normal}td:first-child{text-align:left}
+            td.text{text-align:left;max-width:380px;white-space:normal}
             .chart{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:8px;display:inline-block}
-            .grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+            .grid{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
             ul.findings li{margin:6px 0}
             details{margin:8px 0}code{font-size:12px}
             """;

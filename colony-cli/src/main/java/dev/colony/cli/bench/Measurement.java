@@ -35,7 +35,7 @@ final class Measurement {
         observed += observedUnits;
         latencyIteration();
         if (Progress.CURRENT.isBound()) {
-            Progress.CURRENT.get().iteration(operations, elapsedNanos);
+            Progress.CURRENT.get().iteration(nanos.size(), operations, elapsedNanos);
         }
     }
 

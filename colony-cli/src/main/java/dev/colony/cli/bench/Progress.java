@@ -22,7 +22,6 @@ final class Progress {
     private final PrintStream out;
     private final boolean terminal;
     private String context = "";
-    private int iterations;
     private long lastLineNanos = System.nanoTime();
     private boolean redrawing;
 
@@ -38,10 +37,9 @@ final class Progress {
         return new Progress(System.err, console != null && console.isTerminal());
     }
 
-    /** Starts the iteration count of a scenario; iteration lines are prefixed with {@code context}. */
+    /** Starts a scenario: iteration lines are prefixed with {@code context}. */
     synchronized void scenario(String context) {
         this.context = context;
-        this.iterations = 0;
     }
 
     /** One line of progress, ending any redrawn iteration line first. */
@@ -52,9 +50,8 @@ final class Progress {
         lastLineNanos = System.nanoTime();
     }
 
-    /** A measured iteration of {@code operations} units that took {@code elapsedNanos}. */
-    synchronized void iteration(long operations, long elapsedNanos) {
-        iterations++;
+    /** The {@code index}th measured iteration (from 1) of a variant: {@code operations} units in {@code elapsedNanos}. */
+    synchronized void iteration(int index, long operations, long elapsedNanos) {
         long now = System.nanoTime();
         if (!terminal && now - lastLineNanos < ITERATION_LINE_EVERY_NANOS) {
             return;
@@ -63,7 +60,7 @@ final class Progress {
                 Locale.ROOT,
                 "%s: measured iteration %d, %s units in %s (%s/s)",
                 context,
-                iterations,
+                index,
                 Units.rate(operations),
                 Units.micros(elapsedNanos / 1000.0),
                 Units.rate(elapsedNanos == 0 ? 0 : operations / (elapsedNanos / 1e9)));

@@ -109,17 +109,21 @@ final class SvgCharts {
         int left = 330;
         int right = 700;
         int rowHeight = 26;
-        int top = 34;
+        int top = 52;
         int height = top + rowHeight * Math.max(1, rows.size()) + 44;
         List<Double> values = new ArrayList<>(List.of(0.5, 2.0));
         rows.forEach(r -> values.addAll(r.dots()));
         LogScale x = LogScale.of(values, left, right);
         StringBuilder svg = open(1100, height, title + " (" + axis + ")");
-        svg.append(text(left, 16, title, "start", 13, "#111827"));
+        svg.append(text(20, 18, title, "start", 13, "#111827"));
         for (double d : x.decades()) {
             double px = x.at(d);
             svg.append(line(px, top - 6, px, height - 40, "#e5e7eb", 1, null));
-            svg.append(text(px, height - 26, Units.plain(d) + "x", "middle", 11, "#6b7280"));
+            String tick = new java.math.BigDecimal(d)
+                    .round(new java.math.MathContext(3))
+                    .stripTrailingZeros()
+                    .toPlainString();
+            svg.append(text(px, height - 26, tick + "x", "middle", 11, "#6b7280"));
         }
         double one = x.at(1);
         svg.append(line(one, top - 10, one, height - 40, "#111827", 1.5, "5 3"));
@@ -217,7 +221,7 @@ final class SvgCharts {
         List<Key> keys = new ArrayList<>(
                 List.of(new Key(COLONY, "Colony (median of iterations)"), new Key(BAND, "range over iterations")));
         if (!base.isEmpty()) {
-            keys.add(new Key(BASELINE, "baseline: " + r.baseline().name()));
+            keys.add(new Key(BASELINE, "baseline (same run)"));
         }
         legend(svg, left, 282, keys);
         return svg.append("</svg>\n").toString();

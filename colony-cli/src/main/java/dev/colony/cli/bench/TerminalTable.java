@@ -60,7 +60,7 @@ final class TerminalTable {
                 Locale.ROOT,
                 ROW,
                 r.name(),
-                goals.isEmpty() ? "-" : Goals.count(goals, Goal.Verdict.MET) + "/" + judged,
+                goals.isEmpty() ? "-" : judged == 0 ? "n/a" : Goals.count(goals, Goal.Verdict.MET) + "/" + judged,
                 Figure.THROUGHPUT.format(Figure.THROUGHPUT.value(r)),
                 Units.micros(Figure.P50.value(r)),
                 Units.micros(Figure.P95.value(r)),

@@ -16,8 +16,8 @@ class ProgressTest {
         Progress progress = new Progress(new PrintStream(bytes, true, StandardCharsets.UTF_8), true);
         progress.scenario("[1/1] snapshot");
 
-        progress.iteration(1_000, 2_000_000_000L);
-        progress.iteration(1_000, 1_000_000_000L);
+        progress.iteration(1, 1_000, 2_000_000_000L);
+        progress.iteration(2, 1_000, 1_000_000_000L);
         progress.line("done");
 
         String text = bytes.toString(StandardCharsets.UTF_8);
@@ -34,7 +34,7 @@ class ProgressTest {
         progress.scenario("[1/1] load");
 
         for (int i = 0; i < 100; i++) {
-            progress.iteration(10, 1_000);
+            progress.iteration(i + 1, 10, 1_000);
         }
         progress.line("done");
 
