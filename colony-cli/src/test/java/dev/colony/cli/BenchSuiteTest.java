@@ -23,6 +23,7 @@ class BenchSuiteTest {
         Path html = dir.resolve("report.html");
         Captured result = capture(
                 "bench",
+                "--quick",
                 "--warmup",
                 "0",
                 "--iterations",
@@ -36,14 +37,26 @@ class BenchSuiteTest {
                 "--html",
                 html.toString());
 
-        // pass also needs throughput targets, which a cold JVM on a shared machine may miss: counts are asserted
-        assertThat(result.code()).as(result.out() + result.err()).isIn(0, 1);
-        assertThat(result.err()).contains("[1/5] event-bus").contains("[5/5] load");
-        assertThat(result.out()).contains("x base");
+        // every unit verified, so 0: missed targets and goals (a cold JVM, a shared machine) do not fail it
+        assertThat(result.code()).as(result.out() + result.err()).isZero();
+        assertThat(result.err())
+                .contains("[1/5] event-bus")
+                .contains("[5/5] load")
+                .doesNotContain("\r");
+        assertThat(result.out())
+                .startsWith("Note: --quick figures")
+                .contains("Colony's goals: ")
+                .contains("x base");
         JsonNode root = JsonMapper.builder().build().readTree(Files.readString(json));
         for (String field : List.of("colony_version", "jdk", "cpus", "os", "started_at", "backend")) {
             assertThat(root.has(field)).as(field).isTrue();
         }
+        assertThat(root.get("quick").asBoolean()).isTrue();
+        JsonNode environment = root.get("environment");
+        assertThat(environment.get("git_commit").asString()).matches("[0-9a-f]{4,40}|unknown");
+        assertThat(environment.get("jvm_flags").isArray()).isTrue();
+        assertThat(environment.has("load_average_start")).isTrue();
+        assertThat(environment.has("load_average_end")).isTrue();
         JsonNode scenarios = root.get("scenarios");
         assertThat(scenarios).hasSize(SCENARIOS.size());
         for (int i = 0; i < SCENARIOS.size(); i++) {
@@ -104,14 +117,8 @@ class BenchSuiteTest {
                 .contains("0 regression(s), 0 improvement(s), 30 within spread.");
         assertThat(Files.readString(md)).startsWith("# Colony validation report");
         assertThat(Files.readString(html)).startsWith("<!DOCTYPE html>");
-        // the exit code is the file's own pass/fail
-        boolean pass = JsonMapper.builder()
-                .build()
-                .readTree(Files.readString(Path.of(FIXTURE)))
-                .get("scenarios")
-                .valueStream()
-                .allMatch(s -> s.get("pass").asBoolean());
-        assertThat(result.code()).isEqualTo(pass ? 0 : 1);
+        // every unit of the file verified: its missed targets and goals do not fail the run without the flag
+        assertThat(result.code()).isZero();
     }
 
     @Test

@@ -21,6 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  * @param startedAt when the run started, ISO-8601 UTC
  * @param backend "embedded" (later: "redis")
  * @param scenarios one result per scenario run
+ * @param environment the commit, JVM flags and machine load, or null in files written before it existed
+ * @param quick whether the run used {@code --quick} (figures for checking, not quoting); null in older files
  */
 record BenchReport(
         String colonyVersion,
@@ -29,7 +31,26 @@ record BenchReport(
         String os,
         String startedAt,
         String backend,
-        List<ScenarioResult> scenarios) {
+        List<ScenarioResult> scenarios,
+        RunEnvironment environment,
+        Boolean quick) {
+
+    /** A report without the environment and quick fields, as files before them read. */
+    BenchReport(
+            String colonyVersion,
+            String jdk,
+            int cpus,
+            String os,
+            String startedAt,
+            String backend,
+            List<ScenarioResult> scenarios) {
+        this(colonyVersion, jdk, cpus, os, startedAt, backend, scenarios, null, null);
+    }
+
+    /** Whether the run's figures came from a {@code --quick} smoke run. */
+    boolean quickRun() {
+        return Boolean.TRUE.equals(quick);
+    }
 
     static final JsonMapper JSON = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

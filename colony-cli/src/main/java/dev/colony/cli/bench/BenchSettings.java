@@ -1,7 +1,5 @@
 package dev.colony.cli.bench;
 
-import java.io.PrintStream;
-
 /**
  * How long to run: warm-up iterations are run and thrown away, then measured iterations are reported.
  *
@@ -9,7 +7,7 @@ import java.io.PrintStream;
  * @param iterations measured iterations
  * @param progress where to report progress, or null for none
  */
-record BenchSettings(int warmup, int iterations, PrintStream progress) {
+record BenchSettings(int warmup, int iterations, Progress progress) {
     BenchSettings {
         if (warmup < 0) {
             throw new IllegalArgumentException("--warmup must be 0 or more, got " + warmup);
@@ -21,8 +19,7 @@ record BenchSettings(int warmup, int iterations, PrintStream progress) {
 
     void progress(String format, Object... args) {
         if (progress != null) {
-            progress.printf(format + "%n", args);
-            progress.flush();
+            progress.line(String.format(format, args));
         }
     }
 }

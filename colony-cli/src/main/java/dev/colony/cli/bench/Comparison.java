@@ -101,7 +101,10 @@ record Comparison(List<Change> changes, List<String> onlyInOld, List<String> onl
     }
 
     void print(PrintWriter out, String oldLabel) {
-        out.printf("%nCompared with %s (medians over each run's iterations; [IQR] in brackets):%n", oldLabel);
+        out.printf(
+                "%nCompared with %s (each figure the median over a run's iterations of the iteration's figure, the"
+                        + " same statistic as the table; [IQR] in brackets):%n",
+                oldLabel);
         String format = "%-22s %-13s %24s %24s %9s %12s  %s%n";
         out.printf(format, "scenario", "figure", "old median [IQR]", "new median [IQR]", "change", "comb. spread", "");
         for (Change c : changes) {
@@ -110,10 +113,10 @@ record Comparison(List<Change> changes, List<String> onlyInOld, List<String> onl
                     format,
                     c.scenario(),
                     c.figure().label,
-                    withIqr(c.old()),
-                    withIqr(c.now()),
+                    withIqr(c.figure(), c.old()),
+                    withIqr(c.figure(), c.now()),
                     String.format(Locale.ROOT, "%+.1f%%", c.changePct()),
-                    number(c.combinedSpread()),
+                    c.figure().format(c.combinedSpread()),
                     marker(c));
         }
         onlyInOld.forEach(name -> out.printf("%-22s only in the old run%n", name));
@@ -135,8 +138,8 @@ record Comparison(List<Change> changes, List<String> onlyInOld, List<String> onl
         return c.spreadKnown() ? verdict : (verdict + " (no spread)").trim();
     }
 
-    private static String withIqr(Spread s) {
-        return number(s.median()) + " [" + number(s.iqr()) + "]";
+    private static String withIqr(Figure figure, Spread s) {
+        return figure.format(s.median()) + " [" + figure.format(s.iqr()) + "]";
     }
 
     static String number(double v) {

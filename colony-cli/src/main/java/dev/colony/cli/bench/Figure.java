@@ -6,12 +6,12 @@ import java.util.function.ToDoubleFunction;
 
 /** A headline figure of a scenario, with which direction is better and where its per-iteration values are. */
 enum Figure {
-    THROUGHPUT("throughput/s", true, ScenarioResult::throughputPerSec, Measurement.PerIteration::throughputPerSec),
-    P50("p50 µs", false, r -> r.latencyUs().p50(), Measurement.PerIteration::p50),
-    P95("p95 µs", false, r -> r.latencyUs().p95(), Measurement.PerIteration::p95),
-    P99("p99 µs", false, r -> r.latencyUs().p99(), Measurement.PerIteration::p99),
-    P999("p99.9 µs", false, r -> r.latencyUs().p999(), Measurement.PerIteration::p999),
-    MAX("max µs", false, r -> r.latencyUs().max(), Measurement.PerIteration::max);
+    THROUGHPUT("throughput", true, ScenarioResult::throughputPerSec, Measurement.PerIteration::throughputPerSec),
+    P50("p50", false, r -> r.latencyUs().p50(), Measurement.PerIteration::p50),
+    P95("p95", false, r -> r.latencyUs().p95(), Measurement.PerIteration::p95),
+    P99("p99", false, r -> r.latencyUs().p99(), Measurement.PerIteration::p99),
+    P999("p99.9", false, r -> r.latencyUs().p999(), Measurement.PerIteration::p999),
+    MAX("max", false, r -> r.latencyUs().max(), Measurement.PerIteration::max);
 
     final String label;
     final boolean higherIsBetter;
@@ -33,6 +33,24 @@ enum Figure {
     Spread spread(ScenarioResult result) {
         List<Double> perIteration = result.perIteration() == null ? List.of() : values.apply(result.perIteration());
         return Spread.of(perIteration, headline.applyAsDouble(result));
+    }
+
+    /**
+     * The figure as every report and {@code --compare} state it: the median over the measured iterations of
+     * the figure taken in each iteration (for a file without per-iteration figures, its headline).
+     */
+    double value(ScenarioResult result) {
+        return spread(result).median();
+    }
+
+    /** The figure written with its unit: "600k/s", "2.88 ms". */
+    String format(double value) {
+        return this == THROUGHPUT ? Units.rate(value) + "/s" : Units.micros(value);
+    }
+
+    /** The latency percentiles as the reports state them: each the median over the iterations. */
+    static ScenarioResult.Latency latency(ScenarioResult r) {
+        return new ScenarioResult.Latency(P50.value(r), P95.value(r), P99.value(r), P999.value(r), MAX.value(r));
     }
 
     double headline(ScenarioResult result) {

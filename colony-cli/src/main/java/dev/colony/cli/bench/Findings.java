@@ -40,7 +40,7 @@ final class Findings {
                         "%s: Colony %s/s against %s/s for the same verified work done by the baseline (%s), a ratio of"
                                 + " %sx; the lowest Colony/baseline ratio of the %d scenarios with a baseline.",
                         r.name(),
-                        num(r.throughputPerSec()),
+                        num(Figure.THROUGHPUT.value(r)),
                         num(r.baseline().throughputPerSec()),
                         r.baseline().name(),
                         ratio(r.baseline().ratio()),
@@ -105,7 +105,7 @@ final class Findings {
                 Locale.ROOT,
                 "%s has the lowest ratio to its target: %s/s against %s/s (%sx).",
                 nearest.name(),
-                num(nearest.throughputPerSec()),
+                num(Figure.THROUGHPUT.value(nearest)),
                 num(nearest.target().min()),
                 ratio(toTarget(nearest)));
         if (!missed.isEmpty()) {
@@ -117,7 +117,7 @@ final class Findings {
     static double toTarget(ScenarioResult r) {
         return r.target().min() == 0
                 ? Double.POSITIVE_INFINITY
-                : r.throughputPerSec() / r.target().min();
+                : Figure.THROUGHPUT.value(r) / r.target().min();
     }
 
     private static Finding spread(List<ScenarioResult> all) {
@@ -150,23 +150,22 @@ final class Findings {
 
     private static Finding tail(List<ScenarioResult> all) {
         ScenarioResult worst = all.stream()
-                .filter(r -> r.latencyUs().p99() > 0)
+                .filter(r -> Figure.latency(r).p99() > 0)
                 .max(Comparator.comparingDouble(
-                        r -> r.latencyUs().max() / r.latencyUs().p99()))
+                        r -> Figure.latency(r).max() / Figure.latency(r).p99()))
                 .orElse(all.getFirst());
-        ScenarioResult.Latency l = worst.latencyUs();
+        ScenarioResult.Latency l = Figure.latency(worst);
         return new Finding(
                 "Latency tail",
                 String.format(
                         Locale.ROOT,
-                        "%s has the longest tail relative to its p99: max %s µs is %sx its p99 of %s µs (p50 %s µs,"
-                                + " p99.9 %s µs).",
+                        "%s has the longest tail relative to its p99: max %s is %sx its p99 of %s (p50 %s, p99.9 %s).",
                         worst.name(),
-                        num(l.max()),
+                        Units.micros(l.max()),
                         ratio(l.p99() == 0 ? 0 : l.max() / l.p99()),
-                        num(l.p99()),
-                        num(l.p50()),
-                        num(l.p999())));
+                        Units.micros(l.p99()),
+                        Units.micros(l.p50()),
+                        Units.micros(l.p999())));
     }
 
     /** Where the measured latency of a scenario with timed stages goes: the stage with the largest share. */
@@ -181,26 +180,28 @@ final class Findings {
                 boolean encodeLarger = encode.get() >= snap.get();
                 parts.add(String.format(
                         Locale.ROOT,
-                        "%s: %s takes %.0f%% of snapshot() + encode at p50 (snapshot() %s µs, encode %s µs)",
+                        "%s: %s takes %.0f%% of snapshot() + encode at p50 (snapshot() %s, encode %s)",
                         r.name(),
                         encodeLarger ? "encode" : "snapshot()",
                         100 * Math.max(snap.get(), encode.get()) / total,
-                        num(snap.get()),
-                        num(encode.get())));
+                        Units.micros(snap.get()),
+                        Units.micros(encode.get())));
             }
             Optional<Double> marshal = Details.number(d, "marshal_us", "p50");
             Optional<Double> unmarshal = Details.number(d, "unmarshal_us", "p50");
-            if (marshal.isPresent() && unmarshal.isPresent() && r.latencyUs().p50() > 0) {
+            if (marshal.isPresent()
+                    && unmarshal.isPresent()
+                    && Figure.latency(r).p50() > 0) {
                 double codec = marshal.get() + unmarshal.get();
                 parts.add(String.format(
                         Locale.ROOT,
-                        "%s: marshal + unmarshal (%s + %s µs at p50) are %.1f%% of the p50 send-to-check latency of %s"
-                                + " µs; the rest is waiting in inboxes and scheduling",
+                        "%s: marshal + unmarshal (%s + %s at p50) are %.1f%% of the p50 send-to-check latency of %s;"
+                                + " the rest is waiting in inboxes and scheduling",
                         r.name(),
-                        num(marshal.get()),
-                        num(unmarshal.get()),
-                        100 * Math.min(1, codec / r.latencyUs().p50()),
-                        num(r.latencyUs().p50())));
+                        Units.micros(marshal.get()),
+                        Units.micros(unmarshal.get()),
+                        100 * Math.min(1, codec / Figure.latency(r).p50()),
+                        Units.micros(Figure.latency(r).p50())));
             }
         }
         return parts.isEmpty()
@@ -216,7 +217,7 @@ final class Findings {
                         Locale.ROOT,
                         "%s (%s/s of %s/s)",
                         r.name(),
-                        num(r.throughputPerSec()),
+                        num(Figure.THROUGHPUT.value(r)),
                         num(r.target().min())))
                 .toList();
         if (!missed.isEmpty()) {
@@ -250,8 +251,9 @@ final class Findings {
         return new Finding("Where to look first", text);
     }
 
+    /** A rate as the findings write it: "600k", to be followed by its unit ("/s"). */
     static String num(double v) {
-        return Comparison.number(v);
+        return Units.rate(v);
     }
 
     static String ratio(double v) {

@@ -1,5 +1,6 @@
 package dev.colony.cli.bench;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -30,12 +31,13 @@ final class HtmlReport {
             .card{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 14px;min-width:170px}
             .card b{display:block;font-size:20px;margin-top:2px}.card small{color:#6b7280}
             .pass{color:#15803d;font-weight:600}.fail{color:#dc2626;font-weight:600}
+            .lead{font-size:17px;margin:12px 0}.quick{background:#fef3c7;border:1px solid #f59e0b;padding:6px 10px}
             table{border-collapse:collapse;background:#fff;font-size:13px;margin:8px 0}
-            th,td{border:1px solid #e5e7eb;padding:5px 8px;text-align:right;vertical-align:top}
-            th{background:#f3f4f6;text-align:left}td:first-child{text-align:left}
-            td.text{text-align:left;max-width:380px}
+            th,td{border:1px solid #e5e7eb;padding:5px 8px;text-align:right;vertical-align:top;white-space:nowrap}
+            th{background:#f3f4f6;text-align:left;white-space:normal}td:first-child{text-align:left}
+            td.text{text-align:left;max-width:380px;white-space:normal}
             .chart{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:8px;display:inline-block}
-            .grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+            .grid{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
             ul.findings li{margin:6px 0}
             details{margin:8px 0}code{font-size:12px}
             """;
@@ -57,11 +59,24 @@ final class HtmlReport {
                         report.os(),
                         report.backend())))
                 .append("</p>\n");
+        List<Goal> goals = Goals.of(report);
+        out.append("<p class=\"lead\"><b>")
+                .append(escape(Goals.summary(goals)))
+                .append("</b> ")
+                .append(escape(Outcome.of(report).verdictText()))
+                .append("</p>\n");
+        if (report.quickRun()) {
+            out.append("<p class=\"quick\">")
+                    .append(escape(BenchCommand.QUICK_NOTE))
+                    .append("</p>\n");
+        }
+        out.append(HtmlGoals.render(goals));
         cards();
         summary();
         findings();
-        out.append("<section id=\"throughput\">\n<h2>Throughput against target</h2>\n<div class=\"chart\">\n")
-                .append(SvgCharts.throughput(report.scenarios()))
+        out.append("<section id=\"throughput\">\n<h2>Throughput against the same-run baseline</h2>\n")
+                .append("<div class=\"chart\">\n")
+                .append(SvgCharts.baselines(report.scenarios()))
                 .append("</div>\n</section>\n");
         claims();
         baselines();
@@ -82,12 +97,11 @@ final class HtmlReport {
             out.append("<div class=\"card\"><small>")
                     .append(escape(r.name()))
                     .append("</small><b>")
-                    .append(escape(Comparison.number(r.throughputPerSec())))
-                    .append("/s</b><span class=\"")
-                    .append(r.pass() ? "pass\">PASS" : "fail\">FAIL")
-                    .append("</span> <small>target ")
-                    .append(escape(Comparison.number(r.target().min())))
-                    .append("/s")
+                    .append(escape(Figure.THROUGHPUT.format(Figure.THROUGHPUT.value(r))))
+                    .append("</b><small>Colony's goals met: ")
+                    .append(escape(SummaryCells.goalsMet(r)))
+                    .append("<br/>")
+                    .append(r.verified().ok() ? "verified" : "<span class=\"fail\">WORK LOST OR WRONG</span>")
                     .append(
                             r.baseline() == null
                                     ? ""
@@ -101,41 +115,40 @@ final class HtmlReport {
         out.append("<section id=\"summary\">\n<h2>Summary</h2>\n<table>\n");
         header(
                 "scenario",
-                "throughput/s",
+                "Colony's goals met",
+                "throughput (median of iterations)",
                 "range over iterations",
-                "p50 µs",
-                "p95 µs",
-                "p99 µs",
-                "p99.9 µs",
-                "max µs",
+                "p50",
+                "p95",
+                "p99",
+                "p99.9",
+                "max",
                 "verified",
-                "target/s",
-                "Colony / baseline",
-                "result");
+                "original report's target",
+                "Colony / baseline");
         for (ScenarioResult r : report.scenarios()) {
             Spread t = Figure.THROUGHPUT.spread(r);
-            ScenarioResult.Latency l = r.latencyUs();
             out.append("<tr><td>").append(escape(r.name())).append("</td>");
             cells(
-                    "<b>" + num(r.throughputPerSec()) + "</b>",
-                    t.n() == 0 ? "n/a" : num(t.min()) + " – " + num(t.max()),
-                    num(l.p50()),
-                    num(l.p95()),
-                    num(l.p99()),
-                    num(l.p999()),
-                    num(l.max()),
-                    String.format(
-                            Locale.ROOT,
-                            "%,d / %,d",
-                            r.verified().observed(),
-                            r.verified().expected()),
-                    num(r.target().min()),
-                    r.baseline() == null ? "n/a" : Findings.ratio(r.baseline().ratio()) + "x",
-                    r.pass() ? "<span class=\"pass\">PASS</span>" : "<span class=\"fail\">FAIL</span>");
+                    escape(SummaryCells.goalsMet(r)),
+                    "<b>" + escape(Figure.THROUGHPUT.format(t.median())) + "</b>",
+                    t.n() == 0 ? "n/a" : escape(Units.rate(t.min()) + " – " + Figure.THROUGHPUT.format(t.max())),
+                    micros(Figure.P50.value(r)),
+                    micros(Figure.P95.value(r)),
+                    micros(Figure.P99.value(r)),
+                    micros(Figure.P999.value(r)),
+                    micros(Figure.MAX.value(r)),
+                    r.verified().ok()
+                            ? escape(SummaryCells.verified(r))
+                            : "<span class=\"fail\">" + escape(SummaryCells.verified(r)) + "</span>",
+                    escape(SummaryCells.target(r)),
+                    r.baseline() == null ? "n/a" : Findings.ratio(r.baseline().ratio()) + "x");
             out.append("</tr>\n");
         }
-        out.append("</table>\n<p>Medians over the measured iterations; the range is the slowest to the fastest"
-                + " iteration.</p>\n</section>\n");
+        out.append("</table>\n<p>Every figure is the median over the measured iterations of that iteration's figure"
+                + " (p50: the median of the iterations' p50s); the range is the slowest to the fastest iteration. The"
+                + " original report's targets are its 10k/s-style figures, far below Colony's goals.</p>\n"
+                + "</section>\n");
     }
 
     private void findings() {
@@ -161,7 +174,9 @@ final class HtmlReport {
                 out.append("<tr><td>").append(escape(r.name())).append("</td>");
                 out.append("<td class=\"text\">").append(escape(c.claim())).append("</td>");
                 out.append("<td class=\"text\">").append(escape(c.measured())).append("</td>");
-                cells(num(colony) + " " + escape(c.unit()), Findings.ratio(colony / c.perSecond()) + "x");
+                cells(
+                        escape(Units.rate(colony)) + " " + escape(c.unit()),
+                        Findings.ratio(colony / c.perSecond()) + "x");
                 out.append("</tr>\n");
             });
         }
@@ -175,10 +190,10 @@ final class HtmlReport {
         header(
                 "scenario",
                 "baseline",
-                "throughput/s",
-                "Colony throughput/s",
+                "baseline throughput",
+                "Colony throughput",
                 "Colony / baseline",
-                "baseline p50 µs",
+                "baseline p50",
                 "baseline verified");
         for (ScenarioResult r : report.scenarios()) {
             ScenarioResult.Baseline b = r.baseline();
@@ -189,10 +204,10 @@ final class HtmlReport {
             }
             out.append("<td class=\"text\">").append(escape(b.name())).append("</td>");
             cells(
-                    num(b.throughputPerSec()),
-                    num(r.throughputPerSec()),
+                    rate(b.throughputPerSec()),
+                    rate(r.throughputPerSec()),
                     Findings.ratio(b.ratio()) + "x",
-                    b.latencyUs() == null ? "not timed" : num(b.latencyUs().p50()),
+                    b.latencyUs() == null ? "not timed" : micros(b.latencyUs().p50()),
                     String.format(
                             Locale.ROOT,
                             "%,d / %,d",
@@ -237,24 +252,24 @@ final class HtmlReport {
         out.append("<div class=\"grid\">\n<div class=\"chart\">\n")
                 .append(SvgCharts.latency(r))
                 .append("</div>\n<div>\n<table>\n");
-        header("figure", "median", "min", "Q1", "Q3", "max", "iterations");
+        header("figure (per iteration)", "median", "min", "Q1", "Q3", "max", "iterations");
         for (Figure figure : Figure.values()) {
             Spread s = figure.spread(r);
             out.append("<tr><td>").append(escape(figure.label)).append("</td>");
             cells(
-                    num(s.median()),
-                    num(s.min()),
-                    num(s.q1()),
-                    num(s.q3()),
-                    num(s.max()),
+                    escape(figure.format(s.median())),
+                    escape(figure.format(s.min())),
+                    escape(figure.format(s.q1())),
+                    escape(figure.format(s.q3())),
+                    escape(figure.format(s.max())),
                     s.n() == 0 ? "headline only" : String.valueOf(s.n()));
             out.append("</tr>\n");
         }
         if (r.baseline() != null) {
             Spread b = Spread.of(
                     r.baseline().throughputPerIteration(), r.baseline().throughputPerSec());
-            out.append("<tr><td>baseline throughput/s</td>");
-            cells(num(b.median()), num(b.min()), num(b.q1()), num(b.q3()), num(b.max()), String.valueOf(b.n()));
+            out.append("<tr><td>baseline throughput</td>");
+            cells(rate(b.median()), rate(b.min()), rate(b.q1()), rate(b.q3()), rate(b.max()), String.valueOf(b.n()));
             out.append("</tr>\n");
         }
         out.append("</table>\n</div>\n</div>\n<details><summary>All details</summary>\n<table>\n");
@@ -281,19 +296,11 @@ final class HtmlReport {
 
     private void environment() {
         out.append("<section id=\"environment\">\n<h2>Environment</h2>\n<table>\n");
-        String[][] rows = {
-            {"started", report.startedAt()},
-            {"Colony", report.colonyVersion()},
-            {"JDK", report.jdk()},
-            {"CPUs", String.valueOf(report.cpus())},
-            {"OS", report.os()},
-            {"backend", report.backend()}
-        };
-        for (String[] row : rows) {
+        for (List<String> row : RunEnvironment.rows(report)) {
             out.append("<tr><td>")
-                    .append(escape(row[0]))
+                    .append(escape(row.get(0)))
                     .append("</td><td class=\"text\">")
-                    .append(escape(row[1]))
+                    .append(escape(row.get(1)))
                     .append("</td></tr>\n");
         }
         out.append("</table>\n</section>\n");
@@ -314,8 +321,12 @@ final class HtmlReport {
         }
     }
 
-    private static String num(double v) {
-        return escape(Comparison.number(v));
+    private static String rate(double perSecond) {
+        return escape(Figure.THROUGHPUT.format(perSecond));
+    }
+
+    private static String micros(double us) {
+        return escape(Units.micros(us));
     }
 
     /** Escapes text for HTML and SVG, then turns `backticks` into code. */

@@ -24,16 +24,22 @@ final class MarkdownReport {
     private String render() {
         line("# Colony validation report");
         line("");
+        List<Goal> goals = Goals.of(report);
+        line("**" + Goals.summary(goals) + "** " + Outcome.of(report).verdictText());
+        line("");
         line(String.format(
-                "Run started %s: Colony %s, JDK %s, %d CPUs, %s, backend %s. %d of %d scenarios passed.",
+                "Run started %s: Colony %s, JDK %s, %d CPUs, %s, backend %s.",
                 report.startedAt(),
                 report.colonyVersion(),
                 report.jdk(),
                 report.cpus(),
                 report.os(),
-                report.backend(),
-                report.scenarios().stream().filter(ScenarioResult::pass).count(),
-                report.scenarios().size()));
+                report.backend()));
+        if (report.quickRun()) {
+            line("");
+            line("> " + BenchCommand.QUICK_NOTE);
+        }
+        goals(goals);
         summary();
         findings();
         claims();
@@ -44,33 +50,46 @@ final class MarkdownReport {
         return out.toString();
     }
 
+    private void goals(List<Goal> goals) {
+        section("Colony's goals");
+        line("Colony's own goals (WORKLOADS.md), judged from this run's figures. measured / goal is oriented so"
+                + " that 1 is the goal and above 1 is better (goal / measured for an upper limit).");
+        line("");
+        line("| scenario | goal | measured | measured / goal | verdict |");
+        line("|---|---|---|---|---|");
+        for (Goal g : goals) {
+            line(row(
+                    "`" + g.scenario() + "`: " + g.name(),
+                    g.goalText(),
+                    g.measuredText(),
+                    g.measured() == null ? "" : ratio(g.ratio()) + "x",
+                    g.verdict() == Goal.Verdict.MISSED ? "**missed**" : g.verdictText()));
+        }
+    }
+
     private void summary() {
         section("Summary");
-        line("Medians over the measured iterations; the range is the slowest to the fastest iteration. Latency in µs.");
+        line("Every figure is the median over the measured iterations of that iteration's figure (p50: the median"
+                + " of the iterations' p50s); the range is the slowest to the fastest iteration.");
         line("");
-        line("| scenario | throughput/s | range over iterations | p50 | p95 | p99 | p99.9 | max | verified | target/s |"
-                + " Colony / baseline | result |");
+        line("| scenario | Colony's goals met | throughput (median of iterations) | range over iterations | p50 | p95 |"
+                + " p99 | p99.9 | max | verified | original report's target |  Colony / baseline |");
         line("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (ScenarioResult r : report.scenarios()) {
             Spread t = Figure.THROUGHPUT.spread(r);
-            ScenarioResult.Latency l = r.latencyUs();
             line(row(
                     r.name(),
-                    "**" + num(r.throughputPerSec()) + "**",
-                    t.n() == 0 ? "n/a" : num(t.min()) + " - " + num(t.max()),
-                    num(l.p50()),
-                    num(l.p95()),
-                    num(l.p99()),
-                    num(l.p999()),
-                    num(l.max()),
-                    String.format(
-                            Locale.ROOT,
-                            "%,d / %,d",
-                            r.verified().observed(),
-                            r.verified().expected()),
-                    num(r.target().min()),
-                    r.baseline() == null ? "n/a" : ratio(r.baseline().ratio()) + "x",
-                    r.pass() ? "PASS" : "**FAIL**"));
+                    SummaryCells.goalsMet(r),
+                    "**" + Figure.THROUGHPUT.format(t.median()) + "**",
+                    t.n() == 0 ? "n/a" : Units.rate(t.min()) + " - " + Figure.THROUGHPUT.format(t.max()),
+                    Units.micros(Figure.P50.value(r)),
+                    Units.micros(Figure.P95.value(r)),
+                    Units.micros(Figure.P99.value(r)),
+                    Units.micros(Figure.P999.value(r)),
+                    Units.micros(Figure.MAX.value(r)),
+                    SummaryCells.verified(r),
+                    SummaryCells.target(r),
+                    r.baseline() == null ? "n/a" : ratio(r.baseline().ratio()) + "x"));
         }
     }
 
@@ -99,7 +118,7 @@ final class MarkdownReport {
                         r.name(),
                         c.claim(),
                         c.measured(),
-                        num(colony) + " " + c.unit(),
+                        Units.rate(colony) + " " + c.unit(),
                         ratio(colony / c.perSecond()) + "x"));
             });
         }
@@ -110,22 +129,24 @@ final class MarkdownReport {
         line("Each baseline does the same verified work without Colony; the ratio is Colony's median throughput"
                 + " over the baseline's (above 1: Colony is faster).");
         line("");
-        line("| scenario | baseline | throughput/s | Colony throughput/s | Colony / baseline | baseline p50 µs |"
+        line("| scenario | baseline | baseline throughput | Colony throughput | Colony / baseline | baseline p50 |"
                 + " baseline verified |");
         line("|---|---|---|---|---|---|---|");
         for (ScenarioResult r : report.scenarios()) {
             ScenarioResult.Baseline b = r.baseline();
             if (b == null) {
-                line(row(r.name(), "none recorded", "", num(r.throughputPerSec()), "", "", ""));
+                line(row(r.name(), "none recorded", "", Figure.THROUGHPUT.format(r.throughputPerSec()), "", "", ""));
                 continue;
             }
             line(row(
                     r.name(),
                     b.name(),
-                    num(b.throughputPerSec()),
-                    num(r.throughputPerSec()),
+                    Figure.THROUGHPUT.format(b.throughputPerSec()),
+                    Figure.THROUGHPUT.format(r.throughputPerSec()),
                     ratio(b.ratio()) + "x",
-                    b.latencyUs() == null ? "not timed" : num(b.latencyUs().p50()),
+                    b.latencyUs() == null
+                            ? "not timed"
+                            : Units.micros(b.latencyUs().p50()),
                     String.format(
                             Locale.ROOT,
                             "%,d / %,d",
@@ -153,29 +174,29 @@ final class MarkdownReport {
             line("**Baseline** (" + r.baseline().name() + "): " + r.baseline().what() + ".");
         }
         line("");
-        line("| figure | median | min | Q1 | Q3 | max | iterations |");
+        line("| figure (per iteration) | median | min | Q1 | Q3 | max | iterations |");
         line("|---|---|---|---|---|---|---|");
         for (Figure figure : Figure.values()) {
             Spread s = figure.spread(r);
             line(row(
                     figure.label,
-                    num(s.median()),
-                    num(s.min()),
-                    num(s.q1()),
-                    num(s.q3()),
-                    num(s.max()),
+                    figure.format(s.median()),
+                    figure.format(s.min()),
+                    figure.format(s.q1()),
+                    figure.format(s.q3()),
+                    figure.format(s.max()),
                     s.n() == 0 ? "headline only" : String.valueOf(s.n())));
         }
         if (r.baseline() != null) {
             Spread b = Spread.of(
                     r.baseline().throughputPerIteration(), r.baseline().throughputPerSec());
             line(row(
-                    "baseline throughput/s",
-                    num(b.median()),
-                    num(b.min()),
-                    num(b.q1()),
-                    num(b.q3()),
-                    num(b.max()),
+                    "baseline throughput",
+                    Figure.THROUGHPUT.format(b.median()),
+                    Figure.THROUGHPUT.format(b.min()),
+                    Figure.THROUGHPUT.format(b.q1()),
+                    Figure.THROUGHPUT.format(b.q3()),
+                    Figure.THROUGHPUT.format(b.max()),
                     String.valueOf(b.n())));
         }
         line("");
@@ -211,12 +232,7 @@ final class MarkdownReport {
         section("Environment");
         line("| | |");
         line("|---|---|");
-        line(row("started", report.startedAt()));
-        line(row("Colony", report.colonyVersion()));
-        line(row("JDK", report.jdk()));
-        line(row("CPUs", String.valueOf(report.cpus())));
-        line(row("OS", report.os()));
-        line(row("backend", report.backend()));
+        RunEnvironment.rows(report).forEach(cells -> line(row(cells.toArray(String[]::new))));
     }
 
     private void section(String title) {
@@ -235,10 +251,6 @@ final class MarkdownReport {
             row.append(' ').append(cell.replace("|", "\\|")).append(" |");
         }
         return row.toString();
-    }
-
-    private static String num(double v) {
-        return Comparison.number(v);
     }
 
     private static String ratio(double v) {

@@ -34,6 +34,9 @@ final class Measurement {
         expected += expectedUnits;
         observed += observedUnits;
         latencyIteration();
+        if (Progress.CURRENT.isBound()) {
+            Progress.CURRENT.get().iteration(nanos.size(), operations, elapsedNanos);
+        }
     }
 
     /**

@@ -5,15 +5,19 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The report's charts as inline SVG, drawn here (no script, no network): throughput against target and
- * baseline on a log scale, and per scenario the latency percentile curve (p50 to max) on a log scale with
- * the band of the per-iteration values and the baseline's curve.
+ * The report's charts as inline SVG, drawn here (no script, no network). No chart draws bars on a log
+ * axis (a bar's length there says nothing: 0.07x looks like 77% of the way): ratios are dots on a log
+ * ratio axis around a marked 1x (Colony's goals as measured / goal; throughput per iteration over the
+ * same-run baseline), and per scenario the latency percentile curve (p50 to max, each the median over the
+ * iterations) is a line with the band of the per-iteration values and the baseline's curve. Every chart
+ * writes its unit.
  */
 final class SvgCharts {
     static final String COLONY = "#2563eb";
     static final String BAND = "#93c5fd";
     static final String BASELINE = "#9ca3af";
     static final String TARGET = "#dc2626";
+    static final String MET = "#15803d";
 
     private SvgCharts() {}
 
@@ -44,68 +48,98 @@ final class SvgCharts {
         }
     }
 
-    /** Horizontal bars, one group per scenario: Colony's median with its iterations, the baseline, the target. */
-    static String throughput(List<ScenarioResult> results) {
-        int left = 190;
-        int right = 700;
-        int rowHeight = 64;
-        int top = 40;
-        int height = top + rowHeight * results.size() + 50;
-        List<Double> values = new ArrayList<>();
-        for (ScenarioResult r : results) {
-            values.add(r.throughputPerSec());
-            values.add(r.target().min());
-            values.add(Figure.THROUGHPUT.spread(r).min());
-            values.add(Figure.THROUGHPUT.spread(r).max());
-            if (r.baseline() != null) {
-                values.add(r.baseline().throughputPerSec());
+    /**
+     * One row of a ratio chart: dots at {@code dots} (the iterations, or the one figure), a tick at
+     * {@code median}, and a note at the right.
+     */
+    record RatioRow(String label, List<Double> dots, double median, String color, String note) {
+        RatioRow {
+            dots = List.copyOf(dots);
+        }
+    }
+
+    /** Colony's goals as measured / goal: 1x is the goal, right of it met, left missed. */
+    static String goals(List<Goal> goals) {
+        List<RatioRow> rows = new ArrayList<>();
+        for (Goal g : goals) {
+            if (g.measured() != null) {
+                String color = g.verdict() == Goal.Verdict.MET ? MET : TARGET;
+                String note = g.measuredText() + " vs " + g.goalText() + ": " + Findings.ratio(g.ratio()) + "x";
+                rows.add(new RatioRow(g.scenario() + ": " + g.name(), List.of(g.ratio()), g.ratio(), color, note));
             }
         }
+        return ratio(
+                "Colony's goals: measured / goal (goal / measured for an upper limit)",
+                "ratio to the goal, log scale: 1x = goal, right of it = met",
+                "goal",
+                rows);
+    }
+
+    /** Colony's throughput over its same-run baseline's: a dot per iteration, the tick at the median. */
+    static String baselines(List<ScenarioResult> results) {
+        List<RatioRow> rows = new ArrayList<>();
+        for (ScenarioResult r : results) {
+            if (r.baseline() == null || r.baseline().throughputPerSec() <= 0) {
+                continue;
+            }
+            double base = r.baseline().throughputPerSec();
+            List<Double> dots = Figure.THROUGHPUT.spread(r).n() == 0
+                    ? List.of(Figure.THROUGHPUT.value(r) / base)
+                    : r.perIteration().throughputPerSec().stream()
+                            .map(v -> v / base)
+                            .toList();
+            double median = Figure.THROUGHPUT.value(r) / base;
+            rows.add(new RatioRow(
+                    r.name(),
+                    dots,
+                    median,
+                    COLONY,
+                    Findings.ratio(median) + "x of " + Figure.THROUGHPUT.format(base) + " ("
+                            + r.baseline().name() + ")"));
+        }
+        return ratio(
+                "Throughput: Colony / same-run baseline, per measured iteration",
+                "Colony throughput / baseline median throughput, log scale: 1x = as fast as the baseline",
+                "baseline",
+                rows);
+    }
+
+    /** A ratio chart: one row per entry, dots on a log ratio axis around a marked 1x line; no bars. */
+    static String ratio(String title, String axis, String oneLabel, List<RatioRow> rows) {
+        int left = 330;
+        int right = 700;
+        int rowHeight = 26;
+        int top = 52;
+        int height = top + rowHeight * Math.max(1, rows.size()) + 44;
+        List<Double> values = new ArrayList<>(List.of(0.5, 2.0));
+        rows.forEach(r -> values.addAll(r.dots()));
         LogScale x = LogScale.of(values, left, right);
-        StringBuilder svg = open(920, height, "Throughput per scenario against its target and its baseline");
+        StringBuilder svg = open(1100, height, title + " (" + axis + ")");
+        svg.append(text(20, 18, title, "start", 13, "#111827"));
         for (double d : x.decades()) {
             double px = x.at(d);
-            svg.append(line(px, top - 8, px, height - 40, "#e5e7eb", 1, null));
-            svg.append(text(px, height - 24, Comparison.number(d) + "/s", "middle", 11, "#6b7280"));
+            svg.append(line(px, top - 6, px, height - 40, "#e5e7eb", 1, null));
+            String tick = new java.math.BigDecimal(d)
+                    .round(new java.math.MathContext(3))
+                    .stripTrailingZeros()
+                    .toPlainString();
+            svg.append(text(px, height - 26, tick + "x", "middle", 11, "#6b7280"));
         }
-        for (int i = 0; i < results.size(); i++) {
-            ScenarioResult r = results.get(i);
-            double y = top + i * rowHeight;
-            svg.append(text(left - 10, y + 20, r.name(), "end", 13, "#111827"));
-            svg.append(text(left - 10, y + 36, r.pass() ? "PASS" : "FAIL", "end", 11, r.pass() ? "#15803d" : TARGET));
-            double t = x.at(r.target().min()); // drawn first: the bars and labels stay readable over it
-            svg.append(line(t, y + 2, t, y + 48, TARGET, 2, "4 3"));
-            double end = x.at(r.throughputPerSec());
-            svg.append(rect(left, y + 6, end - left, 20, COLONY));
-            double labelAt = Math.max(end, x.at(Figure.THROUGHPUT.spread(r).max()));
-            svg.append(
-                    text(labelAt + 8, y + 20, Comparison.number(r.throughputPerSec()) + "/s", "start", 11, "#111827"));
-            if (r.perIteration() != null) {
-                for (double v : r.perIteration().throughputPerSec()) {
-                    svg.append(circle(x.at(v), y + 16, 2.5, "#1e3a8a"));
-                }
+        double one = x.at(1);
+        svg.append(line(one, top - 10, one, height - 40, "#111827", 1.5, "5 3"));
+        svg.append(text(one, top - 12, "1x = " + oneLabel, "middle", 11, "#111827"));
+        svg.append(text((left + right) / 2.0, height - 8, axis, "middle", 11, "#374151"));
+        for (int i = 0; i < rows.size(); i++) {
+            RatioRow r = rows.get(i);
+            double y = top + i * rowHeight + rowHeight / 2.0;
+            svg.append(text(left - 10, y + 4, r.label(), "end", 12, "#111827"));
+            for (double v : r.dots()) {
+                svg.append(circle(x.at(v), y, 4, r.color()));
             }
-            if (r.baseline() != null) {
-                double b = x.at(r.baseline().throughputPerSec());
-                svg.append(rect(left, y + 30, b - left, 12, BASELINE));
-                svg.append(text(
-                        b + 6,
-                        y + 40,
-                        "baseline " + Comparison.number(r.baseline().throughputPerSec()) + "/s ("
-                                + Findings.ratio(r.baseline().ratio()) + "x)",
-                        "start",
-                        10,
-                        "#4b5563"));
-            }
+            double m = x.at(r.median());
+            svg.append(line(m, y - 9, m, y + 9, r.color(), 2, null));
+            svg.append(text(right + 12, y + 4, r.note(), "start", 11, "#374151"));
         }
-        legend(
-                svg,
-                left,
-                height - 8,
-                List.of(
-                        new Key(COLONY, "Colony median (dots: iterations)"),
-                        new Key(BASELINE, "baseline, same run"),
-                        new Key(TARGET, "target")));
         return svg.append("</svg>\n").toString();
     }
 
@@ -118,7 +152,7 @@ final class SvgCharts {
         List<Figure> figures = Figure.LATENCY;
         List<Double> values = new ArrayList<>();
         for (Figure f : figures) {
-            values.add(f.headline(r));
+            values.add(f.value(r));
             values.add(f.spread(r).min());
             values.add(f.spread(r).max());
             if (r.baseline() != null && r.baseline().latencyUs() != null) {
@@ -126,13 +160,14 @@ final class SvgCharts {
             }
         }
         LogScale y = LogScale.of(values, bottom, top);
-        StringBuilder svg = open(600, 290, "Latency percentiles of " + r.name() + " in microseconds, log scale");
+        StringBuilder svg =
+                open(600, 290, "Latency percentiles of " + r.name() + ", median over the iterations, log scale");
         for (double d : y.decades()) {
             double py = y.at(d);
             svg.append(line(left, py, right, py, "#e5e7eb", 1, null));
-            svg.append(text(left - 6, py + 4, Comparison.number(d), "end", 11, "#6b7280"));
+            svg.append(text(left - 6, py + 4, Units.micros(d), "end", 11, "#6b7280"));
         }
-        svg.append(text(14, (top + bottom) / 2.0, "µs (log)", "middle", 11, "#6b7280", -90));
+        svg.append(text(12, (top + bottom) / 2.0, "latency (log scale)", "middle", 11, "#6b7280", -90));
         double step = (right - left) / (double) (figures.size() - 1);
         StringBuilder band = new StringBuilder();
         StringBuilder bandBack = new StringBuilder();
@@ -141,11 +176,11 @@ final class SvgCharts {
         for (int i = 0; i < figures.size(); i++) {
             Figure f = figures.get(i);
             double px = left + i * step;
-            svg.append(text(px, bottom + 18, f.label.replace(" µs", ""), "middle", 11, "#374151"));
+            svg.append(text(px, bottom + 18, f.label, "middle", 11, "#374151"));
             Spread s = f.spread(r);
             band.append(i == 0 ? "M" : "L").append(fmt(px)).append(',').append(fmt(y.at(s.max())));
             bandBack.insert(0, "L" + fmt(px) + "," + fmt(y.at(s.min())));
-            curve.append(i == 0 ? "M" : "L").append(fmt(px)).append(',').append(fmt(y.at(f.headline(r))));
+            curve.append(i == 0 ? "M" : "L").append(fmt(px)).append(',').append(fmt(y.at(f.value(r))));
             if (r.baseline() != null && r.baseline().latencyUs() != null) {
                 base.append(i == 0 ? "M" : "L")
                         .append(fmt(px))
@@ -172,21 +207,21 @@ final class SvgCharts {
                 .append(COLONY);
         svg.append("\" stroke-width=\"2.5\"/>\n");
         for (int i = 0; i < figures.size(); i++) {
-            double v = figures.get(i).headline(r);
+            double v = figures.get(i).value(r);
             double px = left + i * step;
             svg.append(circle(px, y.at(v), 3.5, COLONY));
             svg.append(text(
                     px + (i == figures.size() - 1 ? -6 : 6),
                     y.at(v) - 7,
-                    Comparison.number(v),
+                    Units.micros(v),
                     i == figures.size() - 1 ? "end" : "start",
                     10,
                     "#1e3a8a"));
         }
         List<Key> keys = new ArrayList<>(
-                List.of(new Key(COLONY, "Colony (all iterations)"), new Key(BAND, "range over iterations")));
+                List.of(new Key(COLONY, "Colony (median of iterations)"), new Key(BAND, "range over iterations")));
         if (!base.isEmpty()) {
-            keys.add(new Key(BASELINE, "baseline: " + r.baseline().name()));
+            keys.add(new Key(BASELINE, "baseline (same run)"));
         }
         legend(svg, left, 282, keys);
         return svg.append("</svg>\n").toString();

@@ -115,7 +115,7 @@ class ComparisonTest {
         comparison.print(new PrintWriter(text), "old.json");
         assertThat(text.toString())
                 .contains("1 regression(s), 0 improvement(s)")
-                .containsPattern("load +throughput/s .* -50\\.0% .* REGRESSION")
+                .containsPattern("load +throughput .* -50\\.0% .* REGRESSION")
                 .contains("Legend: REGRESSION when the new median is worse");
     }
 

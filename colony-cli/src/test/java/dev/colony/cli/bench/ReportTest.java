@@ -44,11 +44,45 @@ class ReportTest {
     }
 
     @Test
+    void json_environmentAndQuick_roundTripAndOldFilesReadWithout(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        RunEnvironment environment = new RunEnvironment("abc1234", List.of("-Xmx1g"), 0.5, 1.25);
+        BenchReport withEnvironment = new BenchReport(
+                report.colonyVersion(),
+                report.jdk(),
+                report.cpus(),
+                report.os(),
+                report.startedAt(),
+                report.backend(),
+                report.scenarios(),
+                environment,
+                true);
+        withEnvironment.write(dir.resolve("new.json"));
+
+        BenchReport read = BenchReport.read(dir.resolve("new.json"));
+
+        assertThat(read.environment()).isEqualTo(environment);
+        assertThat(read.quickRun()).isTrue();
+        assertThat(report.environment()).isNull();
+        assertThat(report.quickRun()).isFalse();
+        assertThat(MarkdownReport.render(read))
+                .contains("| git commit | abc1234 |")
+                .contains("| 0.50 / 1.25 |");
+    }
+
+    @Test
+    void jvmFlags_thatLookLikeSecrets_areMasked() {
+        assertThat(RunEnvironment.mask("-Dredis.password=hunter2")).isEqualTo("-Dredis.password=****");
+        assertThat(RunEnvironment.mask("-Xmx1g")).isEqualTo("-Xmx1g");
+    }
+
+    @Test
     void markdown_hasTheSectionsInOrder() {
         String md = MarkdownReport.render(report);
         List<String> headings = lines(md, "^#{1,2} .*");
         List<String> expected = new ArrayList<>(List.of(
                 "# Colony validation report",
+                "## Colony's goals",
                 "## Summary",
                 "## Findings",
                 "## Against the original report",
@@ -68,8 +102,11 @@ class ReportTest {
                 assertThat(rows.get(i)).as(table).startsWith("| " + SCENARIOS.get(i) + " |");
             }
         }
+        ScenarioResult first = report.scenarios().getFirst();
         assertThat(tableAfter(md, "## Summary").getFirst())
-                .endsWith(report.scenarios().getFirst().pass() ? "| PASS |" : "| **FAIL** |");
+                .startsWith("| event-bus | 0 of 2 | **" + Units.rate(Figure.THROUGHPUT.value(first)) + "/s** |")
+                .contains("| " + SummaryCells.target(first) + " |")
+                .endsWith("| " + Findings.ratio(first.baseline().ratio()) + "x |");
     }
 
     @Test
@@ -81,17 +118,10 @@ class ReportTest {
                     .contains("**Verified**")
                     .contains("**Baseline**")
                     .contains("**What runs**");
-            List<String> rows = tableAfter(section, "| figure | median |");
+            List<String> rows = tableAfter(section, "| figure (per iteration) | median |");
             assertThat(rows)
                     .extracting(r -> r.split("\\|")[1].trim())
-                    .containsExactly(
-                            "throughput/s",
-                            "p50 µs",
-                            "p95 µs",
-                            "p99 µs",
-                            "p99.9 µs",
-                            "max µs",
-                            "baseline throughput/s");
+                    .containsExactly("throughput", "p50", "p95", "p99", "p99.9", "max", "baseline throughput");
         }
     }
 
@@ -110,7 +140,7 @@ class ReportTest {
                         "Where to look first");
         ScenarioResult nearest = report.scenarios().stream()
                 .min(Comparator.comparingDouble(
-                        r -> r.throughputPerSec() / r.target().min()))
+                        r -> Figure.THROUGHPUT.value(r) / r.target().min()))
                 .orElseThrow();
         assertThat(text(findings, "Nearest to its target")).startsWith(nearest.name() + " has the lowest ratio");
         ScenarioResult costliest = report.scenarios().stream()
@@ -152,7 +182,9 @@ class ReportTest {
         assertThat(text(Findings.of(lossy), "Verification"))
                 .startsWith("work went missing")
                 .contains(first.name());
-        assertThat(MarkdownReport.render(lossy)).contains("**work missing or wrong**");
+        assertThat(MarkdownReport.render(lossy))
+                .contains("**work missing or wrong**")
+                .contains("VERIFICATION FAILED, work lost, duplicated or wrong: " + first.name() + ":");
     }
 
     @Test
@@ -167,6 +199,7 @@ class ReportTest {
                 .newDocumentBuilder()
                 .parse(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8)));
         for (String id : List.of(
+                "goals",
                 "summary",
                 "findings",
                 "throughput",
@@ -177,8 +210,20 @@ class ReportTest {
                 "environment")) {
             assertThat(section(doc, id)).as(id).isNotNull();
         }
-        assertThat(section(doc, "throughput").getElementsByTagName("svg").getLength())
-                .isEqualTo(1);
+        // Colony's goals lead the page, before the summary and every other section
+        assertThat(((Element) doc.getElementsByTagName("section").item(0)).getAttribute("id"))
+                .isEqualTo("goals");
+        assertThat(html.indexOf("Colony's goals: 2 of 14 met")).isLessThan(html.indexOf("id=\"summary\""));
+        for (String chart : List.of("goals", "throughput")) {
+            Element svg =
+                    (Element) section(doc, chart).getElementsByTagName("svg").item(0);
+            assertThat(section(doc, chart).getElementsByTagName("svg").getLength())
+                    .isEqualTo(1);
+            // ratios are dots around 1x, never bars on a log axis; the chart says what its axis is
+            assertThat(svg.getElementsByTagName("rect").getLength()).as(chart).isZero();
+            assertThat(svg.getElementsByTagName("circle").getLength()).as(chart).isPositive();
+            assertThat(svg.getTextContent()).as(chart).contains("log scale").contains("1x = ");
+        }
         for (String scenario : SCENARIOS) {
             Element section = section(doc, "scenario-" + scenario);
             assertThat(section).as(scenario).isNotNull();
@@ -191,7 +236,7 @@ class ReportTest {
                             .getLength())
                     .isEqualTo(5);
         }
-        assertThat(doc.getElementsByTagName("svg").getLength()).isEqualTo(SCENARIOS.size() + 1);
+        assertThat(doc.getElementsByTagName("svg").getLength()).isEqualTo(SCENARIOS.size() + 2);
         // summary table: header plus one row per scenario
         assertThat(section(doc, "summary").getElementsByTagName("tr").getLength())
                 .isEqualTo(SCENARIOS.size() + 1);
