@@ -3,7 +3,7 @@ package dev.colony.cli.bench;
 import java.util.function.DoubleFunction;
 
 /**
- * One of Colony's own goals for a scenario (WORKLOADS.md's Goals table), judged from a measured figure.
+ * One of Colony's own goals for a scenario (docs/workloads.md's Goals table), judged from a measured figure.
  * Colony's goals are far above the original report's 10,000-per-second targets; a run can pass every
  * original target and still miss most of its goals, so the reports show these first.
  *

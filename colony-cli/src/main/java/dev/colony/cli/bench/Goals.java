@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Colony's own goals per scenario (WORKLOADS.md's Goals table), each judged from the figures of a result:
+ * Colony's own goals per scenario (docs/workloads.md's Goals table), each judged from the figures of a result:
  * the figure is read from the result (the per-iteration median for headline figures, {@link Figure#value})
  * or its details, and compared with the goal value the run recorded beside it, or with the scenario's
  * constant for files that recorded none. The scenarios' own {@code goal_met} flags are not trusted: they

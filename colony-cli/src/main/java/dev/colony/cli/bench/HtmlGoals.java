@@ -8,8 +8,9 @@ final class HtmlGoals {
 
     static String render(List<Goal> goals) {
         StringBuilder out = new StringBuilder("<section id=\"goals\">\n<h2>Colony's goals</h2>\n");
-        out.append("<p>Colony's own goals (WORKLOADS.md), judged from this run's figures. measured / goal is oriented"
-                + " so that 1x is the goal and above 1x is better (goal / measured for an upper limit).</p>\n");
+        out.append(
+                "<p>Colony's own goals (docs/workloads.md), judged from this run's figures. measured / goal is oriented"
+                        + " so that 1x is the goal and above 1x is better (goal / measured for an upper limit).</p>\n");
         out.append("<table>\n<tr><th>scenario</th><th>goal</th><th>limit</th><th>measured</th>")
                 .append("<th>measured / goal</th><th>verdict</th></tr>\n");
         for (Goal g : goals) {

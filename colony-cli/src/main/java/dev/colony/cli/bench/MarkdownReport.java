@@ -52,7 +52,7 @@ final class MarkdownReport {
 
     private void goals(List<Goal> goals) {
         section("Colony's goals");
-        line("Colony's own goals (WORKLOADS.md), judged from this run's figures. measured / goal is oriented so"
+        line("Colony's own goals (docs/workloads.md), judged from this run's figures. measured / goal is oriented so"
                 + " that 1 is the goal and above 1 is better (goal / measured for an upper limit).");
         line("");
         line("| scenario | goal | measured | measured / goal | verdict |");

@@ -28,7 +28,7 @@ final class Methodology {
             "`--compare OLD.json` flags a REGRESSION when a figure's new median is worse than its old median by more"
                     + " than the combined spread, (IQR old + IQR new) / 2, and an improvement when it is better by more"
                     + " (ADR 0013).",
-            "Colony's own goals (WORKLOADS.md) come first: each is judged met or missed from the figure the report"
+            "Colony's own goals (docs/workloads.md) come first: each is judged met or missed from the figure the report"
                     + " shows, with the goal value the run recorded; load's goals apply at 10,000 agents only. The"
                     + " original report's 10k/s-style targets (10,000 per second; 1,000 snapshots per second) stand beside"
                     + " them, far below the goals.",
