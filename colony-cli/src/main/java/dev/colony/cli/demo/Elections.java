@@ -3,6 +3,7 @@ package dev.colony.cli.demo;
 import dev.colony.messaging.AgentId;
 import dev.colony.state.Leadership;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
@@ -36,7 +37,7 @@ final class Elections {
             Set<AgentId> holders = grants.get(leadership.term());
             if (holders == null) {
                 termsIncrease &= grants.isEmpty() || grants.lastKey() < leadership.term();
-                holders = new TreeSet<>();
+                holders = new TreeSet<>(Comparator.comparing(AgentId::toString));
                 grants.put(leadership.term(), holders);
                 latest = leadership;
             }

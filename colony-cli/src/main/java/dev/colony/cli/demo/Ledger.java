@@ -1,7 +1,6 @@
 package dev.colony.cli.demo;
 
 import dev.colony.messaging.AgentId;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -57,10 +56,6 @@ final class Ledger {
 
     AgentId completedBy(String taskId) {
         return completedBy.get(taskId);
-    }
-
-    Map<String, AgentId> completers() {
-        return Map.copyOf(completedBy);
     }
 
     Histogram latencies() {

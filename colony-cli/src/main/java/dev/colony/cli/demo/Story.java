@@ -26,7 +26,7 @@ public final class Story {
         out.printf(
                 Locale.ROOT,
                 "%,d of %,d tasks done in %.2f s (%,.0f tasks/s); %,d attempts failed on purpose and were retried,"
-                        + " %,d leases ran out before their worker finished, %,d late completions were refused.%n",
+                        + " a lease ran out %,d times before its worker finished, %,d late completions were refused.%n",
                 s.tasksDone(),
                 s.tasksSubmitted(),
                 s.seconds(),

@@ -91,6 +91,13 @@ public record Summary(
         return fields;
     }
 
+    private static Map<String, Object> term(Elections.Term term) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("term", term.term());
+        fields.put("leaders", term.leaders());
+        return fields;
+    }
+
     static double round(double value) {
         return Math.round(value * 100) / 100.0;
     }
