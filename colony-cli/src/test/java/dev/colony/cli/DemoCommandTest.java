@@ -22,8 +22,18 @@ class DemoCommandTest {
         assertThat(result.err().lines().filter(line -> !line.matches("(INFO|WARN|ERROR) [\\w.]+ - .*")))
                 .as("--quiet prints no progress")
                 .isEmpty();
-        assertThat(result.out()).contains("tasks_done").contains("no_task_lost");
         JsonNode root = JsonMapper.builder().build().readTree(Files.readString(json));
+        // the story names who was killed, who rescued the task, and the refused late write with its term
+        assertThat(result.out())
+                .contains(root.get("killed_worker").asString() + " was killed while holding "
+                        + root.get("orphaned_task").asString() + "; its lease ran out and "
+                        + root.get("orphaned_task_completed_by").asString() + " rescued the task.")
+                .containsPattern("coordinator-\\d, leader in term (\\d+), froze; .* its late write under term \\1 was"
+                        + " refused \\(fenced\\)")
+                .contains("200 of 200 tasks done")
+                .contains("half the tasks took at most")
+                .contains("no_task_lost")
+                .contains("ok: every invariant holds");
         assertThat(root.get("ok").asBoolean()).isTrue();
         JsonNode invariants = root.get("invariants");
         for (String name : new String[] {

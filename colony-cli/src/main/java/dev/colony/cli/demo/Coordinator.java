@@ -97,6 +97,15 @@ final class Coordinator implements Behavior {
     /** Submits tasks while the backlog is short, for at most a renewal period; false if the fence was refused. */
     private boolean submit(TaskQueue queue, Fence fence, long renewedAt) {
         long budget = timings.renewEvery().toNanos();
+        int before = ledger.submitted.get();
+        try {
+            return submitBatch(queue, fence, renewedAt, budget);
+        } finally {
+            ledger.work.submitted(ledger.submitted.get() - before);
+        }
+    }
+
+    private boolean submitBatch(TaskQueue queue, Fence fence, long renewedAt, long budget) {
         int index;
         while (!frozen
                 && (index = ledger.submitted.get()) < specs.length

@@ -49,6 +49,7 @@ public final class Demo {
     private final Map<AgentId, Coordinator> coordinators = new LinkedHashMap<>();
     private final long start = System.nanoTime();
     private boolean closing;
+    private String phase = "starting";
 
     private Demo(DemoSettings settings, PrintWriter err) {
         this.settings = settings;
@@ -70,33 +71,59 @@ public final class Demo {
                 .start(ALERT_EVERY);
         Snapshots snapshots = Snapshots.start(colony, ledger);
         try {
-            if (!spawn(colony, taskSpecs(settings.tasks(), new SplittableRandom(settings.seed())))
-                    || !awaitWithProgress(ledger.chaosPoint)) {
-                return timedOut(colony, "spawning and working");
+            phase = "spawning agents";
+            if (!spawn(colony, taskSpecs(settings.tasks(), new SplittableRandom(settings.seed())))) {
+                return timedOut(colony, alerts);
             }
+            phase = "working";
+            if (!awaitWithProgress(ledger.chaosPoint)) {
+                return timedOut(colony, alerts);
+            }
+            phase = "killing a worker";
             Chaos.Kill kill = chaos.killWorker(workers, deadline);
-            Chaos.Failover failover = chaos.failLeader(colony, elections, coordinators, deadline);
-            if (failover != null) {
-                handles.get(failover.old().leader()).stop(Chaos.min(Duration.ofSeconds(2), deadline.remaining()));
+            phase = "failing the leader over";
+            Chaos.Failover failover = failLeader(colony);
+            phase = "working";
+            if (!awaitWithProgress(ledger.allDone)) {
+                return timedOut(colony, alerts);
             }
-            if (!awaitWithProgress(ledger.allDone) || !stopAgents()) {
-                return timedOut(colony, "working");
+            phase = "stopping agents";
+            if (!stopAgents()) {
+                return timedOut(colony, alerts);
             }
-            long elapsed = System.nanoTime() - start;
-            Checks checks = Checks.of(colony, settings, ledger, elections, kill, failover, snapshots.stop());
-            alerts.close(); // the last evaluation is over before the notifications are read
-            Summary summary = checks.summary(
-                    elapsed, alerts.recent().stream().map(Alert::message).toList());
-            return close(colony) ? new Outcome.Finished(summary) : timedOut(colony, "closing the colony");
+            phase = "checking the invariants";
+            Summary summary = summarize(colony, alerts, snapshots, kill, failover);
+            phase = "closing the colony";
+            return closeWithin(colony, alerts, deadline.remaining())
+                    ? new Outcome.Finished(summary)
+                    : timedOut(colony, alerts);
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("a worker failed: " + e.getCause(), e.getCause());
         } finally {
-            ledger.finished.countDown();
-            alerts.close();
+            ledger.finish();
             if (!closing) {
-                closeWithin(colony, deadline.remaining()); // a failure on the way: still bounded
+                closeWithin(colony, alerts, deadline.remaining()); // a failure on the way: still bounded
             }
         }
+    }
+
+    /** The leader failover, then the stale leader stopped (it has made its late write). */
+    private Chaos.Failover failLeader(Colony colony) throws InterruptedException {
+        Chaos.Failover failover = chaos.failLeader(colony, elections, coordinators, deadline);
+        if (failover != null) {
+            handles.get(failover.old().leader()).stop(Chaos.min(Duration.ofSeconds(2), deadline.remaining()));
+        }
+        return failover;
+    }
+
+    private Summary summarize(
+            Colony colony, Alerts alerts, Snapshots snapshots, Chaos.Kill kill, Chaos.Failover failover)
+            throws InterruptedException {
+        long elapsed = System.nanoTime() - start;
+        Checks checks = Checks.of(colony, settings, ledger, elections, kill, failover, snapshots.stop());
+        alerts.close(); // the last evaluation is over before the notifications are read
+        return checks.summary(
+                elapsed, alerts.recent().stream().map(Alert::message).toList());
     }
 
     private boolean spawn(Colony colony, TaskSpec[] specs) {
@@ -151,7 +178,7 @@ public final class Demo {
 
     /** Stops every agent (workers join their claim loops), within the deadline; false if it passed. */
     private boolean stopAgents() {
-        ledger.finished.countDown();
+        ledger.finish();
         if (!settings.quiet()) {
             err.println();
             err.flush();
@@ -165,31 +192,38 @@ public final class Demo {
         return true;
     }
 
-    private Outcome timedOut(Colony colony, String during) throws InterruptedException {
-        ledger.finished.countDown();
+    private Outcome timedOut(Colony colony, Alerts alerts) throws InterruptedException {
+        ledger.finish();
         // past the deadline: the colony gets a short bound to close, and is otherwise left closing behind us
-        closeWithin(colony, Chaos.min(settings.timeout(), Duration.ofSeconds(5)).dividedBy(2));
+        closeWithin(
+                colony,
+                alerts,
+                Chaos.min(settings.timeout(), Duration.ofSeconds(5)).dividedBy(2));
         if (!settings.quiet()) {
             err.println();
         }
         return new Outcome.TimedOut(String.format(
                 "timed out after %d s (--timeout) while %s: %d of %d agents spawned, %d of %d tasks done",
                 settings.timeout().toSeconds(),
-                during,
+                phase,
                 workers.size(),
                 settings.agents(),
                 ledger.tasksDone(),
                 settings.tasks()));
     }
 
-    private boolean close(Colony colony) throws InterruptedException {
-        return closeWithin(colony, deadline.remaining());
-    }
-
-    private boolean closeWithin(Colony colony, Duration bound) throws InterruptedException {
+    /**
+     * Closes the alerts (joining their evaluation thread) and the colony on a thread of their own, waiting at
+     * most {@code bound}; false if they were not closed by then (they go on closing in the background).
+     */
+    private boolean closeWithin(Colony colony, Alerts alerts, Duration bound) throws InterruptedException {
         this.closing = true;
-        Thread closing = Thread.ofVirtual().name("demo-close").start(colony::close);
-        return closing.join(bound);
+        // a platform thread: with thousands of workers still leaving their loops, a virtual one may wait its turn
+        Thread closer = Thread.ofPlatform().daemon(true).name("demo-close").start(() -> {
+            alerts.close();
+            colony.close();
+        });
+        return closer.join(bound);
     }
 
     /** The tasks, deterministic for a seed: required capabilities and priorities vary. */

@@ -22,6 +22,7 @@ final class Ledger {
     final CountDownLatch chaosPoint;
     final CountDownLatch allDone;
     final CountDownLatch finished = new CountDownLatch(1);
+    final WorkSignal work = new WorkSignal();
     final AtomicInteger submitted = new AtomicInteger();
     final AtomicLong failedAttempts = new AtomicLong();
     final AtomicLong staleCompletions = new AtomicLong();
@@ -60,6 +61,12 @@ final class Ledger {
 
     Histogram latencies() {
         return latencyMicros.getIntervalHistogram();
+    }
+
+    /** Ends the run: opens {@link #finished} and wakes the idle workers. */
+    void finish() {
+        finished.countDown();
+        work.finish();
     }
 
     boolean isFinished() {

@@ -26,8 +26,6 @@ final class Worker implements Behavior {
     /** The capabilities of worker i are entry i modulo the size: worker-0 can do every kind of task. */
     static final List<Set<String>> CAPABILITIES =
             List.of(Set.of("cpu", "gpu", "io"), Set.of("cpu"), Set.of("cpu", "io"), Set.of("io"), Set.of("cpu", "gpu"));
-    /** How long an idle worker backs off before claiming again (the run's end cuts it short). */
-    private static final long IDLE_MILLIS = 2;
 
     final AgentId id;
     final Set<String> capabilities;
@@ -69,14 +67,17 @@ final class Worker implements Behavior {
     }
 
     private void work(TaskQueue queue) {
+        long idleMillis = 1;
         while (running()) {
             Optional<Lease> claimed = queue.claim(id, capabilities, lease);
             if (claimed.isEmpty()) {
-                if (!ledger.pause(IDLE_MILLIS)) {
+                if (!ledger.work.await(idleMillis)) {
                     return;
                 }
+                idleMillis = WorkSignal.backOff(idleMillis);
                 continue;
             }
+            idleMillis = 1;
             long claimedAt = System.nanoTime();
             if (chaos.crashHere(this, claimed.get().taskId())) {
                 return; // dies holding the lease: never completes or fails it
@@ -92,6 +93,7 @@ final class Worker implements Behavior {
         if (random.nextDouble() < FAIL_RATE) {
             if (queue.fail(claim, "simulated failure", true) == LeaseOutcome.OK) {
                 ledger.failedAttempts.incrementAndGet();
+                ledger.work.submitted(1); // the task comes back after its retry backoff
             }
             return;
         }
