@@ -46,8 +46,7 @@ final class Chaos {
     }
 
     /** Kills the next worker to claim a task; null with a single worker or if the deadline passes first. */
-    Kill killWorker(Map<AgentId, AgentHandle> workers, Deadline deadline)
-            throws InterruptedException, ExecutionException {
+    Kill killWorker(Map<AgentId, AgentHandle> workers, Deadline deadline) throws InterruptedException {
         if (workers.size() < 2) {
             return null;
         }
@@ -58,6 +57,8 @@ final class Chaos {
         } catch (TimeoutException e) {
             killRequested.set(false);
             return null;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the kill is only ever completed with a victim", e);
         }
         workers.get(victim.worker()).stop(min(STOP_TIMEOUT, deadline.remaining()));
         return victim;

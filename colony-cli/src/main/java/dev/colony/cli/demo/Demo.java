@@ -97,8 +97,6 @@ public final class Demo {
             return closeWithin(colony, alerts, deadline.remaining())
                     ? new Outcome.Finished(summary)
                     : timedOut(colony, alerts);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("a worker failed: " + e.getCause(), e.getCause());
         } finally {
             ledger.finish();
             if (!closing) {

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The outcome of a demo run that finished: what {@code --json} writes (every field under the name it has had
- * since issue 6, see {@link #fields()}) and what the story tells. Null values mean "did not happen" (no
+ * since issue 6, see {@link #fields()}, plus {@code stale_leader} and {@code stale_leader_term}, the leader
+ * whose late write was refused and its term) and what the story tells. Null values mean "did not happen" (no
  * worker killed, for instance).
  */
 public record Summary(
@@ -77,6 +78,8 @@ public record Summary(
                         .toList());
         fields.put("late_writes_refused", lateWritesRefused);
         fields.put("late_writes_accepted", lateWritesAccepted);
+        fields.put("stale_leader", staleLeader);
+        fields.put("stale_leader_term", staleLeader == null ? null : staleTerm);
         fields.put("snapshots", snapshots);
         fields.put("snapshot_bytes", snapshotBytes);
         fields.put("last_snapshot_bytes", lastSnapshotBytes);
