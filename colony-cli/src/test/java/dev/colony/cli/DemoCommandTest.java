@@ -63,6 +63,22 @@ class DemoCommandTest {
     }
 
     @Test
+    void demo_oneTask_everyTaskDoneBeforeAVictimClaims_endsOkWithoutAKill(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("demo.json");
+        Captured result = capture("demo", "--agents", "2", "--tasks", "1", "--quiet", "--json", json.toString());
+
+        assertThat(result.code()).as(result.out() + result.err()).isZero();
+        assertThat(result.out()).contains("No worker was killed");
+        JsonNode root = JsonMapper.builder().build().readTree(Files.readString(json));
+        assertThat(root.get("workers_killed").asInt()).isZero();
+        assertThat(root.get("killed_worker").isNull()).isTrue();
+        assertThat(root.get("invariants")
+                        .get("killed_workers_task_completed_by_another")
+                        .asBoolean())
+                .isTrue();
+    }
+
+    @Test
     void demo_zeroAgents_isAUsageError() {
         Captured result = capture("demo", "--agents", "0");
         assertThat(result.code()).isEqualTo(2);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,26 +42,39 @@ final class Chaos {
         if (worker.id.equals(AgentId.of("worker-0")) || !killRequested.compareAndSet(true, false)) {
             return false;
         }
-        kill.complete(new Kill(worker.id, taskId));
-        return true;
+        return kill.complete(new Kill(worker.id, taskId)); // false once every task was done without a victim
     }
 
-    /** Kills the next worker to claim a task; null with a single worker or if the deadline passes first. */
-    Kill killWorker(Map<AgentId, AgentHandle> workers, Deadline deadline) throws InterruptedException {
+    /**
+     * Kills the next worker to claim a task; null with a single worker, if every task is done before another
+     * worker claims one ({@code allDone} opens: a small run), or if the deadline passes first.
+     */
+    Kill killWorker(Map<AgentId, AgentHandle> workers, CountDownLatch allDone, Deadline deadline)
+            throws InterruptedException {
         if (workers.size() < 2) {
             return null;
         }
         killRequested.set(true);
+        Thread noVictim = Thread.ofVirtual().name("demo-no-victim").start(() -> {
+            try {
+                allDone.await();
+                kill.complete(null);
+            } catch (InterruptedException e) {
+                // the kill happened first
+            }
+        });
         Kill victim;
         try {
             victim = kill.get(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
+        } catch (TimeoutException | ExecutionException e) {
+            victim = null; // never completed exceptionally: only a victim or null complete it
+        } finally {
             killRequested.set(false);
-            return null;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the kill is only ever completed with a victim", e);
+            noVictim.interrupt();
         }
-        workers.get(victim.worker()).stop(min(STOP_TIMEOUT, deadline.remaining()));
+        if (victim != null) {
+            workers.get(victim.worker()).stop(min(STOP_TIMEOUT, deadline.remaining()));
+        }
         return victim;
     }
 

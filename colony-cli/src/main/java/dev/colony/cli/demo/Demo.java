@@ -80,7 +80,7 @@ public final class Demo {
                 return timedOut(colony, alerts);
             }
             phase = "killing a worker";
-            Chaos.Kill kill = chaos.killWorker(workers, deadline);
+            Chaos.Kill kill = chaos.killWorker(workers, ledger.allDone, deadline);
             phase = "failing the leader over";
             Chaos.Failover failover = failLeader(colony);
             phase = "working";

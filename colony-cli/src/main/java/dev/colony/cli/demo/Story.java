@@ -63,7 +63,7 @@ public final class Story {
 
     private static String killed(Summary s) {
         if (s.killedWorker() == null) {
-            return "No worker was killed (a single worker, or none claimed a task in time).";
+            return "No worker was killed: a single worker, or every task was done before another worker claimed one.";
         }
         return s.killedWorker() + " was killed while holding " + s.orphanedTask() + "; its lease ran out and "
                 + (s.orphanedTaskCompletedBy() == null ? "nobody" : s.orphanedTaskCompletedBy())
