@@ -23,6 +23,21 @@ public final class Story {
                 s.seed());
         out.println(killed(s));
         out.println(failover(s));
+        figures(s, out);
+        if (!s.alerts().isEmpty()) {
+            out.printf("Alerts fired (default rules, evaluated every %d s):%n", Demo.ALERT_EVERY.toSeconds());
+            s.alerts().forEach(alert -> out.printf("  %s%n", alert));
+        }
+        out.println("Invariants:");
+        for (Invariants.Check check : s.invariants().all()) {
+            out.printf("  %-41s %s: %s%n", check.name(), check.holds() ? "holds" : "BROKEN", check.evidence());
+        }
+        out.println(s.ok() ? "ok: every invariant holds" : "NOT ok: an invariant is broken");
+        out.flush();
+    }
+
+    /** Throughput, retries and expiries; the latency percentiles said in words; the snapshots. */
+    private static void figures(Summary s, PrintWriter out) {
         out.printf(
                 Locale.ROOT,
                 "%,d of %,d tasks done in %.2f s (%,.0f tasks/s); %,d attempts failed on purpose and were retried,"
@@ -49,16 +64,6 @@ public final class Story {
                 s.snapshots(),
                 s.snapshotBytes(),
                 s.lastSnapshotBytes());
-        if (!s.alerts().isEmpty()) {
-            out.printf("Alerts fired (default rules, evaluated every %d s):%n", Demo.ALERT_EVERY.toSeconds());
-            s.alerts().forEach(alert -> out.printf("  %s%n", alert));
-        }
-        out.println("Invariants:");
-        for (Invariants.Check check : s.invariants().all()) {
-            out.printf("  %-41s %s: %s%n", check.name(), check.holds() ? "holds" : "BROKEN", check.evidence());
-        }
-        out.println(s.ok() ? "ok: every invariant holds" : "NOT ok: an invariant is broken");
-        out.flush();
     }
 
     private static String killed(Summary s) {
