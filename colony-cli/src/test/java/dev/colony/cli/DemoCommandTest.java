@@ -22,8 +22,20 @@ class DemoCommandTest {
         assertThat(result.err().lines().filter(line -> !line.matches("(INFO|WARN|ERROR) [\\w.]+ - .*")))
                 .as("--quiet prints no progress")
                 .isEmpty();
-        assertThat(result.out()).contains("tasks_done").contains("no_task_lost");
         JsonNode root = JsonMapper.builder().build().readTree(Files.readString(json));
+        // the story names who was killed, who rescued the task, and the refused late write with its term
+        assertThat(result.out())
+                .contains(root.get("killed_worker").asString() + " was killed while holding "
+                        + root.get("orphaned_task").asString() + "; its lease ran out and "
+                        + root.get("orphaned_task_completed_by").asString() + " rescued the task.")
+                .contains(root.get("stale_leader").asString() + ", leader in term "
+                        + root.get("stale_leader_term").asLong() + ", froze;")
+                .contains("its late write under term "
+                        + root.get("stale_leader_term").asLong() + " was refused (fenced)")
+                .contains("200 of 200 tasks done")
+                .contains("half the tasks took at most")
+                .contains("no_task_lost")
+                .contains("ok: every invariant holds");
         assertThat(root.get("ok").asBoolean()).isTrue();
         JsonNode invariants = root.get("invariants");
         for (String name : new String[] {
@@ -48,6 +60,22 @@ class DemoCommandTest {
         assertThat(root.get("claim_to_complete_ms").get("max").asDouble())
                 .isGreaterThanOrEqualTo(
                         root.get("claim_to_complete_ms").get("p50").asDouble());
+    }
+
+    @Test
+    void demo_oneTask_everyTaskDoneBeforeAVictimClaims_endsOkWithoutAKill(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("demo.json");
+        Captured result = capture("demo", "--agents", "2", "--tasks", "1", "--quiet", "--json", json.toString());
+
+        assertThat(result.code()).as(result.out() + result.err()).isZero();
+        assertThat(result.out()).contains("No worker was killed");
+        JsonNode root = JsonMapper.builder().build().readTree(Files.readString(json));
+        assertThat(root.get("workers_killed").asInt()).isZero();
+        assertThat(root.get("killed_worker").isNull()).isTrue();
+        assertThat(root.get("invariants")
+                        .get("killed_workers_task_completed_by_another")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test

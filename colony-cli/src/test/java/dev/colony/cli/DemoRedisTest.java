@@ -52,7 +52,10 @@ class DemoRedisTest {
                         .isTrue());
         assertThat(root.get("tasks_done").asInt()).isEqualTo(100);
         assertThat(root.get("workers_killed").asInt()).isEqualTo(1);
+        // one failover is staged; the Redis leases make a second unlikely on an idle machine, not impossible
+        // on a loaded one, so the count is not asserted exactly
         assertThat(root.get("failovers").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(root.get("late_writes_refused").asInt()).isEqualTo(1);
         assertThat(server.command("GET colony:{demo-test}:s:rev")).isNotEqualTo("$-1");
     }
 

@@ -25,7 +25,22 @@ class TimeoutTest {
 
         assertThat(result.code()).isEqualTo(1);
         // the run's own deadline check reports it; if cleanup overran the grace, the watchdog does
-        assertThat(result.err()).containsAnyOf("demo timed out after 1 s", "gave up after 1 s");
+        assertThat(result.err()).containsAnyOf("colony demo: timed out after 1 s (--timeout)", "gave up after 1 s");
         assertThat(result.err()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void demo_manyAgentsAndATinyTimeout_deadlineCoversSpawningAndClosing_exit1AndOneLine() {
+        Captured result = capture("demo", "-q", "--timeout", "2", "--agents", "20000", "--tasks", "500000");
+
+        assertThat(result.code()).isEqualTo(1);
+        // log lines (simplelogger.properties: "LEVEL logger - message") are not the run's output
+        assertThat(result.err().lines().filter(line -> !line.matches("(INFO|WARN|ERROR) [\\w.]+ - .*")))
+                .as("the run's own deadline check ends it, spawning and closing included")
+                .singleElement()
+                .asString()
+                .startsWith("colony demo: timed out after 2 s (--timeout) while ")
+                .contains("of 20000 agents spawned");
+        assertThat(result.out()).as("no summary after a timeout").isEmpty();
     }
 }
