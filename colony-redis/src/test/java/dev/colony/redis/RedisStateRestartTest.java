@@ -18,13 +18,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,13 +63,17 @@ class RedisStateRestartTest {
             AtomicBoolean restarted = new AtomicBoolean();
             List<Future<?>> workers = new ArrayList<>();
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                Gate gate = new Gate(tasks / 3);
                 for (int w = 0; w < 8; w++) {
                     AgentId agent = AgentId.of("w" + w);
-                    workers.add(pool.submit(() -> work(state, agent, lease, acknowledged, failures)));
+                    workers.add(pool.submit(() -> work(state, agent, lease, acknowledged, failures, gate)));
                 }
-                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= tasks / 3);
+                // a third done, each worker holds the lease it just claimed: the restart comes mid-workload
+                // however fast the machine (on a quiet one the 600 tasks took less than a poll interval)
+                assertThat(gate.holding.await(60, TimeUnit.SECONDS)).isTrue();
                 server.restart();
                 restarted.set(true);
+                gate.restarted.countDown();
                 for (Future<?> worker : workers) {
                     worker.get(120, TimeUnit.SECONDS);
                 }
@@ -101,7 +105,8 @@ class RedisStateRestartTest {
             AgentId agent,
             Duration lease,
             ConcurrentHashMap<String, String> acknowledged,
-            AtomicInteger failures) {
+            AtomicInteger failures,
+            Gate gate) {
         while (true) {
             Optional<Lease> next;
             try {
@@ -125,6 +130,7 @@ class RedisStateRestartTest {
                 pause(); // a lease whose claim reply was lost: expires only after the lease time
                 continue;
             }
+            gate.passWith(acknowledged.size());
             String result = agent.value() + ":" + next.get().taskId();
             while (true) {
                 try {
@@ -136,6 +142,29 @@ class RedisStateRestartTest {
                 } catch (IllegalStateException e) {
                     failures.incrementAndGet(); // reply lost: the same completion is sent again
                     pause();
+                }
+            }
+        }
+    }
+
+    /** Stops the workers, each holding a claimed lease, once {@code threshold} completions are in, until the restart. */
+    private static final class Gate {
+        final CountDownLatch holding = new CountDownLatch(1);
+        final CountDownLatch restarted = new CountDownLatch(1);
+        private final int threshold;
+
+        Gate(int threshold) {
+            this.threshold = threshold;
+        }
+
+        void passWith(int acknowledged) {
+            if (acknowledged >= threshold && restarted.getCount() > 0) {
+                holding.countDown();
+                try {
+                    restarted.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
                 }
             }
         }
