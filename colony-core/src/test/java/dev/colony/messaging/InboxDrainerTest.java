@@ -75,6 +75,8 @@ class InboxDrainerTest {
         });
         quick.start("quick", () -> {});
         assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+        // the quick one has ended before the deadline below passes (it is the now): only the hanging one is late
+        assertThat(quick.await(System.nanoTime() + GENEROUS)).isTrue();
 
         List<String> abandoned = InboxDrainer.awaitAll(
                 List.of("hanging", "quick"), name -> name.equals("hanging") ? hanging : quick, System.nanoTime());
