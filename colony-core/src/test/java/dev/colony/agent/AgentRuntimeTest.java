@@ -11,10 +11,6 @@ import dev.colony.messaging.Envelope;
 import dev.colony.messaging.SendOutcome;
 import dev.colony.state.AgentRecord;
 import dev.colony.state.AgentStatus;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +21,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -456,14 +450,14 @@ class AgentRuntimeTest {
         }
         await().atMost(WAIT).until(() -> handles.stream().allMatch(h -> h.status() == AgentRunState.RUNNING));
         runtime = ((LocalAgent) handles.getFirst()).runtime();
-        assertThat(agentThreadsInDump()).isGreaterThanOrEqualTo(1_000);
+        assertThat(ThreadDump.threadsNamed("colony-(inbox|agent)-")).isGreaterThanOrEqualTo(1_000);
 
         swarm.close();
 
         assertThat(runtime.runningThreads()).isZero();
         assertThat(handles).allMatch(h -> h.status() == AgentRunState.STOPPED);
         assertThat(swarm.agents()).isEmpty();
-        assertThat(agentThreadsInDump()).isZero();
+        assertThat(ThreadDump.threadsNamed("colony-(inbox|agent)-")).isZero();
         assertThat(colonyPlatformThreads()).isLessThanOrEqualTo(platformBefore);
     }
 
@@ -509,44 +503,5 @@ class AgentRuntimeTest {
         return (int) Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("colony-") && t.isAlive())
                 .count();
-    }
-
-    /**
-     * Live threads (virtual ones included) named like an agent's, from a JSON thread dump. Reflective
-     * because the tests are compiled into dev.colony.core, which does not read jdk.management; they run
-     * on the class path, where it is readable.
-     */
-    private static int agentThreadsInDump() {
-        try {
-            Path file = Files.createTempFile("threads", ".json");
-            Files.delete(file);
-            dumpThreads(file);
-            String dump = Files.readString(file);
-            Files.delete(file);
-            Matcher names = Pattern.compile("\"name\": \"colony-(inbox|agent)-").matcher(dump);
-            int count = 0;
-            while (names.find()) {
-                count++;
-            }
-            return count;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void dumpThreads(Path file) {
-        try {
-            Class<?> bean = Class.forName("com.sun.management.HotSpotDiagnosticMXBean");
-            Class<? extends Enum> format = (Class<? extends Enum>)
-                    Class.forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat");
-            Object diagnostics = Class.forName("java.lang.management.ManagementFactory")
-                    .getMethod("getPlatformMXBean", Class.class)
-                    .invoke(null, bean);
-            bean.getMethod("dumpThreads", String.class, format)
-                    .invoke(diagnostics, file.toString(), Enum.valueOf(format, "JSON"));
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot dump threads", e);
-        }
     }
 }

@@ -17,14 +17,18 @@ public final class ThreadDump {
 
     /** How many live threads have a name that starts with {@code colony-} and contains {@code part}. */
     public static int threadsNamedWith(String part) {
+        return threadsNamed("colony-[^\"]*" + Pattern.quote(part));
+    }
+
+    /** How many live threads have a name that starts with a match of {@code regex}. */
+    public static int threadsNamed(String regex) {
         try {
             Path file = Files.createTempFile("threads", ".json");
             Files.delete(file);
             dump(file);
             String dump = Files.readString(file);
             Files.delete(file);
-            Matcher names = Pattern.compile("\"name\": \"colony-[^\"]*" + Pattern.quote(part))
-                    .matcher(dump);
+            Matcher names = Pattern.compile("\"name\": \"" + regex).matcher(dump);
             int count = 0;
             while (names.find()) {
                 count++;
