@@ -1,6 +1,7 @@
-/** The colony command line: bench, and later demo, snapshot tools and serve. */
+/** The colony command line: demo, bench (over colony-validation), snapshot and journal tools. */
 module dev.colony.cli {
     requires dev.colony.core;
+    requires dev.colony.validation;
     requires info.picocli;
     requires tools.jackson.databind;
     requires HdrHistogram;
@@ -12,7 +13,4 @@ module dev.colony.cli {
 
     opens dev.colony.cli to
             info.picocli;
-    opens dev.colony.cli.bench to
-            info.picocli,
-            tools.jackson.databind;
 }

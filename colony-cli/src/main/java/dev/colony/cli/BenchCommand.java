@@ -1,23 +1,33 @@
-package dev.colony.cli.bench;
+package dev.colony.cli;
 
-import dev.colony.Colony;
 import dev.colony.cli.args.HeapBudget;
 import dev.colony.cli.args.OutputFiles;
 import dev.colony.cli.args.RedisUri;
+import dev.colony.validation.BenchReport;
+import dev.colony.validation.Harness;
+import dev.colony.validation.Outcome;
+import dev.colony.validation.Progress;
+import dev.colony.validation.Scenario;
+import dev.colony.validation.report.Comparison;
+import dev.colony.validation.report.HtmlReport;
+import dev.colony.validation.report.MarkdownReport;
+import dev.colony.validation.report.TerminalTable;
+import dev.colony.validation.scenarios.LoadScenario;
+import dev.colony.validation.scenarios.RedisBench;
+import dev.colony.validation.scenarios.RedisFixture;
+import dev.colony.validation.scenarios.Scenarios;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code colony bench}: runs the validation scenarios of docs/workloads.md, prints Colony's goals and a table,
+ * {@code colony bench}: the command over the validation harness of colony-validation (ADR 0028): runs the
+ * scenarios of docs/workloads.md, prints Colony's goals and a table,
  * and optionally writes the JSON, Markdown and HTML reports. Exits 1 when work was lost, duplicated or wrong
  * (verified counts differ); a missed target or goal exits 1 only with {@code --fail-on-goals} (ADR 0027).
  */
@@ -134,7 +144,9 @@ public final class BenchCommand implements Callable<Integer> {
         quietColonyInfoLogs();
         PrintWriter out = spec.commandLine().getOut();
         if (list) {
-            (redis != null ? new RedisBench("localhost", 6379, "x", null, 0, quick).scenarios() : Scenario.all())
+            (redis != null
+                            ? Scenarios.redis(RedisFixture.of(RedisBench.parse("redis://localhost/x", 0, quick)))
+                            : Scenarios.embedded())
                     .forEach(s -> out.printf("%-22s %s%n", s.name(), s.description()));
             out.flush();
             return 0;
@@ -204,68 +216,25 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Runs the selected scenarios with progress on standard error, and gathers their results. */
     private BenchReport runAll() throws Exception {
-        List<Scenario> selected = withAgents(select());
-        Progress progress = quiet ? null : Progress.toStandardError();
-        List<BenchSettings> settings = new ArrayList<>();
-        for (Scenario scenario : selected) {
-            try {
-                settings.add(new BenchSettings(
-                        warmup != null ? warmup : quick ? 1 : scenario.defaultWarmup(),
-                        iterations != null ? iterations : quick ? 3 : scenario.defaultIterations(),
-                        progress));
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
+        Harness harness = new Harness(warmup, iterations, quick, quiet ? null : Progress.toStandardError());
+        if (redis == null) {
+            return run(harness, withAgents(select(Scenarios.embedded())), "embedded");
         }
-        String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        RunEnvironment environment = RunEnvironment.started();
-        List<ScenarioResult> results = new ArrayList<>();
-        long runStart = System.nanoTime();
-        for (int i = 0; i < selected.size(); i++) {
-            String step = String.format(
-                    Locale.ROOT,
-                    "[%d/%d] %s",
-                    i + 1,
-                    selected.size(),
-                    selected.get(i).name());
-            results.add(run(selected.get(i), settings.get(i), step, runStart));
+        try (RedisFixture fixture = RedisFixture.of(redisBench())) {
+            return run(harness, select(Scenarios.redis(fixture)), "redis");
         }
-        return new BenchReport(
-                Colony.version(),
-                Runtime.version().toString(),
-                Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.name"),
-                startedAt,
-                redis != null ? "redis" : "embedded",
-                results,
-                environment.ended(),
-                quick);
     }
 
-    /** Runs one scenario with its progress lines (none with {@code -q}). */
-    private static ScenarioResult run(Scenario scenario, BenchSettings s, String step, long runStart) throws Exception {
-        s.progress(
-                "%s: %d warm-up + %d measured iterations (%.0f s elapsed)",
-                step, s.warmup(), s.iterations(), (System.nanoTime() - runStart) / 1e9);
-        ScenarioResult result;
-        if (s.progress() == null) {
-            result = scenario.run(s);
-        } else {
-            s.progress().scenario(step);
-            result = ScopedValue.where(Progress.CURRENT, s.progress()).call(() -> scenario.run(s));
+    private BenchReport run(Harness harness, List<Scenario> selected, String backend) throws Exception {
+        try {
+            harness.settings(selected);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        s.progress(
-                "%s: %s/s, verified %d/%d%s",
-                step,
-                Units.rate(Figure.THROUGHPUT.value(result)),
-                result.verified().observed(),
-                result.verified().expected(),
-                result.verified().ok() ? "" : " WORK LOST OR WRONG");
-        return result;
+        return harness.run(selected, backend);
     }
 
-    private List<Scenario> select() {
-        List<Scenario> known = known();
+    private List<Scenario> select(List<Scenario> known) {
         if (scenarios.isEmpty()) {
             return known;
         }
@@ -285,13 +254,10 @@ public final class BenchCommand implements Callable<Integer> {
         return selected;
     }
 
-    /** The embedded scenarios, or the Redis ones with {@code --redis}; a usage error when its URI is bad. */
-    private List<Scenario> known() {
-        if (redis == null) {
-            return Scenario.all();
-        }
+    /** The parsed {@code --redis} URI; a usage error when it is bad. */
+    private RedisBench redisBench() {
         try {
-            return RedisBench.parse(redis, redisSize, quick).scenarios();
+            return RedisBench.parse(redis, redisSize, quick);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -302,13 +268,13 @@ public final class BenchCommand implements Callable<Integer> {
         if (agents == null) {
             return selected;
         }
-        if (selected.stream().noneMatch(s -> s instanceof LoadScenario)) {
+        if (selected.stream().noneMatch(s -> s.name().equals(LoadScenario.NAME))) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--agents is used only by the load scenario, which is not selected");
         }
         List<Scenario> adjusted = new ArrayList<>(selected.size());
         for (Scenario scenario : selected) {
-            if (scenario instanceof LoadScenario) {
+            if (scenario.name().equals(LoadScenario.NAME)) {
                 try {
                     adjusted.add(new LoadScenario(agents));
                 } catch (IllegalArgumentException e) {

@@ -1,4 +1,4 @@
-package dev.colony.cli.bench;
+package dev.colony.validation;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * @param environment the commit, JVM flags and machine load, or null in files written before it existed
  * @param quick whether the run used {@code --quick} (figures for checking, not quoting); null in older files
  */
-record BenchReport(
+public record BenchReport(
         String colonyVersion,
         String jdk,
         int cpus,
@@ -36,7 +36,7 @@ record BenchReport(
         Boolean quick) {
 
     /** A report without the environment and quick fields, as files before them read. */
-    BenchReport(
+    public BenchReport(
             String colonyVersion,
             String jdk,
             int cpus,
@@ -47,8 +47,12 @@ record BenchReport(
         this(colonyVersion, jdk, cpus, os, startedAt, backend, scenarios, null, null);
     }
 
+    /** The note every report of a {@code --quick} run opens with. */
+    public static final String QUICK_NOTE =
+            "Note: --quick figures come from a cold JVM and 3 iterations: for checking the harness, not for quoting.";
+
     /** Whether the run's figures came from a {@code --quick} smoke run. */
-    boolean quickRun() {
+    public boolean quickRun() {
         return Boolean.TRUE.equals(quick);
     }
 
@@ -58,12 +62,12 @@ record BenchReport(
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
 
-    void write(Path file) throws IOException {
+    public void write(Path file) throws IOException {
         writeText(file, JSON.writeValueAsString(this) + System.lineSeparator());
     }
 
     /** Writes {@code text} to {@code file}, creating its directories. */
-    static void writeText(Path file, String text) throws IOException {
+    public static void writeText(Path file, String text) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -77,7 +81,7 @@ record BenchReport(
      *
      * @throws IllegalArgumentException naming the file when it is not such a report
      */
-    static BenchReport read(Path file) throws IOException {
+    public static BenchReport read(Path file) throws IOException {
         BenchReport report;
         try {
             report = JSON.readerFor(BenchReport.class)
@@ -97,11 +101,11 @@ record BenchReport(
      * This report as it reads back from its JSON: details become plain maps, as in a file, so reports render
      * the same from a run and from a file.
      */
-    BenchReport normalized() {
+    public BenchReport normalized() {
         return JSON.readerFor(BenchReport.class).readValue(JSON.writeValueAsString(this));
     }
 
-    boolean pass() {
+    public boolean pass() {
         return scenarios.stream().allMatch(ScenarioResult::pass);
     }
 }

@@ -1,4 +1,4 @@
-package dev.colony.cli.bench;
+package dev.colony.validation;
 
 /**
  * How long to run: warm-up iterations are run and thrown away, then measured iterations are reported.
@@ -7,8 +7,8 @@ package dev.colony.cli.bench;
  * @param iterations measured iterations
  * @param progress where to report progress, or null for none
  */
-record BenchSettings(int warmup, int iterations, Progress progress) {
-    BenchSettings {
+public record BenchSettings(int warmup, int iterations, Progress progress) {
+    public BenchSettings {
         if (warmup < 0) {
             throw new IllegalArgumentException("--warmup must be 0 or more, got " + warmup);
         }
@@ -17,7 +17,7 @@ record BenchSettings(int warmup, int iterations, Progress progress) {
         }
     }
 
-    void progress(String format, Object... args) {
+    public void progress(String format, Object... args) {
         if (progress != null) {
             progress.line(String.format(format, args));
         }

@@ -1,14 +1,14 @@
-package dev.colony.cli.bench;
+package dev.colony.validation;
 
 import java.util.Map;
 import java.util.Optional;
 
 /** Reads scenario details (nested maps from a run or from a JSON file) by path. */
-final class Details {
+public final class Details {
     private Details() {}
 
     /** The value at {@code path} in nested maps, if every step exists. */
-    static Optional<Object> at(Map<String, Object> details, String... path) {
+    public static Optional<Object> at(Map<String, Object> details, String... path) {
         Object current = details;
         for (String key : path) {
             if (!(current instanceof Map<?, ?> map) || !map.containsKey(key)) {
@@ -20,12 +20,12 @@ final class Details {
     }
 
     /** The number at {@code path}; a record such as a latency is not a number. */
-    static Optional<Double> number(Map<String, Object> details, String... path) {
+    public static Optional<Double> number(Map<String, Object> details, String... path) {
         return at(details, path).filter(Number.class::isInstance).map(n -> ((Number) n).doubleValue());
     }
 
     /** The text at {@code path}. */
-    static Optional<String> text(Map<String, Object> details, String... path) {
+    public static Optional<String> text(Map<String, Object> details, String... path) {
         return at(details, path).filter(String.class::isInstance).map(String.class::cast);
     }
 }

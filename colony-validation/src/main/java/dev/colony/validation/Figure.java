@@ -1,11 +1,11 @@
-package dev.colony.cli.bench;
+package dev.colony.validation;
 
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /** A headline figure of a scenario, with which direction is better and where its per-iteration values are. */
-enum Figure {
+public enum Figure {
     THROUGHPUT("throughput", true, ScenarioResult::throughputPerSec, Measurement.PerIteration::throughputPerSec),
     P50("p50", false, r -> r.latencyUs().p50(), Measurement.PerIteration::p50),
     P95("p95", false, r -> r.latencyUs().p95(), Measurement.PerIteration::p95),
@@ -13,8 +13,8 @@ enum Figure {
     P999("p99.9", false, r -> r.latencyUs().p999(), Measurement.PerIteration::p999),
     MAX("max", false, r -> r.latencyUs().max(), Measurement.PerIteration::max);
 
-    final String label;
-    final boolean higherIsBetter;
+    public final String label;
+    public final boolean higherIsBetter;
     private final ToDoubleFunction<ScenarioResult> headline;
     private final Function<Measurement.PerIteration, List<Double>> values;
 
@@ -30,7 +30,7 @@ enum Figure {
     }
 
     /** The figure's spread over the result's iterations (no spread for files without per-iteration values). */
-    Spread spread(ScenarioResult result) {
+    public Spread spread(ScenarioResult result) {
         List<Double> perIteration = result.perIteration() == null ? List.of() : values.apply(result.perIteration());
         return Spread.of(perIteration, headline.applyAsDouble(result));
     }
@@ -39,24 +39,24 @@ enum Figure {
      * The figure as every report and {@code --compare} state it: the median over the measured iterations of
      * the figure taken in each iteration (for a file without per-iteration figures, its headline).
      */
-    double value(ScenarioResult result) {
+    public double value(ScenarioResult result) {
         return spread(result).median();
     }
 
     /** The figure written with its unit: "600k/s", "2.88 ms". */
-    String format(double value) {
+    public String format(double value) {
         return this == THROUGHPUT ? Units.rate(value) + "/s" : Units.micros(value);
     }
 
     /** The latency percentiles as the reports state them: each the median over the iterations. */
-    static ScenarioResult.Latency latency(ScenarioResult r) {
+    public static ScenarioResult.Latency latency(ScenarioResult r) {
         return new ScenarioResult.Latency(P50.value(r), P95.value(r), P99.value(r), P999.value(r), MAX.value(r));
     }
 
-    double headline(ScenarioResult result) {
+    public double headline(ScenarioResult result) {
         return headline.applyAsDouble(result);
     }
 
     /** The latency percentiles in order, for charts: p50, p95, p99, p99.9, max. */
-    static final List<Figure> LATENCY = List.of(P50, P95, P99, P999, MAX);
+    public static final List<Figure> LATENCY = List.of(P50, P95, P99, P999, MAX);
 }

@@ -1,4 +1,4 @@
-package dev.colony.cli.bench;
+package dev.colony.validation;
 
 import java.util.function.DoubleFunction;
 
@@ -15,14 +15,15 @@ import java.util.function.DoubleFunction;
  * @param measured the measured figure, or null when this run did not measure it
  * @param note why it was not measured, or null
  */
-record Goal(String scenario, String name, Direction direction, double goal, Unit unit, Double measured, String note) {
+public record Goal(
+        String scenario, String name, Direction direction, double goal, Unit unit, Double measured, String note) {
 
     /** Which side of the goal value meets it; the goal value itself always meets it. */
-    enum Direction {
+    public enum Direction {
         AT_LEAST("≥"),
         AT_MOST("≤");
 
-        final String symbol;
+        public final String symbol;
 
         Direction(String symbol) {
             this.symbol = symbol;
@@ -30,14 +31,14 @@ record Goal(String scenario, String name, Direction direction, double goal, Unit
     }
 
     /** The outcome of a goal in one run. */
-    enum Verdict {
+    public enum Verdict {
         MET,
         MISSED,
         NOT_MEASURED
     }
 
     /** The unit of a goal, and how the reports write a figure in it. */
-    enum Unit {
+    public enum Unit {
         PER_SEC(v -> Units.rate(v) + "/s"),
         MICROS(Units::micros),
         MILLIS(Units::millis),
@@ -51,12 +52,12 @@ record Goal(String scenario, String name, Direction direction, double goal, Unit
             this.format = format;
         }
 
-        String format(double value) {
+        public String format(double value) {
             return format.apply(value);
         }
     }
 
-    Verdict verdict() {
+    public Verdict verdict() {
         if (measured == null) {
             return Verdict.NOT_MEASURED;
         }
@@ -70,7 +71,7 @@ record Goal(String scenario, String name, Direction direction, double goal, Unit
      * figures that are positive; a percentage overhead is first turned into the time it multiplies (25% is
      * 1.25x), so a negative overhead still gives a positive ratio.
      */
-    double ratio() {
+    public double ratio() {
         if (measured == null) {
             return Double.NaN;
         }
@@ -84,17 +85,17 @@ record Goal(String scenario, String name, Direction direction, double goal, Unit
     }
 
     /** The goal as written: "≥ 50.0M/s". */
-    String goalText() {
+    public String goalText() {
         return direction.symbol + " " + unit.format(goal);
     }
 
     /** The measured figure as written, or why there is none. */
-    String measuredText() {
+    public String measuredText() {
         return measured == null ? (note == null ? "not measured" : note) : unit.format(measured);
     }
 
     /** "met", "MISSED" or "not measured". */
-    String verdictText() {
+    public String verdictText() {
         return switch (verdict()) {
             case MET -> "met";
             case MISSED -> "MISSED";

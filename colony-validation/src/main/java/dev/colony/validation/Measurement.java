@@ -1,27 +1,25 @@
-package dev.colony.cli.bench;
+package dev.colony.validation;
 
 import dev.colony.metrics.LatencySnapshot;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
  * The measured iterations of one scenario variant: each iteration's duration and verified counts, plus a
  * latency histogram in nanoseconds. Reports the median iteration and the spread; never a mean alone.
  */
-final class Measurement {
+public final class Measurement {
     private final long operations;
     private final List<Long> nanos = new ArrayList<>();
     private final List<ScenarioResult.Latency> latencyPerIteration = new ArrayList<>();
     private long expected;
     private long observed;
-    final Histogram latency = new Histogram(3_600_000_000_000L, 3);
+    public final Histogram latency = new Histogram(3_600_000_000_000L, 3);
     private Histogram latencyMark = new Histogram(3_600_000_000_000L, 3);
 
-    Measurement(long operations) {
+    public Measurement(long operations) {
         this.operations = operations;
     }
 
@@ -29,7 +27,7 @@ final class Measurement {
      * Records one measured iteration. Latency recorded into {@link #latency} since the last mark becomes this
      * iteration's latency figures (see {@link #latencyIteration()}).
      */
-    void iteration(long elapsedNanos, long expectedUnits, long observedUnits) {
+    public void iteration(long elapsedNanos, long expectedUnits, long observedUnits) {
         nanos.add(elapsedNanos);
         expected += expectedUnits;
         observed += observedUnits;
@@ -43,7 +41,7 @@ final class Measurement {
      * Closes one iteration's latency: the values recorded since the previous mark are kept as that iteration's
      * percentiles. For scenarios that time latency in separate iterations; a no-op when nothing was recorded.
      */
-    void latencyIteration() {
+    public void latencyIteration() {
         if (latency.getTotalCount() == latencyMark.getTotalCount()) {
             return;
         }
@@ -54,7 +52,7 @@ final class Measurement {
     }
 
     /** Each measured iteration's figures, in order: the spread behind the median. */
-    PerIteration perIteration() {
+    public PerIteration perIteration() {
         List<Double> throughput = new ArrayList<>(nanos.size());
         for (long n : nanos) {
             throughput.add(round(operations / (n / 1e9)));
@@ -73,14 +71,14 @@ final class Measurement {
      * are empty when the scenario has no latency, and may be shorter than the throughput list when latency is
      * timed in separate iterations.
      */
-    record PerIteration(
+    public record PerIteration(
             List<Double> throughputPerSec,
             List<Double> p50,
             List<Double> p95,
             List<Double> p99,
             List<Double> p999,
             List<Double> max) {
-        PerIteration {
+        public PerIteration {
             throughputPerSec = List.copyOf(throughputPerSec);
             p50 = List.copyOf(p50);
             p95 = List.copyOf(p95);
@@ -90,54 +88,50 @@ final class Measurement {
         }
     }
 
-    long operations() {
+    public long operations() {
         return operations;
     }
 
-    int iterations() {
+    public int iterations() {
         return nanos.size();
     }
 
-    long expected() {
+    public long expected() {
         return expected;
     }
 
-    long observed() {
+    public long observed() {
         return observed;
     }
 
-    boolean verified() {
+    public boolean verified() {
         return expected == observed;
     }
 
-    double medianSeconds() {
+    public double medianSeconds() {
         long[] sorted = sorted();
         int n = sorted.length;
         double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
         return median / 1e9;
     }
 
-    double throughput() {
+    public double throughput() {
         return operations / medianSeconds();
     }
 
-    /** Throughput of the fastest and slowest iterations, and the relative spread between them. */
-    Map<String, Object> spread() {
+    /** Throughput of the slowest and fastest iterations, and the relative spread between them. */
+    public ThroughputSpread spread() {
         long[] sorted = sorted();
         double best = operations / (sorted[0] / 1e9);
         double worst = operations / (sorted[sorted.length - 1] / 1e9);
-        Map<String, Object> spread = new LinkedHashMap<>();
-        spread.put("throughput_min", round(worst));
-        spread.put("throughput_max", round(best));
-        spread.put("spread_pct", round(100.0 * (best - worst) / throughput()));
-        return spread;
+        return new ThroughputSpread(round(worst), round(best), round(100.0 * (best - worst) / throughput()));
     }
 
-    ScenarioResult.Latency latencyUs() {
+    public ScenarioResult.Latency latencyUs() {
         return percentiles(latency);
     }
 
-    static ScenarioResult.Latency percentiles(Histogram h) {
+    public static ScenarioResult.Latency percentiles(Histogram h) {
         if (h.getTotalCount() == 0) {
             return new ScenarioResult.Latency(0, 0, 0, 0, 0);
         }
@@ -149,31 +143,6 @@ final class Measurement {
                 micros(h.getMaxValue()));
     }
 
-    /**
-     * The figures of an ASYNC variant for a scenario's details: throughput, spread, the bus's own
-     * publish-to-handler latency, verified counts, and whether {@code goal} was met.
-     */
-    Map<String, Object> asAsyncDetails(LatencySnapshot latency, double goal) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("throughput_per_sec", round(throughput()));
-        details.put("seconds", round(medianSeconds()));
-        details.putAll(spread());
-        details.put(
-                "latency_us",
-                new ScenarioResult.Latency(
-                        micros(latency.p50()),
-                        micros(latency.p95()),
-                        micros(latency.p99()),
-                        micros(latency.p999()),
-                        micros(latency.max())));
-        details.put(
-                "latency_basis", "publish to handler start, one publish in 64 sampled, from the bus's own histogram");
-        details.put("verified", new ScenarioResult.Verified(expected, observed));
-        details.put("goal_deliveries_per_sec", goal);
-        details.put("goal_met", throughput() >= goal);
-        return details;
-    }
-
     private long[] sorted() {
         if (nanos.isEmpty()) {
             throw new IllegalStateException("no measured iteration");
@@ -183,11 +152,17 @@ final class Measurement {
         return sorted;
     }
 
-    static double micros(long nanos) {
+    /** A latency snapshot of Colony's own metrics, in microseconds. */
+    public static ScenarioResult.Latency micros(LatencySnapshot s) {
+        return new ScenarioResult.Latency(
+                micros(s.p50()), micros(s.p95()), micros(s.p99()), micros(s.p999()), micros(s.max()));
+    }
+
+    public static double micros(long nanos) {
         return round(nanos / 1000.0);
     }
 
-    static double round(double value) {
+    public static double round(double value) {
         if (Math.abs(value) >= 1000) {
             return Math.round(value * 10) / 10.0;
         }

@@ -1,4 +1,4 @@
-package dev.colony.cli.bench;
+package dev.colony.validation;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,15 +18,15 @@ import java.util.Map;
  * @param targetsMissed the scenarios below the original report's target
  * @param goalsMissed Colony's goals this run missed
  */
-record Outcome(List<String> lostWork, List<String> targetsMissed, List<Goal> goalsMissed) {
+public record Outcome(List<String> lostWork, List<String> targetsMissed, List<Goal> goalsMissed) {
 
-    Outcome {
+    public Outcome {
         lostWork = List.copyOf(lostWork);
         targetsMissed = List.copyOf(targetsMissed);
         goalsMissed = List.copyOf(goalsMissed);
     }
 
-    static Outcome of(BenchReport report) {
+    public static Outcome of(BenchReport report) {
         List<String> lost = new ArrayList<>();
         List<String> targets = new ArrayList<>();
         for (ScenarioResult r : report.scenarios()) {
@@ -35,7 +35,7 @@ record Outcome(List<String> lostWork, List<String> targetsMissed, List<Goal> goa
                 check(lost, r.name() + " baseline", r.baseline().verified());
             }
             nested(lost, r.name(), r.details());
-            if (Findings.toTarget(r) < 1) {
+            if (r.toTarget() < 1) {
                 targets.add(r.name());
             }
         }
@@ -46,7 +46,7 @@ record Outcome(List<String> lostWork, List<String> targetsMissed, List<Goal> goa
     }
 
     /** 1 when work was lost; with {@code failOnGoals}, also when a target or goal was missed; else 0. */
-    int exitCode(boolean failOnGoals) {
+    public int exitCode(boolean failOnGoals) {
         if (!lostWork.isEmpty()) {
             return 1;
         }
@@ -54,7 +54,7 @@ record Outcome(List<String> lostWork, List<String> targetsMissed, List<Goal> goa
     }
 
     /** One sentence on verification for the top of a report. */
-    String verdictText() {
+    public String verdictText() {
         return lostWork.isEmpty()
                 ? "Verification: every unit of work was checked and counted, none lost, duplicated or wrong."
                 : "VERIFICATION FAILED, work lost, duplicated or wrong: " + String.join("; ", lostWork) + ".";

@@ -1,4 +1,4 @@
-package dev.colony.cli.bench;
+package dev.colony.validation;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -13,9 +13,9 @@ import java.util.Locale;
  * the run's progress to {@link Measurement} without threading it through every scenario; an iteration
  * recorded outside its scope (or on a thread that does not inherit it) is simply not reported.
  */
-final class Progress {
+public final class Progress {
     /** The progress of the scenario running in this scope. */
-    static final ScopedValue<Progress> CURRENT = ScopedValue.newInstance();
+    public static final ScopedValue<Progress> CURRENT = ScopedValue.newInstance();
 
     private static final long ITERATION_LINE_EVERY_NANOS = 1_000_000_000L;
 
@@ -25,25 +25,25 @@ final class Progress {
     private long lastLineNanos = System.nanoTime();
     private boolean redrawing;
 
-    Progress(PrintStream out, boolean terminal) {
+    public Progress(PrintStream out, boolean terminal) {
         this.out = out;
         this.terminal = terminal;
     }
 
     /** Progress to standard error, redrawn in place only when standard error is a terminal. */
-    static Progress toStandardError() {
+    public static Progress toStandardError() {
         java.io.Console console = System.console();
         // since JDK 22 System.console() may be non-null when redirected; isTerminal() tells the two apart
         return new Progress(System.err, console != null && console.isTerminal());
     }
 
     /** Starts a scenario: iteration lines are prefixed with {@code context}. */
-    synchronized void scenario(String context) {
+    public synchronized void scenario(String context) {
         this.context = context;
     }
 
     /** One line of progress, ending any redrawn iteration line first. */
-    synchronized void line(String text) {
+    public synchronized void line(String text) {
         endRedraw();
         out.println(text);
         out.flush();
@@ -51,7 +51,7 @@ final class Progress {
     }
 
     /** The {@code index}th measured iteration (from 1) of a variant: {@code operations} units in {@code elapsedNanos}. */
-    synchronized void iteration(int index, long operations, long elapsedNanos) {
+    public synchronized void iteration(int index, long operations, long elapsedNanos) {
         long now = System.nanoTime();
         if (!terminal && now - lastLineNanos < ITERATION_LINE_EVERY_NANOS) {
             return;

@@ -1,4 +1,4 @@
-package dev.colony.cli.bench;
+package dev.colony.validation;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -19,16 +19,16 @@ import java.util.regex.Pattern;
  * @param loadAverageStart the one-minute load average when the run started, or null when unknown
  * @param loadAverageEnd the one-minute load average when the run ended, or null when unknown
  */
-record RunEnvironment(String gitCommit, List<String> jvmFlags, Double loadAverageStart, Double loadAverageEnd) {
+public record RunEnvironment(String gitCommit, List<String> jvmFlags, Double loadAverageStart, Double loadAverageEnd) {
 
     private static final Pattern SECRET = Pattern.compile("(?i)(-D[^=]*(password|secret|token|credential)[^=]*=).*");
 
-    RunEnvironment {
+    public RunEnvironment {
         jvmFlags = jvmFlags == null ? List.of() : List.copyOf(jvmFlags);
     }
 
     /** The environment rows of the reports, "not recorded" for what an older file lacks. */
-    static List<List<String>> rows(BenchReport report) {
+    public static List<List<String>> rows(BenchReport report) {
         RunEnvironment e = report.environment();
         String none = "not recorded";
         return List.of(
@@ -55,26 +55,26 @@ record RunEnvironment(String gitCommit, List<String> jvmFlags, Double loadAverag
     }
 
     /** The environment at the start of a run; {@link #ended()} adds the load at its end. */
-    static RunEnvironment started() {
+    public static RunEnvironment started() {
         return new RunEnvironment(readGitCommit(), readJvmFlags(), loadAverage(), null);
     }
 
-    RunEnvironment ended() {
+    public RunEnvironment ended() {
         return new RunEnvironment(gitCommit, jvmFlags, loadAverageStart, loadAverage());
     }
 
-    static List<String> readJvmFlags() {
+    public static List<String> readJvmFlags() {
         return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .map(RunEnvironment::mask)
                 .toList();
     }
 
-    static String mask(String flag) {
+    public static String mask(String flag) {
         return SECRET.matcher(flag).replaceFirst("$1****");
     }
 
     /** The one-minute load average from /proc/loadavg, else from the JVM, else null. */
-    static Double loadAverage() {
+    public static Double loadAverage() {
         try {
             String first = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0];
             return Double.parseDouble(first);
@@ -85,7 +85,7 @@ record RunEnvironment(String gitCommit, List<String> jvmFlags, Double loadAverag
     }
 
     /** The short commit of the working directory's git checkout; "unknown" without git or a checkout. */
-    static String readGitCommit() {
+    public static String readGitCommit() {
         try {
             Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD")
                     .redirectErrorStream(true)

@@ -1,7 +1,8 @@
-package dev.colony.cli.bench;
+package dev.colony.validation;
 
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.type.TypeReference;
 
 /**
  * One scenario's figures, in the stable JSON schema of docs/workloads.md (field names become snake_case).
@@ -20,7 +21,7 @@ import java.util.Map;
  *     before it existed
  * @param baseline the same verified work done without Colony in the same run, or null in older files
  */
-record ScenarioResult(
+public record ScenarioResult(
         String name,
         long operations,
         int iterations,
@@ -34,7 +35,7 @@ record ScenarioResult(
         Measurement.PerIteration perIteration,
         Baseline baseline) {
 
-    ScenarioResult(
+    public ScenarioResult(
             String name,
             long operations,
             int iterations,
@@ -64,7 +65,7 @@ record ScenarioResult(
      * This result with each iteration's figures and its same-run baseline (null when there is none); it passes
      * only if the baseline verified.
      */
-    ScenarioResult with(Measurement.PerIteration spread, Baseline baseline) {
+    public ScenarioResult with(Measurement.PerIteration spread, Baseline baseline) {
         return new ScenarioResult(
                 name,
                 operations,
@@ -81,13 +82,13 @@ record ScenarioResult(
     }
 
     /** The original report's target, 10,000 per second, which every bus scenario must reach to pass. */
-    static final Target ORIGINAL_TARGET = new Target("throughput_per_sec", 10_000);
+    public static final Target ORIGINAL_TARGET = new Target("throughput_per_sec", 10_000);
 
     /**
      * A bus scenario's result: DIRECT is the headline, ASYNC is in {@code details}; both must verify, and
      * DIRECT must reach {@link #ORIGINAL_TARGET}.
      */
-    static ScenarioResult directAndAsync(
+    public static ScenarioResult directAndAsync(
             String name, Measurement direct, Measurement async, Map<String, Object> details) {
         return new ScenarioResult(
                 name,
@@ -102,15 +103,63 @@ record ScenarioResult(
                 details);
     }
 
-    record Latency(double p50, double p95, double p99, double p999, double max) {}
+    private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() {};
 
-    record Verified(long expected, long observed) {
-        boolean ok() {
+    /**
+     * A scenario's result: {@code m} is the headline (its median iteration, latency and per-iteration
+     * figures), {@code verified} the counts over every variant, and {@code details} the scenario's own figures
+     * as a record, whose component names become the snake_case keys of the JSON {@code details} (null
+     * components are left out). It passes when every count verified, {@code clean} holds (no duplicate, no
+     * failed step the counts do not show) and the headline meets {@code target}; it judges no goal (that is
+     * {@link Goals}' job).
+     */
+    public static ScenarioResult of(
+            String name, Measurement m, Verified verified, Target target, boolean clean, Object details) {
+        return new ScenarioResult(
+                name,
+                m.operations(),
+                m.iterations(),
+                Measurement.round(m.medianSeconds()),
+                Measurement.round(m.throughput()),
+                m.latencyUs(),
+                verified,
+                target,
+                verified.ok() && clean && m.throughput() >= target.min(),
+                BenchReport.JSON.convertValue(details, DETAILS),
+                m.perIteration(),
+                null);
+    }
+
+    /** The counts of several measurements together. */
+    public static Verified verified(Measurement... all) {
+        long expected = 0;
+        long observed = 0;
+        for (Measurement m : all) {
+            expected += m.expected();
+            observed += m.observed();
+        }
+        return new Verified(expected, observed);
+    }
+
+    /** This result with its same-run baseline; it passes only if the baseline verified too. */
+    public ScenarioResult with(Baseline baseline) {
+        return with(perIteration, baseline);
+    }
+
+    /** The median throughput as a ratio to the target: 1 meets it (infinite for a target of 0). */
+    public double toTarget() {
+        return target.min() == 0 ? Double.POSITIVE_INFINITY : Figure.THROUGHPUT.value(this) / target.min();
+    }
+
+    public record Latency(double p50, double p95, double p99, double p999, double max) {}
+
+    public record Verified(long expected, long observed) {
+        public boolean ok() {
             return expected == observed;
         }
     }
 
-    record Target(String metric, double min) {}
+    public record Target(String metric, double min) {}
 
     /**
      * The same verified work done without Colony in the same run: the reference every Colony figure is read
@@ -125,7 +174,7 @@ record ScenarioResult(
      * @param verified expected and observed units over its measured iterations
      * @param ratio Colony's throughput divided by the baseline's: above 1, Colony does the work faster
      */
-    record Baseline(
+    public record Baseline(
             String name,
             String what,
             long operations,
@@ -135,12 +184,13 @@ record ScenarioResult(
             Verified verified,
             double ratio) {
 
-        Baseline {
+        public Baseline {
             throughputPerIteration = List.copyOf(throughputPerIteration);
         }
 
         /** The baseline's figures from its measurement, with the ratio of {@code colony}'s throughput to it. */
-        static Baseline of(String name, String what, Measurement baseline, Measurement colony, boolean withLatency) {
+        public static Baseline of(
+                String name, String what, Measurement baseline, Measurement colony, boolean withLatency) {
             return new Baseline(
                     name,
                     what,

@@ -1,4 +1,4 @@
-package dev.colony.cli.bench;
+package dev.colony.validation;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,10 +16,10 @@ import java.util.List;
  * @param q3 the third quartile
  * @param max the largest value
  */
-record Spread(int n, double median, double min, double q1, double q3, double max) {
+public record Spread(int n, double median, double min, double q1, double q3, double max) {
 
     /** The spread of {@code values}; when there are none, {@code headline} with no spread ({@code n == 0}). */
-    static Spread of(List<Double> values, double headline) {
+    public static Spread of(List<Double> values, double headline) {
         if (values == null || values.isEmpty()) {
             return new Spread(0, headline, headline, headline, headline, headline);
         }
@@ -35,16 +35,16 @@ record Spread(int n, double median, double min, double q1, double q3, double max
     }
 
     /** The interquartile range, q3 - q1. */
-    double iqr() {
+    public double iqr() {
         return q3 - q1;
     }
 
     /** The interquartile range as a fraction of the median (0 when the median is 0). */
-    double relativeIqr() {
+    public double relativeIqr() {
         return median == 0 ? 0 : iqr() / Math.abs(median);
     }
 
-    static double quantile(List<Double> sorted, double p) {
+    public static double quantile(List<Double> sorted, double p) {
         double position = p * (sorted.size() - 1);
         int below = (int) Math.floor(position);
         int above = Math.min(below + 1, sorted.size() - 1);

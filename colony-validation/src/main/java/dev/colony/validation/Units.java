@@ -1,4 +1,4 @@
-package dev.colony.cli.bench;
+package dev.colony.validation;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -9,7 +9,7 @@ import java.util.Locale;
  * significant digits, so "2883.600 us" reads "2.88 ms" and 600364.4/s reads "600k". The value is rounded
  * to three significant digits before the unit is chosen, so 999.6 µs reads "1.00 ms", never "1000 µs".
  */
-final class Units {
+public final class Units {
     private static final MathContext THREE = new MathContext(3);
     private static final String[] DURATION = {"ns", "µs", "ms", "s"};
     private static final String[] RATE = {"", "k", "M", "G"};
@@ -17,27 +17,27 @@ final class Units {
     private Units() {}
 
     /** A duration given in microseconds (the JSON's unit), e.g. "141 ns", "2.88 ms", "1.20 s". */
-    static String micros(double us) {
+    public static String micros(double us) {
         return scaled(us * 1000, DURATION, " ", 1000);
     }
 
     /** A duration given in milliseconds. */
-    static String millis(double ms) {
+    public static String millis(double ms) {
         return micros(ms * 1000);
     }
 
     /** A count per second without the "/s": "600k", "1.23M", "999". */
-    static String rate(double perSecond) {
+    public static String rate(double perSecond) {
         return scaled(perSecond, RATE, "", 1000);
     }
 
     /** A number of bytes: "2.30 KiB" (1 KiB = 1,024 bytes; the goal "2 KB of heap" means 2,048). */
-    static String bytes(double bytes) {
+    public static String bytes(double bytes) {
         return scaled(bytes, new String[] {"B", "KiB", "MiB", "GiB"}, " ", 1024);
     }
 
     /** Three significant digits without a unit prefix: "0.0700", "12.3", "41900". */
-    static String plain(double value) {
+    public static String plain(double value) {
         if (value == 0 || !Double.isFinite(value)) {
             return value == 0 ? "0" : String.valueOf(value);
         }

@@ -1,4 +1,4 @@
-package dev.colony.cli.bench;
+package dev.colony.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,7 +42,19 @@ class GoalsTest {
 
         assertThat(goals).extracting(Goal::name).containsExactly("DIRECT deliveries", "ASYNC deliveries");
         assertThat(goals.get(1).verdict()).isEqualTo(Goal.Verdict.NOT_MEASURED);
-        assertThat(goals.get(1).goal()).isEqualTo(EventBusScenario.GOAL_ASYNC);
+        assertThat(goals.get(1).goal()).isEqualTo(20_000_000.0);
+    }
+
+    static final java.nio.file.Path FIXTURE = java.nio.file.Path.of("src/test/resources/bench/quick-run.json");
+
+    @Test
+    void loadGoals_ofARunThatRecordsNoGoals_applyTo10000Agents() {
+        Map<String, Object> details = Map.of("agents", 100, "spawn_ms", 1.0, "heap_per_agent_bytes", 10);
+
+        List<Goal> judged = Goals.of(result("load", 9e9, NO_LATENCY, details));
+
+        assertThat(judged).hasSize(3).allMatch(g -> g.verdict() == Goal.Verdict.NOT_MEASURED);
+        assertThat(judged.getFirst().goal()).isEqualTo(2_000_000.0);
     }
 
     @Test
@@ -58,7 +70,7 @@ class GoalsTest {
 
     @Test
     void goals_fromTheFixture_areJudgedFromTheReportedFigures() throws Exception {
-        BenchReport report = BenchReport.read(ReportTest.FIXTURE);
+        BenchReport report = BenchReport.read(FIXTURE);
         List<Goal> goals = Goals.of(report);
 
         Goal direct = goals.getFirst();

@@ -1,4 +1,4 @@
-package dev.colony.cli.bench;
+package dev.colony.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,9 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.report;
 
+import dev.colony.validation.BenchReport;
+import dev.colony.validation.Figure;
+import dev.colony.validation.ScenarioResult;
+import dev.colony.validation.Spread;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,16 +27,16 @@ import java.util.Optional;
  * quartiles this is "the two interquartile ranges do not overlap". A run without per-iteration values (a
  * file from before they were recorded) contributes an IQR of 0, and the change is marked so.
  */
-record Comparison(List<Change> changes, List<String> onlyInOld, List<String> onlyInNew) {
+public record Comparison(List<Change> changes, List<String> onlyInOld, List<String> onlyInNew) {
 
-    Comparison {
+    public Comparison {
         changes = List.copyOf(changes);
         onlyInOld = List.copyOf(onlyInOld);
         onlyInNew = List.copyOf(onlyInNew);
     }
 
     /** How one figure moved. */
-    enum Verdict {
+    public enum Verdict {
         REGRESSION,
         IMPROVEMENT,
         WITHIN_SPREAD
@@ -47,7 +51,7 @@ record Comparison(List<Change> changes, List<String> onlyInOld, List<String> onl
      * @param now its spread in the new run
      * @param verdict the judgement of ADR 0013's rule
      */
-    record Change(String scenario, Figure figure, Spread old, Spread now, Verdict verdict) {
+    public record Change(String scenario, Figure figure, Spread old, Spread now, Verdict verdict) {
         /** The change of the median relative to the old median, in percent (signed, not "better"). */
         double changePct() {
             return old.median() == 0 ? 0 : 100.0 * (now.median() - old.median()) / Math.abs(old.median());
@@ -62,7 +66,7 @@ record Comparison(List<Change> changes, List<String> onlyInOld, List<String> onl
         }
     }
 
-    static Comparison of(BenchReport old, BenchReport now) {
+    public static Comparison of(BenchReport old, BenchReport now) {
         List<Change> changes = new ArrayList<>();
         List<String> onlyInNew = new ArrayList<>();
         for (ScenarioResult n : now.scenarios()) {
@@ -100,7 +104,7 @@ record Comparison(List<Change> changes, List<String> onlyInOld, List<String> onl
         return changes.stream().filter(c -> c.verdict() == Verdict.IMPROVEMENT).count();
     }
 
-    void print(PrintWriter out, String oldLabel) {
+    public void print(PrintWriter out, String oldLabel) {
         out.printf(
                 "%nCompared with %s (each figure the median over a run's iterations of the iteration's figure, the"
                         + " same statistic as the table; [IQR] in brackets):%n",

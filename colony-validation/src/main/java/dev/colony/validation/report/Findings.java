@@ -1,5 +1,11 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.report;
 
+import dev.colony.validation.BenchReport;
+import dev.colony.validation.Details;
+import dev.colony.validation.Figure;
+import dev.colony.validation.ScenarioResult;
+import dev.colony.validation.Spread;
+import dev.colony.validation.Units;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -95,10 +101,11 @@ final class Findings {
     }
 
     private static Finding target(List<ScenarioResult> all) {
-        ScenarioResult nearest =
-                all.stream().min(Comparator.comparingDouble(Findings::toTarget)).orElseThrow();
+        ScenarioResult nearest = all.stream()
+                .min(Comparator.comparingDouble(ScenarioResult::toTarget))
+                .orElseThrow();
         List<String> missed = all.stream()
-                .filter(r -> toTarget(r) < 1)
+                .filter(r -> r.toTarget() < 1)
                 .map(ScenarioResult::name)
                 .toList();
         String text = String.format(
@@ -107,17 +114,11 @@ final class Findings {
                 nearest.name(),
                 num(Figure.THROUGHPUT.value(nearest)),
                 num(nearest.target().min()),
-                ratio(toTarget(nearest)));
+                ratio(nearest.toTarget()));
         if (!missed.isEmpty()) {
             text += " Missed the target: " + String.join(", ", missed) + ".";
         }
         return new Finding("Nearest to its target", text);
-    }
-
-    static double toTarget(ScenarioResult r) {
-        return r.target().min() == 0
-                ? Double.POSITIVE_INFINITY
-                : Figure.THROUGHPUT.value(r) / r.target().min();
     }
 
     private static Finding spread(List<ScenarioResult> all) {
@@ -212,7 +213,7 @@ final class Findings {
     private static Finding recommendation(List<ScenarioResult> all, Optional<ScenarioResult> costliest) {
         List<String> steps = new ArrayList<>();
         List<String> missed = all.stream()
-                .filter(r -> toTarget(r) < 1)
+                .filter(r -> r.toTarget() < 1)
                 .map(r -> String.format(
                         Locale.ROOT,
                         "%s (%s/s of %s/s)",

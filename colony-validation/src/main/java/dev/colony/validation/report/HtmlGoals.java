@@ -1,5 +1,6 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.report;
 
+import dev.colony.validation.Goal;
 import java.util.List;
 
 /** The HTML report's first section: Colony's goals, each judged from the run's figures, table and chart. */

@@ -1,5 +1,16 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.report;
 
+import dev.colony.validation.BenchReport;
+import dev.colony.validation.Details;
+import dev.colony.validation.Figure;
+import dev.colony.validation.Goal;
+import dev.colony.validation.Goals;
+import dev.colony.validation.Outcome;
+import dev.colony.validation.RunEnvironment;
+import dev.colony.validation.ScenarioResult;
+import dev.colony.validation.Spread;
+import dev.colony.validation.Units;
+import dev.colony.validation.scenarios.Scenarios;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,7 +20,7 @@ import java.util.Map;
  * content as {@link MarkdownReport}, with a throughput-against-target chart and one latency percentile
  * chart per scenario.
  */
-final class HtmlReport {
+public final class HtmlReport {
     private final BenchReport report;
     private final StringBuilder out = new StringBuilder();
 
@@ -17,7 +28,7 @@ final class HtmlReport {
         this.report = report;
     }
 
-    static String render(BenchReport report) {
+    public static String render(BenchReport report) {
         return new HtmlReport(report).render();
     }
 
@@ -67,7 +78,7 @@ final class HtmlReport {
                 .append("</p>\n");
         if (report.quickRun()) {
             out.append("<p class=\"quick\">")
-                    .append(escape(BenchCommand.QUICK_NOTE))
+                    .append(escape(BenchReport.QUICK_NOTE))
                     .append("</p>\n");
         }
         out.append(HtmlGoals.render(goals));
@@ -223,7 +234,7 @@ final class HtmlReport {
                 .append(escape(r.name()))
                 .append("\">\n");
         out.append("<h3>").append(escape(r.name())).append("</h3>\n");
-        Scenario.named(r.name())
+        Scenarios.named(r.name())
                 .ifPresent(s -> out.append("<p><b>What runs</b>: ")
                         .append(escape(s.description()))
                         .append(".</p>\n"));

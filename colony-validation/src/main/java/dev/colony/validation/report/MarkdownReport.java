@@ -1,5 +1,16 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.report;
 
+import dev.colony.validation.BenchReport;
+import dev.colony.validation.Details;
+import dev.colony.validation.Figure;
+import dev.colony.validation.Goal;
+import dev.colony.validation.Goals;
+import dev.colony.validation.Outcome;
+import dev.colony.validation.RunEnvironment;
+import dev.colony.validation.ScenarioResult;
+import dev.colony.validation.Spread;
+import dev.colony.validation.Units;
+import dev.colony.validation.scenarios.Scenarios;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,7 +20,7 @@ import java.util.Map;
  * claims beside Colony's measurements, the same-run baselines, one section per scenario (what it verified,
  * the spread over iterations, its details), the methodology and the environment.
  */
-final class MarkdownReport {
+public final class MarkdownReport {
     private final BenchReport report;
     private final StringBuilder out = new StringBuilder();
 
@@ -17,7 +28,7 @@ final class MarkdownReport {
         this.report = report;
     }
 
-    static String render(BenchReport report) {
+    public static String render(BenchReport report) {
         return new MarkdownReport(report).render();
     }
 
@@ -37,7 +48,7 @@ final class MarkdownReport {
                 report.backend()));
         if (report.quickRun()) {
             line("");
-            line("> " + BenchCommand.QUICK_NOTE);
+            line("> " + BenchReport.QUICK_NOTE);
         }
         goals(goals);
         summary();
@@ -157,7 +168,7 @@ final class MarkdownReport {
 
     private void scenario(ScenarioResult r) {
         section("`" + r.name() + "`");
-        Scenario.named(r.name()).ifPresent(s -> line("**What runs**: " + s.description() + "."));
+        Scenarios.named(r.name()).ifPresent(s -> line("**What runs**: " + s.description() + "."));
         line("");
         line(String.format(
                 Locale.ROOT,

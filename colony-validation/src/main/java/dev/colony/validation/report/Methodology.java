@@ -1,4 +1,4 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.report;
 
 import java.util.List;
 

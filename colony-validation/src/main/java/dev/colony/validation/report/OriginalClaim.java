@@ -1,5 +1,7 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.report;
 
+import dev.colony.validation.Details;
+import dev.colony.validation.ScenarioResult;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

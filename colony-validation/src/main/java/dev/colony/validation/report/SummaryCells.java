@@ -1,5 +1,9 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.report;
 
+import dev.colony.validation.Goal;
+import dev.colony.validation.Goals;
+import dev.colony.validation.ScenarioResult;
+import dev.colony.validation.Units;
 import java.util.List;
 import java.util.Locale;
 
@@ -26,6 +30,6 @@ final class SummaryCells {
 
     /** The original report's target and whether the median throughput reached it: "10.0k/s met". */
     static String target(ScenarioResult r) {
-        return Units.rate(r.target().min()) + "/s " + (Findings.toTarget(r) < 1 ? "missed" : "met");
+        return Units.rate(r.target().min()) + "/s " + (r.toTarget() < 1 ? "missed" : "met");
     }
 }

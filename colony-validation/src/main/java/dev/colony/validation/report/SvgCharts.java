@@ -1,5 +1,10 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.report;
 
+import dev.colony.validation.Figure;
+import dev.colony.validation.Goal;
+import dev.colony.validation.ScenarioResult;
+import dev.colony.validation.Spread;
+import dev.colony.validation.Units;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,5 +1,12 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.report;
 
+import dev.colony.validation.BenchReport;
+import dev.colony.validation.Details;
+import dev.colony.validation.Figure;
+import dev.colony.validation.Goal;
+import dev.colony.validation.Goals;
+import dev.colony.validation.ScenarioResult;
+import dev.colony.validation.Units;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -10,12 +17,12 @@ import java.util.Map;
  * verdict, then one row per scenario. Every figure is the median over the measured iterations (the same
  * statistic as the Markdown, the HTML and {@code --compare}), written with a scaled unit.
  */
-final class TerminalTable {
+public final class TerminalTable {
     private static final String ROW = "%-22s %6s %10s %9s %9s %9s %9s %9s %17s %11s %7s%n";
 
     private TerminalTable() {}
 
-    static void print(PrintWriter out, BenchReport report) {
+    public static void print(PrintWriter out, BenchReport report) {
         out.printf(
                 "Colony %s bench, JDK %s, %d CPUs, %s, backend %s, commit %s%n",
                 report.colonyVersion(),
@@ -69,7 +76,7 @@ final class TerminalTable {
                 Units.micros(Figure.MAX.value(r)),
                 r.verified().observed() + "/" + r.verified().expected()
                         + (r.verified().ok() ? "" : "!"),
-                Units.rate(r.target().min()) + (Findings.toTarget(r) < 1 ? " miss" : " met"),
+                Units.rate(r.target().min()) + (r.toTarget() < 1 ? " miss" : " met"),
                 r.baseline() == null ? "-" : Findings.ratio(r.baseline().ratio()) + "x");
         Map<String, Object> d = r.details();
         if (Details.number(d, "async", "throughput_per_sec").isPresent()) {

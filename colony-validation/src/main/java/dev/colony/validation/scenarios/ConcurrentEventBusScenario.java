@@ -1,13 +1,20 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.scenarios;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.colony.bus.DeliveryMode;
 import dev.colony.bus.Event;
 import dev.colony.bus.EventBus;
 import dev.colony.bus.Subject;
 import dev.colony.bus.SubjectPattern;
 import dev.colony.bus.SubscribeOptions;
 import dev.colony.metrics.LatencySnapshot;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.colony.validation.BenchSettings;
+import dev.colony.validation.Loop;
+import dev.colony.validation.Measurement;
+import dev.colony.validation.Scenario;
+import dev.colony.validation.ScenarioResult;
+import dev.colony.validation.ThroughputSpread;
+import dev.colony.validation.Variant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -22,7 +29,6 @@ import org.HdrHistogram.Histogram;
 final class ConcurrentEventBusScenario implements Scenario {
     static final int AGENTS = 100;
     static final int EVENTS_PER_AGENT = 100;
-    static final double GOAL = 20_000_000;
 
     /** The payload: which agent published it, and its sequence number within that agent. */
     record Activity(int agent, int seq, long timestamp) {}
@@ -37,6 +43,16 @@ final class ConcurrentEventBusScenario implements Scenario {
         return "100 agents on their own virtual threads x 100 events; 2 wildcard subscribers must get all 20,000";
     }
 
+    /** The figures under {@code details}: the DIRECT headline's context, and the ASYNC variant. */
+    private record Details(
+            String mode,
+            int agents,
+            int eventsPerAgent,
+            String threads,
+            String latencyBasis,
+            @JsonUnwrapped ThroughputSpread spread,
+            Variant async) {}
+
     @Override
     public ScenarioResult run(BenchSettings settings) throws Exception {
         Subject[] subjects = new Subject[AGENTS];
@@ -49,48 +65,33 @@ final class ConcurrentEventBusScenario implements Scenario {
             }
         }
         long expected = 2L * AGENTS * EVENTS_PER_AGENT;
-
-        settings.progress(
-                "event-bus-concurrent: DIRECT, %d warm-up + %d measured iterations",
-                settings.warmup(), settings.iterations());
-        Measurement direct = new Measurement(expected);
-        run(settings, SubscribeOptions.direct(), subjects, payloads, direct);
-
-        settings.progress(
-                "event-bus-concurrent: ASYNC, %d warm-up + %d measured iterations",
-                settings.warmup(), settings.iterations());
-        Measurement async = new Measurement(expected);
-        LatencySnapshot asyncLatency =
-                run(settings, SubscribeOptions.async().withCapacity(16_384), subjects, payloads, async);
-
-        settings.progress(
-                "event-bus-concurrent: baseline (handlers called directly), %d warm-up + %d measured iterations",
-                settings.warmup(), settings.iterations());
-        Measurement plain = new Measurement(expected);
-        runPlain(settings, subjects, payloads, plain);
-
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("mode", "DIRECT");
-        details.put("agents", AGENTS);
-        details.put("events_per_agent", EVENTS_PER_AGENT);
-        details.put("threads", "one virtual thread per agent, started before the timed region and released together");
-        details.put(
-                "latency_basis",
-                "one publish call including its DIRECT handlers, timed per publish in separate iterations");
-        details.putAll(direct.spread());
-        details.put("goal_deliveries_per_sec", GOAL);
-        details.put("goal_met", direct.throughput() >= GOAL);
-        details.put("async", async.asAsyncDetails(asyncLatency, GOAL));
-        return ScenarioResult.directAndAsync(name(), direct, async, details)
-                .with(
-                        direct.perIteration(),
-                        ScenarioResult.Baseline.of(
-                                "plain virtual threads",
-                                "the same 100 virtual threads, released together, call the same two order-checking"
-                                        + " handlers directly for each event (no bus, no subject matching)",
-                                plain,
-                                direct,
-                                true));
+        Measurement direct = run(settings, SubscribeOptions.direct(), subjects, payloads, expected)
+                .m();
+        Run async = run(settings, SubscribeOptions.async().withCapacity(16_384), subjects, payloads, expected);
+        Measurement plain = runPlain(settings, subjects, payloads, expected);
+        Details details = new Details(
+                "DIRECT",
+                AGENTS,
+                EVENTS_PER_AGENT,
+                "one virtual thread per agent, started before the timed region and released together",
+                "one publish call including its DIRECT handlers, timed per publish in separate iterations",
+                direct.spread(),
+                Variant.of(async.m(), false, null)
+                        .withLatency(Measurement.micros(async.busLatency()), EventBusScenario.ASYNC_LATENCY_BASIS));
+        return ScenarioResult.of(
+                        name(),
+                        direct,
+                        ScenarioResult.verified(direct, async.m()),
+                        ScenarioResult.ORIGINAL_TARGET,
+                        true,
+                        details)
+                .with(ScenarioResult.Baseline.of(
+                        "plain virtual threads",
+                        "the same 100 virtual threads, released together, call the same two order-checking"
+                                + " handlers directly for each event (no bus, no subject matching)",
+                        plain,
+                        direct,
+                        true));
     }
 
     /**
@@ -127,42 +128,44 @@ final class ConcurrentEventBusScenario implements Scenario {
         }
     }
 
-    private static LatencySnapshot run(
-            BenchSettings settings, SubscribeOptions options, Subject[] subjects, Activity[][] payloads, Measurement m)
-            throws InterruptedException {
+    /** A measured delivery mode, and the bus's own publish-to-handler latency. */
+    private record Run(Measurement m, LatencySnapshot busLatency) {}
+
+    /** Measures the options' delivery mode; DIRECT also times each publish. */
+    private static Run run(
+            BenchSettings settings, SubscribeOptions options, Subject[] subjects, Activity[][] payloads, long expected)
+            throws Exception {
         try (EventBus bus = EventBus.create()) {
             OrderCheckingHandler star = new OrderCheckingHandler();
             OrderCheckingHandler tail = new OrderCheckingHandler();
             bus.subscribe(SubjectPattern.of("agent.*.activity"), star::handle, options.withName("agent.*.activity"));
             bus.subscribe(SubjectPattern.of("agent.>"), tail::handle, options.withName("agent.>"));
-            for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
+            boolean async = options.mode() == DeliveryMode.ASYNC;
+            Measurement m = Loop.measure(settings, "event-bus-concurrent: " + options.mode(), expected, it -> {
                 star.reset();
                 tail.reset();
                 long elapsed = publishConcurrently(bus, subjects, payloads, null);
-                if (options.mode() == dev.colony.bus.DeliveryMode.ASYNC) {
+                if (async) {
                     long start = System.nanoTime();
-                    awaitSeen(star, tail, m.operations());
+                    awaitSeen(star, tail, expected);
                     elapsed += System.nanoTime() - start;
                 }
-                if (it >= settings.warmup()) {
-                    m.iteration(elapsed, m.operations(), star.good() + tail.good());
-                }
-            }
-            if (options.mode() == dev.colony.bus.DeliveryMode.DIRECT) {
-                for (int it = 0; it < settings.iterations(); it++) {
+                return Loop.Tally.of(elapsed, star.good() + tail.good());
+            });
+            if (!async) {
+                Loop.timeLatency(settings, m, latency -> {
                     star.reset();
                     tail.reset();
-                    publishConcurrently(bus, subjects, payloads, m.latency);
-                    m.latencyIteration();
-                }
+                    publishConcurrently(bus, subjects, payloads, latency);
+                });
             }
-            return bus.metrics().asyncLatency();
+            return new Run(m, bus.metrics().asyncLatency());
         }
     }
 
     /** The baseline: the same threads and payloads, each event handed straight to both checking handlers. */
-    private static void runPlain(BenchSettings settings, Subject[] subjects, Activity[][] payloads, Measurement m)
-            throws InterruptedException {
+    private static Measurement runPlain(
+            BenchSettings settings, Subject[] subjects, Activity[][] payloads, long expected) throws Exception {
         OrderCheckingHandler star = new OrderCheckingHandler();
         OrderCheckingHandler tail = new OrderCheckingHandler();
         Publisher direct = (subject, payload) -> {
@@ -170,20 +173,19 @@ final class ConcurrentEventBusScenario implements Scenario {
             star.handle(event);
             tail.handle(event);
         };
-        for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
+        Measurement m =
+                Loop.measure(settings, "event-bus-concurrent: baseline (handlers called directly)", expected, it -> {
+                    star.reset();
+                    tail.reset();
+                    return Loop.Tally.of(
+                            publishConcurrently(direct, subjects, payloads, null), star.good() + tail.good());
+                });
+        Loop.timeLatency(settings, m, latency -> {
             star.reset();
             tail.reset();
-            long elapsed = publishConcurrently(direct, subjects, payloads, null);
-            if (it >= settings.warmup()) {
-                m.iteration(elapsed, m.operations(), star.good() + tail.good());
-            }
-        }
-        for (int it = 0; it < settings.iterations(); it++) {
-            star.reset();
-            tail.reset();
-            publishConcurrently(direct, subjects, payloads, m.latency);
-            m.latencyIteration();
-        }
+            publishConcurrently(direct, subjects, payloads, latency);
+        });
+        return m;
     }
 
     /** Where an agent's events go: the bus, or the handlers directly. */

@@ -1,7 +1,10 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.scenarios;
 
 import dev.colony.bus.Event;
 import dev.colony.bus.Subject;
+import dev.colony.validation.BenchSettings;
+import dev.colony.validation.Loop;
+import dev.colony.validation.Measurement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -31,19 +35,32 @@ final class LoadBaseline {
     /** A versioned memory entry; replaced whole on every update. */
     private record Entry(long version, byte[] value) {}
 
-    private LoadBaseline() {}
+    private final int n;
+    private final int pingsPerIteration = LoadScenario.OPS / LoadScenario.MESSAGE_EVERY;
+    private final Subject[] subjects;
+    private final LoadScenario.Op[] ops;
+    private final LoadScenario.Ping[] pings;
+    private final List<ArrayBlockingQueue<LoadScenario.Ping>> inboxes;
+    private final String[] keys;
+    private final ConcurrentHashMap<String, Entry> memory = new ConcurrentHashMap<>();
+    private final byte[] value = {1, 2, 3, 4, 5, 6, 7, 8};
+    private final long[] latencies;
 
-    /** Runs the warm-up and measured iterations for {@code agents} agents and returns the measurement. */
-    static Measurement run(BenchSettings settings, int agents) throws InterruptedException {
-        int n = agents;
-        int pingsPerIteration = LoadScenario.OPS / LoadScenario.MESSAGE_EVERY;
-        Subject[] subjects = new Subject[n];
-        LoadScenario.Op[] ops = new LoadScenario.Op[n];
-        LoadScenario.Ping[] pings = new LoadScenario.Ping[n];
-        List<ArrayBlockingQueue<LoadScenario.Ping>> inboxes = new ArrayList<>(n);
-        String[] keys = new String[n];
-        ConcurrentHashMap<String, Entry> memory = new ConcurrentHashMap<>();
-        byte[] value = {1, 2, 3, 4, 5, 6, 7, 8};
+    /** One iteration's per-agent counts, each slot written by its agent's thread only. */
+    private record Counts(int[] opsDone, int[] deliveries, int[] received, int[] updates) {
+        Counts(int n) {
+            this(new int[n], new int[n], new int[n], new int[n]);
+        }
+    }
+
+    private LoadBaseline(int agents) {
+        n = agents;
+        subjects = new Subject[n];
+        ops = new LoadScenario.Op[n];
+        pings = new LoadScenario.Ping[n];
+        inboxes = new ArrayList<>(n);
+        keys = new String[n];
+        latencies = new long[n * LoadScenario.OPS];
         for (int a = 0; a < n; a++) {
             subjects[a] = Subject.of("load." + a + ".op");
             ops[a] = new LoadScenario.Op(a);
@@ -52,90 +69,114 @@ final class LoadBaseline {
             keys[a] = "agent-" + a;
             memory.put(keys[a], new Entry(0, value));
         }
-        long[] latencies = new long[n * LoadScenario.OPS];
-        Measurement m = new Measurement((long) n * LoadScenario.OPS);
-        for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
-            int[] opsDone = new int[n];
-            int[] deliveries = new int[n];
-            int[] received = new int[n];
-            int[] updates = new int[n];
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            CountDownLatch ready = new CountDownLatch(n);
-            CountDownLatch gate = new CountDownLatch(1);
-            CountDownLatch done = new CountDownLatch(n);
-            long wantVersion = (long) (it + 1) * (LoadScenario.OPS / LoadScenario.MEMORY_EVERY);
-            for (int a = 0; a < n; a++) {
-                int agent = a;
-                Thread.ofVirtual().start(() -> {
-                    ready.countDown();
-                    try {
-                        gate.await();
-                        int base = agent * LoadScenario.OPS;
-                        long t = System.nanoTime();
-                        for (int i = 0; i < LoadScenario.OPS; i++) {
-                            boolean ok = publish(subjects[agent], ops[agent], deliveries);
-                            if (i % LoadScenario.MESSAGE_EVERY == LoadScenario.MESSAGE_EVERY - 1) {
-                                ok &= inboxes.get((agent + 1) % n).offer(pings[agent]);
-                            }
-                            if (i % LoadScenario.MEMORY_EVERY == LoadScenario.MEMORY_EVERY - 1) {
-                                Entry current = memory.get(keys[agent]);
-                                if (memory.replace(keys[agent], current, new Entry(current.version() + 1, value))) {
-                                    updates[agent]++;
-                                } else {
-                                    ok = false;
-                                }
-                            }
-                            if (ok) {
-                                opsDone[agent]++;
-                            }
-                            long now = System.nanoTime();
-                            latencies[base + i] = now - t;
-                            t = now;
-                        }
-                        int previous = (agent + n - 1) % n;
-                        for (int p = 0; p < pingsPerIteration; p++) {
-                            LoadScenario.Ping ping = inboxes.get(agent).poll(60, TimeUnit.SECONDS);
-                            if (ping != null && ping.from() == previous) {
-                                received[agent]++;
-                            }
-                        }
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
-                    } finally {
-                        done.countDown();
-                    }
-                });
-            }
-            ready.await();
-            Snapshotter snapshotter = new Snapshotter(memory);
-            long start = System.nanoTime();
-            snapshotter.thread.start();
-            gate.countDown();
-            done.await();
-            long elapsed = System.nanoTime() - start;
-            snapshotter.stop();
-            if (failure.get() != null) {
-                throw new IllegalStateException("a baseline agent failed: " + failure.get(), failure.get());
-            }
-            long keysAtVersion = Arrays.stream(keys)
-                    .filter(k -> memory.get(k).version() == wantVersion)
-                    .count();
-            long expected = (long) n * LoadScenario.OPS
-                    + (long) n * LoadScenario.OPS * LoadScenario.SUBSCRIBERS
-                    + (long) n * pingsPerIteration
-                    + (long) n * (LoadScenario.OPS / LoadScenario.MEMORY_EVERY)
-                    + n
-                    + snapshotter.taken;
-            long observed =
-                    sum(opsDone) + sum(deliveries) + sum(received) + sum(updates) + keysAtVersion + snapshotter.good;
-            if (it >= settings.warmup()) {
-                for (long latency : latencies) {
-                    m.latency.recordValue(latency);
+    }
+
+    /** Runs the warm-up and measured iterations for {@code agents} agents and returns the measurement. */
+    static Measurement run(BenchSettings settings, int agents) throws Exception {
+        LoadBaseline baseline = new LoadBaseline(agents);
+        return Loop.measure(
+                settings,
+                "load: baseline (plain virtual threads)",
+                (long) agents * LoadScenario.OPS,
+                baseline::iteration);
+    }
+
+    /** One iteration: the threads are released together, then the six counts are checked. */
+    private Loop.Tally iteration(int it) throws InterruptedException {
+        Counts counts = new Counts(n);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch ready = new CountDownLatch(n);
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(n);
+        for (int a = 0; a < n; a++) {
+            int agent = a;
+            Thread.ofVirtual().start(() -> {
+                ready.countDown();
+                try {
+                    gate.await();
+                    agent(agent, counts);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    done.countDown();
                 }
-                m.iteration(elapsed, expected, observed);
+            });
+        }
+        ready.await();
+        Snapshotter snapshotter = new Snapshotter(memory);
+        long start = System.nanoTime();
+        snapshotter.thread.start();
+        gate.countDown();
+        done.await();
+        long elapsed = System.nanoTime() - start;
+        snapshotter.stop();
+        if (failure.get() != null) {
+            throw new IllegalStateException("a baseline agent failed: " + failure.get(), failure.get());
+        }
+        return new Loop.Tally(elapsed, expected(snapshotter.taken), observed(counts, it, snapshotter.good), latency());
+    }
+
+    /** One agent's ops, then its pings: the same six kinds of work the Colony run counts. */
+    private void agent(int agent, Counts counts) throws InterruptedException {
+        int base = agent * LoadScenario.OPS;
+        long t = System.nanoTime();
+        for (int i = 0; i < LoadScenario.OPS; i++) {
+            boolean ok = publish(subjects[agent], ops[agent], counts.deliveries());
+            if (i % LoadScenario.MESSAGE_EVERY == LoadScenario.MESSAGE_EVERY - 1) {
+                ok &= inboxes.get((agent + 1) % n).offer(pings[agent]);
+            }
+            if (i % LoadScenario.MEMORY_EVERY == LoadScenario.MEMORY_EVERY - 1) {
+                Entry current = memory.get(keys[agent]);
+                if (memory.replace(keys[agent], current, new Entry(current.version() + 1, value))) {
+                    counts.updates()[agent]++;
+                } else {
+                    ok = false;
+                }
+            }
+            if (ok) {
+                counts.opsDone()[agent]++;
+            }
+            long now = System.nanoTime();
+            latencies[base + i] = now - t;
+            t = now;
+        }
+        int previous = (agent + n - 1) % n;
+        for (int p = 0; p < pingsPerIteration; p++) {
+            LoadScenario.Ping ping = inboxes.get(agent).poll(60, TimeUnit.SECONDS);
+            if (ping != null && ping.from() == previous) {
+                counts.received()[agent]++;
             }
         }
-        return m;
+    }
+
+    private long expected(long snapshotsTaken) {
+        return (long) n * LoadScenario.OPS
+                + (long) n * LoadScenario.OPS * LoadScenario.SUBSCRIBERS
+                + (long) n * pingsPerIteration
+                + (long) n * (LoadScenario.OPS / LoadScenario.MEMORY_EVERY)
+                + n
+                + snapshotsTaken;
+    }
+
+    private long observed(Counts counts, int it, long snapshotsGood) {
+        long wantVersion = (long) (it + 1) * (LoadScenario.OPS / LoadScenario.MEMORY_EVERY);
+        long keysAtVersion = Arrays.stream(keys)
+                .filter(k -> memory.get(k).version() == wantVersion)
+                .count();
+        return sum(counts.opsDone())
+                + sum(counts.deliveries())
+                + sum(counts.received())
+                + sum(counts.updates())
+                + keysAtVersion
+                + snapshotsGood;
+    }
+
+    private Histogram latency() {
+        Histogram latency = new Histogram(3_600_000_000_000L, 3);
+        for (long l : latencies) {
+            latency.recordValue(l);
+        }
+        return latency;
     }
 
     /** The two subscribers of the Colony run, called directly: each counts the op for its agent. */

@@ -1,5 +1,7 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.scenarios;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.colony.Colony;
 import dev.colony.agent.AgentContext;
 import dev.colony.agent.AgentHandle;
@@ -19,6 +21,12 @@ import dev.colony.state.MemoryEntry;
 import dev.colony.state.SharedMemory;
 import dev.colony.state.Snapshot;
 import dev.colony.state.SnapshotCodec;
+import dev.colony.validation.BenchSettings;
+import dev.colony.validation.Loop;
+import dev.colony.validation.Measurement;
+import dev.colony.validation.Scenario;
+import dev.colony.validation.ScenarioResult;
+import dev.colony.validation.ThroughputSpread;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -45,7 +53,10 @@ import org.HdrHistogram.Histogram;
  * message was received; the counts are then checked: deliveries, receipts, memory updates, each key's
  * version, snapshots. Each operation is timed (one {@code nanoTime} between consecutive operations).
  */
-final class LoadScenario implements Scenario {
+public final class LoadScenario implements Scenario {
+    /** The scenario's name, which {@code --agents} applies to. */
+    public static final String NAME = "load";
+
     static final int DEFAULT_AGENTS = 100;
     static final int MAX_AGENTS = 100_000;
     static final int OPS = 100;
@@ -53,10 +64,9 @@ final class LoadScenario implements Scenario {
     static final int MEMORY_EVERY = 20;
     static final int SUBSCRIBERS = 2;
     static final long SNAPSHOT_EVERY_MS = 100;
-    static final double GOAL_OPS_PER_SEC = 2_000_000;
-    static final double GOAL_SPAWN_MS = 500;
-    static final double GOAL_HEAP_PER_AGENT = 2048;
+    /** Colony's load goals are stated for this many agents (docs/workloads.md); the warm-up spawn is as big. */
     static final int GOAL_AGENTS = 10_000;
+
     static final String NAMESPACE = "load";
     static final String PING = "load.ping";
     static final String GO = "load.go";
@@ -67,7 +77,7 @@ final class LoadScenario implements Scenario {
         this(DEFAULT_AGENTS);
     }
 
-    LoadScenario(int agents) {
+    public LoadScenario(int agents) {
         if (agents < 1 || agents > MAX_AGENTS) {
             throw new IllegalArgumentException(
                     "--agents must be between 1 and " + String.format("%,d", MAX_AGENTS) + ", got " + agents);
@@ -81,7 +91,7 @@ final class LoadScenario implements Scenario {
 
     @Override
     public String name() {
-        return "load";
+        return NAME;
     }
 
     @Override
@@ -131,228 +141,285 @@ final class LoadScenario implements Scenario {
         }
     }
 
+    /** The names of the six counts every iteration verifies, in the order of {@link #expected} and observed. */
+    static final List<String> COUNTS =
+            List.of("ops", "events_delivered", "messages_received", "memory_updates", "keys_at_version", "snapshots");
+
+    /** What the agents work with, built before anything is timed. */
+    private record Inputs(AgentId[] ids, Subject[] subjects, Op[] ops, Ping[] pings, String[] keys, long[] latencies) {}
+
+    /** The agents' spawn: how long until all were RUNNING, and the heap each took. */
+    private record Spawn(double ms, long heapPerAgent, Double warmupMs, Integer warmupAgents) {}
+
+    /** The concurrent snapshots of the coordination state. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record Snapshots(long intervalMs, long taken, int bytesLast, Percentiles latencyUs, String latencyBasis) {}
+
+    /** Snapshot latency in microseconds; empty when none was taken. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record Percentiles(Double p50, Double p99, Double max, Long count) {
+        static Percentiles of(Histogram h) {
+            return h.getTotalCount() == 0
+                    ? new Percentiles(null, null, null, null)
+                    : new Percentiles(
+                            Measurement.micros(h.getValueAtPercentile(50)),
+                            Measurement.micros(h.getValueAtPercentile(99)),
+                            Measurement.micros(h.getMaxValue()),
+                            h.getTotalCount());
+        }
+    }
+
+    /** The figures under {@code details}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record Details(
+            int agents,
+            int opsPerAgent,
+            String op,
+            String threads,
+            String latencyBasis,
+            @JsonUnwrapped ThroughputSpread spread,
+            Map<String, ScenarioResult.Verified> counts,
+            double spawnMs,
+            String spawnBasis,
+            Integer warmupSpawnAgents,
+            Double warmupSpawnMs,
+            long heapPerAgentBytes,
+            String heapBasis,
+            Snapshots snapshots) {}
+
+    /** The measured run's state between iterations: the counts over measured iterations, the snapshots. */
+    private static final class Totals {
+        final long[][] counts = new long[COUNTS.size()][2];
+        final Histogram snapshotLatency = new Histogram(3_600_000_000_000L, 3);
+        long snapshots;
+        int snapshotBytes;
+
+        Map<String, ScenarioResult.Verified> verified() {
+            Map<String, ScenarioResult.Verified> all = new LinkedHashMap<>();
+            for (int i = 0; i < COUNTS.size(); i++) {
+                all.put(COUNTS.get(i), new ScenarioResult.Verified(counts[i][0], counts[i][1]));
+            }
+            return all;
+        }
+    }
+
     @Override
     public ScenarioResult run(BenchSettings settings) throws Exception {
-        int n = agents;
-        AgentId[] ids = new AgentId[n];
-        Subject[] subjects = new Subject[n];
-        Op[] ops = new Op[n];
-        Ping[] pings = new Ping[n];
-        String[] keys = new String[n];
-        for (int a = 0; a < n; a++) {
-            ids[a] = AgentId.of("load-" + a);
-            subjects[a] = Subject.of("load." + a + ".op");
-            ops[a] = new Op(a);
-            pings[a] = new Ping(a);
-            keys[a] = "agent-" + a;
-        }
-        byte[] value = {1, 2, 3, 4, 5, 6, 7, 8};
-        long[] latencies = new long[n * OPS];
+        Inputs in = inputs();
         Counters c = new Counters();
-
-        Measurement m = new Measurement((long) n * OPS);
-        Histogram snapshotLatency = new Histogram(3_600_000_000_000L, 3);
-        Map<String, long[]> counts = new LinkedHashMap<>(); // name -> {expected, observed}
-        for (String name : List.of(
-                "ops", "events_delivered", "messages_received", "memory_updates", "keys_at_version", "snapshots")) {
-            counts.put(name, new long[2]);
-        }
-        long spawnNanos;
-        long heapPerAgent;
-        int snapshotBytes = 0;
-        long snapshotsTotal = 0;
-
-        double coldSpawnMs = Double.NaN;
-        int warmupAgents = Math.min(n, GOAL_AGENTS);
-        if (settings.warmup() > 0) {
-            settings.progress("load: warm-up spawn of %,d idle agents in a throwaway colony", warmupAgents);
-            try (Colony warm = Colony.embedded()) {
-                long warmStart = System.nanoTime();
-                List<AgentHandle> handles = new ArrayList<>(warmupAgents);
-                for (int a = 0; a < warmupAgents; a++) {
-                    handles.add(warm.spawn(AgentSpec.of(AgentId.of("warm-" + a), "load"), (ctx, message) -> {}));
-                }
-                awaitRunning(handles);
-                coldSpawnMs = (System.nanoTime() - warmStart) / 1e6;
-            }
-        }
-
+        Totals totals = new Totals();
+        Double warmupMs = warmupSpawn(settings);
+        Spawn spawn;
+        Measurement m;
         try (Colony colony = Colony.embedded()) {
-            EventBus bus = colony.bus();
-            bus.subscribe(
-                    SubjectPattern.of("load.>"),
-                    event -> count(event, c.deliveriesAll, c.wrong),
-                    SubscribeOptions.direct().withName("load.>"));
-            bus.subscribe(
-                    SubjectPattern.of("load.*.op"),
-                    event -> count(event, c.deliveriesOp, c.wrong),
-                    SubscribeOptions.direct().withName("load.*.op"));
-
-            settings.progress("load: spawning %,d agents", n);
-            long before = usedAfterGc();
-            long spawnStart = System.nanoTime();
-            List<AgentHandle> handles = new ArrayList<>(n);
-            for (int a = 0; a < n; a++) {
-                Behavior behavior =
-                        new LoadAgent(a, ids[(a + 1) % n], subjects[a], ops[a], pings[a], keys[a], value, latencies, c);
-                handles.add(colony.spawn(AgentSpec.of(ids[a], "load"), behavior));
-            }
-            awaitRunning(handles);
-            spawnNanos = System.nanoTime() - spawnStart;
-            heapPerAgent = (usedAfterGc() - before) / n;
-            settings.progress(
-                    "load: %,d agents RUNNING in %.1f ms, %,d B of heap per agent; %d warm-up + %d measured iterations",
-                    n, spawnNanos / 1e6, heapPerAgent, settings.warmup(), settings.iterations());
-
-            AgentId driver = AgentId.of("load-driver");
-            for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
+            subscribe(colony.bus(), c);
+            spawn = spawn(settings, colony, in, c, warmupMs);
+            m = Loop.measure(settings, "load: " + agents + " agents", (long) agents * OPS, it -> {
                 boolean measured = it >= settings.warmup();
-                c.reset();
-                Round round = new Round(new CountDownLatch(n), new CountDownLatch(1), new CountDownLatch(n));
-                for (int a = 0; a < n; a++) {
-                    if (colony.messenger().send(Envelope.of(driver, ids[a], GO, round)) != SendOutcome.DELIVERED) {
-                        throw new IllegalStateException("could not start agent " + ids[a]);
-                    }
-                }
-                round.ready().await();
-                Snapshotter snapshotter = new Snapshotter(colony, measured ? snapshotLatency : null);
-                long start = System.nanoTime();
-                snapshotter.thread.start();
-                round.gate().countDown();
-                round.done().await();
-                awaitCount(c.receivedTotal, (long) n * (OPS / MESSAGE_EVERY));
-                long elapsed = System.nanoTime() - start;
-                snapshotter.stop();
-                Throwable failure = c.failure.get();
-                if (failure != null) {
-                    throw new IllegalStateException("an agent failed: " + failure, failure);
-                }
-
-                long[] expected = {
-                    (long) n * OPS,
-                    (long) n * OPS * SUBSCRIBERS,
-                    (long) n * (OPS / MESSAGE_EVERY),
-                    (long) n * (OPS / MEMORY_EVERY),
-                    n,
-                    snapshotter.taken
-                };
-                long keysAtVersion = 0;
-                long wantVersion = (long) (it + 1) * (OPS / MEMORY_EVERY);
-                SharedMemory memory = colony.memory();
-                for (int a = 0; a < n; a++) {
-                    Optional<MemoryEntry> entry = memory.get(NAMESPACE, keys[a]);
-                    if (entry.isPresent() && entry.get().version() == wantVersion && c.version[a] == wantVersion) {
-                        keysAtVersion++;
-                    }
-                }
-                long[] observed = {
-                    sum(c.opsDone),
-                    sum(c.deliveriesAll) + sum(c.deliveriesOp),
-                    sum(c.received),
-                    sum(c.memoryUpdates),
-                    keysAtVersion,
-                    snapshotter.good
-                };
-                snapshotBytes = snapshotter.bytes;
-                if (measured) {
-                    long exp = 0;
-                    long obs = 0;
-                    int i = 0;
-                    for (long[] pair : counts.values()) {
-                        pair[0] += expected[i];
-                        pair[1] += observed[i];
-                        exp += expected[i];
-                        obs += observed[i];
-                        i++;
-                    }
-                    snapshotsTotal += snapshotter.taken;
-                    for (long latency : latencies) {
-                        m.latency.recordValue(latency);
-                    }
-                    m.iteration(elapsed, exp, obs);
-                }
-            }
-            settings.progress("load: stopping %,d agents", n);
+                return iteration(colony, in, c, it, measured ? totals : null);
+            });
+            settings.progress("load: stopping %,d agents", agents);
         }
         if (c.wrong.sum() != 0) {
             throw new IllegalStateException(c.wrong.sum() + " deliveries or messages carried the wrong content");
         }
-
-        settings.progress(
-                "load: baseline (plain virtual threads), %d warm-up + %d measured iterations",
-                settings.warmup(), settings.iterations());
-        Measurement plain = LoadBaseline.run(settings, n);
-
-        double spawnMs = spawnNanos / 1e6;
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("agents", n);
-        details.put("ops_per_agent", OPS);
-        details.put(
-                "op",
-                "publish to load.<agent>.op (2 DIRECT subscribers: load.> and load.*.op); every 10th op also a"
-                        + " message by reference to the next agent; every 20th also a CAS of the agent's own key");
-        details.put("threads", "each agent runs its ops on its own inbox virtual thread; agents released together");
-        details.put(
-                "latency_basis",
-                "each op, including its deliveries and any send or CAS; consecutive nanoTime readings per agent");
-        details.putAll(m.spread());
-        Map<String, Object> verified = new LinkedHashMap<>();
-        counts.forEach((name, pair) -> verified.put(name, new ScenarioResult.Verified(pair[0], pair[1])));
-        details.put("counts", verified);
-        details.put("spawn_ms", Measurement.round(spawnMs));
-        details.put(
-                "spawn_basis",
-                "colony.spawn of every agent until all are RUNNING, once per run, after a warm-up spawn of"
-                        + " min(N, 10,000) idle agents in a throwaway colony (when --warmup > 0)");
-        if (!Double.isNaN(coldSpawnMs)) {
-            details.put("warmup_spawn_agents", warmupAgents);
-            details.put("warmup_spawn_ms", Measurement.round(coldSpawnMs));
-        }
-        details.put("heap_per_agent_bytes", heapPerAgent);
-        details.put("heap_basis", "used heap after GC, after spawning minus before, divided by the agents");
-        Map<String, Object> snapshots = new LinkedHashMap<>();
-        snapshots.put("interval_ms", SNAPSHOT_EVERY_MS);
-        snapshots.put("taken", snapshotsTotal);
-        snapshots.put("bytes_last", snapshotBytes);
-        snapshots.put("latency_us", latency(snapshotLatency));
-        snapshots.put(
-                "latency_basis", "snapshot() + encode + decode + re-encode and compare, concurrent with the agents");
-        details.put("snapshots", snapshots);
-        Map<String, Object> goals = new LinkedHashMap<>();
-        goals.put("applies_to_agents", GOAL_AGENTS);
-        goals.put("ops_per_sec_min", GOAL_OPS_PER_SEC);
-        goals.put("spawn_ms_max", GOAL_SPAWN_MS);
-        goals.put("heap_per_agent_bytes_max", GOAL_HEAP_PER_AGENT);
-        if (n == GOAL_AGENTS) {
-            goals.put("ops_met", m.throughput() >= GOAL_OPS_PER_SEC);
-            goals.put("spawn_met", spawnMs <= GOAL_SPAWN_MS);
-            goals.put("heap_met", heapPerAgent <= GOAL_HEAP_PER_AGENT);
-        }
-        details.put("goals", goals);
-
-        return new ScenarioResult(
+        settings.progress("load: baseline (plain virtual threads)");
+        Measurement plain = LoadBaseline.run(settings, agents);
+        return ScenarioResult.of(
                         name(),
-                        m.operations(),
-                        m.iterations(),
-                        Measurement.round(m.medianSeconds()),
-                        Measurement.round(m.throughput()),
-                        m.latencyUs(),
+                        m,
                         new ScenarioResult.Verified(m.expected(), m.observed()),
                         ScenarioResult.ORIGINAL_TARGET,
-                        m.verified() && m.throughput() >= ScenarioResult.ORIGINAL_TARGET.min(),
-                        details)
-                .with(
-                        m.perIteration(),
-                        ScenarioResult.Baseline.of(
-                                "plain virtual threads",
-                                "the same agents as plain virtual threads released together: each op hands an Event to"
-                                        + " the same two counting handlers, every 10th puts a ping in the next agent's"
-                                        + " ArrayBlockingQueue, every 20th CASes a versioned ConcurrentHashMap entry; a"
-                                        + " platform thread copies, JSON-encodes, decodes and compares the map every 100 ms;"
-                                        + " the same six counts verified",
-                                plain,
-                                m,
-                                true));
+                        true,
+                        details(m, spawn, totals))
+                .with(ScenarioResult.Baseline.of(
+                        "plain virtual threads",
+                        "the same agents as plain virtual threads released together: each op hands an Event to"
+                                + " the same two counting handlers, every 10th puts a ping in the next agent's"
+                                + " ArrayBlockingQueue, every 20th CASes a versioned ConcurrentHashMap entry; a"
+                                + " platform thread copies, JSON-encodes, decodes and compares the map every 100 ms;"
+                                + " the same six counts verified",
+                        plain,
+                        m,
+                        true));
+    }
+
+    private Inputs inputs() {
+        Inputs in = new Inputs(
+                new AgentId[agents],
+                new Subject[agents],
+                new Op[agents],
+                new Ping[agents],
+                new String[agents],
+                new long[agents * OPS]);
+        for (int a = 0; a < agents; a++) {
+            in.ids()[a] = AgentId.of("load-" + a);
+            in.subjects()[a] = Subject.of("load." + a + ".op");
+            in.ops()[a] = new Op(a);
+            in.pings()[a] = new Ping(a);
+            in.keys()[a] = "agent-" + a;
+        }
+        return in;
+    }
+
+    /** A throwaway spawn of min(N, 10,000) idle agents, so the measured spawn is not the JVM's first; null without warm-up. */
+    private Double warmupSpawn(BenchSettings settings) throws InterruptedException {
+        if (settings.warmup() == 0) {
+            return null;
+        }
+        int warmupAgents = warmupAgents();
+        settings.progress("load: warm-up spawn of %,d idle agents in a throwaway colony", warmupAgents);
+        try (Colony warm = Colony.embedded()) {
+            long warmStart = System.nanoTime();
+            List<AgentHandle> handles = new ArrayList<>(warmupAgents);
+            for (int a = 0; a < warmupAgents; a++) {
+                handles.add(warm.spawn(AgentSpec.of(AgentId.of("warm-" + a), "load"), (ctx, message) -> {}));
+            }
+            awaitRunning(handles);
+            return (System.nanoTime() - warmStart) / 1e6;
+        }
+    }
+
+    private int warmupAgents() {
+        return Math.min(agents, GOAL_AGENTS);
+    }
+
+    private static void subscribe(EventBus bus, Counters c) {
+        bus.subscribe(
+                SubjectPattern.of("load.>"),
+                event -> count(event, c.deliveriesAll, c.wrong),
+                SubscribeOptions.direct().withName("load.>"));
+        bus.subscribe(
+                SubjectPattern.of("load.*.op"),
+                event -> count(event, c.deliveriesOp, c.wrong),
+                SubscribeOptions.direct().withName("load.*.op"));
+    }
+
+    /** Spawns every agent and waits until all are RUNNING; measures the time and the heap they take. */
+    private Spawn spawn(BenchSettings settings, Colony colony, Inputs in, Counters c, Double warmupMs)
+            throws InterruptedException {
+        settings.progress("load: spawning %,d agents", agents);
+        byte[] value = {1, 2, 3, 4, 5, 6, 7, 8};
+        long before = usedAfterGc();
+        long spawnStart = System.nanoTime();
+        List<AgentHandle> handles = new ArrayList<>(agents);
+        for (int a = 0; a < agents; a++) {
+            Behavior behavior = new LoadAgent(
+                    a,
+                    in.ids()[(a + 1) % agents],
+                    in.subjects()[a],
+                    in.ops()[a],
+                    in.pings()[a],
+                    in.keys()[a],
+                    value,
+                    in.latencies(),
+                    c);
+            handles.add(colony.spawn(AgentSpec.of(in.ids()[a], "load"), behavior));
+        }
+        awaitRunning(handles);
+        long spawnNanos = System.nanoTime() - spawnStart;
+        long heapPerAgent = (usedAfterGc() - before) / agents;
+        settings.progress(
+                "load: %,d agents RUNNING in %.1f ms, %,d B of heap per agent", agents, spawnNanos / 1e6, heapPerAgent);
+        return new Spawn(spawnNanos / 1e6, heapPerAgent, warmupMs, warmupMs == null ? null : warmupAgents());
+    }
+
+    /**
+     * One iteration: every agent is started, released together, and runs its ops while snapshots are taken;
+     * then the six counts are checked. With {@code totals} (a measured iteration) they are added to it.
+     */
+    private Loop.Tally iteration(Colony colony, Inputs in, Counters c, int it, Totals totals) throws Exception {
+        c.reset();
+        Round round = new Round(new CountDownLatch(agents), new CountDownLatch(1), new CountDownLatch(agents));
+        AgentId driver = AgentId.of("load-driver");
+        for (int a = 0; a < agents; a++) {
+            if (colony.messenger().send(Envelope.of(driver, in.ids()[a], GO, round)) != SendOutcome.DELIVERED) {
+                throw new IllegalStateException("could not start agent " + in.ids()[a]);
+            }
+        }
+        round.ready().await();
+        Snapshotter snapshotter = new Snapshotter(colony, totals == null ? null : totals.snapshotLatency);
+        long start = System.nanoTime();
+        snapshotter.thread.start();
+        round.gate().countDown();
+        round.done().await();
+        awaitCount(c.receivedTotal, (long) agents * (OPS / MESSAGE_EVERY));
+        long elapsed = System.nanoTime() - start;
+        snapshotter.stop();
+        Throwable failure = c.failure.get();
+        if (failure != null) {
+            throw new IllegalStateException("an agent failed: " + failure, failure);
+        }
+        long[] expected = expected(snapshotter.taken);
+        long[] observed = observed(colony, in, c, it, snapshotter.good);
+        Histogram latency = new Histogram(3_600_000_000_000L, 3);
+        for (long l : in.latencies()) {
+            latency.recordValue(l);
+        }
+        if (totals != null) {
+            for (int i = 0; i < COUNTS.size(); i++) {
+                totals.counts[i][0] += expected[i];
+                totals.counts[i][1] += observed[i];
+            }
+            totals.snapshots += snapshotter.taken;
+            totals.snapshotBytes = snapshotter.bytes;
+        }
+        return new Loop.Tally(
+                elapsed, Arrays.stream(expected).sum(), Arrays.stream(observed).sum(), latency);
+    }
+
+    /** The six counts an iteration must reach, in the order of {@link #COUNTS}. */
+    private long[] expected(long snapshotsTaken) {
+        long n = agents;
+        return new long[] {
+            n * OPS, n * OPS * SUBSCRIBERS, n * (OPS / MESSAGE_EVERY), n * (OPS / MEMORY_EVERY), n, snapshotsTaken
+        };
+    }
+
+    /** The six counts observed after iteration {@code it}; every key must be at the version its CASes reach. */
+    private long[] observed(Colony colony, Inputs in, Counters c, int it, long snapshotsGood) {
+        long keysAtVersion = 0;
+        long wantVersion = (long) (it + 1) * (OPS / MEMORY_EVERY);
+        SharedMemory memory = colony.memory();
+        for (int a = 0; a < agents; a++) {
+            Optional<MemoryEntry> entry = memory.get(NAMESPACE, in.keys()[a]);
+            if (entry.isPresent() && entry.get().version() == wantVersion && c.version[a] == wantVersion) {
+                keysAtVersion++;
+            }
+        }
+        return new long[] {
+            sum(c.opsDone),
+            sum(c.deliveriesAll) + sum(c.deliveriesOp),
+            sum(c.received),
+            sum(c.memoryUpdates),
+            keysAtVersion,
+            snapshotsGood
+        };
+    }
+
+    private Details details(Measurement m, Spawn spawn, Totals totals) {
+        return new Details(
+                agents,
+                OPS,
+                "publish to load.<agent>.op (2 DIRECT subscribers: load.> and load.*.op); every 10th op also a"
+                        + " message by reference to the next agent; every 20th also a CAS of the agent's own key",
+                "each agent runs its ops on its own inbox virtual thread; agents released together",
+                "each op, including its deliveries and any send or CAS; consecutive nanoTime readings per agent",
+                m.spread(),
+                totals.verified(),
+                Measurement.round(spawn.ms()),
+                "colony.spawn of every agent until all are RUNNING, once per run, after a warm-up spawn of"
+                        + " min(N, 10,000) idle agents in a throwaway colony (when --warmup > 0)",
+                spawn.warmupAgents(),
+                spawn.warmupMs() == null ? null : Measurement.round(spawn.warmupMs()),
+                spawn.heapPerAgent(),
+                "used heap after GC, after spawning minus before, divided by the agents",
+                new Snapshots(
+                        SNAPSHOT_EVERY_MS,
+                        totals.snapshots,
+                        totals.snapshotBytes,
+                        Percentiles.of(totals.snapshotLatency),
+                        "snapshot() + encode + decode + re-encode and compare, concurrent with the agents"));
     }
 
     /** One agent: on a {@link Round} it runs its ops; on a ping it checks the sender and counts it. */
@@ -528,17 +595,5 @@ final class LoadScenario implements Scenario {
             used = Math.min(used, runtime.totalMemory() - runtime.freeMemory());
         }
         return used;
-    }
-
-    private static Map<String, Object> latency(Histogram h) {
-        Map<String, Object> figures = new LinkedHashMap<>();
-        if (h.getTotalCount() == 0) {
-            return figures;
-        }
-        figures.put("p50", Measurement.micros(h.getValueAtPercentile(50)));
-        figures.put("p99", Measurement.micros(h.getValueAtPercentile(99)));
-        figures.put("max", Measurement.micros(h.getMaxValue()));
-        figures.put("count", h.getTotalCount());
-        return figures;
     }
 }

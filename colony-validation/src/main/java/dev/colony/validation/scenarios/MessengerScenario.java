@@ -1,5 +1,8 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.scenarios;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.colony.messaging.AgentId;
 import dev.colony.messaging.Envelope;
 import dev.colony.messaging.InboxOptions;
@@ -9,9 +12,15 @@ import dev.colony.messaging.Messenger;
 import dev.colony.messaging.MessengerMetrics;
 import dev.colony.messaging.SendOutcome;
 import dev.colony.metrics.LatencySnapshot;
+import dev.colony.validation.BenchSettings;
+import dev.colony.validation.Loop;
+import dev.colony.validation.Measurement;
+import dev.colony.validation.Scenario;
+import dev.colony.validation.ScenarioResult;
+import dev.colony.validation.ThroughputSpread;
+import dev.colony.validation.Variant;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.LongAdder;
@@ -29,11 +38,6 @@ final class MessengerScenario implements Scenario {
     static final int MESSAGES = 10_000;
     static final int LARGE_ENTRIES = 100;
     static final int SMALL_ENTRIES = 6;
-    static final double GOAL_MARSHALLED = 100_000;
-    static final double GOAL_SMALL = 800_000;
-    static final double GOAL_BY_REFERENCE = 20_000_000;
-    static final double GOAL_OVERHEAD_PCT = 25;
-    static final double GOAL_REQUEST_P99_US = 50;
     static final int REQUESTERS = 10;
     static final int REQUESTS_PER_REQUESTER = 1_000;
 
@@ -58,108 +62,98 @@ final class MessengerScenario implements Scenario {
         return 10;
     }
 
+    /** The bare codec's figures and the messenger's cost over it: the time per message, as a percentage. */
+    private record CodecFigures(
+            String what,
+            double throughputPerSec,
+            @JsonUnwrapped ThroughputSpread spread,
+            ScenarioResult.Verified verified,
+            double messengerOverheadPct) {}
+
+    /** A variant of the send: its message size, its figures, and the bare codec for the same messages. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record Sized(int messageBytes, @JsonUnwrapped Variant figures, CodecFigures codecBaseline) {}
+
+    /** Request/reply round trips. */
+    private record Requests(
+            int requesters,
+            int requestsPerRequester,
+            String mode,
+            double roundTripsPerSec,
+            @JsonUnwrapped ThroughputSpread spread,
+            ScenarioResult.Latency latencyUs,
+            ScenarioResult.Verified verified) {}
+
+    /** The messenger's own marshal or unmarshal timing, in microseconds. */
+    private record CodecLatency(double p50, double p99, double max, long count) {}
+
+    /** The figures under {@code details}. */
+    private record Details(
+            String mode,
+            int agents,
+            int messageBytes,
+            String latencyBasis,
+            @JsonUnwrapped ThroughputSpread spread,
+            CodecLatency marshalUs,
+            CodecLatency unmarshalUs,
+            CodecFigures codecBaseline,
+            @JsonProperty("envelope_500b") Sized envelope500b,
+            Sized byReference,
+            Requests requestReply) {}
+
+    /** A send measured, with the messenger's own codec timing. */
+    private record Sent(Measurement m, MessengerMetrics metrics) {}
+
     @Override
     public ScenarioResult run(BenchSettings settings) throws Exception {
         MessengerWorkload large = new MessengerWorkload(MESSAGES, LARGE_ENTRIES, 20261127L);
         MessengerWorkload small = new MessengerWorkload(MESSAGES, SMALL_ENTRIES, 20261128L);
-
-        settings.progress("messenger: bare codec round trip, 4.2 KB");
-        Measurement codec4k = codecBaseline(settings, large);
-        settings.progress("messenger: send with JSON on every send, 4.2 KB");
-        MessengerMetrics[] marshalMetrics = new MessengerMetrics[1];
-        Measurement marshalled = send(settings, large, true, marshalMetrics);
-        settings.progress("messenger: bare codec round trip, 500 B");
-        Measurement codecSmall = codecBaseline(settings, small);
-        settings.progress("messenger: send with JSON on every send, 500 B");
-        Measurement marshalledSmall = send(settings, small, true, new MessengerMetrics[1]);
-        settings.progress("messenger: send by reference");
-        Measurement byReference = send(settings, large, false, new MessengerMetrics[1]);
-        settings.progress("messenger: request/reply, %d requesters", REQUESTERS);
+        Measurement codec4k = codecBaseline(settings, "4.2 KB", large);
+        Sent marshalled = send(settings, "JSON on every send, 4.2 KB", large, true);
+        Measurement codecSmall = codecBaseline(settings, "500 B", small);
+        Measurement marshalledSmall =
+                send(settings, "JSON on every send, 500 B", small, true).m();
+        Measurement byReference = send(settings, "by reference", large, false).m();
         Measurement requests = requestReply(settings);
-
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("mode", "JSON on every send (encode by the sender, decode into the payload record by the inbox)");
-        details.put("agents", MessengerWorkload.AGENTS);
-        details.put("message_bytes", large.encodedBytes);
-        details.put("latency_basis", "send call to the start of the recipient's check, every message");
-        details.putAll(marshalled.spread());
-        details.put("marshal_us", latency(marshalMetrics[0].marshal()));
-        details.put("unmarshal_us", latency(marshalMetrics[0].unmarshal()));
-        details.put("goal_msgs_per_sec", GOAL_MARSHALLED);
-        details.put("goal_met", marshalled.throughput() >= GOAL_MARSHALLED);
-        details.put("codec_baseline", baseline(codec4k, marshalled));
-        Map<String, Object> envelope = variant(marshalledSmall, small.encodedBytes, GOAL_SMALL);
-        envelope.put("codec_baseline", baseline(codecSmall, marshalledSmall));
-        details.put("envelope_500b", envelope);
-        details.put("by_reference", variant(byReference, large.encodedBytes, GOAL_BY_REFERENCE));
-        details.put("request_reply", requestDetails(requests));
-
-        boolean verified = marshalled.verified()
-                && marshalledSmall.verified()
-                && byReference.verified()
-                && requests.verified()
-                && codec4k.verified()
-                && codecSmall.verified();
-        ScenarioResult result = new ScenarioResult(
-                name(),
-                marshalled.operations(),
-                marshalled.iterations(),
-                Measurement.round(marshalled.medianSeconds()),
-                Measurement.round(marshalled.throughput()),
-                marshalled.latencyUs(),
-                new ScenarioResult.Verified(
-                        marshalled.expected()
-                                + marshalledSmall.expected()
-                                + byReference.expected()
-                                + requests.expected(),
-                        marshalled.observed()
-                                + marshalledSmall.observed()
-                                + byReference.observed()
-                                + requests.observed()),
-                ScenarioResult.ORIGINAL_TARGET,
-                verified && marshalled.throughput() >= ScenarioResult.ORIGINAL_TARGET.min(),
-                details);
-        return result.with(
-                marshalled.perIteration(),
-                ScenarioResult.Baseline.of(
+        Measurement m = marshalled.m();
+        Details details = new Details(
+                "JSON on every send (encode by the sender, decode into the payload record by the inbox)",
+                MessengerWorkload.AGENTS,
+                large.encodedBytes,
+                "send call to the start of the recipient's check, every message",
+                m.spread(),
+                latency(marshalled.metrics().marshal()),
+                latency(marshalled.metrics().unmarshal()),
+                codec(codec4k, m),
+                new Sized(
+                        small.encodedBytes,
+                        Variant.of(marshalledSmall, true, null),
+                        codec(codecSmall, marshalledSmall)),
+                new Sized(large.encodedBytes, Variant.of(byReference, true, null), null),
+                requestDetails(requests));
+        boolean codecsVerified = codec4k.verified() && codecSmall.verified();
+        ScenarioResult.Verified verified = ScenarioResult.verified(m, marshalledSmall, byReference, requests);
+        return ScenarioResult.of(name(), m, verified, ScenarioResult.ORIGINAL_TARGET, codecsVerified, details)
+                .with(ScenarioResult.Baseline.of(
                         "bare codec round trip",
                         "the same 10,000 messages on the same 100 virtual threads: JsonMessageCodec encode, decode"
                                 + " into the payload record and the same check of every field (no messenger, no inboxes)",
                         codec4k,
-                        marshalled,
+                        m,
                         false));
     }
 
     /** Every agent sends its messages to its neighbour on its own virtual thread; counts checked receipts. */
-    private static Measurement send(
-            BenchSettings settings, MessengerWorkload workload, boolean marshal, MessengerMetrics[] metricsOut)
-            throws InterruptedException {
+    private static Sent send(BenchSettings settings, String what, MessengerWorkload workload, boolean marshal)
+            throws Exception {
         int total = workload.total();
-        Measurement m = new Measurement(total);
         int perAgent = workload.messages[0].length;
         long[][] sentAt = new long[MessengerWorkload.AGENTS][perAgent];
-        Map<String, int[]> position = positions(workload);
         try (Messenger messenger = Messenger.builder().marshalEverySend(marshal).build()) {
             LongAdder good = new LongAdder();
             LongAdder seen = new LongAdder();
-            Histogram[] latencyOf = new Histogram[MessengerWorkload.AGENTS];
-            for (int a = 0; a < MessengerWorkload.AGENTS; a++) {
-                Histogram histogram = new Histogram(3_600_000_000_000L, 3);
-                latencyOf[a] = histogram; // written only by agent a's inbox thread
-                InboxOptions options = InboxOptions.defaults().withPayloadType(MessengerWorkload.Payload.class);
-                messenger.open(workload.agents[a], options).attach(message -> {
-                    long now = System.nanoTime();
-                    int[] at = position.get(message.id());
-                    if (at != null) {
-                        histogram.recordValue(Math.max(0, now - sentAt[at[0]][at[1]]));
-                    }
-                    if (workload.matches(message)) {
-                        good.increment();
-                    }
-                    seen.increment();
-                });
-            }
-            for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
+            Histogram[] latencyOf = attachAll(messenger, workload, sentAt, good, seen);
+            Measurement m = Loop.measure(settings, "messenger: " + what, total, it -> {
                 good.reset();
                 seen.reset();
                 for (Histogram h : latencyOf) {
@@ -174,27 +168,51 @@ final class MessengerScenario implements Scenario {
                             }
                         },
                         () -> awaitCount(seen, total));
-                if (it >= settings.warmup()) {
-                    for (Histogram h : latencyOf) {
-                        m.latency.add(h);
-                    }
-                    m.iteration(elapsed, total, good.sum());
-                }
-            }
-            metricsOut[0] = messenger.metrics();
+                return Loop.Tally.of(elapsed, good.sum(), merged(latencyOf));
+            });
+            return new Sent(m, messenger.metrics());
         }
-        return m;
+    }
+
+    /** Opens every agent's inbox with a handler that times and checks each message; one histogram per inbox. */
+    private static Histogram[] attachAll(
+            Messenger messenger, MessengerWorkload workload, long[][] sentAt, LongAdder good, LongAdder seen) {
+        Map<String, int[]> position = positions(workload);
+        Histogram[] latencyOf = new Histogram[MessengerWorkload.AGENTS];
+        for (int a = 0; a < MessengerWorkload.AGENTS; a++) {
+            Histogram histogram = new Histogram(3_600_000_000_000L, 3);
+            latencyOf[a] = histogram; // written only by agent a's inbox thread
+            InboxOptions options = InboxOptions.defaults().withPayloadType(MessengerWorkload.Payload.class);
+            messenger.open(workload.agents[a], options).attach(message -> {
+                long now = System.nanoTime();
+                int[] at = position.get(message.id());
+                if (at != null) {
+                    histogram.recordValue(Math.max(0, now - sentAt[at[0]][at[1]]));
+                }
+                if (workload.matches(message)) {
+                    good.increment();
+                }
+                seen.increment();
+            });
+        }
+        return latencyOf;
+    }
+
+    private static Histogram merged(Histogram[] histograms) {
+        Histogram all = new Histogram(3_600_000_000_000L, 3);
+        for (Histogram h : histograms) {
+            all.add(h);
+        }
+        return all;
     }
 
     /** The bare codec: each agent's thread encodes, decodes into the record and checks its messages. */
-    private static Measurement codecBaseline(BenchSettings settings, MessengerWorkload workload)
-            throws InterruptedException {
-        int total = workload.total();
-        Measurement m = new Measurement(total);
+    private static Measurement codecBaseline(BenchSettings settings, String what, MessengerWorkload workload)
+            throws Exception {
         MessageCodec codec = JsonMessageCodec.create();
         LongAdder good = new LongAdder();
         int perAgent = workload.messages[0].length;
-        for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
+        return Loop.measure(settings, "messenger: bare codec round trip, " + what, workload.total(), it -> {
             good.reset();
             long elapsed = concurrently(
                     perAgent,
@@ -205,17 +223,12 @@ final class MessengerScenario implements Scenario {
                         }
                     },
                     () -> {});
-            if (it >= settings.warmup()) {
-                m.iteration(elapsed, total, good.sum());
-            }
-        }
-        return m;
+            return Loop.Tally.of(elapsed, good.sum());
+        });
     }
 
     /** Requesters on their own virtual threads each await {@value #REQUESTS_PER_REQUESTER} replies in turn. */
-    private static Measurement requestReply(BenchSettings settings) throws InterruptedException {
-        int total = REQUESTERS * REQUESTS_PER_REQUESTER;
-        Measurement m = new Measurement(total);
+    private static Measurement requestReply(BenchSettings settings) throws Exception {
         AgentId server = AgentId.of("server");
         try (Messenger messenger = Messenger.create()) {
             messenger.open(server).attach(request -> messenger.reply(request, (Integer) request.payload() + 1));
@@ -226,7 +239,8 @@ final class MessengerScenario implements Scenario {
                 latencyOf[q] = new Histogram(3_600_000_000_000L, 3);
             }
             LongAdder good = new LongAdder();
-            for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
+            String what = "messenger: request/reply, " + REQUESTERS + " requesters";
+            return Loop.measure(settings, what, REQUESTERS * REQUESTS_PER_REQUESTER, it -> {
                 good.reset();
                 for (Histogram h : latencyOf) {
                     h.reset();
@@ -247,15 +261,9 @@ final class MessengerScenario implements Scenario {
                             }
                         },
                         () -> {});
-                if (it >= settings.warmup()) {
-                    for (Histogram h : latencyOf) {
-                        m.latency.add(h);
-                    }
-                    m.iteration(elapsed, total, good.sum());
-                }
-            }
+                return Loop.Tally.of(elapsed, good.sum(), merged(latencyOf));
+            });
         }
-        return m;
     }
 
     private interface Step {
@@ -326,53 +334,31 @@ final class MessengerScenario implements Scenario {
         return position;
     }
 
-    private static Map<String, Object> variant(Measurement m, int bytes, double goal) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("message_bytes", bytes);
-        details.put("throughput_per_sec", Measurement.round(m.throughput()));
-        details.put("seconds", Measurement.round(m.medianSeconds()));
-        details.putAll(m.spread());
-        details.put("latency_us", m.latencyUs());
-        details.put("verified", new ScenarioResult.Verified(m.expected(), m.observed()));
-        details.put("goal_msgs_per_sec", goal);
-        details.put("goal_met", m.throughput() >= goal);
-        return details;
+    private static CodecFigures codec(Measurement codec, Measurement messenger) {
+        return new CodecFigures(
+                "encode + decode into the record + check, same messages, same 100 virtual threads",
+                Measurement.round(codec.throughput()),
+                codec.spread(),
+                new ScenarioResult.Verified(codec.expected(), codec.observed()),
+                Measurement.round(100.0 * (codec.throughput() / messenger.throughput() - 1)));
     }
 
-    /** The bare codec's figures and the messenger's cost over it: the time per message, as a percentage. */
-    private static Map<String, Object> baseline(Measurement codec, Measurement messenger) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("what", "encode + decode into the record + check, same messages, same 100 virtual threads");
-        details.put("throughput_per_sec", Measurement.round(codec.throughput()));
-        details.putAll(codec.spread());
-        details.put("verified", new ScenarioResult.Verified(codec.expected(), codec.observed()));
-        double overhead = 100.0 * (codec.throughput() / messenger.throughput() - 1);
-        details.put("messenger_overhead_pct", Measurement.round(overhead));
-        details.put("goal_overhead_pct_max", GOAL_OVERHEAD_PCT);
-        details.put("goal_met", overhead <= GOAL_OVERHEAD_PCT);
-        return details;
+    private static Requests requestDetails(Measurement m) {
+        return new Requests(
+                REQUESTERS,
+                REQUESTS_PER_REQUESTER,
+                "by reference; each requester awaits its reply before the next request",
+                Measurement.round(m.throughput()),
+                m.spread(),
+                m.latencyUs(),
+                new ScenarioResult.Verified(m.expected(), m.observed()));
     }
 
-    private static Map<String, Object> requestDetails(Measurement m) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("requesters", REQUESTERS);
-        details.put("requests_per_requester", REQUESTS_PER_REQUESTER);
-        details.put("mode", "by reference; each requester awaits its reply before the next request");
-        details.put("round_trips_per_sec", Measurement.round(m.throughput()));
-        details.putAll(m.spread());
-        details.put("latency_us", m.latencyUs());
-        details.put("verified", new ScenarioResult.Verified(m.expected(), m.observed()));
-        details.put("goal_p99_us_max", GOAL_REQUEST_P99_US);
-        details.put("goal_met", m.latencyUs().p99() <= GOAL_REQUEST_P99_US);
-        return details;
-    }
-
-    private static Map<String, Object> latency(LatencySnapshot snapshot) {
-        Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("p50", Measurement.micros(snapshot.p50()));
-        figures.put("p99", Measurement.micros(snapshot.p99()));
-        figures.put("max", Measurement.micros(snapshot.max()));
-        figures.put("count", snapshot.count());
-        return figures;
+    private static CodecLatency latency(LatencySnapshot snapshot) {
+        return new CodecLatency(
+                Measurement.micros(snapshot.p50()),
+                Measurement.micros(snapshot.p99()),
+                Measurement.micros(snapshot.max()),
+                snapshot.count());
     }
 }

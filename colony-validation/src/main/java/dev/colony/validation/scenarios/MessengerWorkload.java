@@ -1,4 +1,4 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.scenarios;
 
 import dev.colony.messaging.AgentId;
 import dev.colony.messaging.Envelope;

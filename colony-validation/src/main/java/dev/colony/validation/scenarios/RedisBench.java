@@ -1,6 +1,8 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.scenarios;
 
-import dev.colony.cli.args.Secrets;
+import dev.colony.validation.Measurement;
+import dev.colony.validation.ScenarioResult;
+import dev.colony.validation.Spread;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -26,25 +28,24 @@ import java.util.regex.Pattern;
  * @param size units of work per iteration for every scenario, or 0 for each scenario's default
  * @param quick smaller default sizes
  */
-record RedisBench(String host, int port, String swarm, String password, int size, boolean quick) {
+public record RedisBench(String host, int port, String swarm, String password, int size, boolean quick) {
     private static final Pattern SWARM = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern RPS = Pattern.compile("([0-9]+(?:\\.[0-9]+)?) requests per second");
 
     /** Reads {@code redis://[:password@]host[:port]/swarm}; a clear message when it is not one. */
-    static RedisBench parse(String uri, int size, boolean quick) {
+    public static RedisBench parse(String uri, int size, boolean quick) {
         URI parsed;
         try {
             parsed = new URI(uri);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(
-                    "--redis must be redis://host:port/swarm, got '" + Secrets.maskUri(uri) + "'");
+            throw new IllegalArgumentException("--redis must be redis://host:port/swarm, got '" + masked(uri) + "'");
         }
         String path = parsed.getPath() == null ? "" : parsed.getPath().replaceFirst("^/", "");
         if (!"redis".equals(parsed.getScheme())
                 || parsed.getHost() == null
                 || !SWARM.matcher(path).matches()) {
             throw new IllegalArgumentException("--redis must be redis://host:port/swarm (swarm: 1 to 64 of"
-                    + " [A-Za-z0-9_-]), got '" + Secrets.maskUri(uri) + "'");
+                    + " [A-Za-z0-9_-]), got '" + masked(uri) + "'");
         }
         if (size < 0) {
             throw new IllegalArgumentException("--redis-size must be 0 or more, got " + size);
@@ -58,9 +59,25 @@ record RedisBench(String host, int port, String swarm, String password, int size
                 parsed.getHost(), parsed.getPort() < 0 ? 6379 : parsed.getPort(), path, password, size, quick);
     }
 
-    /** The Redis scenarios, in the order they run. */
-    List<Scenario> scenarios() {
-        return List.of(new RedisBusScenario(this), new RedisMessengerScenario(this), new RedisTasksScenario(this));
+    /** {@code uri} with the password of its user info, if any, replaced by {@code ****}. */
+    static String masked(String uri) {
+        int start = uri.indexOf("://");
+        int at = uri.lastIndexOf('@');
+        if (start < 0 || at < start) {
+            return uri;
+        }
+        String info = uri.substring(start + 3, at);
+        int colon = info.indexOf(':');
+        String user = colon < 0 ? "" : info.substring(0, colon + 1);
+        return uri.substring(0, start + 3) + user + "****" + uri.substring(at);
+    }
+
+    /** The {@code baseline} detail of a Redis scenario without redis-benchmark. */
+    static final String NO_BASELINE = "none: redis-benchmark is not on the PATH or failed";
+
+    /** Whether redis-cli runs, to delete a swarm's keys. */
+    boolean hasCli() {
+        return run(List.of("redis-cli", "--version"), 10).isPresent();
     }
 
     /** Units per iteration: {@code --redis-size} when given, else the scenario's default or quick size. */

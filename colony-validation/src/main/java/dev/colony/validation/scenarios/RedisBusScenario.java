@@ -1,12 +1,19 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.scenarios;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.colony.Colony;
-import dev.colony.bus.BusMetrics;
+import dev.colony.bus.Event;
 import dev.colony.bus.PublishResult;
 import dev.colony.bus.SubjectPattern;
 import dev.colony.bus.SubscribeOptions;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.colony.bus.Subscription;
+import dev.colony.validation.BenchSettings;
+import dev.colony.validation.Loop;
+import dev.colony.validation.Measurement;
+import dev.colony.validation.Scenario;
+import dev.colony.validation.ScenarioResult;
+import dev.colony.validation.ThroughputSpread;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,10 +31,12 @@ final class RedisBusScenario implements Scenario {
     static final int PUBLISHERS = 2;
     static final ScenarioResult.Target TARGET = new ScenarioResult.Target("throughput_per_sec", 200_000);
 
+    private final RedisFixture fixture;
     private final RedisBench redis;
 
-    RedisBusScenario(RedisBench redis) {
-        this.redis = redis;
+    RedisBusScenario(RedisFixture fixture) {
+        this.fixture = fixture;
+        this.redis = fixture.redis();
     }
 
     @Override
@@ -51,132 +60,93 @@ final class RedisBusScenario implements Scenario {
         return 3;
     }
 
+    /** The figures under {@code details}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record Details(
+            String swarm,
+            int eventsPerIteration,
+            int payloadBytes,
+            int publisherThreads,
+            String mode,
+            String latencyBasis,
+            @JsonUnwrapped ThroughputSpread spread,
+            long publishRetries,
+            String retryPolicy,
+            long duplicates,
+            long iterationsTimedOut,
+            long nodeADropped,
+            long nodeBDropped,
+            String keysDeleted,
+            String baseline,
+            String baselineCommand) {}
+
+    /** Node B's checking subscriber: counts each event of the current iteration once, and its latency. */
+    private static final class Receiver {
+        final ConcurrentHistogram latency = new ConcurrentHistogram(3_600_000_000_000L, 3);
+        final AtomicReference<AtomicIntegerArray> seen = new AtomicReference<>();
+        final AtomicInteger iteration = new AtomicInteger();
+        final LongAdder good = new LongAdder();
+        final LongAdder duplicates = new LongAdder();
+        final int n;
+
+        Receiver(int n) {
+            this.n = n;
+        }
+
+        void start(int it) {
+            seen.set(new AtomicIntegerArray(n));
+            good.reset();
+            latency.reset();
+            iteration.set(it);
+        }
+
+        void handle(Event event) {
+            long now = System.nanoTime();
+            if (!(event.payload() instanceof String text) || text.length() != PAYLOAD_BYTES) {
+                return;
+            }
+            String[] parts = text.split(":", 4);
+            int it = Integer.parseInt(parts[0]);
+            int seq = Integer.parseInt(parts[1]);
+            if (it != iteration.get() || seq < 0 || seq >= n) {
+                return; // a straggler of an earlier iteration cannot happen over pub/sub, but is not counted
+            }
+            if (seen.get().incrementAndGet(seq) == 1) {
+                latency.recordValue(Math.max(0, now - Long.parseLong(parts[2])));
+                good.increment();
+            } else {
+                duplicates.increment();
+            }
+        }
+    }
+
     @Override
     public ScenarioResult run(BenchSettings settings) throws Exception {
         int n = redis.size(100_000, 20_000);
-        String swarm = redis.freshSwarm("bus");
-        Measurement m = new Measurement(n);
+        Colony a = fixture.a();
+        Colony b = fixture.b();
+        Receiver receiver = new Receiver(n);
         LongAdder retries = new LongAdder();
-        long duplicates = 0;
-        long timedOut = 0;
-        BusMetrics metricsA;
-        BusMetrics metricsB;
-        try (Colony a = Colony.builder().redis(redis.uri(swarm)).build();
-                Colony b = Colony.builder().redis(redis.uri(swarm)).build()) {
-            ConcurrentHistogram latency = new ConcurrentHistogram(3_600_000_000_000L, 3);
-            AtomicReference<AtomicIntegerArray> seen = new AtomicReference<>(new AtomicIntegerArray(n));
-            AtomicInteger iteration = new AtomicInteger();
-            LongAdder good = new LongAdder();
-            LongAdder dup = new LongAdder();
-            b.bus()
-                    .subscribe(
-                            SubjectPattern.of("bench.>"),
-                            event -> {
-                                long now = System.nanoTime();
-                                if (!(event.payload() instanceof String text) || text.length() != PAYLOAD_BYTES) {
-                                    return;
-                                }
-                                String[] parts = text.split(":", 4);
-                                int it = Integer.parseInt(parts[0]);
-                                int seq = Integer.parseInt(parts[1]);
-                                long sent = Long.parseLong(parts[2]);
-                                if (it != iteration.get() || seq < 0 || seq >= n) {
-                                    return; // a straggler of an earlier iteration cannot happen over pub/sub, but is
-                                    // not counted
-                                }
-                                if (seen.get().incrementAndGet(seq) == 1) {
-                                    latency.recordValue(Math.max(0, now - sent));
-                                    good.increment();
-                                } else {
-                                    dup.increment();
-                                }
-                            },
-                            SubscribeOptions.direct());
-            for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
-                seen.set(new AtomicIntegerArray(n));
-                good.reset();
-                latency.reset();
-                iteration.set(it);
-                int current = it;
+        long[] timedOut = new long[1];
+        Measurement m;
+        Subscription subscription =
+                b.bus().subscribe(SubjectPattern.of("bench.>"), receiver::handle, SubscribeOptions.direct());
+        try {
+            m = Loop.measure(settings, "redis-bus", n, it -> {
+                receiver.start(it);
                 long start = System.nanoTime();
-                Thread[] publishers = new Thread[PUBLISHERS];
-                for (int p = 0; p < PUBLISHERS; p++) {
-                    int first = p;
-                    publishers[p] = Thread.ofPlatform().start(() -> {
-                        for (int seq = first; seq < n; seq += PUBLISHERS) {
-                            String head = current + ":" + seq + ":";
-                            while (true) {
-                                String payload = RedisBench.padded(head + System.nanoTime() + ":", PAYLOAD_BYTES);
-                                PublishResult r = a.bus().publish("bench.e" + (seq & 7), payload);
-                                if (r.dropped() == 0) {
-                                    break;
-                                }
-                                retries.increment();
-                                sleepQuietly();
-                            }
-                        }
-                    });
-                }
-                for (Thread t : publishers) {
-                    t.join();
-                }
-                boolean all = RedisBench.await(() -> good.sum() >= n, 60);
+                publishAll(a, it, n, retries);
+                boolean all = RedisBench.await(() -> receiver.good.sum() >= n, 60);
                 long elapsed = System.nanoTime() - start;
-                if (!all) {
-                    timedOut++;
-                }
+                timedOut[0] += all ? 0 : 1;
                 settings.progress(
-                        "redis-bus: iteration %d: %d/%d events in %.3f s", it + 1, good.sum(), n, elapsed / 1e9);
-                if (it >= settings.warmup()) {
-                    m.latency.add(latency);
-                    m.iteration(elapsed, n, good.sum());
-                }
-            }
-            duplicates = dup.sum();
-            metricsA = a.bus().metrics();
-            metricsB = b.bus().metrics();
+                        "redis-bus: iteration %d: %d/%d events in %.3f s",
+                        it + 1, receiver.good.sum(), n, elapsed / 1e9);
+                return Loop.Tally.of(elapsed, receiver.good.sum(), receiver.latency.copy());
+            });
+        } finally {
+            subscription.close();
         }
-        long deleted = redis.deleteKeys(swarm);
-
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("swarm", swarm);
-        details.put("events_per_iteration", n);
-        details.put("payload_bytes", PAYLOAD_BYTES);
-        details.put("publisher_threads", PUBLISHERS);
-        details.put(
-                "mode",
-                "node A publishes, node B's DIRECT subscription handles; both nodes in this JVM (the goal"
-                        + " is between two JVMs), each with its own Redis connections");
-        details.put(
-                "latency_basis",
-                "publish call on A to the start of B's handler, every event (one JVM, one clock); publishers are"
-                        + " not paced, so it includes the time queued behind earlier events");
-        details.putAll(m.spread());
-        details.put("publish_retries", retries.sum());
-        details.put("retry_policy", "a publish whose Redis copy the outbound buffer dropped is retried after 1 ms");
-        details.put("duplicates", duplicates);
-        details.put("iterations_timed_out", timedOut);
-        details.put("node_a_dropped", metricsA.dropped());
-        details.put("node_b_dropped", metricsB.dropped());
-        details.put("goal_events_per_sec", TARGET.min());
-        details.put("goal_met", m.throughput() >= TARGET.min());
-        details.put(
-                "keys_deleted",
-                deleted < 0
-                        ? "no (redis-cli missing or failed): left under " + RedisBench.prefix(swarm)
-                        : String.valueOf(deleted));
-        boolean pass = m.verified() && duplicates == 0 && m.throughput() >= TARGET.min();
-        ScenarioResult result = new ScenarioResult(
-                name(),
-                n,
-                m.iterations(),
-                Measurement.round(m.medianSeconds()),
-                Measurement.round(m.throughput()),
-                m.latencyUs(),
-                new ScenarioResult.Verified(m.expected(), m.observed()),
-                TARGET,
-                pass,
-                details);
         String command = redis.benchmarkCommand(n, "PUBLISH bench:ch <200 B>");
         var baseline = redis.baseline(
                 "redis-benchmark PUBLISH",
@@ -188,12 +158,54 @@ final class RedisBusScenario implements Scenario {
                 "PUBLISH",
                 "bench:ch",
                 "x".repeat(PAYLOAD_BYTES));
-        if (baseline.isEmpty()) {
-            details.put("baseline", "none: redis-benchmark is not on the PATH or failed");
-            return result.with(m.perIteration(), null);
+        Details details = new Details(
+                fixture.swarm(),
+                n,
+                PAYLOAD_BYTES,
+                PUBLISHERS,
+                "node A publishes, node B's DIRECT subscription handles; both nodes in this JVM (the goal"
+                        + " is between two JVMs), each with its own Redis connections",
+                "publish call on A to the start of B's handler, every event (one JVM, one clock); publishers are"
+                        + " not paced, so it includes the time queued behind earlier events",
+                m.spread(),
+                retries.sum(),
+                "a publish whose Redis copy the outbound buffer dropped is retried after 1 ms",
+                receiver.duplicates.sum(),
+                timedOut[0],
+                a.bus().metrics().dropped(),
+                b.bus().metrics().dropped(),
+                fixture.keysDeleted(),
+                baseline.isEmpty() ? RedisBench.NO_BASELINE : null,
+                baseline.isEmpty() ? null : command);
+        boolean clean = receiver.duplicates.sum() == 0;
+        return ScenarioResult.of(
+                        name(), m, new ScenarioResult.Verified(m.expected(), m.observed()), TARGET, clean, details)
+                .with(baseline.orElse(null));
+    }
+
+    /** Node A publishes events {@code 0..n-1} of iteration {@code it} from its publisher threads. */
+    private static void publishAll(Colony a, int it, int n, LongAdder retries) throws InterruptedException {
+        Thread[] publishers = new Thread[PUBLISHERS];
+        for (int p = 0; p < PUBLISHERS; p++) {
+            int first = p;
+            publishers[p] = Thread.ofPlatform().start(() -> {
+                for (int seq = first; seq < n; seq += PUBLISHERS) {
+                    String head = it + ":" + seq + ":";
+                    while (true) {
+                        String payload = RedisBench.padded(head + System.nanoTime() + ":", PAYLOAD_BYTES);
+                        PublishResult r = a.bus().publish("bench.e" + (seq & 7), payload);
+                        if (r.dropped() == 0) {
+                            break;
+                        }
+                        retries.increment();
+                        sleepQuietly();
+                    }
+                }
+            });
         }
-        details.put("baseline_command", command);
-        return result.with(m.perIteration(), baseline.get());
+        for (Thread t : publishers) {
+            t.join();
+        }
     }
 
     private static void sleepQuietly() {

@@ -1,17 +1,24 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.scenarios;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.colony.Colony;
 import dev.colony.messaging.AgentId;
 import dev.colony.state.Leadership;
 import dev.colony.state.Lease;
 import dev.colony.state.LeaseOutcome;
 import dev.colony.state.TaskSpec;
+import dev.colony.validation.BenchSettings;
+import dev.colony.validation.Loop;
+import dev.colony.validation.Measurement;
+import dev.colony.validation.Scenario;
+import dev.colony.validation.ScenarioResult;
+import dev.colony.validation.Spread;
+import dev.colony.validation.ThroughputSpread;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -29,14 +36,15 @@ final class RedisTasksScenario implements Scenario {
     static final int SUBMITTERS = 4;
     static final Duration LEADER_LEASE = Duration.ofSeconds(1);
     static final long CAMPAIGN_EVERY_MS = 50;
-    static final long FAILOVER_LIMIT_MS = LEADER_LEASE.toMillis() + 1_000;
     /** No figure in the original report: a modest floor that says the task path is not pathologically slow. */
     static final ScenarioResult.Target TARGET = new ScenarioResult.Target("throughput_per_sec", 1_000);
 
+    private final RedisFixture fixture;
     private final RedisBench redis;
 
-    RedisTasksScenario(RedisBench redis) {
-        this.redis = redis;
+    RedisTasksScenario(RedisFixture fixture) {
+        this.fixture = fixture;
+        this.redis = fixture.redis();
     }
 
     @Override
@@ -60,133 +68,65 @@ final class RedisTasksScenario implements Scenario {
         return 3;
     }
 
+    /** The leader failover of each measured iteration. */
+    private record LeaderFailover(
+            long leaseMs,
+            long campaignEveryMs,
+            String definition,
+            List<Double> failoverMsPerIteration,
+            double failoverMsMedian,
+            double failoverMsMax,
+            long failedFailovers) {}
+
+    /** The figures under {@code details}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record Details(
+            String swarm,
+            int tasksPerIteration,
+            String workers,
+            String submitters,
+            String latencyBasis,
+            @JsonUnwrapped ThroughputSpread spread,
+            long completedTwice,
+            long completeNotOk,
+            long iterationsTimedOut,
+            String targetNote,
+            LeaderFailover leaderFailover,
+            String keysDeleted,
+            String baseline,
+            String baselineCommand) {}
+
+    /** Counts over the whole run: tasks completed twice or not OK, timed-out iterations, failovers. */
+    private static final class Totals {
+        final LongAdder twice = new LongAdder();
+        final LongAdder notOk = new LongAdder();
+        final List<Double> failovers = new ArrayList<>();
+        long failedFailovers;
+        long timedOut;
+    }
+
     @Override
     public ScenarioResult run(BenchSettings settings) throws Exception {
         int n = redis.size(5_000, 1_000);
-        String swarm = redis.freshSwarm("tasks");
-        Measurement m = new Measurement(n);
-        LongAdder twice = new LongAdder();
-        LongAdder notOk = new LongAdder();
-        List<Double> failovers = new ArrayList<>();
-        long failedFailovers = 0;
-        long timedOut = 0;
-        try (Colony a = Colony.builder().redis(redis.uri(swarm)).build();
-                Colony b = Colony.builder().redis(redis.uri(swarm)).build()) {
-            for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
-                ConcurrentHistogram latency = new ConcurrentHistogram(3_600_000_000_000L, 3);
-                AtomicIntegerArray completed = new AtomicIntegerArray(n);
-                LongAdder good = new LongAdder();
-                String prefix = "t-" + it + "-";
-                long start = System.nanoTime();
-                Thread[] threads = new Thread[WORKERS + SUBMITTERS];
-                for (int w = 0; w < WORKERS; w++) {
-                    AgentId worker = AgentId.of("worker-" + w);
-                    threads[w] = Thread.ofVirtual().start(() -> {
-                        while (good.sum() < n && System.nanoTime() - start < 120_000_000_000L) {
-                            Optional<Lease> claimed = b.tasks().claim(worker, Set.of(), Duration.ofSeconds(30));
-                            if (claimed.isEmpty()) {
-                                pause(1);
-                                continue;
-                            }
-                            Lease lease = claimed.get();
-                            byte[] payload = lease.task().spec().payload();
-                            LeaseOutcome outcome = b.tasks().complete(lease, payload);
-                            if (outcome != LeaseOutcome.OK || !lease.taskId().startsWith(prefix)) {
-                                notOk.increment();
-                                continue;
-                            }
-                            long now = System.nanoTime();
-                            int seq = Integer.parseInt(lease.taskId().substring(prefix.length()));
-                            if (completed.incrementAndGet(seq) == 1) {
-                                latency.recordValue(Math.max(
-                                        0, now - ByteBuffer.wrap(payload).getLong()));
-                                good.increment();
-                            } else {
-                                twice.increment();
-                            }
-                        }
-                    });
-                }
-                for (int s = 0; s < SUBMITTERS; s++) {
-                    int first = s;
-                    threads[WORKERS + s] = Thread.ofVirtual().start(() -> {
-                        for (int seq = first; seq < n; seq += SUBMITTERS) {
-                            byte[] payload = ByteBuffer.allocate(64)
-                                    .putLong(System.nanoTime())
-                                    .array();
-                            a.tasks().submit(TaskSpec.of(prefix + seq, "bench", payload));
-                        }
-                    });
-                }
-                for (Thread t : threads) {
-                    t.join();
-                }
-                long elapsed = System.nanoTime() - start;
-                if (good.sum() < n) {
-                    timedOut++;
-                }
-                double failover = failover(a, b, "bench-leader-" + it);
-                if (failover < 0) {
-                    failedFailovers++;
-                }
-                settings.progress(
-                        "redis-tasks: iteration %d: %d/%d tasks in %.3f s; failover %.0f ms",
-                        it + 1, good.sum(), n, elapsed / 1e9, failover);
-                if (it >= settings.warmup()) {
-                    m.latency.add(latency);
-                    m.iteration(elapsed, n, good.sum());
-                    failovers.add(failover);
-                }
+        Totals totals = new Totals();
+        Measurement m = Loop.measure(settings, "redis-tasks", n, it -> {
+            ConcurrentHistogram latency = new ConcurrentHistogram(3_600_000_000_000L, 3);
+            LongAdder good = new LongAdder();
+            long start = System.nanoTime();
+            submitAndComplete(fixture.a(), fixture.b(), "t-" + it + "-", n, good, latency, totals);
+            long elapsed = System.nanoTime() - start;
+            totals.timedOut += good.sum() < n ? 1 : 0;
+            double failover = failover(fixture.a(), fixture.b(), "bench-leader-" + it);
+            totals.failedFailovers += failover < 0 ? 1 : 0;
+            if (it >= settings.warmup()) {
+                totals.failovers.add(failover);
             }
-        }
-        long deleted = redis.deleteKeys(swarm);
-
-        Spread failover = Spread.of(failovers, 0);
-        boolean failoverOk = failedFailovers == 0 && failover.max() <= FAILOVER_LIMIT_MS;
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("swarm", swarm);
-        details.put("tasks_per_iteration", n);
-        details.put("workers", WORKERS + " virtual threads on node B, claim lease 30 s");
-        details.put("submitters", SUBMITTERS + " virtual threads on node A");
-        details.put("latency_basis", "submit call on A to B's OK complete, every task (one JVM, one clock)");
-        details.putAll(m.spread());
-        details.put("completed_twice", twice.sum());
-        details.put("complete_not_ok", notOk.sum());
-        details.put("iterations_timed_out", timedOut);
-        details.put("target_note", "no figure in the original report; 1,000 cycles/s is a modest floor");
-        Map<String, Object> leader = new LinkedHashMap<>();
-        leader.put("lease_ms", LEADER_LEASE.toMillis());
-        leader.put("campaign_every_ms", CAMPAIGN_EVERY_MS);
-        leader.put(
-                "definition",
-                "A wins a 1 s lease, renews it once and stops (no resignation); failover_ms is"
-                        + " from just before A sent that last renewal to the return of B's first winning campaign (B"
-                        + " campaigns every 50 ms from the renewal on); B's term must be above A's");
-        leader.put("failover_ms_per_iteration", failovers);
-        leader.put("failover_ms_median", Measurement.round(failover.median()));
-        leader.put("failover_ms_max", Measurement.round(failover.max()));
-        leader.put("failed_failovers", failedFailovers);
-        leader.put("goal_ms_max", FAILOVER_LIMIT_MS);
-        leader.put("goal_met", failoverOk);
-        details.put("leader_failover", leader);
-        details.put(
-                "keys_deleted",
-                deleted < 0
-                        ? "no (redis-cli missing or failed): left under " + RedisBench.prefix(swarm)
-                        : String.valueOf(deleted));
-        boolean pass = m.verified() && twice.sum() == 0 && failoverOk && m.throughput() >= TARGET.min();
-        ScenarioResult result = new ScenarioResult(
-                name(),
-                n,
-                m.iterations(),
-                Measurement.round(m.medianSeconds()),
-                Measurement.round(m.throughput()),
-                m.latencyUs(),
-                new ScenarioResult.Verified(m.expected(), m.observed()),
-                TARGET,
-                pass,
-                details);
-        String key = RedisBench.prefix(swarm) + "rb-list";
+            settings.progress(
+                    "redis-tasks: iteration %d: %d/%d tasks in %.3f s; failover %.0f ms",
+                    it + 1, good.sum(), n, elapsed / 1e9, failover);
+            return Loop.Tally.of(elapsed, good.sum(), latency);
+        });
+        String key = RedisBench.prefix(fixture.swarm()) + "rb-list";
         String script = "redis.call('LPUSH',KEYS[1],ARGV[1]) return redis.call('RPOP',KEYS[1])";
         String command = redis.benchmarkCommand(n, "EVAL \"" + script + "\" 1 " + key + " <64 B>");
         var baseline = redis.baseline(
@@ -202,13 +142,104 @@ final class RedisTasksScenario implements Scenario {
                 "1",
                 key,
                 "x".repeat(64));
-        redis.deleteKeys(swarm);
-        if (baseline.isEmpty()) {
-            details.put("baseline", "none: redis-benchmark is not on the PATH or failed");
-            return result.with(m.perIteration(), null);
+        Details details = details(n, m, totals, baseline.isEmpty() ? null : command);
+        boolean clean = totals.twice.sum() == 0 && totals.failedFailovers == 0;
+        return ScenarioResult.of(
+                        name(), m, new ScenarioResult.Verified(m.expected(), m.observed()), TARGET, clean, details)
+                .with(baseline.orElse(null));
+    }
+
+    /**
+     * Node A submits tasks {@code prefix0..} from its submitter threads while node B's workers claim and
+     * complete them; returns when every task was completed once or the 120 s bound passed.
+     */
+    private static void submitAndComplete(
+            Colony a, Colony b, String prefix, int n, LongAdder good, ConcurrentHistogram latency, Totals totals)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        AtomicIntegerArray completed = new AtomicIntegerArray(n);
+        Thread[] threads = new Thread[WORKERS + SUBMITTERS];
+        for (int w = 0; w < WORKERS; w++) {
+            AgentId worker = AgentId.of("worker-" + w);
+            threads[w] = Thread.ofVirtual().start(() -> {
+                while (good.sum() < n && System.nanoTime() - start < 120_000_000_000L) {
+                    work(b, worker, prefix, completed, good, latency, totals);
+                }
+            });
         }
-        details.put("baseline_command", command);
-        return result.with(m.perIteration(), baseline.get());
+        for (int s = 0; s < SUBMITTERS; s++) {
+            int first = s;
+            threads[WORKERS + s] = Thread.ofVirtual().start(() -> {
+                for (int seq = first; seq < n; seq += SUBMITTERS) {
+                    byte[] payload =
+                            ByteBuffer.allocate(64).putLong(System.nanoTime()).array();
+                    a.tasks().submit(TaskSpec.of(prefix + seq, "bench", payload));
+                }
+            });
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    /** One claim and complete by a worker on node B; each task counts once, with its submit-to-complete time. */
+    private static void work(
+            Colony b,
+            AgentId worker,
+            String prefix,
+            AtomicIntegerArray completed,
+            LongAdder good,
+            ConcurrentHistogram latency,
+            Totals totals) {
+        Optional<Lease> claimed = b.tasks().claim(worker, Set.of(), Duration.ofSeconds(30));
+        if (claimed.isEmpty()) {
+            pause(1);
+            return;
+        }
+        Lease lease = claimed.get();
+        byte[] payload = lease.task().spec().payload();
+        LeaseOutcome outcome = b.tasks().complete(lease, payload);
+        if (outcome != LeaseOutcome.OK || !lease.taskId().startsWith(prefix)) {
+            totals.notOk.increment();
+            return;
+        }
+        long now = System.nanoTime();
+        int seq = Integer.parseInt(lease.taskId().substring(prefix.length()));
+        if (completed.incrementAndGet(seq) == 1) {
+            latency.recordValue(Math.max(0, now - ByteBuffer.wrap(payload).getLong()));
+            good.increment();
+        } else {
+            totals.twice.increment();
+        }
+    }
+
+    private Details details(int n, Measurement m, Totals totals, String baselineCommand) {
+        Spread failover = Spread.of(totals.failovers, 0);
+        LeaderFailover leader = new LeaderFailover(
+                LEADER_LEASE.toMillis(),
+                CAMPAIGN_EVERY_MS,
+                "A wins a 1 s lease, renews it once and stops (no resignation); failover_ms is from just before A"
+                        + " sent that last renewal to the return of B's first winning campaign (B campaigns every"
+                        + " 50 ms from the renewal on); B's term must be above A's",
+                totals.failovers,
+                Measurement.round(failover.median()),
+                Measurement.round(failover.max()),
+                totals.failedFailovers);
+        return new Details(
+                fixture.swarm(),
+                n,
+                WORKERS + " virtual threads on node B, claim lease 30 s",
+                SUBMITTERS + " virtual threads on node A",
+                "submit call on A to B's OK complete, every task (one JVM, one clock)",
+                m.spread(),
+                totals.twice.sum(),
+                totals.notOk.sum(),
+                totals.timedOut,
+                "no figure in the original report; 1,000 cycles/s is a modest floor",
+                leader,
+                fixture.keysDeleted(),
+                baselineCommand == null ? RedisBench.NO_BASELINE : null,
+                baselineCommand);
     }
 
     /**

@@ -1,13 +1,20 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.scenarios;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.colony.bus.EventBus;
 import dev.colony.state.CoordinationState;
 import dev.colony.state.Snapshot;
 import dev.colony.state.SnapshotCodec;
+import dev.colony.validation.BenchSettings;
+import dev.colony.validation.Loop;
+import dev.colony.validation.Measurement;
+import dev.colony.validation.Scenario;
+import dev.colony.validation.ScenarioResult;
+import dev.colony.validation.ThroughputSpread;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,10 +35,6 @@ final class SnapshotScenario implements Scenario {
     static final int SNAPSHOTS = 1_000;
     static final int LARGE_SNAPSHOTS = 200;
     static final int CHECK_EVERY = 100;
-    static final double GOAL_P50_US = 50;
-    static final double GOAL_P99_US = 200;
-    static final double GOAL_JACKSON_RATIO = 2;
-    static final double GOAL_1MB_P50_US = 1_000;
     static final ScenarioResult.Target TARGET = new ScenarioResult.Target("throughput_per_sec", 1_000);
 
     @Override
@@ -55,67 +58,112 @@ final class SnapshotScenario implements Scenario {
         return 10;
     }
 
+    /** Latency percentiles of a part, in microseconds; only {@code count} when nothing was recorded. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record Percentiles(Double p50, Double p95, Double p99, Double p999, Double max, long count) {
+        static Percentiles of(Histogram h) {
+            if (h.getTotalCount() == 0) {
+                return new Percentiles(null, null, null, null, null, 0);
+            }
+            return new Percentiles(
+                    Measurement.micros(h.getValueAtPercentile(50)),
+                    Measurement.micros(h.getValueAtPercentile(95)),
+                    Measurement.micros(h.getValueAtPercentile(99)),
+                    Measurement.micros(h.getValueAtPercentile(99.9)),
+                    Measurement.micros(h.getMaxValue()),
+                    h.getTotalCount());
+        }
+    }
+
+    /** The parts of one state size's time: snapshot, encode, and the checked snapshots' decode and restore. */
+    private record Parts(
+            @JsonUnwrapped ThroughputSpread spread,
+            Percentiles snapshotUs,
+            Percentiles encodeUs,
+            int checkedEvery,
+            Percentiles decodeUs,
+            Percentiles restoreUs,
+            String restoreBasis) {}
+
+    /** The shape of a state of {@code agents} agents. */
+    private record Shape(
+            int agents, int tasksWithProgress, int memoryEntries, int queuedTasks, int leaderTerm, String mapping) {}
+
+    /** A bigger state's figures. */
+    private record Scaled(
+            Shape state,
+            int bytesPerSnapshot,
+            long snapshotsPerIteration,
+            int iterations,
+            double throughputPerSec,
+            ScenarioResult.Latency latencyUs,
+            @JsonUnwrapped Parts parts,
+            ScenarioResult.Verified verified) {}
+
+    /** Stock Jackson encoding the same snapshots. */
+    private record JacksonFigures(
+            String what,
+            int bytesPerSnapshot,
+            Percentiles latencyUs,
+            Percentiles encodeUs,
+            double ratio,
+            String ratioBasis) {}
+
+    /** How long a concurrent writer is held up by snapshots. */
+    private record WriterHoldUp(
+            String what,
+            Percentiles writerAloneUs,
+            Percentiles writerDuringSnapshotsUs,
+            long snapshotsTakenMeanwhile,
+            Percentiles snapshotLockSectionUs,
+            double writerP99Us,
+            double writerMaxUs) {}
+
+    /** The figures under {@code details}. */
+    private record Details(
+            Shape state,
+            String format,
+            int bytesPerSnapshot,
+            String latencyBasis,
+            @JsonUnwrapped Parts parts,
+            JacksonFigures jacksonBaseline,
+            WriterHoldUp writerHoldUp,
+            @JsonProperty("state_100kb") Scaled state100kb,
+            @JsonProperty("state_1mb") Scaled state1mb) {}
+
     @Override
     public ScenarioResult run(BenchSettings settings) throws Exception {
-        Map<String, Object> details = new LinkedHashMap<>();
-        Run base;
-        Map<String, Object> jackson;
-        Map<String, Object> writers;
-        Measurement[] jacksonRun = new Measurement[1];
         try (EventBus restoreBus = EventBus.create()) {
+            Run base;
+            Run jackson;
             try (SnapshotWorkload workload = new SnapshotWorkload(SnapshotWorkload.AGENTS)) {
-                settings.progress("snapshot: %d agents, %d snapshots per iteration", workload.agents, SNAPSHOTS);
-                base = measure(settings, workload, SNAPSHOTS, restoreBus);
-                settings.progress("snapshot: Jackson baseline");
-                jackson = jackson(settings, workload, base, jacksonRun);
+                base = measure(settings, "snapshot: " + workload.agents + " agents", workload, SNAPSHOTS, restoreBus);
+                jackson = jackson(settings, workload);
             }
             settings.progress("snapshot: a concurrent writer, alone and while snapshots are taken");
-            writers = writers(settings);
-            details.put("state", shape(SnapshotWorkload.AGENTS));
-            details.put("format", "binary v1, CRC32C, uncompressed");
-            details.put("bytes_per_snapshot", base.bytes);
-            details.put(
-                    "latency_basis",
-                    "snapshot() + encode to bytes, every measured snapshot (the state change"
-                            + " between snapshots is not timed)");
-            details.putAll(base.figures());
-            details.put("jackson_baseline", jackson);
-            details.put("writer_hold_up", writers);
-            details.put("goal_p50_us_max", GOAL_P50_US);
-            details.put("goal_p99_us_max", GOAL_P99_US);
-            details.put(
-                    "goal_met",
-                    base.m.latencyUs().p50() <= GOAL_P50_US
-                            && base.m.latencyUs().p99() <= GOAL_P99_US
-                            && (double) jackson.get("ratio") >= GOAL_JACKSON_RATIO);
+            WriterHoldUp writers = writers(settings);
             Run kb100 = scaled(settings, 100_000, base.bytes, SNAPSHOTS, restoreBus);
-            details.put("state_100kb", kb100.scaledFigures(Double.NaN));
             Run mb1 = scaled(settings, 1_000_000, base.bytes, LARGE_SNAPSHOTS, restoreBus);
-            details.put("state_1mb", mb1.scaledFigures(GOAL_1MB_P50_US));
-            boolean verified = base.m.verified() && kb100.m.verified() && mb1.m.verified();
+            Details details = new Details(
+                    shape(SnapshotWorkload.AGENTS),
+                    "binary v1, CRC32C, uncompressed",
+                    base.bytes,
+                    "snapshot() + encode to bytes, every measured snapshot (the state change between snapshots is"
+                            + " not timed)",
+                    base.parts(),
+                    jacksonFigures(jackson, base),
+                    writers,
+                    kb100.scaled(),
+                    mb1.scaled());
             Measurement m = base.m;
-            ScenarioResult result = new ScenarioResult(
-                    name(),
-                    m.operations(),
-                    m.iterations(),
-                    Measurement.round(m.medianSeconds()),
-                    Measurement.round(m.throughput()),
-                    m.latencyUs(),
-                    new ScenarioResult.Verified(
-                            m.expected() + kb100.m.expected() + mb1.m.expected(),
-                            m.observed() + kb100.m.observed() + mb1.m.observed()),
-                    TARGET,
-                    verified && m.throughput() >= TARGET.min(),
-                    details);
-            return result.with(
-                    m.perIteration(),
-                    ScenarioResult.Baseline.of(
+            return ScenarioResult.of(name(), m, ScenarioResult.verified(m, kb100.m, mb1.m), TARGET, true, details)
+                    .with(ScenarioResult.Baseline.of(
                             "plain Jackson",
                             "the same state changes and snapshot() calls, encoded by a stock Jackson JsonMapper"
                                     + " instead of the binary codec; every 100th JSON decoded back into a Snapshot by"
                                     + " Jackson and re-encoded to the same bytes (Jackson has no restore: this is its"
                                     + " check)",
-                            jacksonRun[0],
+                            jackson.m,
                             m,
                             true));
         }
@@ -131,91 +179,105 @@ final class SnapshotScenario implements Scenario {
             Histogram decode,
             Histogram restore) {
 
-        Map<String, Object> figures() {
-            Map<String, Object> figures = new LinkedHashMap<>();
-            figures.putAll(m.spread());
-            figures.put("snapshot_us", percentiles(snapshotOnly));
-            figures.put("encode_us", percentiles(encodeOnly));
-            figures.put("checked_every", CHECK_EVERY);
-            figures.put("decode_us", percentiles(decode));
-            figures.put("restore_us", percentiles(restore));
-            figures.put(
-                    "restore_basis",
+        Parts parts() {
+            return new Parts(
+                    m.spread(),
+                    Percentiles.of(snapshotOnly),
+                    Percentiles.of(encodeOnly),
+                    CHECK_EVERY,
+                    Percentiles.of(decode),
+                    Percentiles.of(restore),
                     "CoordinationState.restore(decoded) into a fresh state; then a snapshot of it must encode to the"
                             + " same bytes");
-            return figures;
         }
 
-        Map<String, Object> scaledFigures(double goalP50Us) {
-            Map<String, Object> figures = new LinkedHashMap<>();
-            figures.put("state", shape(agents));
-            figures.put("bytes_per_snapshot", bytes);
-            figures.put("snapshots_per_iteration", m.operations());
-            figures.put("iterations", m.iterations());
-            figures.put("throughput_per_sec", Measurement.round(m.throughput()));
-            figures.put("latency_us", m.latencyUs());
-            figures.putAll(figures());
-            figures.put("verified", new ScenarioResult.Verified(m.expected(), m.observed()));
-            if (!Double.isNaN(goalP50Us)) {
-                figures.put("goal_p50_us_max", goalP50Us);
-                figures.put("goal_met", m.latencyUs().p50() <= goalP50Us);
-            }
-            return figures;
+        Scaled scaled() {
+            return new Scaled(
+                    shape(agents),
+                    bytes,
+                    m.operations(),
+                    m.iterations(),
+                    Measurement.round(m.throughput()),
+                    m.latencyUs(),
+                    parts(),
+                    new ScenarioResult.Verified(m.expected(), m.observed()));
         }
     }
 
-    private static Run scaled(BenchSettings settings, int targetBytes, int baseBytes, int snapshots, EventBus bus) {
+    private static Run scaled(BenchSettings settings, int targetBytes, int baseBytes, int snapshots, EventBus bus)
+            throws Exception {
         int agents = Math.max(1, (int) Math.round((double) SnapshotWorkload.AGENTS * targetBytes / baseBytes));
-        settings.progress(
-                "snapshot: ~%,d bytes, %d agents, %d snapshots per iteration", targetBytes, agents, snapshots);
+        String what = String.format("snapshot: ~%,d bytes, %d agents", targetBytes, agents);
         try (SnapshotWorkload workload = new SnapshotWorkload(agents)) {
-            return measure(settings, workload, snapshots, bus);
+            return measure(settings, what, workload, snapshots, bus);
         }
+    }
+
+    /** Encodes a snapshot and checks one encoding; {@code measured} says whether the check's parts are timed. */
+    private interface Codec {
+        byte[] encode(Snapshot snapshot);
+
+        boolean check(byte[] encoded, boolean measured);
+    }
+
+    /** Colony's binary codec; every checked snapshot is decoded, restored and compared. */
+    private static Run measure(
+            BenchSettings settings, String what, SnapshotWorkload workload, int snapshots, EventBus bus)
+            throws Exception {
+        Histogram decode = histogram();
+        Histogram restore = histogram();
+        Codec codec = new Codec() {
+            @Override
+            public byte[] encode(Snapshot snapshot) {
+                return SnapshotCodec.encode(snapshot);
+            }
+
+            @Override
+            public boolean check(byte[] encoded, boolean measured) {
+                return restoresEqual(encoded, bus, measured ? decode : null, measured ? restore : null);
+            }
+        };
+        Run run = snapshots(settings, what, workload, snapshots, 0, codec);
+        return new Run(run.m, run.agents, run.bytes, run.snapshotOnly, run.encodeOnly, decode, restore);
     }
 
     /**
-     * Warm-up and measured iterations of {@code snapshots} snapshots each; an iteration's time is the sum
-     * of its snapshot() + encode times.
+     * The one snapshot loop: iterations of {@code snapshots} state changes, each followed by a timed snapshot()
+     * and encode; an iteration's time is the sum of those, and every {@value #CHECK_EVERY}th encoding is checked.
      */
-    private static Run measure(BenchSettings settings, SnapshotWorkload workload, int snapshots, EventBus bus) {
-        Measurement m = new Measurement(snapshots);
+    private static Run snapshots(
+            BenchSettings settings, String what, SnapshotWorkload workload, int snapshots, int firstChange, Codec codec)
+            throws Exception {
         Histogram snapshotOnly = histogram();
         Histogram encodeOnly = histogram();
-        Histogram decode = histogram();
-        Histogram restore = histogram();
-        int bytes = 0;
-        int change = 0;
-        for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
+        int[] bytes = new int[1];
+        int[] change = {firstChange};
+        Measurement m = Loop.measure(settings, what, snapshots, it -> {
             boolean measured = it >= settings.warmup();
+            Histogram latency = histogram();
             long elapsed = 0;
-            long expected = 0;
             long observed = 0;
             for (int i = 0; i < snapshots; i++) {
-                workload.change(change++);
+                workload.change(change[0]++);
                 long start = System.nanoTime();
                 Snapshot snapshot = workload.state.snapshot();
                 long taken = System.nanoTime();
-                byte[] encoded = SnapshotCodec.encode(snapshot);
+                byte[] encoded = codec.encode(snapshot);
                 long end = System.nanoTime();
                 elapsed += end - start;
-                bytes = encoded.length;
+                bytes[0] = encoded.length;
+                latency.recordValue(end - start);
                 if (measured) {
-                    m.latency.recordValue(end - start);
                     snapshotOnly.recordValue(taken - start);
                     encodeOnly.recordValue(end - taken);
                 }
-                if (i % CHECK_EVERY == CHECK_EVERY - 1) {
-                    expected++;
-                    if (restoresEqual(encoded, bus, measured ? decode : null, measured ? restore : null)) {
-                        observed++;
-                    }
+                if (i % CHECK_EVERY == CHECK_EVERY - 1 && codec.check(encoded, measured)) {
+                    observed++;
                 }
             }
-            if (measured) {
-                m.iteration(elapsed, expected, observed);
-            }
-        }
-        return new Run(m, workload.agents, bytes, snapshotOnly, encodeOnly, decode, restore);
+            return new Loop.Tally(elapsed, snapshots / CHECK_EVERY, observed, latency);
+        });
+        return new Run(m, workload.agents, bytes[0], snapshotOnly, encodeOnly, histogram(), histogram());
     }
 
     /** Decodes {@code encoded}, restores it into a fresh state, and checks both re-encode to the same bytes. */
@@ -241,57 +303,35 @@ final class SnapshotScenario implements Scenario {
     /**
      * Stock Jackson (a default {@link JsonMapper}) encoding the same {@link Snapshot} records, with the same
      * state changes between snapshots and the same timing (snapshot() + encode, summed per iteration); every
-     * {@value #CHECK_EVERY}th JSON is decoded back into a {@link Snapshot} by Jackson and must re-encode to the same
-     * bytes (Jackson has no restore path, so that is the check a plain Jackson user has). The ratio in details compares the p50.
+     * {@value #CHECK_EVERY}th JSON is decoded back into a {@link Snapshot} by Jackson and must re-encode to the
+     * same bytes (Jackson has no restore path, so that is the check a plain Jackson user has).
      */
-    private static Map<String, Object> jackson(
-            BenchSettings settings, SnapshotWorkload workload, Run colony, Measurement[] out) {
+    private static Run jackson(BenchSettings settings, SnapshotWorkload workload) throws Exception {
         JsonMapper mapper = JsonMapper.builder().build();
-        Measurement m = new Measurement(SNAPSHOTS);
-        Histogram encodeOnly = histogram();
-        int bytes = 0;
-        int change = 1_000_000;
-        for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
-            boolean measured = it >= settings.warmup();
-            long elapsed = 0;
-            long expected = 0;
-            long observed = 0;
-            for (int i = 0; i < SNAPSHOTS; i++) {
-                workload.change(change++);
-                long start = System.nanoTime();
-                Snapshot snapshot = workload.state.snapshot();
-                long taken = System.nanoTime();
-                byte[] json = mapper.writeValueAsBytes(snapshot);
-                long end = System.nanoTime();
-                elapsed += end - start;
-                bytes = json.length;
-                if (measured) {
-                    m.latency.recordValue(end - start);
-                    encodeOnly.recordValue(end - taken);
-                }
-                if (i % CHECK_EVERY == CHECK_EVERY - 1) {
-                    expected++;
-                    if (jacksonRoundTrips(mapper, json)) {
-                        observed++;
-                    }
-                }
+        Codec codec = new Codec() {
+            @Override
+            public byte[] encode(Snapshot snapshot) {
+                return mapper.writeValueAsBytes(snapshot);
             }
-            if (measured) {
-                m.iteration(elapsed, expected, observed);
+
+            @Override
+            public boolean check(byte[] json, boolean measured) {
+                return jacksonRoundTrips(mapper, json);
             }
-        }
-        out[0] = m;
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("what", "snapshot() + JsonMapper.builder().build().writeValueAsBytes(the same Snapshot records)");
-        details.put("bytes_per_snapshot", bytes);
-        details.put("latency_us", percentiles(m.latency));
-        details.put("encode_us", percentiles(encodeOnly));
-        double ratio = (double) m.latency.getValueAtPercentile(50) / colony.m.latency.getValueAtPercentile(50);
-        details.put("ratio", Measurement.round(ratio));
-        details.put("ratio_basis", "Jackson p50 / Colony p50, snapshot() + encode");
-        details.put("goal_ratio_min", GOAL_JACKSON_RATIO);
-        details.put("goal_met", ratio >= GOAL_JACKSON_RATIO);
-        return details;
+        };
+        return snapshots(settings, "snapshot: Jackson baseline", workload, SNAPSHOTS, 1_000_000, codec);
+    }
+
+    /** The Jackson baseline's figures; the ratio compares the p50 of snapshot() + encode. */
+    private static JacksonFigures jacksonFigures(Run jackson, Run colony) {
+        double ratio = (double) jackson.m.latency.getValueAtPercentile(50) / colony.m.latency.getValueAtPercentile(50);
+        return new JacksonFigures(
+                "snapshot() + JsonMapper.builder().build().writeValueAsBytes(the same Snapshot records)",
+                jackson.bytes,
+                Percentiles.of(jackson.m.latency),
+                Percentiles.of(jackson.encodeOnly),
+                Measurement.round(ratio),
+                "Jackson p50 / Colony p50, snapshot() + encode");
     }
 
     /** Decodes Jackson's JSON back into a {@link Snapshot} and checks it re-encodes to the same bytes. */
@@ -309,7 +349,7 @@ final class SnapshotScenario implements Scenario {
      * of its memory puts, first alone, then while the main thread takes and encodes snapshots as fast as it
      * can. The difference in the tail is the hold-up (the rest is the machine: GC, scheduling).
      */
-    private static Map<String, Object> writers(BenchSettings settings) throws InterruptedException {
+    private static WriterHoldUp writers(BenchSettings settings) throws InterruptedException {
         try (SnapshotWorkload workload = new SnapshotWorkload(SnapshotWorkload.AGENTS)) {
             int rounds = settings.warmup() + settings.iterations();
             Histogram alone = writerRun(workload, () -> {
@@ -334,17 +374,14 @@ final class SnapshotScenario implements Scenario {
                 snapshotTimes[0] = taken;
                 return taken.getTotalCount();
             });
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put(
-                    "what",
-                    "a platform thread doing shared-memory puts, each timed; alone, then while snapshots are taken");
-            details.put("writer_alone_us", percentiles(alone));
-            details.put("writer_during_snapshots_us", percentiles(during));
-            details.put("snapshots_taken_meanwhile", snapshotTimes[0].getTotalCount());
-            details.put("snapshot_lock_section_us", percentiles(snapshotTimes[0]));
-            details.put("writer_p99_us", Measurement.micros(during.getValueAtPercentile(99)));
-            details.put("writer_max_us", Measurement.micros(during.getMaxValue()));
-            return details;
+            return new WriterHoldUp(
+                    "a platform thread doing shared-memory puts, each timed; alone, then while snapshots are taken",
+                    Percentiles.of(alone),
+                    Percentiles.of(during),
+                    snapshotTimes[0].getTotalCount(),
+                    Percentiles.of(snapshotTimes[0]),
+                    Measurement.micros(during.getValueAtPercentile(99)),
+                    Measurement.micros(during.getMaxValue()));
         }
     }
 
@@ -375,37 +412,19 @@ final class SnapshotScenario implements Scenario {
         return latency;
     }
 
-    private static Map<String, Object> shape(int agents) {
-        Map<String, Object> shape = new LinkedHashMap<>();
-        shape.put("agents", agents);
-        shape.put("tasks_with_progress", agents * SnapshotWorkload.TASKS_PER_AGENT);
-        shape.put("memory_entries", 2 * agents);
-        shape.put("queued_tasks", Math.max(1, agents / 2));
-        shape.put("leader_term", 5);
-        shape.put(
-                "mapping",
+    private static Shape shape(int agents) {
+        return new Shape(
+                agents,
+                agents * SnapshotWorkload.TASKS_PER_AGENT,
+                2 * agents,
+                Math.max(1, agents / 2),
+                5,
                 "agents: registered agents (IDLE/BUSY, metadata); each agent's 10 {taskId, progress}: one"
-                        + " shared-memory entry progress/<agent> listing them; its 100-char memory: memory/<agent>; the queue:"
-                        + " QUEUED tasks, priorities 0-9; leader: election group 'swarm', term 5");
-        return shape;
+                        + " shared-memory entry progress/<agent> listing them; its 100-char memory: memory/<agent>; the"
+                        + " queue: QUEUED tasks, priorities 0-9; leader: election group 'swarm', term 5");
     }
 
     private static Histogram histogram() {
         return new Histogram(3_600_000_000_000L, 3);
-    }
-
-    private static Map<String, Object> percentiles(Histogram h) {
-        Map<String, Object> figures = new LinkedHashMap<>();
-        if (h.getTotalCount() == 0) {
-            figures.put("count", 0);
-            return figures;
-        }
-        figures.put("p50", Measurement.micros(h.getValueAtPercentile(50)));
-        figures.put("p95", Measurement.micros(h.getValueAtPercentile(95)));
-        figures.put("p99", Measurement.micros(h.getValueAtPercentile(99)));
-        figures.put("p999", Measurement.micros(h.getValueAtPercentile(99.9)));
-        figures.put("max", Measurement.micros(h.getMaxValue()));
-        figures.put("count", h.getTotalCount());
-        return figures;
     }
 }

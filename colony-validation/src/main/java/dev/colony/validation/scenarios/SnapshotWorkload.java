@@ -1,4 +1,4 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.scenarios;
 
 import dev.colony.bus.EventBus;
 import dev.colony.messaging.AgentId;

@@ -1,8 +1,13 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.colony.validation.BenchReport;
+import dev.colony.validation.Figure;
+import dev.colony.validation.Measurement;
+import dev.colony.validation.ScenarioResult;
+import dev.colony.validation.Spread;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;

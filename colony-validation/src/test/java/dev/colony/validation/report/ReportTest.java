@@ -1,7 +1,12 @@
-package dev.colony.cli.bench;
+package dev.colony.validation.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.colony.validation.BenchReport;
+import dev.colony.validation.Figure;
+import dev.colony.validation.RunEnvironment;
+import dev.colony.validation.ScenarioResult;
+import dev.colony.validation.Units;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
