@@ -147,6 +147,11 @@ final class RedisBusScenario implements Scenario {
         } finally {
             subscription.close();
         }
+        return result(n, m, receiver, retries.sum(), timedOut[0]);
+    }
+
+    /** The result: the figures, the same-run redis-benchmark baseline, and whether every event was clean. */
+    private ScenarioResult result(int n, Measurement m, Receiver receiver, long retries, long timedOut) {
         String command = redis.benchmarkCommand(n, "PUBLISH bench:ch <200 B>");
         var baseline = redis.baseline(
                 "redis-benchmark PUBLISH",
@@ -168,12 +173,12 @@ final class RedisBusScenario implements Scenario {
                 "publish call on A to the start of B's handler, every event (one JVM, one clock); publishers are"
                         + " not paced, so it includes the time queued behind earlier events",
                 m.spread(),
-                retries.sum(),
+                retries,
                 "a publish whose Redis copy the outbound buffer dropped is retried after 1 ms",
                 receiver.duplicates.sum(),
-                timedOut[0],
-                a.bus().metrics().dropped(),
-                b.bus().metrics().dropped(),
+                timedOut,
+                fixture.a().bus().metrics().dropped(),
+                fixture.b().bus().metrics().dropped(),
                 fixture.keysDeleted(),
                 baseline.isEmpty() ? RedisBench.NO_BASELINE : null,
                 baseline.isEmpty() ? null : command);

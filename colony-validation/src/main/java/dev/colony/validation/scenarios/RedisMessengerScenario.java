@@ -158,6 +158,11 @@ final class RedisMessengerScenario implements Scenario {
                 return Loop.Tally.of(elapsed, receiver.good.sum(), receiver.latency.copy());
             });
         }
+        return result(n, m, receiver, retries.sum(), timedOut[0]);
+    }
+
+    /** The result: the figures, the same-run redis-benchmark baseline, and whether every message was clean. */
+    private ScenarioResult result(int n, Measurement m, Receiver receiver, long retries, long timedOut) {
         String key = RedisBench.prefix(fixture.swarm()) + "rb-stream";
         String command = redis.benchmarkCommand(n, "XADD " + key + " MAXLEN ~ 100000 * m <500 B>");
         var baseline = redis.baseline(
@@ -186,11 +191,11 @@ final class RedisMessengerScenario implements Scenario {
                         + " nodes in this JVM, each with its own Redis connections",
                 "send call on A to the start of B's handler, every message (one JVM, one clock)",
                 m.spread(),
-                retries.sum(),
+                retries,
                 "an outcome other than DELIVERED (MAILBOX_FULL) is retried after 1 ms",
                 receiver.duplicates.sum(),
                 receiver.wrongId.sum(),
-                timedOut[0],
+                timedOut,
                 fixture.keysDeleted(),
                 baseline.isEmpty() ? RedisBench.NO_BASELINE : null,
                 baseline.isEmpty() ? null : command);
