@@ -16,7 +16,8 @@ import tools.jackson.core.type.TypeReference;
  * @param verified expected and observed units over all measured iterations
  * @param target the figure the scenario must reach to pass
  * @param pass verified counts match and the target is met
- * @param details scenario-specific figures
+ * @param details scenario-specific figures: built from the scenario's own record by {@link #of}, read back as
+ *     nested maps (files of every version carry different details, so readers look them up by path)
  * @param perIteration every measured iteration's headline figures (the spread), or null in files written
  *     before it existed
  * @param baseline the same verified work done without Colony in the same run, or null in older files
@@ -83,25 +84,6 @@ public record ScenarioResult(
 
     /** The original report's target, 10,000 per second, which every bus scenario must reach to pass. */
     public static final Target ORIGINAL_TARGET = new Target("throughput_per_sec", 10_000);
-
-    /**
-     * A bus scenario's result: DIRECT is the headline, ASYNC is in {@code details}; both must verify, and
-     * DIRECT must reach {@link #ORIGINAL_TARGET}.
-     */
-    public static ScenarioResult directAndAsync(
-            String name, Measurement direct, Measurement async, Map<String, Object> details) {
-        return new ScenarioResult(
-                name,
-                direct.operations(),
-                direct.iterations(),
-                Measurement.round(direct.medianSeconds()),
-                Measurement.round(direct.throughput()),
-                direct.latencyUs(),
-                new Verified(direct.expected() + async.expected(), direct.observed() + async.observed()),
-                ORIGINAL_TARGET,
-                direct.verified() && async.verified() && direct.throughput() >= ORIGINAL_TARGET.min(),
-                details);
-    }
 
     private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() {};
 
