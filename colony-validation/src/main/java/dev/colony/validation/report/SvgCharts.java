@@ -155,16 +155,7 @@ final class SvgCharts {
         int top = 20;
         int bottom = 230;
         List<Figure> figures = Figure.LATENCY;
-        List<Double> values = new ArrayList<>();
-        for (Figure f : figures) {
-            values.add(f.value(r));
-            values.add(f.spread(r).min());
-            values.add(f.spread(r).max());
-            if (r.baseline() != null && r.baseline().latencyUs() != null) {
-                values.add(baselineValue(r.baseline().latencyUs(), f));
-            }
-        }
-        LogScale y = LogScale.of(values, bottom, top);
+        LogScale y = latencyScale(r, bottom, top);
         StringBuilder svg =
                 open(600, 290, "Latency percentiles of " + r.name() + ", median over the iterations, log scale");
         for (double d : y.decades()) {
@@ -193,9 +184,35 @@ final class SvgCharts {
                         .append(fmt(y.at(baselineValue(r.baseline().latencyUs(), f))));
             }
         }
+        latencyPaths(svg, band.append(bandBack), base, curve);
+        latencyLabels(svg, r, y, left, step);
+        List<Key> keys = new ArrayList<>(
+                List.of(new Key(COLONY, "Colony (median of iterations)"), new Key(BAND, "range over iterations")));
+        if (!base.isEmpty()) {
+            keys.add(new Key(BASELINE, "baseline (same run)"));
+        }
+        legend(svg, left, 282, keys);
+        return svg.append("</svg>\n").toString();
+    }
+
+    /** A log scale over every value the latency chart draws: medians, ranges and the baseline. */
+    private static LogScale latencyScale(ScenarioResult r, double bottom, double top) {
+        List<Double> values = new ArrayList<>();
+        for (Figure f : Figure.LATENCY) {
+            values.add(f.value(r));
+            values.add(f.spread(r).min());
+            values.add(f.spread(r).max());
+            if (r.baseline() != null && r.baseline().latencyUs() != null) {
+                values.add(baselineValue(r.baseline().latencyUs(), f));
+            }
+        }
+        return LogScale.of(values, bottom, top);
+    }
+
+    /** The range band, the baseline (dashed, when there is one) and Colony's curve. */
+    private static void latencyPaths(StringBuilder svg, StringBuilder band, StringBuilder base, StringBuilder curve) {
         svg.append("<path d=\"")
                 .append(band)
-                .append(bandBack)
                 .append("Z\" fill=\"")
                 .append(BAND)
                 .append("\" fill-opacity=\"0.45\" stroke=\"none\"/>\n");
@@ -211,25 +228,18 @@ final class SvgCharts {
                 .append("\" fill=\"none\" stroke=\"")
                 .append(COLONY);
         svg.append("\" stroke-width=\"2.5\"/>\n");
+    }
+
+    /** A dot and its value at each of Colony's percentiles. */
+    private static void latencyLabels(StringBuilder svg, ScenarioResult r, LogScale y, int left, double step) {
+        List<Figure> figures = Figure.LATENCY;
         for (int i = 0; i < figures.size(); i++) {
             double v = figures.get(i).value(r);
             double px = left + i * step;
+            boolean last = i == figures.size() - 1;
             svg.append(circle(px, y.at(v), 3.5, COLONY));
-            svg.append(text(
-                    px + (i == figures.size() - 1 ? -6 : 6),
-                    y.at(v) - 7,
-                    Units.micros(v),
-                    i == figures.size() - 1 ? "end" : "start",
-                    10,
-                    "#1e3a8a"));
+            svg.append(text(px + (last ? -6 : 6), y.at(v) - 7, Units.micros(v), last ? "end" : "start", 10, "#1e3a8a"));
         }
-        List<Key> keys = new ArrayList<>(
-                List.of(new Key(COLONY, "Colony (median of iterations)"), new Key(BAND, "range over iterations")));
-        if (!base.isEmpty()) {
-            keys.add(new Key(BASELINE, "baseline (same run)"));
-        }
-        legend(svg, left, 282, keys);
-        return svg.append("</svg>\n").toString();
     }
 
     private static double baselineValue(ScenarioResult.Latency l, Figure f) {
