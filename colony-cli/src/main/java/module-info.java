@@ -5,7 +5,6 @@ module dev.colony.cli {
     requires info.picocli;
     requires tools.jackson.databind;
     requires HdrHistogram;
-    requires java.management; // bench records JVM flags and the load average (RunEnvironment)
     // PrometheusText in colony-core reads these only when they are in the module graph (requires static)
     requires io.prometheus.writer.text;
     requires io.prometheus.metrics.model;
