@@ -1,10 +1,10 @@
-/** The colony command line: bench, and later demo, snapshot tools and serve. */
+/** The colony command line: demo, bench (over colony-validation), snapshot and journal tools. */
 module dev.colony.cli {
     requires dev.colony.core;
+    requires dev.colony.validation;
     requires info.picocli;
     requires tools.jackson.databind;
     requires HdrHistogram;
-    requires java.management; // bench records JVM flags and the load average (RunEnvironment)
     // PrometheusText in colony-core reads these only when they are in the module graph (requires static)
     requires io.prometheus.writer.text;
     requires io.prometheus.metrics.model;
@@ -12,7 +12,4 @@ module dev.colony.cli {
 
     opens dev.colony.cli to
             info.picocli;
-    opens dev.colony.cli.bench to
-            info.picocli,
-            tools.jackson.databind;
 }

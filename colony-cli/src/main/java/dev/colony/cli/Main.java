@@ -2,7 +2,6 @@ package dev.colony.cli;
 
 import dev.colony.Colony;
 import dev.colony.cli.args.Secrets;
-import dev.colony.cli.bench.BenchCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

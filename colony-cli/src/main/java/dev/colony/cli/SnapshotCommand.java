@@ -1,12 +1,12 @@
 package dev.colony.cli;
 
 import dev.colony.cli.args.OutputFiles;
-import dev.colony.cli.bench.SnapshotWorkload;
 import dev.colony.state.CorruptSnapshotException;
 import dev.colony.state.Snapshot;
 import dev.colony.state.SnapshotCodec;
 import dev.colony.state.SnapshotFormat;
 import dev.colony.state.SnapshotInfo;
+import dev.colony.validation.scenarios.SnapshotWorkload;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

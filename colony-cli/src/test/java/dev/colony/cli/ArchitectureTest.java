@@ -12,6 +12,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.colony.Colony;
 import dev.colony.redis.RedisBackend;
+import dev.colony.validation.Harness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +26,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layering of the shipped modules (colony-core, colony-redis, colony-cli), checked on their compiled
- * classes: no package depends on itself through others, {@code dev.colony.internal} is used only inside
- * colony-core, and every shipped module is a named module. See docs/adr/0025-backend-spi-and-layers.md.
+ * The layering of the shipped modules (colony-core, colony-redis, colony-validation, colony-cli), checked on
+ * their compiled classes: no package depends on itself through others, {@code dev.colony.internal} is used
+ * only inside colony-core, the harness's packages are layered (results, then scenarios and reports; never
+ * the CLI), and every shipped module is a named module. See docs/adr/0025-backend-spi-and-layers.md and
+ * docs/adr/0028-validation-harness-module.md.
  */
 class ArchitectureTest {
     private static JavaClasses shipped;
@@ -83,8 +86,44 @@ class ArchitectureTest {
     }
 
     @Test
+    void validationResults_dependOnNoScenarioNorReport() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.colony.validation")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.colony.validation.scenarios..", "dev.colony.validation.report..")
+                .because("the results, the loop and the goals are the layer scenarios and reports build on (ADR 0028)")
+                .check(shipped);
+    }
+
+    @Test
+    void validationScenarios_dependOnNoReport() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.colony.validation.scenarios..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.colony.validation.report..")
+                .because("a scenario records figures; how they are shown is the reports' business (ADR 0028)")
+                .check(shipped);
+    }
+
+    @Test
+    void validation_dependsOnNeitherTheCliNorRedisInternals() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.colony.validation..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.colony.cli..", "dev.colony.redis..", "picocli..")
+                .because("the harness runs through Colony's public API; the CLI is a thin layer over it (ADR 0028)")
+                .check(shipped);
+    }
+
+    @Test
     void shippedModules_areNamedModules() throws Exception {
-        for (Class<?> member : List.of(Colony.class, RedisBackend.class, Main.class)) {
+        for (Class<?> member : List.of(Colony.class, RedisBackend.class, Harness.class, Main.class)) {
             Path root = Path.of(
                     member.getProtectionDomain().getCodeSource().getLocation().toURI());
             boolean named =

@@ -75,6 +75,10 @@ class BenchRedisTest {
                     .as(name)
                     .hasSize(2);
             JsonNode details = s.get("details");
+            // one shared two-node fixture: every scenario ran on the same fresh swarm
+            assertThat(details.get("swarm").asString())
+                    .as(name)
+                    .isEqualTo(scenarios.get(0).get("details").get("swarm").asString());
             assertThat(details.get("swarm").asString()).as(name).startsWith("bt-bench-");
             assertThat(details.get("iterations_timed_out").asLong()).as(name).isZero();
             boolean targetMet = s.get("throughput_per_sec").asDouble()
@@ -102,8 +106,9 @@ class BenchRedisTest {
                 assertThat(leader.get("failover_ms_per_iteration")).hasSize(2);
                 // a failover cannot happen before the lease of A's last renewal ended
                 assertThat(leader.get("failover_ms_median").asDouble()).isGreaterThanOrEqualTo(1000);
-                boolean failoverOk = leader.get("goal_met").asBoolean();
-                assertThat(s.get("pass").asBoolean()).isEqualTo(targetMet && failoverOk);
+                // the failover's speed is a goal (Goals), not part of pass; a failed failover is
+                assertThat(leader.has("goal_met")).isFalse();
+                assertThat(s.get("pass").asBoolean()).isEqualTo(targetMet);
             } else {
                 assertThat(details.get("duplicates").asLong()).as(name).isZero();
                 assertThat(s.get("pass").asBoolean()).as(name).isEqualTo(targetMet);

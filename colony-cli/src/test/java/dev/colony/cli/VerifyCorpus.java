@@ -1,10 +1,10 @@
 package dev.colony.cli;
 
-import dev.colony.cli.bench.SnapshotWorkload;
 import dev.colony.state.Snapshot;
 import dev.colony.state.SnapshotCodec;
 import dev.colony.state.SnapshotFormat;
 import dev.colony.state.Task;
+import dev.colony.validation.scenarios.SnapshotWorkload;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,0 +1,280 @@
+package dev.colony.validation.scenarios;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.colony.Colony;
+import dev.colony.messaging.AgentId;
+import dev.colony.state.Leadership;
+import dev.colony.state.Lease;
+import dev.colony.state.LeaseOutcome;
+import dev.colony.state.TaskSpec;
+import dev.colony.validation.BenchSettings;
+import dev.colony.validation.Loop;
+import dev.colony.validation.Measurement;
+import dev.colony.validation.Scenario;
+import dev.colony.validation.ScenarioResult;
+import dev.colony.validation.Spread;
+import dev.colony.validation.ThroughputSpread;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.ConcurrentHistogram;
+
+/**
+ * {@code redis-tasks}: two nodes of one swarm with their coordination state in Redis. Node A submits N tasks
+ * from {@value #SUBMITTERS} virtual threads while node B's {@value #WORKERS} worker virtual threads claim and
+ * complete them; every task must be completed exactly once. Each iteration then measures a leader failover:
+ * A wins a 1 s lease, renews it once and stops (a crash, no resignation); B campaigns every 50 ms.
+ */
+final class RedisTasksScenario implements Scenario {
+    static final int WORKERS = 8;
+    static final int SUBMITTERS = 4;
+    static final Duration LEADER_LEASE = Duration.ofSeconds(1);
+    static final long CAMPAIGN_EVERY_MS = 50;
+    /** No figure in the original report: a modest floor that says the task path is not pathologically slow. */
+    static final ScenarioResult.Target TARGET = new ScenarioResult.Target("throughput_per_sec", 1_000);
+
+    private final RedisFixture fixture;
+    private final RedisBench redis;
+
+    RedisTasksScenario(RedisFixture fixture) {
+        this.fixture = fixture;
+        this.redis = fixture.redis();
+    }
+
+    @Override
+    public String name() {
+        return "redis-tasks";
+    }
+
+    @Override
+    public String description() {
+        return "tasks submitted on node A, claimed and completed by 8 workers on node B, each exactly once; a"
+                + " leader failover per iteration (lease 1 s); baseline redis-benchmark EVAL LPUSH+RPOP";
+    }
+
+    @Override
+    public int defaultWarmup() {
+        return 1;
+    }
+
+    @Override
+    public int defaultIterations() {
+        return 3;
+    }
+
+    /** The leader failover of each measured iteration. */
+    private record LeaderFailover(
+            long leaseMs,
+            long campaignEveryMs,
+            String definition,
+            List<Double> failoverMsPerIteration,
+            double failoverMsMedian,
+            double failoverMsMax,
+            long failedFailovers) {}
+
+    /** The figures under {@code details}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record Details(
+            String swarm,
+            int tasksPerIteration,
+            String workers,
+            String submitters,
+            String latencyBasis,
+            @JsonUnwrapped ThroughputSpread spread,
+            long completedTwice,
+            long completeNotOk,
+            long iterationsTimedOut,
+            String targetNote,
+            LeaderFailover leaderFailover,
+            String keysDeleted,
+            String baseline,
+            String baselineCommand) {}
+
+    /** Counts over the whole run: tasks completed twice or not OK, timed-out iterations, failovers. */
+    private static final class Totals {
+        final LongAdder twice = new LongAdder();
+        final LongAdder notOk = new LongAdder();
+        final List<Double> failovers = new ArrayList<>();
+        long failedFailovers;
+        long timedOut;
+    }
+
+    @Override
+    public ScenarioResult run(BenchSettings settings) throws Exception {
+        int n = redis.size(5_000, 1_000);
+        Totals totals = new Totals();
+        Measurement m = Loop.measure(settings, "redis-tasks", n, it -> {
+            ConcurrentHistogram latency = new ConcurrentHistogram(3_600_000_000_000L, 3);
+            LongAdder good = new LongAdder();
+            long start = System.nanoTime();
+            submitAndComplete(fixture.a(), fixture.b(), "t-" + it + "-", n, good, latency, totals);
+            long elapsed = System.nanoTime() - start;
+            totals.timedOut += good.sum() < n ? 1 : 0;
+            double failover = failover(fixture.a(), fixture.b(), "bench-leader-" + it);
+            totals.failedFailovers += failover < 0 ? 1 : 0;
+            if (it >= settings.warmup()) {
+                totals.failovers.add(failover);
+            }
+            settings.progress(
+                    "redis-tasks: iteration %d: %d/%d tasks in %.3f s; failover %.0f ms",
+                    it + 1, good.sum(), n, elapsed / 1e9, failover);
+            return Loop.Tally.of(elapsed, good.sum(), latency);
+        });
+        String key = RedisBench.prefix(fixture.swarm()) + "rb-list";
+        String script = "redis.call('LPUSH',KEYS[1],ARGV[1]) return redis.call('RPOP',KEYS[1])";
+        String command = redis.benchmarkCommand(n, "EVAL \"" + script + "\" 1 " + key + " <64 B>");
+        var baseline = redis.baseline(
+                "redis-benchmark EVAL LPUSH+RPOP",
+                "redis-benchmark's own count of EVAL requests per second, each one Lua script that pushes a 64-byte"
+                        + " value on a list and pops it (" + command + ", 50 clients): one request per queue cycle,"
+                        + " no Colony work (no leases, no task hash, no announcements), nothing checked",
+                m.iterations(),
+                n,
+                m.throughput(),
+                "EVAL",
+                script,
+                "1",
+                key,
+                "x".repeat(64));
+        Details details = details(n, m, totals, baseline.isEmpty() ? null : command);
+        boolean clean = totals.twice.sum() == 0 && totals.failedFailovers == 0;
+        return ScenarioResult.of(
+                        name(), m, new ScenarioResult.Verified(m.expected(), m.observed()), TARGET, clean, details)
+                .with(baseline.orElse(null));
+    }
+
+    /**
+     * Node A submits tasks {@code prefix0..} from its submitter threads while node B's workers claim and
+     * complete them; returns when every task was completed once or the 120 s bound passed.
+     */
+    private static void submitAndComplete(
+            Colony a, Colony b, String prefix, int n, LongAdder good, ConcurrentHistogram latency, Totals totals)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        AtomicIntegerArray completed = new AtomicIntegerArray(n);
+        Thread[] threads = new Thread[WORKERS + SUBMITTERS];
+        for (int w = 0; w < WORKERS; w++) {
+            AgentId worker = AgentId.of("worker-" + w);
+            threads[w] = Thread.ofVirtual().start(() -> {
+                while (good.sum() < n && System.nanoTime() - start < 120_000_000_000L) {
+                    work(b, worker, prefix, completed, good, latency, totals);
+                }
+            });
+        }
+        for (int s = 0; s < SUBMITTERS; s++) {
+            int first = s;
+            threads[WORKERS + s] = Thread.ofVirtual().start(() -> {
+                for (int seq = first; seq < n; seq += SUBMITTERS) {
+                    byte[] payload =
+                            ByteBuffer.allocate(64).putLong(System.nanoTime()).array();
+                    a.tasks().submit(TaskSpec.of(prefix + seq, "bench", payload));
+                }
+            });
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    /** One claim and complete by a worker on node B; each task counts once, with its submit-to-complete time. */
+    private static void work(
+            Colony b,
+            AgentId worker,
+            String prefix,
+            AtomicIntegerArray completed,
+            LongAdder good,
+            ConcurrentHistogram latency,
+            Totals totals) {
+        Optional<Lease> claimed = b.tasks().claim(worker, Set.of(), Duration.ofSeconds(30));
+        if (claimed.isEmpty()) {
+            pause(1);
+            return;
+        }
+        Lease lease = claimed.get();
+        byte[] payload = lease.task().spec().payload();
+        LeaseOutcome outcome = b.tasks().complete(lease, payload);
+        if (outcome != LeaseOutcome.OK || !lease.taskId().startsWith(prefix)) {
+            totals.notOk.increment();
+            return;
+        }
+        long now = System.nanoTime();
+        int seq = Integer.parseInt(lease.taskId().substring(prefix.length()));
+        if (completed.incrementAndGet(seq) == 1) {
+            latency.recordValue(Math.max(0, now - ByteBuffer.wrap(payload).getLong()));
+            good.increment();
+        } else {
+            totals.twice.increment();
+        }
+    }
+
+    private Details details(int n, Measurement m, Totals totals, String baselineCommand) {
+        Spread failover = Spread.of(totals.failovers, 0);
+        LeaderFailover leader = new LeaderFailover(
+                LEADER_LEASE.toMillis(),
+                CAMPAIGN_EVERY_MS,
+                "A wins a 1 s lease, renews it once and stops (no resignation); failover_ms is from just before A"
+                        + " sent that last renewal to the return of B's first winning campaign (B campaigns every"
+                        + " 50 ms from the renewal on); B's term must be above A's",
+                totals.failovers,
+                Measurement.round(failover.median()),
+                Measurement.round(failover.max()),
+                totals.failedFailovers);
+        return new Details(
+                fixture.swarm(),
+                n,
+                WORKERS + " virtual threads on node B, claim lease 30 s",
+                SUBMITTERS + " virtual threads on node A",
+                "submit call on A to B's OK complete, every task (one JVM, one clock)",
+                m.spread(),
+                totals.twice.sum(),
+                totals.notOk.sum(),
+                totals.timedOut,
+                "no figure in the original report; 1,000 cycles/s is a modest floor",
+                leader,
+                fixture.keysDeleted(),
+                baselineCommand == null ? RedisBench.NO_BASELINE : null,
+                baselineCommand);
+    }
+
+    /**
+     * A crashes as leader, B takes over: the milliseconds from A's last renewal to B's win, or -1 when A did
+     * not win, B did not win within 10 s, or B's term is not above A's.
+     */
+    private static double failover(Colony a, Colony b, String group) throws InterruptedException {
+        AgentId first = AgentId.of("leader-a");
+        AgentId second = AgentId.of("leader-b");
+        Optional<Leadership> won = a.leaders().campaign(group, first, LEADER_LEASE);
+        if (won.isEmpty()) {
+            return -1;
+        }
+        Thread.sleep(200);
+        long renewedAt = System.nanoTime();
+        if (!a.leaders().renew(won.get(), LEADER_LEASE)) {
+            return -1;
+        }
+        while (System.nanoTime() - renewedAt < 10_000_000_000L) {
+            Optional<Leadership> next = b.leaders().campaign(group, second, LEADER_LEASE);
+            if (next.isPresent()) {
+                long at = System.nanoTime();
+                b.leaders().resign(next.get());
+                return next.get().term() > won.get().term() ? Measurement.round((at - renewedAt) / 1e6) : -1;
+            }
+            Thread.sleep(CAMPAIGN_EVERY_MS);
+        }
+        return -1;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

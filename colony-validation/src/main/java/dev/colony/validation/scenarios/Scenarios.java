@@ -1,0 +1,37 @@
+package dev.colony.validation.scenarios;
+
+import dev.colony.validation.Scenario;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The registry of {@code colony bench}'s scenarios: adding one is one line here (see {@link Scenario}).
+ */
+public final class Scenarios {
+    private Scenarios() {}
+
+    /** Every embedded scenario, in the order {@code colony bench} runs them. */
+    public static List<Scenario> embedded() {
+        return List.of(
+                new EventBusScenario(),
+                new ConcurrentEventBusScenario(),
+                new MessengerScenario(),
+                new SnapshotScenario(),
+                new LoadScenario());
+    }
+
+    /** The Redis scenarios of {@code colony bench --redis}, in the order they run, on one shared fixture. */
+    public static List<Scenario> redis(RedisFixture redis) {
+        return List.of(new RedisBusScenario(redis), new RedisMessengerScenario(redis), new RedisTasksScenario(redis));
+    }
+
+    /** The scenario of that name among the embedded and Redis ones (the reports' descriptions). */
+    public static Optional<Scenario> named(String name) {
+        return embedded().stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
+                .or(() -> redis(RedisFixture.of(RedisBench.parse("redis://localhost/x", 0, true))).stream()
+                        .filter(s -> s.name().equals(name))
+                        .findFirst());
+    }
+}
