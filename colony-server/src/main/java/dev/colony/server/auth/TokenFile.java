@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The files of the token store in a data directory: {@code tokens.json} (the hashed tokens),
@@ -37,6 +38,9 @@ record TokenFile(Path dataDir) {
     static final String TOKENS = "tokens.json";
     static final String LOCK = "tokens.lock";
     static final String INITIAL_ADMIN = "initial-admin-token";
+
+    /** Changes are rare (an operator's command): one lock for every store of the JVM is enough. */
+    private static final ReentrantLock IN_PROCESS = new ReentrantLock();
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
@@ -90,9 +94,14 @@ record TokenFile(Path dataDir) {
         writeAtomically(initialAdmin(), (secret + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Holds the cross-process lock of the store (and of threads of this process) until closed. */
+    /**
+     * Holds the store's lock until closed: first a lock shared by every store of this JVM (a file lock is
+     * held by the process, so two threads of one process would otherwise collide), then the file lock that
+     * excludes other processes.
+     */
     Lock lock() {
         createDataDir();
+        IN_PROCESS.lock();
         try {
             FileChannel channel = FileChannel.open(
                     dataDir.resolve(LOCK), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), modes(false));
@@ -102,19 +111,25 @@ record TokenFile(Path dataDir) {
                 channel.close();
                 throw e;
             }
-        } catch (IOException e) {
-            throw new TokenFileException("cannot lock " + dataDir.resolve(LOCK) + ": " + reason(e), e);
+        } catch (IOException | RuntimeException e) {
+            IN_PROCESS.unlock();
+            if (e instanceof IOException io) {
+                throw new TokenFileException("cannot lock " + dataDir.resolve(LOCK) + ": " + reason(io), io);
+            }
+            throw (RuntimeException) e;
         }
     }
 
-    /** The store's lock; closing it releases the lock. */
+    /** The store's lock; closing it releases the file lock, then the in-process lock. */
     record Lock(FileChannel channel, FileLock lock) implements AutoCloseable {
         @Override
         public void close() {
             try {
-                channel.close(); // releases the lock too
+                channel.close(); // releases the file lock too
             } catch (IOException ignored) {
                 // nothing was written through this channel, so there is nothing to lose
+            } finally {
+                IN_PROCESS.unlock();
             }
         }
     }
