@@ -6,15 +6,17 @@ import java.util.regex.Pattern;
 
 /**
  * The rules for the names a token carries: account and token names become subject tokens of
- * {@code colony.audit.<account>.<name>}, permissions and agent patterns are Colony wildcard patterns.
+ * {@code colony.audit.<account>.<name>}, and permissions are Colony wildcard patterns.
  */
 final class Names {
-    /** The account the server keeps for its own subjects ({@code colony.audit.>}); no token may use it. */
-    static final String RESERVED_ACCOUNT = "colony";
-
     static final int MAX_NAME_LENGTH = 64;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1," + MAX_NAME_LENGTH + "}");
+
+    static final int MAX_ACCOUNT_LENGTH = 32;
+
+    /** No {@code _} or {@code -}: the server stores {@code <account>_<name>}, and the first {@code _} must end the account. */
+    private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9]{1," + MAX_ACCOUNT_LENGTH + "}");
 
     /** The first tokens a permission may start with: the action prefixes, or a wildcard. */
     private static final List<String> FIRST_TOKENS =
@@ -35,12 +37,14 @@ final class Names {
         return value;
     }
 
-    /** {@code value} when it is a valid account name that is not reserved. */
+    /** {@code value} when it is a valid account name. */
     static String account(String value) {
-        name("account", value);
-        if (value.equals(RESERVED_ACCOUNT)) {
-            throw new IllegalArgumentException("invalid account \"" + value
-                    + "\": the server reserves it for its own subjects (colony.audit.>); choose another");
+        if (value == null) {
+            throw new NullPointerException("account must not be null");
+        }
+        if (!ACCOUNT.matcher(value).matches()) {
+            throw new IllegalArgumentException("invalid account \"" + value + "\": use 1-" + MAX_ACCOUNT_LENGTH
+                    + " letters or digits (the server prefixes the account's names with <account>_)");
         }
         return value;
     }

@@ -26,7 +26,6 @@ record Permissions(List<SubjectPattern.Wildcard> allow, List<SubjectPattern.Wild
     static Permissions of(TokenInfo token) {
         List<SubjectPattern.Wildcard> allow = new ArrayList<>();
         token.allow().forEach(p -> allow.add(Names.permission("allow", p)));
-        token.agent().ifPresent(p -> allow.add(Names.pattern("agent", Action.AGENT.prefix() + "." + p)));
         List<SubjectPattern.Wildcard> deny =
                 token.deny().stream().map(p -> Names.permission("deny", p)).toList();
         return new Permissions(allow, deny);
@@ -45,6 +44,14 @@ record Permissions(List<SubjectPattern.Wildcard> allow, List<SubjectPattern.Wild
             }
         }
         return Optional.of("no permission allows " + subject.value());
+    }
+
+    /** The deny pattern that matches {@code subject}, if any. */
+    Optional<String> denied(Subject subject) {
+        return deny.stream()
+                .filter(d -> d.matches(subject))
+                .map(d -> "denied by " + d.value())
+                .findFirst();
     }
 
     /** Why a subscription to {@code pattern} is refused, or empty when every subject it matches is allowed. */

@@ -168,10 +168,11 @@ final class TokenGuard implements Guard {
             return Optional.of("it is not a valid resource name (dot-separated tokens, no spaces or wildcards)");
         }
         if (action == Action.AGENT && entry.agent().isPresent()) {
-            SubjectPattern.Wildcard agents = entry.agent().get();
-            if (!agents.matches(Subject.of(resource))) {
+            AgentGlob agents = entry.agent().get();
+            if (!agents.matches(resource)) {
                 return Optional.of("the token is bound to agent ids matching " + agents.value());
             }
+            return entry.permissions().denied(subject); // the binding is the grant
         }
         return entry.permissions().check(subject);
     }
@@ -225,7 +226,7 @@ final class TokenGuard implements Guard {
                     t.info(),
                     t.sha256(),
                     Permissions.of(t.info()),
-                    t.info().agent().map(p -> Names.pattern("agent", p)));
+                    t.info().agent().map(AgentGlob::new));
             byId.put(t.info().id(), entry);
             if (!t.info().revoked()) {
                 active.put(t.info().name(), entry);
@@ -250,8 +251,7 @@ final class TokenGuard implements Guard {
     private record View(Optional<TokenFile.Stamp> stamp, Map<String, Entry> byId, Map<String, Entry> activeByName) {}
 
     /** A loaded token with its compiled permissions. */
-    private record Entry(
-            TokenInfo info, byte[] sha256, Permissions permissions, Optional<SubjectPattern.Wildcard> agent) {
+    private record Entry(TokenInfo info, byte[] sha256, Permissions permissions, Optional<AgentGlob> agent) {
         Principal principal() {
             return new Principal(info.account(), info.name(), info.admin());
         }

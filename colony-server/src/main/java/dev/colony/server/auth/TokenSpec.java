@@ -15,12 +15,13 @@ import java.util.Optional;
  * parameter and quotes the bad value.
  *
  * @param name the token's name, unique among the active tokens: 1-64 letters, digits, {@code _} or {@code -}
- * @param account the account (namespace) it works in, the same alphabet; {@code colony} is reserved
+ * @param account the account (namespace) it works in: 1-32 letters or digits
  * @param admin whether it may do everything
  * @param allow the permissions it has; nothing else is allowed (default deny)
  * @param deny the permissions it never has, whatever {@code allow} says (deny wins)
- * @param agent the agent ids it may act as (register, heartbeat, read the inbox of), as a wildcard pattern;
- *     empty for none bound. A bound token is granted {@code agent.<pattern>} implicitly.
+ * @param agent the agent ids it may act as (register, heartbeat, read the inbox of), as a glob where
+ *     {@code *} matches any run of id characters ({@code worker-*}); empty for none bound. A bound token may
+ *     act as exactly the matching agents (unless a deny permission {@code agent.<id>} says otherwise)
  * @param lifetime how long after its creation it expires; empty for never
  */
 public record TokenSpec(
@@ -42,7 +43,7 @@ public record TokenSpec(
         Objects.requireNonNull(lifetime, "lifetime");
         allow.forEach(p -> Names.permission("--allow permission", p));
         deny.forEach(p -> Names.permission("--deny permission", p));
-        agent.ifPresent(p -> Names.pattern("agent pattern", p));
+        agent.ifPresent(AgentGlob::new);
         if (admin && (!allow.isEmpty() || !deny.isEmpty() || agent.isPresent())) {
             throw new IllegalArgumentException("admin token \"" + name
                     + "\" may do everything: it takes no --allow, --deny or --agent (got allow " + allow + ", deny "
