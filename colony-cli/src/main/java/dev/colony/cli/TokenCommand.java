@@ -161,7 +161,7 @@ public final class TokenCommand implements Runnable {
             try {
                 tokenSpec = new TokenSpec(name, account, admin, allow, deny, Optional.ofNullable(agent), lifetime);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(commandLine, e.getMessage(), e, null, null);
+                throw new CommandLine.ParameterException(commandLine, e.getMessage());
             }
             TokenStore store = store(commandLine, data);
             IssuedToken issued;
