@@ -34,13 +34,15 @@ public interface Guard {
      * Checks that the principal may do this action on this resource (the resource without the account
      * prefix: a subject, task type, {@code namespace.key}, group or agent id). Deny wins over allow.
      *
-     * @throws AccessDenied 403 naming the action and resource
+     * @throws AccessDenied 403 naming the action and resource; 401 when the principal's token was revoked,
+     *     replaced or expired since it was authenticated
      */
     void authorize(Principal principal, Action action, String resource) throws AccessDenied;
 
     /**
-     * Records a change the principal made: publishes an audit event on
-     * {@code colony.audit.<account>.<principal>}.
+     * Records a change the principal made: publishes an {@link AuditEvent} on
+     * {@code colony.audit.<account>.<principal>}. Never throws for a closed bus (the change already
+     * happened); the event is then logged as not published.
      */
     void audit(Principal principal, String operation, String target);
 
