@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -177,7 +178,10 @@ public final class TokenCommand implements Runnable {
                     "created token \"%s\" (account %s%s) in %s; this is the only time its value is shown%n",
                     issued.info().name(),
                     issued.info().account(),
-                    issued.info().expires().map(at -> ", expires " + at).orElse(""),
+                    issued.info()
+                            .expires()
+                            .map(at -> ", expires " + at.truncatedTo(ChronoUnit.SECONDS))
+                            .orElse(""),
                     store.file());
             err.flush();
             return 0;

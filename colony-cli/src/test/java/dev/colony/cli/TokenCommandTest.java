@@ -61,7 +61,7 @@ class TokenCommandTest {
         assertThat(result.code()).as(result.err()).isZero();
         String secret = result.out().strip();
         assertThat(result.out()).isEqualTo(secret + System.lineSeparator());
-        assertThat(secret).matches("colony_[0-9a-f]{16}_[A-Za-z0-9_-]{43}");
+        assertThat(secret).matches("colony_[0-9a-f]{16}_[A-Za-z0-9]{43}");
         assertThat(result.err())
                 .contains("created token \"w1\" (account acme, expires ")
                 .contains("only time");

@@ -104,7 +104,7 @@ final class TokenGuard implements Guard {
                     RATE_LIMITED,
                     "principal \"" + principal.name() + "\" of account \"" + principal.account()
                             + "\" is over its rate limit of " + limit.perSecond() + " requests/s (burst "
-                            + limit.burst() + "); retry in " + retryAfter.toMillis() + " ms",
+                            + limit.burst() + "); retry in " + (wait + 999_999) / 1_000_000 + " ms",
                     Optional.of(retryAfter));
         }
     }

@@ -4,24 +4,25 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * The form of a bearer token, {@code colony_<id>_<secret>}: a 16-hex-digit public id (8 random bytes, the
- * key the token file is looked up by) and a 43-character base64url secret (32 bytes from
- * {@link SecureRandom}, 256 bits). Only the SHA-256 of the whole token is stored. The fixed
- * {@code colony_} prefix lets secret scanners recognise a leaked token.
+ * key the token file is looked up by) and a 43-character base62 secret (43 uniform draws from
+ * {@link SecureRandom} over {@code [A-Za-z0-9]}, 256 bits). Base62 rather than base64url so that a
+ * double-click selects the whole token in a terminal. Only the SHA-256 of the whole token is stored. The
+ * fixed {@code colony_} prefix lets secret scanners recognise a leaked token.
  */
 final class TokenSecret {
     static final String PREFIX = "colony_";
 
     private static final Pattern ID = Pattern.compile("[0-9a-f]{16}");
-    private static final Pattern TOKEN = Pattern.compile("colony_([0-9a-f]{16})_[A-Za-z0-9_-]{43}");
+    private static final Pattern TOKEN = Pattern.compile("colony_([0-9a-f]{16})_[A-Za-z0-9]{43}");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HexFormat HEX = HexFormat.of();
+    private static final String BASE62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     private TokenSecret() {}
 
@@ -32,12 +33,14 @@ final class TokenSecret {
         return HEX.formatHex(bytes);
     }
 
-    /** A new bearer token with this id and 256 random bits. */
+    /** A new bearer token with this id and 43 base62 characters (log2(62) x 43 = 256.0 bits). */
     static String newToken(String id) {
-        byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
-        return PREFIX + checkId(id) + "_"
-                + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        StringBuilder token =
+                new StringBuilder(67).append(PREFIX).append(checkId(id)).append('_');
+        for (int i = 0; i < 43; i++) {
+            token.append(BASE62.charAt(RANDOM.nextInt(BASE62.length()))); // nextInt(bound) is unbiased
+        }
+        return token.toString();
     }
 
     /** The id of a well-formed token, or empty; never says what is wrong with it, so it quotes nothing. */
