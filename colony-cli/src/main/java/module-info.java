@@ -1,7 +1,8 @@
-/** The colony command line: demo, bench (over colony-validation), snapshot and journal tools. */
+/** The colony command line: demo, bench (over colony-validation), serve and token, snapshot and journal tools. */
 module dev.colony.cli {
     requires dev.colony.core;
     requires dev.colony.validation;
+    requires dev.colony.server; // colony serve and colony token
     requires info.picocli;
     requires tools.jackson.databind;
     requires HdrHistogram;

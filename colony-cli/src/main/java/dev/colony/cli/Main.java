@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             JournalCommand.class,
             MetricsCommand.class,
             SnapshotCommand.class,
+            TokenCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
