@@ -4,6 +4,7 @@ import dev.colony.bus.EventBus;
 import dev.colony.messaging.Messenger;
 import dev.colony.state.CoordinationState;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A backend: the service that builds a colony's bus, messenger and coordination state somewhere other than
@@ -43,6 +44,14 @@ public interface ColonyBackend {
 
     /** The URI scheme this backend serves, for example {@code redis}. */
     String scheme();
+
+    /**
+     * Every URI scheme this backend serves (lower case): {@link #scheme()} unless the backend serves more,
+     * such as {@code rediss} (TLS) and {@code redis-sentinel} beside {@code redis}.
+     */
+    default Set<String> schemes() {
+        return Set.of(scheme());
+    }
 
     /**
      * Connects to {@code uri} and builds the three parts with {@code settings}.

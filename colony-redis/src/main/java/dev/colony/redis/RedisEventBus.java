@@ -50,7 +50,6 @@ import java.util.function.Consumer;
  */
 final class RedisEventBus implements EventBus {
     private static final System.Logger LOG = System.getLogger(EventBus.class.getName());
-    static final int INBOUND_CAPACITY = 65_536;
 
     private final String node;
     private final RedisEventBusChannels channels;
@@ -95,7 +94,8 @@ final class RedisEventBus implements EventBus {
                 .build();
         this.closeTimeout = settings.closeTimeout();
         this.sender = new RedisEventBusSender(link, node, limits);
-        this.receiver = new RedisEventBusReceiver(link, channels, codec, node, INBOUND_CAPACITY, this::deliver);
+        this.receiver = new RedisEventBusReceiver(
+                link, channels, codec, node, link.settings().inboundBuffer(), this::deliver);
     }
 
     /**
@@ -103,7 +103,7 @@ final class RedisEventBus implements EventBus {
      * Closing the bus does not close the link.
      */
     static EventBus open(RedisLink link, EventBus.Builder settings) {
-        return open(link, settings, RedisEventBusSender.Limits.DEFAULT);
+        return open(link, settings, link.settings().publishLimits());
     }
 
     /** {@link #open(RedisLink, EventBus.Builder)} with settings already read from a builder. */
@@ -111,7 +111,7 @@ final class RedisEventBus implements EventBus {
         return new RedisEventBus(
                 Objects.requireNonNull(link, "link"),
                 Objects.requireNonNull(settings, "settings"),
-                RedisEventBusSender.Limits.DEFAULT);
+                link.settings().publishLimits());
     }
 
     static RedisEventBus open(RedisLink link, EventBus.Builder settings, RedisEventBusSender.Limits limits) {
@@ -206,7 +206,7 @@ final class RedisEventBus implements EventBus {
      */
     private void awaitConfirmation(SubjectPattern pattern, RedisFuture<Void> confirmation) {
         try {
-            confirmation.get(RedisLink.COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            confirmation.get(RedisLink.MAX_COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             LOG.log(
                     Level.WARNING,

@@ -166,7 +166,7 @@ final class RedisEventBusSender implements AutoCloseable {
     private List<Sent> await(List<Sent> futures) {
         for (Sent future : futures) {
             try {
-                future.reply().get(RedisLink.COMMAND_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+                future.reply().get(RedisLink.MAX_COMMAND_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
                 sent.add(future.events());
             } catch (ExecutionException | TimeoutException e) {
                 failed.add(future.events());
@@ -217,7 +217,7 @@ final class RedisEventBusSender implements AutoCloseable {
                 List<Outgoing> left = new ArrayList<>();
                 buffer.drainTo(left);
                 dropped.add(left.size());
-                thread.join(RedisLink.COMMAND_TIMEOUT);
+                thread.join(limits.closeFlush());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -196,7 +196,8 @@ final class RedisState implements CoordinationState {
     /** Waits for a plain command's reply, translating failures into {@link RedisStateException}s. */
     static <T> T await(io.lettuce.core.RedisFuture<T> future) {
         try {
-            return future.get(RedisLink.COMMAND_TIMEOUT.toMillis() + 1_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return future.get(
+                    RedisLink.MAX_COMMAND_TIMEOUT.toMillis() + 1_000, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RedisStateException("interrupted while waiting for Redis", e);

@@ -106,7 +106,8 @@ final class RedisStateScripts {
 
     private static <T> T await(CompletionStage<T> stage, String name) {
         try {
-            return stage.toCompletableFuture().get(RedisLink.COMMAND_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            return stage.toCompletableFuture()
+                    .get(RedisLink.MAX_COMMAND_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RedisStateException("interrupted while running state script " + name, e);
