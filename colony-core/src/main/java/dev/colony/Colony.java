@@ -244,6 +244,25 @@ public interface Colony extends AutoCloseable {
             return new EmbeddedColony(builtBus, messenger.build(), builtState, () -> {});
         }
 
+        /**
+         * Deletes every piece of data of this builder's {@link #swarm(String) swarm} in the backend of
+         * {@link #connect}, without joining it; refused while nodes of the swarm are alive unless {@code force}.
+         *
+         * @return how many stored items (for Redis: keys) were deleted
+         * @throws IllegalStateException if no backend is named, it cannot be reached, or nodes are alive
+         * @throws UnsupportedOperationException if the backend cannot drop a swarm
+         */
+        public long drop(boolean force) {
+            if (remote == null) {
+                throw new IllegalStateException("drop(...) needs a backend: call redis(uri) or connect(uri) first");
+            }
+            return backend(scheme(remote))
+                    .drop(
+                            remote,
+                            new BackendSettings(bus.settings(), messenger.settings(), state, swarm, backendOptions),
+                            force);
+        }
+
         private static String scheme(String uri) {
             String scheme;
             try {

@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             JournalCommand.class,
             MetricsCommand.class,
             SnapshotCommand.class,
+            SwarmCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

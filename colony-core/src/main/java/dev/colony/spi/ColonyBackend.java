@@ -65,6 +65,20 @@ public interface ColonyBackend {
     Parts open(String uri, BackendSettings settings);
 
     /**
+     * Deletes every piece of data of swarm {@link BackendSettings#swarm()} at {@code uri}, without joining
+     * it: what {@code colony swarm drop} does. A backend that keeps no data of its own need not support it.
+     *
+     * @param force drop even while nodes of the swarm are alive (they will then misbehave)
+     * @return how many stored items (for Redis: keys) were deleted
+     * @throws IllegalArgumentException if {@code uri} is malformed for this backend
+     * @throws IllegalStateException if the backend cannot be reached, or nodes are alive and not {@code force}
+     * @throws UnsupportedOperationException if the backend cannot drop a swarm
+     */
+    default long drop(String uri, BackendSettings settings, boolean force) {
+        throw new UnsupportedOperationException("the " + scheme() + " backend cannot drop a swarm");
+    }
+
+    /**
      * The parts of a colony and what they share.
      *
      * @param bus the event bus

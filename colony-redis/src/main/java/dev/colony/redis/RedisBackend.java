@@ -55,6 +55,17 @@ public final class RedisBackend implements ColonyBackend {
         }
     }
 
+    /** Deletes every key of the swarm ({@link RedisSwarmDrop}); the layout version is not checked. */
+    @Override
+    public long drop(String uri, BackendSettings settings, boolean force) {
+        RedisTarget target = RedisTarget.of(uri, settings.swarm());
+        try (RedisLink link = RedisLink.open(target, RedisSettings.from(settings.options()))) {
+            return RedisSwarmDrop.drop(link, force);
+        } catch (RuntimeException e) {
+            throw unreachable(e) ? new IllegalStateException("cannot reach Redis at " + target + ": " + root(e), e) : e;
+        }
+    }
+
     private static boolean unreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof RedisConnectionException) {

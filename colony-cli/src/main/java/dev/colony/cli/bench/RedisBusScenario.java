@@ -61,8 +61,8 @@ final class RedisBusScenario implements Scenario {
         long timedOut = 0;
         BusMetrics metricsA;
         BusMetrics metricsB;
-        try (Colony a = Colony.builder().redis(redis.uri(swarm)).build();
-                Colony b = Colony.builder().redis(redis.uri(swarm)).build()) {
+        try (Colony a = redis.colony(swarm).build();
+                Colony b = redis.colony(swarm).build()) {
             ConcurrentHistogram latency = new ConcurrentHistogram(3_600_000_000_000L, 3);
             AtomicReference<AtomicIntegerArray> seen = new AtomicReference<>(new AtomicIntegerArray(n));
             AtomicInteger iteration = new AtomicInteger();

@@ -65,8 +65,8 @@ final class RedisMessengerScenario implements Scenario {
         long timedOut = 0;
         AgentId sender = AgentId.of("bench-a");
         AgentId recipient = AgentId.of("bench-b");
-        try (Colony a = Colony.builder().redis(redis.uri(swarm)).build();
-                Colony b = Colony.builder().redis(redis.uri(swarm)).build()) {
+        try (Colony a = redis.colony(swarm).build();
+                Colony b = redis.colony(swarm).build()) {
             ConcurrentHistogram latency = new ConcurrentHistogram(3_600_000_000_000L, 3);
             AtomicReference<AtomicIntegerArray> seen = new AtomicReference<>(new AtomicIntegerArray(n));
             AtomicReference<AtomicReferenceArray<String>> ids = new AtomicReference<>(new AtomicReferenceArray<>(n));

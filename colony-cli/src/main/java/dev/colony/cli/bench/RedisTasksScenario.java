@@ -70,8 +70,8 @@ final class RedisTasksScenario implements Scenario {
         List<Double> failovers = new ArrayList<>();
         long failedFailovers = 0;
         long timedOut = 0;
-        try (Colony a = Colony.builder().redis(redis.uri(swarm)).build();
-                Colony b = Colony.builder().redis(redis.uri(swarm)).build()) {
+        try (Colony a = redis.colony(swarm).build();
+                Colony b = redis.colony(swarm).build()) {
             for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
                 ConcurrentHistogram latency = new ConcurrentHistogram(3_600_000_000_000L, 3);
                 AtomicIntegerArray completed = new AtomicIntegerArray(n);
