@@ -1,5 +1,6 @@
 package dev.colony.redis;
 
+import dev.colony.bus.BusGap;
 import dev.colony.bus.BusMetrics;
 import dev.colony.bus.Event;
 import dev.colony.bus.EventBus;
@@ -95,7 +96,17 @@ final class RedisEventBus implements EventBus {
         this.closeTimeout = settings.closeTimeout();
         this.sender = new RedisEventBusSender(link, node, limits);
         this.receiver = new RedisEventBusReceiver(
-                link, channels, codec, node, link.settings().inboundBuffer(), this::deliver);
+                link, channels, codec, node, link.settings().inboundBuffer(), new RedisEventBusReceiver.Delivery() {
+                    @Override
+                    public void deliver(String id, Event event, boolean matched) {
+                        RedisEventBus.this.deliver(id, event, matched);
+                    }
+
+                    @Override
+                    public void missed(String publisher, Subject subject, long missed) {
+                        RedisEventBus.this.missed(publisher, subject, missed);
+                    }
+                });
     }
 
     /**
@@ -217,6 +228,18 @@ final class RedisEventBus implements EventBus {
         }
     }
 
+    /**
+     * Events of another node that never arrived (ADR 0036): logged, counted in {@link BusMetrics#missed()}, and
+     * announced to this node's own subscribers as {@value BusGap#SUBJECT} (never sent to other nodes).
+     */
+    private void missed(String publisher, Subject subject, long missed) {
+        LOG.log(
+                Level.WARNING,
+                "event bus node " + node + " missed " + missed + " event(s) of node " + publisher + " on " + subject
+                        + " (a gap in its sequence numbers)");
+        local.publish(BusGap.SUBJECT, new BusGap(publisher, subject.value(), missed));
+    }
+
     /** An event from another node: delivered to this node's subscriptions if one matches. */
     private void deliver(String id, Event event, boolean matched) {
         PublishResult result = matched ? local.publish(event) : PublishResult.DEAD;
@@ -288,7 +311,8 @@ final class RedisEventBus implements EventBus {
                 m.routeCacheHits(),
                 m.routeCacheMisses(),
                 m.routeCacheSize(),
-                m.asyncLatency());
+                m.asyncLatency(),
+                receiver.missed());
     }
 
     /** Whether both of the node's connections (publishing and pub/sub) are up now. */
@@ -309,7 +333,8 @@ final class RedisEventBus implements EventBus {
                 receiver.malformed(),
                 receiver.unmatched(),
                 receiver.resubscribed(),
-                receiver.depth());
+                receiver.depth(),
+                receiver.missed());
     }
 
     /**
