@@ -77,6 +77,7 @@ final class RedisState implements CoordinationState {
         RedisState state = new RedisState(link, bus, options);
         try {
             state.scripts.load();
+            RedisFunctions.load(state.connection);
             state.writeRetention();
         } catch (RuntimeException e) {
             state.connection.close();

@@ -143,7 +143,7 @@ final class RedisStateScripts {
         return new RedisStateException("state script " + name + " failed: " + message, cause);
     }
 
-    private static String resource(String name) {
+    static String resource(String name) {
         String path = name + ".lua";
         try (InputStream in = RedisStateScripts.class.getResourceAsStream(path)) {
             if (in == null) {
@@ -155,7 +155,7 @@ final class RedisStateScripts {
         }
     }
 
-    private static String sha1(String source) {
+    static String sha1(String source) {
         try {
             byte[] digest =
                     java.security.MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
