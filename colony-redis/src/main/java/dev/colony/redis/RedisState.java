@@ -78,7 +78,7 @@ final class RedisState implements CoordinationState {
         try {
             state.scripts.load();
             RedisFunctions.load(state.connection);
-            state.writeRetention();
+            RedisTaskRetention.write(state.connection, state.prefix, options.taskRetention());
         } catch (RuntimeException e) {
             state.connection.close();
             throw e;
@@ -88,42 +88,6 @@ final class RedisState implements CoordinationState {
                     Thread.ofVirtual().name("colony-redis-state-sweeper").start(state::sweepPeriodically);
         }
         return state;
-    }
-
-    /**
-     * Writes this node's {@link dev.colony.state.TaskRetention} as the swarm's ({@code S retention}, read by
-     * every script that finishes a task and by the sweep); the node opened last decides, and replacing a
-     * different policy is logged.
-     */
-    private void writeRetention() {
-        dev.colony.state.TaskRetention retention = options.taskRetention();
-        java.util.Map<String, byte[]> fields = new java.util.LinkedHashMap<>();
-        keep(fields, "ok", retention.completed());
-        keep(fields, "ko", retention.failed());
-        String key = prefix + "retention";
-        java.util.Map<String, byte[]> before = await(connection.async().hgetall(key));
-        await(connection.async().del(key));
-        if (!fields.isEmpty()) {
-            await(connection.async().hset(key, fields));
-        }
-        java.util.Map<String, String> was = new java.util.TreeMap<>();
-        before.forEach((f, v) -> was.put(f, new String(v, java.nio.charset.StandardCharsets.UTF_8)));
-        java.util.Map<String, String> now = new java.util.TreeMap<>();
-        fields.forEach((f, v) -> now.put(f, new String(v, java.nio.charset.StandardCharsets.UTF_8)));
-        if (!before.isEmpty() && !was.equals(now)) {
-            LOG.log(System.Logger.Level.WARNING, "task retention of {0} changed from {1} to {2}", prefix, was, now);
-        }
-    }
-
-    private static void keep(
-            java.util.Map<String, byte[]> fields, String kind, dev.colony.state.TaskRetention.Keep keep) {
-        if (keep.count() != Long.MAX_VALUE) {
-            fields.put(kind + "Keep", Long.toString(keep.count()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        if (keep.age() != null) {
-            fields.put(
-                    kind + "Age", Long.toString(millis(keep.age())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
     }
 
     /** The size of the sorted set at {@code suffix} of the state prefix: one ZCARD, O(1). */

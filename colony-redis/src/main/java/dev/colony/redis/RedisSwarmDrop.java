@@ -6,6 +6,7 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -60,7 +61,7 @@ final class RedisSwarmDrop {
     }
 
     private static List<String> scan(RedisCommands<String, String> redis, String pattern, int most) {
-        List<String> found = new java.util.ArrayList<>();
+        List<String> found = new ArrayList<>();
         ScanCursor cursor = ScanCursor.INITIAL;
         do {
             KeyScanCursor<String> page =

@@ -4,6 +4,7 @@ import dev.colony.spi.BackendSettings;
 import io.lettuce.core.RedisURI;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -108,7 +109,7 @@ record RedisTarget(String uri, String swarm) {
      *
      * @throws IllegalArgumentException if Lettuce refuses it
      */
-    RedisURI lettuceUri(java.time.Duration defaultTimeout) {
+    RedisURI lettuceUri(Duration defaultTimeout) {
         RedisURI parsed;
         try {
             parsed = RedisURI.create(uri);
