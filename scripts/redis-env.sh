@@ -1,14 +1,23 @@
 # Sourced by scripts/test: the Redis tests (colony-redis) start their own redis-server on a free loopback
-# port, so one must be installed. Installs Debian's package when missing and apt-get is at hand.
+# port (also as a TLS server and a Sentinel), and the TLS test makes its certificates with the openssl
+# command line, so both must be installed. Installs Debian's packages when missing and apt-get is at hand.
+REDIS_ENV_MISSING=""
 if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; then
+  REDIS_ENV_MISSING="redis-server"
+fi
+if ! command -v openssl >/dev/null 2>&1; then
+  REDIS_ENV_MISSING="$REDIS_ENV_MISSING openssl"
+fi
+if [ -n "$REDIS_ENV_MISSING" ]; then
   if command -v apt-get >/dev/null 2>&1; then
     SUDO=""
     if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-    echo "redis-env: installing redis-server with apt-get (the Redis tests start their own server)"
+    echo "redis-env: installing$REDIS_ENV_MISSING with apt-get (the Redis tests start their own servers)"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+    # shellcheck disable=SC2086 # the list is meant to split into package names
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $REDIS_ENV_MISSING >/dev/null
   else
-    echo "redis-env: redis-server is not installed and apt-get is not available; install Redis 7 first" >&2
+    echo "redis-env: missing$REDIS_ENV_MISSING and apt-get is not available; install Redis 7 (built with TLS) and openssl first" >&2
     exit 1
   fi
 fi

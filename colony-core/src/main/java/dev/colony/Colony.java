@@ -19,8 +19,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.ServiceLoader;
@@ -122,6 +124,8 @@ public interface Colony extends AutoCloseable {
         private StateOptions state = StateOptions.defaults();
         private Durability durability;
         private String remote;
+        private String swarm = BackendSettings.DEFAULT_SWARM;
+        private final Map<String, String> backendOptions = new LinkedHashMap<>();
 
         Builder() {}
 
@@ -154,17 +158,51 @@ public interface Colony extends AutoCloseable {
         }
 
         /**
-         * Puts the colony in Redis: {@code redis://[:password@]host[:port]/swarm}. Every process built with
-         * the same URI joins the same swarm. Needs the {@code colony-redis} module on the class path.
+         * Puts the colony in Redis: {@code redis://[[user]:password@]host[:port][/database][?timeout=5s]},
+         * {@code rediss://} for TLS, {@code redis-sentinel://host:26379[,host2:26379]/database#master} for
+         * Sentinel (the Lettuce client's URI syntax). The swarm is named by {@link #swarm(String)}, not by the
+         * URI. Every process built with the same server and swarm joins the same swarm. Needs the
+         * {@code colony-redis} module on the class path.
          *
-         * @throws IllegalArgumentException if {@code uri} is not a {@code redis://} URI
+         * @throws IllegalArgumentException if {@code uri} is not a {@code redis://}, {@code rediss://} or
+         *     {@code redis-sentinel://} URI
          */
         public Builder redis(String uri) {
             Objects.requireNonNull(uri, "uri");
-            if (!uri.strip().startsWith("redis://")) {
-                throw new IllegalArgumentException("a Redis URI starts with redis://, got '" + masked(uri) + "'");
+            String scheme = uri.strip().toLowerCase(Locale.ROOT);
+            if (!scheme.startsWith("redis://")
+                    && !scheme.startsWith("rediss://")
+                    && !scheme.startsWith("redis-sentinel://")) {
+                throw new IllegalArgumentException(
+                        "a Redis URI starts with redis://, rediss:// or redis-sentinel://, got '" + masked(uri) + "'");
             }
             return connect(uri);
+        }
+
+        /**
+         * The swarm to join inside the backend of {@link #connect} (default {@code colony}): processes that name
+         * the same backend and swarm share one colony; different swarms on one server never see each other.
+         *
+         * @throws IllegalArgumentException unless {@code name} is 1 to 64 of {@code [A-Za-z0-9_-]}
+         */
+        public Builder swarm(String name) {
+            this.swarm = BackendSettings.checkSwarm(name);
+            return this;
+        }
+
+        /**
+         * One of the backend's own settings (for Redis: {@code commandTimeout}, {@code publishBuffer},
+         * {@code nodeTtl}, {@code tlsCaFile}, ...; see docs/redis-protocol.md); the backend refuses, when the
+         * colony is built, a name it does not know or a value it cannot use.
+         */
+        public Builder backendOption(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("a backend option needs a name, got '" + name + "'");
+            }
+            backendOptions.put(name, value);
+            return this;
         }
 
         /**
@@ -193,7 +231,10 @@ public interface Colony extends AutoCloseable {
                             + scheme(remote) + " keeps its data there (for Redis: its AOF)");
                 }
                 ColonyBackend.Parts parts = backend(scheme(remote))
-                        .open(remote, new BackendSettings(bus.settings(), messenger.settings(), state));
+                        .open(
+                                remote,
+                                new BackendSettings(
+                                        bus.settings(), messenger.settings(), state, swarm, backendOptions));
                 return new EmbeddedColony(parts.bus(), parts.messenger(), parts.state(), parts.resources());
             }
             EventBus builtBus = bus.build();
@@ -201,6 +242,25 @@ public interface Colony extends AutoCloseable {
                     ? CoordinationState.create(builtBus, state)
                     : CoordinationState.open(builtBus, state, durability);
             return new EmbeddedColony(builtBus, messenger.build(), builtState, () -> {});
+        }
+
+        /**
+         * Deletes every piece of data of this builder's {@link #swarm(String) swarm} in the backend of
+         * {@link #connect}, without joining it; refused while nodes of the swarm are alive unless {@code force}.
+         *
+         * @return how many stored items (for Redis: keys) were deleted
+         * @throws IllegalStateException if no backend is named, it cannot be reached, or nodes are alive
+         * @throws UnsupportedOperationException if the backend cannot drop a swarm
+         */
+        public long drop(boolean force) {
+            if (remote == null) {
+                throw new IllegalStateException("drop(...) needs a backend: call redis(uri) or connect(uri) first");
+            }
+            return backend(scheme(remote))
+                    .drop(
+                            remote,
+                            new BackendSettings(bus.settings(), messenger.settings(), state, swarm, backendOptions),
+                            force);
         }
 
         private static String scheme(String uri) {
@@ -226,12 +286,13 @@ public interface Colony extends AutoCloseable {
 
         private static ColonyBackend backend(String scheme) {
             for (ColonyBackend backend : ServiceLoader.load(ColonyBackend.class)) {
-                if (backend.scheme().equalsIgnoreCase(scheme)) {
+                if (backend.scheme().equalsIgnoreCase(scheme)
+                        || backend.schemes().contains(scheme)) {
                     return backend;
                 }
             }
             throw new IllegalStateException("no Colony backend for " + scheme + ":// URIs on the class path"
-                    + ("redis".equals(scheme) ? ": add the dev.colony:colony-redis module" : ""));
+                    + (scheme.startsWith("redis") ? ": add the dev.colony:colony-redis module" : ""));
         }
     }
 }

@@ -37,15 +37,15 @@ final class ColonyMetrics {
         registry.gauge(
                 "colony.tasks.queued",
                 "Tasks waiting to be claimed.",
-                () -> state.tasks().byStatus(TaskStatus.QUEUED).size());
+                () -> state.tasks().count(TaskStatus.QUEUED));
         registry.gauge(
                 "colony.tasks.claimed",
                 "Tasks under a lease now.",
-                () -> state.tasks().byStatus(TaskStatus.CLAIMED).size());
+                () -> state.tasks().count(TaskStatus.CLAIMED));
         registry.gauge(
                 "colony.tasks.dead",
                 "Tasks that ran out of attempts.",
-                () -> state.tasks().byStatus(TaskStatus.DEAD).size());
+                () -> state.tasks().count(TaskStatus.DEAD));
         registry.timer(SNAPSHOT_DURATION, "Time to take a snapshot of the state and encode it.");
     }
 
@@ -60,6 +60,12 @@ final class ColonyMetrics {
                 registry, bus, "discarded", "Events still queued when their subscription closed.", m -> m.discarded());
         busCounter(registry, bus, "abandoned", "ASYNC handler calls a close gave up on.", BusMetrics::abandoned);
         busCounter(registry, bus, "dead", "Events that matched no subscription.", BusMetrics::dead);
+        busCounter(
+                registry,
+                bus,
+                "missed",
+                "Events from other processes never received (gaps in their sequence numbers).",
+                BusMetrics::missed);
         busCounter(
                 registry,
                 bus,

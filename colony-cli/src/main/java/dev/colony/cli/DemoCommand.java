@@ -84,8 +84,19 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--redis",
             paramLabel = "URI",
-            description = "Run the colony in Redis (redis://host:port/swarm, an empty swarm) instead of in this JVM.")
+            description = "Run the colony in Redis instead of in this JVM: redis://[user@]host[:port][/database]"
+                    + " (rediss:// for TLS); the password, if not in the URI, from $" + RedisUri.PASSWORD_ENV
+                    + ". The swarm (--swarm) must be empty; it is dropped afterwards unless --keep.")
     String redis;
+
+    @Option(
+            names = "--swarm",
+            paramLabel = "NAME",
+            description = "The swarm to run in with --redis (default: ${DEFAULT-VALUE}).")
+    String swarm = "colony";
+
+    @Option(names = "--keep", description = "With --redis: keep the swarm's keys afterwards (they have no TTL).")
+    boolean keep;
 
     @Option(
             names = "--test-stall",
@@ -116,7 +127,8 @@ public final class DemoCommand implements Callable<Integer> {
                 new HeapBudget.Need("--tasks", tasks, BYTES_PER_TASK, "task"));
         OutputFiles.check(spec, "--json", json);
         if (redis != null) {
-            RedisUri.check(spec, "--redis", redis, false);
+            RedisUri.check(spec, "--redis", redis);
+            RedisUri.checkSwarm(spec, "--swarm", swarm);
         }
         return Watchdog.run(
                 "demo", Duration.ofSeconds(timeoutSeconds), spec.commandLine().getErr(), this::demo);
@@ -132,7 +144,7 @@ public final class DemoCommand implements Callable<Integer> {
                 seed,
                 Duration.ofSeconds(timeoutSeconds),
                 quiet,
-                redis == null ? "the embedded colony" : "Redis at " + Secrets.maskUri(redis),
+                redis == null ? "the embedded colony" : "Redis at " + Secrets.maskUri(redis) + " swarm " + swarm,
                 redis == null ? Timings.embedded() : Timings.redis());
         Demo.Outcome outcome = Demo.run(
                 emptyColony(settings.timings()), settings, spec.commandLine().getErr());
@@ -143,6 +155,7 @@ public final class DemoCommand implements Callable<Integer> {
                 yield 1;
             }
             case Demo.Outcome.Finished(Summary summary) -> {
+                dropSwarm();
                 Story.print(summary, settings.backend(), spec.commandLine().getOut());
                 writeJson(summary);
                 yield summary.ok() ? 0 : 1;
@@ -158,7 +171,8 @@ public final class DemoCommand implements Callable<Integer> {
                 .withSweepInterval(Duration.ofMillis(20));
         Colony.Builder builder = Colony.builder().state(options);
         if (redis != null) {
-            builder.redis(redis);
+            builder.redis(RedisUri.withPassword(spec, redis, null, System.getenv()))
+                    .swarm(swarm);
         }
         Colony colony = builder.build();
         long revision = colony.state().revision();
@@ -166,10 +180,20 @@ public final class DemoCommand implements Callable<Integer> {
             colony.close();
             throw new CommandLine.ParameterException(
                     spec.commandLine(),
-                    "the swarm at " + Secrets.maskUri(redis) + " already holds state (revision " + revision
-                            + "); the demo needs an empty swarm: name a new one");
+                    "the swarm " + swarm + " at " + Secrets.maskUri(redis) + " already holds state (revision "
+                            + revision + "); the demo needs an empty swarm: name a new one with --swarm");
         }
         return colony;
+    }
+
+    /** Deletes the demo's swarm (which it found empty) so that no key without a TTL is left behind. */
+    private void dropSwarm() {
+        if (redis != null && !keep) {
+            Colony.builder()
+                    .redis(RedisUri.withPassword(spec, redis, null, System.getenv()))
+                    .swarm(swarm)
+                    .drop(true);
+        }
     }
 
     private void writeJson(Summary summary) throws java.io.IOException {

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             JournalCommand.class,
             MetricsCommand.class,
             SnapshotCommand.class,
+            SwarmCommand.class,
             TokenCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -39,7 +39,7 @@ class BenchRedisTest {
         Captured result = capture(
                 "bench",
                 "--redis",
-                server.uri("bt"),
+                server.uri() + "/bt",
                 "--quick",
                 "--warmup",
                 "0",
@@ -140,7 +140,7 @@ class BenchRedisTest {
 
     @Test
     void bench_unknownRedisScenario_isAUsageError() {
-        Captured result = capture("bench", "--redis", server.uri("bt"), "--scenario", "event-bus");
+        Captured result = capture("bench", "--redis", server.uri() + "/bt", "--scenario", "event-bus");
         assertThat(result.code()).isEqualTo(2);
         assertThat(result.err()).contains("unknown scenario 'event-bus'").contains("redis-bus");
     }

@@ -33,7 +33,9 @@ class DemoRedisTest {
         Captured result = capture(
                 "demo",
                 "--redis",
-                server.uri("demo-test"),
+                server.uri(),
+                "--swarm",
+                "demo-test",
                 "--agents",
                 "10",
                 "--tasks",
@@ -56,17 +58,38 @@ class DemoRedisTest {
         // on a loaded one, so the count is not asserted exactly
         assertThat(root.get("failovers").asInt()).isGreaterThanOrEqualTo(1);
         assertThat(root.get("late_writes_refused").asInt()).isEqualTo(1);
-        assertThat(server.command("GET colony:{demo-test}:s:rev")).isNotEqualTo("$-1");
+        // the demo drops the swarm it ran in: nothing is left behind, so no key without a TTL either
+        assertThat(server.command("KEYS colony:{demo-test}:*")).isEqualTo("*0");
     }
 
     @Test
     void demo_inASwarmThatHoldsState_isAUsageError() {
-        assertThat(capture("demo", "--redis", server.uri("reused"), "--agents", "2", "--tasks", "5", "--quiet")
+        assertThat(capture(
+                                "demo",
+                                "--redis",
+                                server.uri(),
+                                "--swarm",
+                                "reused",
+                                "--keep",
+                                "--agents",
+                                "2",
+                                "--tasks",
+                                "5",
+                                "--quiet")
                         .code())
                 .isZero();
-        Captured again = capture("demo", "--redis", server.uri("reused"), "--agents", "2", "--tasks", "5", "--quiet");
+        assertThat(server.command("EXISTS colony:{reused}:s:rev")).isEqualTo(":1");
+        Captured again = capture(
+                "demo", "--redis", server.uri(), "--swarm", "reused", "--agents", "2", "--tasks", "5", "--quiet");
         assertThat(again.code()).isEqualTo(2);
         assertThat(again.err()).contains("already holds state").contains("reused");
+    }
+
+    @Test
+    void demo_oldUriWithTheSwarmAsPath_isAUsageErrorNamingSwarmOption() {
+        Captured result = capture("demo", "--redis", server.uri() + "/my-swarm", "--quiet");
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.err()).contains("'/my-swarm'").contains("--swarm my-swarm");
     }
 
     @Test
@@ -82,9 +105,10 @@ class DemoRedisTest {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        Captured result = capture("demo", "--redis", "redis://127.0.0.1:" + closedPort + "/nowhere", "--quiet");
+        Captured result =
+                capture("demo", "--redis", "redis://127.0.0.1:" + closedPort, "--swarm", "nowhere", "--quiet");
         assertThat(result.code()).isEqualTo(1);
-        assertThat(result.err()).contains("cannot reach Redis at redis://127.0.0.1:" + closedPort + "/nowhere");
+        assertThat(result.err()).contains("cannot reach Redis at redis://127.0.0.1:" + closedPort + " swarm nowhere");
         assertThat(result.err()).doesNotContain("\tat ");
     }
 }

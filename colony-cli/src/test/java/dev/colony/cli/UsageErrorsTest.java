@@ -91,6 +91,21 @@ class UsageErrorsTest {
         row(rows, "bench: unwritable --html", "bench", "--html", unwritable());
         row(rows, "bench: --from with a run option", "bench", "--from", "x.json", "--quick");
 
+        row(rows, "demo: bad --swarm", "demo", "--redis", "redis://:" + PASSWORD + "@host:6379", "--swarm", "a.b");
+        row(rows, "swarm: no subcommand", "swarm");
+        row(rows, "swarm drop: no --swarm", "swarm", "drop", "--redis", "redis://h:6379");
+        row(rows, "swarm drop: bad --swarm", "swarm", "drop", "--redis", "redis://h:6379", "--swarm", "a.b");
+        row(
+                rows,
+                "swarm drop: URI with a password",
+                "swarm",
+                "drop",
+                "--redis",
+                "redis://ops:" + PASSWORD + "@h:6379",
+                "--swarm",
+                "x");
+        row(rows, "swarm drop: old URI form", "swarm", "drop", "--redis", "redis://h:6379/x", "--swarm", "x");
+
         row(rows, "snapshot: no subcommand", "snapshot");
         row(rows, "snapshot: unknown subcommand", "snapshot", "nope");
         row(rows, "snapshot inspect: missing file", "snapshot", "inspect");

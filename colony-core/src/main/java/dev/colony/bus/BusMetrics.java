@@ -21,6 +21,8 @@ import dev.colony.metrics.LatencySnapshot;
  * @param routeCacheMisses publishes whose route had to be computed
  * @param routeCacheSize subjects in the route cache now
  * @param asyncLatency publish-to-handler latency of ASYNC deliveries, in nanoseconds
+ * @param missed events from other processes this bus never received, counted from the gaps in their
+ *     per-publisher sequence numbers (always 0 on a bus in one JVM; see {@link BusGap})
  */
 public record BusMetrics(
         long published,
@@ -36,4 +38,40 @@ public record BusMetrics(
         long routeCacheHits,
         long routeCacheMisses,
         int routeCacheSize,
-        LatencySnapshot asyncLatency) {}
+        LatencySnapshot asyncLatency,
+        long missed) {
+
+    /** The counters of a bus that cannot miss events (one JVM): {@code missed} is 0. */
+    public BusMetrics(
+            long published,
+            long delivered,
+            long failed,
+            long dropped,
+            long rejected,
+            long discarded,
+            long abandoned,
+            long dead,
+            int subscriptions,
+            long queueDepth,
+            long routeCacheHits,
+            long routeCacheMisses,
+            int routeCacheSize,
+            LatencySnapshot asyncLatency) {
+        this(
+                published,
+                delivered,
+                failed,
+                dropped,
+                rejected,
+                discarded,
+                abandoned,
+                dead,
+                subscriptions,
+                queueDepth,
+                routeCacheHits,
+                routeCacheMisses,
+                routeCacheSize,
+                asyncLatency,
+                0);
+    }
+}

@@ -4,6 +4,7 @@ import dev.colony.bus.EventBus;
 import dev.colony.messaging.Messenger;
 import dev.colony.state.CoordinationState;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A backend: the service that builds a colony's bus, messenger and coordination state somewhere other than
@@ -45,6 +46,14 @@ public interface ColonyBackend {
     String scheme();
 
     /**
+     * Every URI scheme this backend serves (lower case): {@link #scheme()} unless the backend serves more,
+     * such as {@code rediss} (TLS) and {@code redis-sentinel} beside {@code redis}.
+     */
+    default Set<String> schemes() {
+        return Set.of(scheme());
+    }
+
+    /**
      * Connects to {@code uri} and builds the three parts with {@code settings}.
      *
      * @param uri the colony's URI, of this backend's {@link #scheme()}
@@ -54,6 +63,20 @@ public interface ColonyBackend {
      * @throws IllegalStateException if the backend cannot be reached
      */
     Parts open(String uri, BackendSettings settings);
+
+    /**
+     * Deletes every piece of data of swarm {@link BackendSettings#swarm()} at {@code uri}, without joining
+     * it: what {@code colony swarm drop} does. A backend that keeps no data of its own need not support it.
+     *
+     * @param force drop even while nodes of the swarm are alive (they will then misbehave)
+     * @return how many stored items (for Redis: keys) were deleted
+     * @throws IllegalArgumentException if {@code uri} is malformed for this backend
+     * @throws IllegalStateException if the backend cannot be reached, or nodes are alive and not {@code force}
+     * @throws UnsupportedOperationException if the backend cannot drop a swarm
+     */
+    default long drop(String uri, BackendSettings settings, boolean force) {
+        throw new UnsupportedOperationException("the " + scheme() + " backend cannot drop a swarm");
+    }
 
     /**
      * The parts of a colony and what they share.

@@ -234,6 +234,7 @@ class LocalState implements CoordinationState {
             Instant now = now();
             registry.expire(changes, now);
             tasks.expire(changes, now);
+            tasks.purge(now);
             leaders.expire(changes, now);
             memory.expire(changes, now);
             return changes.size();

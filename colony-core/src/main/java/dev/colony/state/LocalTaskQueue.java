@@ -15,8 +15,10 @@ import java.util.Set;
 /**
  * The embedded task queue. Every method runs under the state lock (see {@link LocalState}).
  *
- * <p>Every task ever submitted is in {@code slots}, in submission order (ids are never reused); the
- * {@link TaskIndex} finds queued, delayed and claimed ones fast.
+ * <p>Every task submitted and not purged by the {@link TaskRetention} is in {@code slots}, in submission
+ * order; the {@link TaskIndex} finds queued, delayed and claimed ones fast, {@link FinishedTasks} counts them
+ * by status and remembers the finishing order for the purge. Every status change goes through
+ * {@link #replace}. A purged id may be submitted again.
  *
  * <p>Expiry is judged by the clock, not by the sweeper: claim, assign, renew, complete and fail expire
  * every lapsed lease first (amortised O(log n) each), so a lapsed lease is stale whether or not the sweeper
@@ -27,6 +29,7 @@ final class LocalTaskQueue implements TaskQueue {
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private final TaskIndex index = new TaskIndex();
     private final TaskAssignment assignment = new TaskAssignment();
+    private final FinishedTasks finished = new FinishedTasks();
     private long lastSeq;
     private long lastToken;
 
@@ -90,6 +93,7 @@ final class LocalTaskQueue implements TaskQueue {
         Task task = Task.submitted(spec, state.now());
         Slot slot = new Slot(++lastSeq, task);
         slots.put(spec.id(), slot);
+        finished.moved(spec.id(), null, TaskStatus.QUEUED, task.submittedAt());
         index.place(slot);
         changes.record(prefix(spec.id()), "submitted", task);
         return spec.id();
@@ -157,13 +161,14 @@ final class LocalTaskQueue implements TaskQueue {
             if (!state.fenceHolds(fence)) {
                 return LeaseOutcome.STALE_TERM;
             }
-            catchUp(changes);
+            Instant now = catchUp(changes);
             Slot slot = slots.get(lease.taskId());
             LeaseOutcome outcome = check(slot, lease);
             if (outcome == LeaseOutcome.OK) {
                 index.remove(slot);
-                slot.task = slot.task.completed(copy);
+                replace(slot, slot.task.completed(copy), now);
                 changes.record(prefix(lease.taskId()), "completed", slot.task);
+                purge(now);
             }
             return outcome;
         });
@@ -179,12 +184,13 @@ final class LocalTaskQueue implements TaskQueue {
             LeaseOutcome outcome = check(slot, lease);
             if (outcome == LeaseOutcome.OK) {
                 index.remove(slot);
-                slot.task = slot.task.failed(reason, retryable, now.plus(backoff(slot.task.attempts())));
+                replace(slot, slot.task.failed(reason, retryable, now.plus(backoff(slot.task.attempts()))), now);
                 if (slot.task.status() == TaskStatus.QUEUED) {
                     index.place(slot);
                     changes.record(prefix(lease.taskId()), "failed", slot.task);
                 } else {
                     changes.record(prefix(lease.taskId()), "dead", slot.task);
+                    purge(now);
                 }
             }
             return outcome;
@@ -203,8 +209,10 @@ final class LocalTaskQueue implements TaskQueue {
                 return false; // already final
             }
             index.remove(slot);
-            slot.task = slot.task.cancelled();
+            Instant now = state.now();
+            replace(slot, slot.task.cancelled(), now);
             changes.record(prefix(taskId), "cancelled", slot.task);
+            purge(now);
             return true;
         });
     }
@@ -216,6 +224,12 @@ final class LocalTaskQueue implements TaskQueue {
             Slot slot = slots.get(taskId);
             return slot == null ? Optional.empty() : Optional.of(slot.task);
         });
+    }
+
+    @Override
+    public long count(TaskStatus status) {
+        Objects.requireNonNull(status, "status");
+        return state.read(() -> finished.count(status));
     }
 
     @Override
@@ -275,7 +289,7 @@ final class LocalTaskQueue implements TaskQueue {
 
     private Lease claimLocked(Slot slot, AgentId agent, Duration lease, Instant now, Changes changes) {
         index.remove(slot);
-        slot.task = slot.task.claimed(agent, ++lastToken, now.plus(lease));
+        replace(slot, slot.task.claimed(agent, ++lastToken, now.plus(lease)), now);
         index.place(slot);
         changes.record(prefix(slot.task.id()), "claimed", slot.task);
         return slot.task.lease();
@@ -284,12 +298,28 @@ final class LocalTaskQueue implements TaskQueue {
     /** Ends a CLAIMED task's lease as if it expired: queued again while attempts remain, DEAD otherwise. */
     private void release(Slot slot, String reason, Changes changes, Instant now) {
         index.remove(slot);
-        slot.task = slot.task.released(reason);
+        replace(slot, slot.task.released(reason), now);
         if (slot.task.status() == TaskStatus.QUEUED) {
             index.place(slot);
             changes.record(prefix(slot.task.id()), "expired", slot.task);
         } else {
             changes.record(prefix(slot.task.id()), "dead", slot.task);
+        }
+    }
+
+    /** Sets the slot's task to {@code next}, keeping the counts and the finishing order. Under the lock. */
+    private void replace(Slot slot, Task next, Instant now) {
+        finished.moved(next.id(), slot.task.status(), next.status(), now);
+        slot.task = next;
+    }
+
+    /**
+     * Removes the finished tasks the retention no longer keeps (silently: nothing about them changes). Called
+     * after a task finished and by the sweep. Under the lock.
+     */
+    void purge(Instant now) {
+        for (String id : finished.purge(state.options.taskRetention(), now)) {
+            slots.remove(id);
         }
     }
 
@@ -318,12 +348,16 @@ final class LocalTaskQueue implements TaskQueue {
     void importLocked(List<Task> tasks, long restoredLastToken) {
         slots.clear();
         index.clear();
+        finished.clear();
         lastSeq = 0;
+        Instant now = state.now();
         for (Task task : tasks) {
             Slot slot = new Slot(++lastSeq, task);
             if (slots.putIfAbsent(task.id(), slot) != null) {
                 throw new IllegalArgumentException("task \"" + task.id() + "\" appears twice");
             }
+            finished.moved(
+                    task.id(), null, task.status(), now); // finish times are not kept: restored ones count from now
             if (task.status() == TaskStatus.CLAIMED && (task.holder() == null || task.leaseExpiresAt() == null)) {
                 throw new IllegalArgumentException("claimed task \"" + task.id() + "\" has no holder or lease");
             }
@@ -338,15 +372,18 @@ final class LocalTaskQueue implements TaskQueue {
      */
     void applyLocked(Task task) {
         Slot slot = slots.get(task.id());
+        Instant now = state.now();
         if (slot == null) {
             slot = new Slot(++lastSeq, task);
             slots.put(task.id(), slot);
+            finished.moved(task.id(), null, task.status(), now);
         } else {
             index.remove(slot);
-            slot.task = task;
+            replace(slot, task, now);
         }
         index.place(slot);
         lastToken = Math.max(lastToken, task.leaseToken());
+        purge(now);
     }
 
     /** retryBackoff · 2^(attempts - 1), at most maxRetryBackoff. */

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param sweepInterval how often a background thread expires what is due (heartbeats, leases, TTLs,
  *     leaderships); {@link Duration#ZERO} for none: operations still see expiry, as each judges by the
  *     clock, and {@link CoordinationState#sweep()} announces it
+ * @param taskRetention how long finished tasks are kept ({@link TaskRetention#KEEP_ALL} by default)
  */
 public record StateOptions(
         InstantSource clock,
@@ -23,7 +24,8 @@ public record StateOptions(
         int maxValueBytes,
         Duration retryBackoff,
         Duration maxRetryBackoff,
-        Duration sweepInterval) {
+        Duration sweepInterval,
+        TaskRetention taskRetention) {
 
     public static final int DEFAULT_MAX_VALUE_BYTES = 1 << 20;
 
@@ -43,6 +45,25 @@ public record StateOptions(
         if (sweepInterval.isNegative()) {
             throw new IllegalArgumentException("sweepInterval must not be negative, got " + sweepInterval);
         }
+        Objects.requireNonNull(taskRetention, "taskRetention");
+    }
+
+    /** Settings that keep every finished task. */
+    public StateOptions(
+            InstantSource clock,
+            Duration heartbeatTimeout,
+            int maxValueBytes,
+            Duration retryBackoff,
+            Duration maxRetryBackoff,
+            Duration sweepInterval) {
+        this(
+                clock,
+                heartbeatTimeout,
+                maxValueBytes,
+                retryBackoff,
+                maxRetryBackoff,
+                sweepInterval,
+                TaskRetention.KEEP_ALL);
     }
 
     /**
@@ -61,23 +82,32 @@ public record StateOptions(
 
     public StateOptions withClock(InstantSource newClock) {
         return new StateOptions(
-                newClock, heartbeatTimeout, maxValueBytes, retryBackoff, maxRetryBackoff, sweepInterval);
+                newClock, heartbeatTimeout, maxValueBytes, retryBackoff, maxRetryBackoff, sweepInterval, taskRetention);
     }
 
     public StateOptions withHeartbeatTimeout(Duration timeout) {
-        return new StateOptions(clock, timeout, maxValueBytes, retryBackoff, maxRetryBackoff, sweepInterval);
+        return new StateOptions(
+                clock, timeout, maxValueBytes, retryBackoff, maxRetryBackoff, sweepInterval, taskRetention);
     }
 
     public StateOptions withMaxValueBytes(int bytes) {
-        return new StateOptions(clock, heartbeatTimeout, bytes, retryBackoff, maxRetryBackoff, sweepInterval);
+        return new StateOptions(
+                clock, heartbeatTimeout, bytes, retryBackoff, maxRetryBackoff, sweepInterval, taskRetention);
     }
 
     public StateOptions withRetryBackoff(Duration first, Duration max) {
-        return new StateOptions(clock, heartbeatTimeout, maxValueBytes, first, max, sweepInterval);
+        return new StateOptions(clock, heartbeatTimeout, maxValueBytes, first, max, sweepInterval, taskRetention);
     }
 
     public StateOptions withSweepInterval(Duration interval) {
-        return new StateOptions(clock, heartbeatTimeout, maxValueBytes, retryBackoff, maxRetryBackoff, interval);
+        return new StateOptions(
+                clock, heartbeatTimeout, maxValueBytes, retryBackoff, maxRetryBackoff, interval, taskRetention);
+    }
+
+    /** These options with finished tasks kept as {@code retention} says. */
+    public StateOptions withTaskRetention(TaskRetention retention) {
+        return new StateOptions(
+                clock, heartbeatTimeout, maxValueBytes, retryBackoff, maxRetryBackoff, sweepInterval, retention);
     }
 
     private static void positive(Duration duration, String name) {

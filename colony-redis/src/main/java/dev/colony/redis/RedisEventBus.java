@@ -1,5 +1,6 @@
 package dev.colony.redis;
 
+import dev.colony.bus.BusGap;
 import dev.colony.bus.BusMetrics;
 import dev.colony.bus.Event;
 import dev.colony.bus.EventBus;
@@ -50,7 +51,6 @@ import java.util.function.Consumer;
  */
 final class RedisEventBus implements EventBus {
     private static final System.Logger LOG = System.getLogger(EventBus.class.getName());
-    static final int INBOUND_CAPACITY = 65_536;
 
     private final String node;
     private final RedisEventBusChannels channels;
@@ -95,7 +95,18 @@ final class RedisEventBus implements EventBus {
                 .build();
         this.closeTimeout = settings.closeTimeout();
         this.sender = new RedisEventBusSender(link, node, limits);
-        this.receiver = new RedisEventBusReceiver(link, channels, codec, node, INBOUND_CAPACITY, this::deliver);
+        this.receiver = new RedisEventBusReceiver(
+                link, channels, codec, node, link.settings().inboundBuffer(), new RedisEventBusReceiver.Delivery() {
+                    @Override
+                    public void deliver(String id, Event event, boolean matched) {
+                        RedisEventBus.this.deliver(id, event, matched);
+                    }
+
+                    @Override
+                    public void missed(String publisher, Subject subject, long missed) {
+                        RedisEventBus.this.missed(publisher, subject, missed);
+                    }
+                });
     }
 
     /**
@@ -103,7 +114,7 @@ final class RedisEventBus implements EventBus {
      * Closing the bus does not close the link.
      */
     static EventBus open(RedisLink link, EventBus.Builder settings) {
-        return open(link, settings, RedisEventBusSender.Limits.DEFAULT);
+        return open(link, settings, link.settings().publishLimits());
     }
 
     /** {@link #open(RedisLink, EventBus.Builder)} with settings already read from a builder. */
@@ -111,7 +122,7 @@ final class RedisEventBus implements EventBus {
         return new RedisEventBus(
                 Objects.requireNonNull(link, "link"),
                 Objects.requireNonNull(settings, "settings"),
-                RedisEventBusSender.Limits.DEFAULT);
+                link.settings().publishLimits());
     }
 
     static RedisEventBus open(RedisLink link, EventBus.Builder settings, RedisEventBusSender.Limits limits) {
@@ -206,7 +217,7 @@ final class RedisEventBus implements EventBus {
      */
     private void awaitConfirmation(SubjectPattern pattern, RedisFuture<Void> confirmation) {
         try {
-            confirmation.get(RedisLink.COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            confirmation.get(RedisLink.MAX_COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             LOG.log(
                     Level.WARNING,
@@ -215,6 +226,18 @@ final class RedisEventBus implements EventBus {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Events of another node that never arrived (ADR 0036): logged, counted in {@link BusMetrics#missed()}, and
+     * announced to this node's own subscribers as {@value BusGap#SUBJECT} (never sent to other nodes).
+     */
+    private void missed(String publisher, Subject subject, long missed) {
+        LOG.log(
+                Level.WARNING,
+                "event bus node " + node + " missed " + missed + " event(s) of node " + publisher + " on " + subject
+                        + " (a gap in its sequence numbers)");
+        local.publish(BusGap.SUBJECT, new BusGap(publisher, subject.value(), missed));
     }
 
     /** An event from another node: delivered to this node's subscriptions if one matches. */
@@ -288,7 +311,8 @@ final class RedisEventBus implements EventBus {
                 m.routeCacheHits(),
                 m.routeCacheMisses(),
                 m.routeCacheSize(),
-                m.asyncLatency());
+                m.asyncLatency(),
+                receiver.missed());
     }
 
     /** Whether both of the node's connections (publishing and pub/sub) are up now. */
@@ -309,7 +333,8 @@ final class RedisEventBus implements EventBus {
                 receiver.malformed(),
                 receiver.unmatched(),
                 receiver.resubscribed(),
-                receiver.depth());
+                receiver.depth(),
+                receiver.missed());
     }
 
     /**

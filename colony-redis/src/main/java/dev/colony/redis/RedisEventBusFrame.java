@@ -40,7 +40,7 @@ final class RedisEventBusFrame {
     private static final int MAX_CACHED_TYPES = 1024;
 
     /** A decoded frame: its id and sender (null when a foreign publisher left them out), priority and payload. */
-    record Decoded(String id, String node, int priority, Object payload) {}
+    record Decoded(String id, String node, long seq, int priority, Object payload) {}
 
     /** Thrown for a frame that cannot be read; the message says why. */
     static final class MalformedFrame extends RuntimeException {
@@ -164,6 +164,7 @@ final class RedisEventBusFrame {
     private Decoded object(JsonParser p, String subject) {
         String id = null;
         String node = null;
+        long seq = 0;
         int priority = Event.NORMAL_PRIORITY;
         Class<?> type = null;
         Object payload = null;
@@ -175,6 +176,7 @@ final class RedisEventBusFrame {
             }
             switch (name) {
                 case "colonynode" -> node = string(name, p);
+                case "colonyseq" -> seq = sequence(p);
                 case "id" -> id = string(name, p);
                 case "specversion" -> {
                     String version = string(name, p);
@@ -203,7 +205,7 @@ final class RedisEventBusFrame {
             Class<?> target = type;
             payload = bind(() -> mapper.convertValue(tree, target), target);
         }
-        return new Decoded(id, node, priority, payload);
+        return new Decoded(id, node, seq, priority, payload);
     }
 
     private Object data(JsonParser p, Class<?> type) {
@@ -257,6 +259,17 @@ final class RedisEventBusFrame {
             throw new MalformedFrame("attribute " + name + " must be a string, got " + p.currentToken());
         }
         return p.getString();
+    }
+
+    private static long sequence(JsonParser p) {
+        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            throw new MalformedFrame("attribute colonyseq must be a positive integer, got " + p.currentToken());
+        }
+        long value = p.getLongValue();
+        if (value < 1) {
+            throw new MalformedFrame("attribute colonyseq must be a positive integer, got " + value);
+        }
+        return value;
     }
 
     private static int priority(JsonParser p) {

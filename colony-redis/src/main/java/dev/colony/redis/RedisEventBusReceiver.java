@@ -51,6 +51,9 @@ final class RedisEventBusReceiver implements AutoCloseable {
     /** Where received events go: {@code matched} tells whether an open subscription's pattern matches. */
     interface Delivery {
         void deliver(String id, Event event, boolean matched);
+
+        /** {@code missed} events of {@code publisher} on {@code subject} never reached this node. */
+        void missed(String publisher, Subject subject, long missed);
     }
 
     private final RedisEventBusChannels channels;
@@ -84,6 +87,10 @@ final class RedisEventBusReceiver implements AutoCloseable {
     private final LongAdder malformed = new LongAdder();
     private final LongAdder unmatched = new LongAdder();
     private final LongAdder resubscribed = new LongAdder();
+    private final LongAdder missed = new LongAdder();
+    private final RedisEventBusGaps gaps = new RedisEventBusGaps(); // dispatcher thread only
+    private volatile int interestShrunk; // bumped when a glob is released; the dispatcher then forgets baselines
+    private int gapsForgotAt; // dispatcher thread only
     private final AtomicLong queuedBytes = new AtomicLong();
     private volatile boolean closed;
 
@@ -153,6 +160,7 @@ final class RedisEventBusReceiver implements AutoCloseable {
         Glob used = globs.get(glob);
         if (used.references() == 1) {
             globs.remove(glob);
+            interestShrunk++; // guarded by `this`; read by the dispatcher
             connection.async().punsubscribe(glob); // the reply needs no wait: a late message is matched out
         } else {
             globs.put(glob, new Glob(used.references() - 1, used.confirmation()));
@@ -268,10 +276,20 @@ final class RedisEventBusReceiver implements AutoCloseable {
             return;
         }
         boolean matched = isInterested(subject);
+        int shrunk = interestShrunk;
+        if (shrunk != gapsForgotAt) {
+            gaps.forget();
+            gapsForgotAt = shrunk;
+        }
         for (RedisEventBusFrame.Decoded frame : frames) {
             if (node.equals(frame.node())) {
                 echoes.increment(); // an echo the first bytes did not give away (attributes in another order)
                 continue;
+            }
+            long lost = gaps.observe(frame.node(), incoming.channel(), frame.seq());
+            if (lost > 0) {
+                missed.add(lost);
+                dispatch.missed(frame.node(), subject, lost);
             }
             received.increment();
             if (!matched) {
@@ -332,6 +350,10 @@ final class RedisEventBusReceiver implements AutoCloseable {
     }
 
     /** Patterns Redis confirmed again after a lost pub/sub connection (events meanwhile were not received). */
+    long missed() {
+        return missed.sum();
+    }
+
     long resubscribed() {
         return resubscribed.sum();
     }

@@ -4,9 +4,12 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -64,8 +67,22 @@ final class RedisEventBusSender implements AutoCloseable {
     private final LongAdder failed = new LongAdder();
     private volatile boolean closing;
 
+    // sender thread only: the next sequence number per channel (ADR 0036), least recently used forgotten
+    private final Map<String, long[]> sequences = new LinkedHashMap<>(1024, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+            return size() > RedisEventBusGaps.MAX_PAIRS;
+        }
+    };
+    private final int nodeAttributeLength;
+    private final long replyWaitMillis;
+
     RedisEventBusSender(RedisLink link, String node, Limits limits) {
         this.limits = limits;
+        this.nodeAttributeLength = RedisEventBusFrame.echoPrefix(node).length;
+        this.replyWaitMillis = link.commandTimeout().toMillis() * 2; // Lettuce times out first; a backstop
         this.buffer = new ArrayBlockingQueue<>(limits.capacity());
         this.connection = link.connectBytes();
         this.connection.setAutoFlushCommands(!limits.pipelined());
@@ -149,24 +166,45 @@ final class RedisEventBusSender implements AutoCloseable {
         return end;
     }
 
-    private static byte[] message(List<Outgoing> batch, int start, int end) {
+    private byte[] message(List<Outgoing> batch, int start, int end) {
+        long[] next = sequences.computeIfAbsent(batch.get(start).channel(), channel -> new long[] {1});
         if (end - start == 1) {
-            return batch.get(start).frame();
+            return numbered(batch.get(start).frame(), next[0]++);
         }
         List<byte[]> frames = new ArrayList<>(end - start);
         int bytes = 0;
         for (int i = start; i < end; i++) {
-            frames.add(batch.get(i).frame());
-            bytes += batch.get(i).frame().length;
+            byte[] frame = numbered(batch.get(i).frame(), next[0]++);
+            frames.add(frame);
+            bytes += frame.length;
         }
         return RedisEventBusFrame.batch(frames, bytes);
+    }
+
+    /**
+     * {@code frame} with {@code "colonyseq":seq} right after its {@code colonynode} attribute (which every frame
+     * of this node starts with): numbered here, on the one sender thread, so that the numbers of a channel are
+     * consecutive in the order Redis receives them.
+     */
+    private byte[] numbered(byte[] frame, long seq) {
+        byte[] attribute = (",\"colonyseq\":" + seq).getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[frame.length + attribute.length];
+        System.arraycopy(frame, 0, out, 0, nodeAttributeLength);
+        System.arraycopy(attribute, 0, out, nodeAttributeLength, attribute.length);
+        System.arraycopy(
+                frame,
+                nodeAttributeLength,
+                out,
+                nodeAttributeLength + attribute.length,
+                frame.length - nodeAttributeLength);
+        return out;
     }
 
     /** Waits for the replies of a batch and counts their events; returns an empty list. */
     private List<Sent> await(List<Sent> futures) {
         for (Sent future : futures) {
             try {
-                future.reply().get(RedisLink.COMMAND_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+                future.reply().get(replyWaitMillis, TimeUnit.MILLISECONDS);
                 sent.add(future.events());
             } catch (ExecutionException | TimeoutException e) {
                 failed.add(future.events());
@@ -217,7 +255,7 @@ final class RedisEventBusSender implements AutoCloseable {
                 List<Outgoing> left = new ArrayList<>();
                 buffer.drainTo(left);
                 dropped.add(left.size());
-                thread.join(RedisLink.COMMAND_TIMEOUT);
+                thread.join(limits.closeFlush());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -16,6 +16,7 @@ package dev.colony.redis;
  * @param resubscribed patterns Redis confirmed again after the pub/sub connection was lost: events
  *     published meanwhile did not reach this node
  * @param inboundDepth messages waiting in the inbound queue now
+ * @param missed events of other nodes that never arrived: gaps in their sequence numbers (ADR 0036)
  */
 record RedisEventBusStats(
         long sent,
@@ -28,4 +29,5 @@ record RedisEventBusStats(
         long malformed,
         long unmatched,
         long resubscribed,
-        int inboundDepth) {}
+        int inboundDepth,
+        long missed) {}

@@ -27,7 +27,7 @@ final class RedisLinkWatch implements RedisConnectionStateListener {
     private final Map<RedisChannelHandler<?, ?>, Long> lost = new ConcurrentHashMap<>(); // value: nanoTime lost
 
     RedisLinkWatch(RedisTarget target) {
-        this.target = masked(target);
+        this.target = target.toString();
     }
 
     /** Subscribes to Lettuce's failed reconnect attempts; dispose the result when the link closes. */
@@ -67,11 +67,5 @@ final class RedisLinkWatch implements RedisConnectionStateListener {
                     target,
                     cause == null ? "unknown cause" : cause.getMessage());
         }
-    }
-
-    /** {@code target} as a URI with its password, if any, shown as {@code ****}: what log lines name. */
-    static String masked(RedisTarget target) {
-        String credentials = target.password().isEmpty() ? "" : ":****@";
-        return "redis://" + credentials + target.host() + ":" + target.port() + "/" + target.swarm();
     }
 }

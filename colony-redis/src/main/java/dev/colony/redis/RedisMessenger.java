@@ -110,7 +110,7 @@ final class RedisMessenger implements Messenger {
 
     /** One node of the messenger of {@code link}'s swarm, with {@code settings}; closing it leaves the link open. */
     static Messenger open(RedisLink link, Messenger.Builder settings) {
-        return open(link, settings, RedisMessengerOptions.defaults());
+        return open(link, settings, link.settings().messenger());
     }
 
     /** {@link #open(RedisLink, Messenger.Builder)} with settings already read from a builder. */
@@ -118,7 +118,7 @@ final class RedisMessenger implements Messenger {
         return new RedisMessenger(
                 Objects.requireNonNull(link, "link"),
                 Objects.requireNonNull(settings, "settings"),
-                RedisMessengerOptions.defaults());
+                link.settings().messenger());
     }
 
     static RedisMessenger open(RedisLink link, Messenger.Builder settings, RedisMessengerOptions options) {

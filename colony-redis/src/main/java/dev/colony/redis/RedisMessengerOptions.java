@@ -12,7 +12,8 @@ import java.util.Objects;
  *     inbox open on a node that is alive cannot be opened on another node
  * @param claimIdle how long a message may stay delivered to a consumer without an acknowledgement before
  *     the node that now owns the inbox claims it again (XAUTOCLAIM): redelivery after a crash
- * @param readBlock how long one blocking XREADGROUP waits; below the link's command timeout
+ * @param readBlock how long one blocking XREADGROUP waits; at most half the link's command timeout
+ *     (checked by {@link RedisSettings})
  * @param batch the most entries read from one stream at a time (XREADGROUP and XAUTOCLAIM COUNT)
  * @param recentIds how many handled message ids each inbox remembers to suppress duplicates
  * @param maxDeliveries how many times an entry may be delivered (read, then claimed after a crash or a hang)
@@ -26,10 +27,6 @@ record RedisMessengerOptions(
         positive(nodeTtl, "nodeTtl");
         positive(claimIdle, "claimIdle");
         positive(readBlock, "readBlock");
-        if (readBlock.compareTo(RedisLink.COMMAND_TIMEOUT.dividedBy(2)) > 0) {
-            throw new IllegalArgumentException("readBlock must be at most half the command timeout "
-                    + RedisLink.COMMAND_TIMEOUT + ", got " + readBlock);
-        }
         if (batch < 1 || batch > 1024) {
             throw new IllegalArgumentException("batch must be between 1 and 1024, got " + batch);
         }

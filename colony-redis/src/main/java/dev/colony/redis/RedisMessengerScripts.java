@@ -198,7 +198,7 @@ enum RedisMessengerScripts {
 
     /** The answer of {@code stage} within the command timeout and a second, or an IllegalStateException saying why not. */
     static <T> T await(CompletionStage<T> stage) {
-        return await(stage, RedisLink.COMMAND_TIMEOUT.plusSeconds(1));
+        return await(stage, RedisLink.MAX_COMMAND_TIMEOUT.plusSeconds(1));
     }
 
     /** The answer of {@code stage} within {@code timeout}, or an IllegalStateException saying why not. */

@@ -77,6 +77,8 @@ final class RedisState implements CoordinationState {
         RedisState state = new RedisState(link, bus, options);
         try {
             state.scripts.load();
+            RedisFunctions.load(state.connection);
+            RedisTaskRetention.write(state.connection, state.prefix, options.taskRetention());
         } catch (RuntimeException e) {
             state.connection.close();
             throw e;
@@ -86,6 +88,11 @@ final class RedisState implements CoordinationState {
                     Thread.ofVirtual().name("colony-redis-state-sweeper").start(state::sweepPeriodically);
         }
         return state;
+    }
+
+    /** The size of the sorted set at {@code suffix} of the state prefix: one ZCARD, O(1). */
+    long cardinality(String suffix) {
+        return await(connection.async().zcard(prefix + suffix));
     }
 
     /** Now by the state's clock, in milliseconds since the epoch. */
@@ -196,7 +203,8 @@ final class RedisState implements CoordinationState {
     /** Waits for a plain command's reply, translating failures into {@link RedisStateException}s. */
     static <T> T await(io.lettuce.core.RedisFuture<T> future) {
         try {
-            return future.get(RedisLink.COMMAND_TIMEOUT.toMillis() + 1_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return future.get(
+                    RedisLink.MAX_COMMAND_TIMEOUT.toMillis() + 1_000, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RedisStateException("interrupted while waiting for Redis", e);

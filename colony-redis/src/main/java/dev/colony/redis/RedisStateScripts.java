@@ -106,7 +106,8 @@ final class RedisStateScripts {
 
     private static <T> T await(CompletionStage<T> stage, String name) {
         try {
-            return stage.toCompletableFuture().get(RedisLink.COMMAND_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            return stage.toCompletableFuture()
+                    .get(RedisLink.MAX_COMMAND_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RedisStateException("interrupted while running state script " + name, e);
@@ -142,7 +143,7 @@ final class RedisStateScripts {
         return new RedisStateException("state script " + name + " failed: " + message, cause);
     }
 
-    private static String resource(String name) {
+    static String resource(String name) {
         String path = name + ".lua";
         try (InputStream in = RedisStateScripts.class.getResourceAsStream(path)) {
             if (in == null) {
@@ -154,7 +155,7 @@ final class RedisStateScripts {
         }
     }
 
-    private static String sha1(String source) {
+    static String sha1(String source) {
         try {
             byte[] digest =
                     java.security.MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));

@@ -155,6 +155,13 @@ final class RedisStateTasks implements TaskQueue {
         return hash.isEmpty() ? Optional.empty() : Optional.of(RedisStateCodec.task(hash));
     }
 
+    /** One {@code ZCARD S st:<STATUS>}: the scripts keep one sorted set per status, so this is O(1). */
+    @Override
+    public long count(TaskStatus status) {
+        Objects.requireNonNull(status, "status");
+        return state.cardinality("st:" + status.name());
+    }
+
     @Override
     public List<Task> byStatus(TaskStatus status) {
         Objects.requireNonNull(status, "status");

@@ -66,9 +66,73 @@ local function leaveReady(id, caps)
   end
 end
 
+-- Finished tasks by kind, scored by finishing order (S doneseq), with the time each finished in the hash
+-- S finat: what the retention purges (ADR 0035).
+local DONE = {COMPLETED = 'done:ok', DEAD = 'done:ko', CANCELLED = 'done:ko'}
+local PURGE_LIMIT = 512
+
 local function moveStatus(id, from, to, seq)
   redis.call('ZREM', P .. 'st:' .. from, id)
   redis.call('ZADD', P .. 'st:' .. to, seq, id)
+  local done = DONE[to]
+  if done then
+    redis.call('ZADD', P .. done, redis.call('INCR', P .. 'doneseq'), id)
+    redis.call('HSET', P .. 'finat', id, int(NOW))
+  end
+end
+
+local function forgetTask(doneKey, id)
+  local k = taskKey(id)
+  local status = redis.call('HGET', k, 'status')
+  if status then
+    redis.call('ZREM', P .. 'st:' .. status, id)
+  end
+  redis.call('ZREM', P .. 'tasks', id)
+  redis.call('ZREM', doneKey, id)
+  redis.call('HDEL', P .. 'finat', id)
+  redis.call('DEL', k)
+end
+
+-- Purges one kind's finished tasks older than age ms, then the oldest beyond keep (nil: no limit); at
+-- most PURGE_LIMIT per call, so a script's cost stays bounded (the next call or sweep takes the rest).
+local function purgeKind(doneKey, keep, age)
+  local key = P .. doneKey
+  local left = PURGE_LIMIT
+  if age then
+    -- finishing order is time order (one clock per swarm), so the old ones are at the head
+    local oldest = NOW - age
+    for _, id in ipairs(redis.call('ZRANGE', key, 0, left - 1)) do
+      local at = tonumber(redis.call('HGET', P .. 'finat', id))
+      if at and at >= oldest then
+        break
+      end
+      forgetTask(key, id)
+      left = left - 1
+    end
+  end
+  if keep and left > 0 then
+    local over = redis.call('ZCARD', key) - keep
+    if over > left then
+      over = left
+    end
+    if over > 0 then
+      for _, id in ipairs(redis.call('ZRANGE', key, 0, over - 1)) do
+        forgetTask(key, id)
+      end
+    end
+  end
+end
+
+-- Applies the swarm's retention (hash S retention: okKeep, okAge, koKeep, koAge; absent: no limit).
+-- Silent: purges take no revision and are not announced.
+local function purgeFinished()
+  local r = redis.call('HMGET', P .. 'retention', 'okKeep', 'okAge', 'koKeep', 'koAge')
+  if r[1] or r[2] then
+    purgeKind('done:ok', tonumber(r[1]), tonumber(r[2]))
+  end
+  if r[3] or r[4] then
+    purgeKind('done:ko', tonumber(r[3]), tonumber(r[4]))
+  end
 end
 
 local function unclaim(id, holder)

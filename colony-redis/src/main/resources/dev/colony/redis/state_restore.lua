@@ -4,6 +4,7 @@
 -- a leader, leader; a retired key: id and v). Deletes every key of the state (SCAN of the prefix), then
 -- writes the snapshot's content and rebuilds the indexes. The caller validated the snapshot.
 -- Result: the revision.
+local retention = redis.call('HGETALL', P .. 'retention') -- the swarm's policy, not part of a snapshot
 local cursor = '0'
 repeat
   local page = redis.call('SCAN', cursor, 'MATCH', P .. '*', 'COUNT', 1000)
@@ -12,6 +13,9 @@ repeat
     redis.call('DEL', key)
   end
 until cursor == '0'
+if #retention > 0 then
+  redis.call('HSET', P .. 'retention', unpack(retention))
+end
 
 local pos = 5
 local function nextRecord()
@@ -54,6 +58,11 @@ for seq = 1, tasks do
   redis.call('HSET', k, 'seq', seq)
   redis.call('ZADD', P .. 'tasks', seq, t.id)
   redis.call('ZADD', P .. 'st:' .. t.status, seq, t.id)
+  if DONE[t.status] then
+    -- finish times are not in snapshots: restored finished tasks count as finished now
+    redis.call('ZADD', P .. DONE[t.status], redis.call('INCR', P .. 'doneseq'), t.id)
+    redis.call('HSET', P .. 'finat', t.id, int(NOW))
+  end
   if t.status == 'QUEUED' then
     if t.nb then
       redis.call('ZADD', P .. 'delayed', t.nb, t.id)

@@ -28,4 +28,5 @@ end
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'memexp', '-inf', int(NOW))) do
   record('colony.memory.' .. id, 'expired', 'memory', removeEntry(id))
 end
+purgeFinished()
 return {#changes, changes}

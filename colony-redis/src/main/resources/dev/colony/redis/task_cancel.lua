@@ -16,4 +16,5 @@ redis.call('HDEL', k, 'holder', 'token', 'lexp', 'nb', 'result')
 redis.call('HSET', k, 'status', 'CANCELLED')
 moveStatus(id, status, 'CANCELLED', t[4])
 record('colony.task.' .. id .. '.cancelled', 'cancelled', 'task', redis.call('HGETALL', k))
+purgeFinished()
 return {1, changes}

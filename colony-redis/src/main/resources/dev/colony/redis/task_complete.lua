@@ -14,5 +14,6 @@ if outcome == 'OK' then
   redis.call('HSET', k, 'status', 'COMPLETED', 'result', ARGV[4])
   moveStatus(id, 'CLAIMED', 'COMPLETED', t[2])
   record('colony.task.' .. id .. '.completed', 'completed', 'task', redis.call('HGETALL', k))
+  purgeFinished()
 end
 return {outcome, changes}

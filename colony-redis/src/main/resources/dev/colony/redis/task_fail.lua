@@ -31,6 +31,7 @@ if outcome == 'OK' then
     redis.call('HDEL', k, 'result')
     moveStatus(id, 'CLAIMED', 'DEAD', t[2])
     record('colony.task.' .. id .. '.dead', 'dead', 'task', redis.call('HGETALL', k))
+    purgeFinished()
   end
 end
 return {outcome, changes}

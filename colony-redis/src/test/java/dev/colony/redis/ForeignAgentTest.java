@@ -40,7 +40,7 @@ class ForeignAgentTest {
 
     @Test
     void aRedisCliAgentPublishesAnEventAndClaimsAndCompletesATask() throws Exception {
-        try (Colony colony = Colony.builder().redis(server.uri("foreign")).build()) {
+        try (Colony colony = server.colony("foreign").build()) {
             List<Event> received = new CopyOnWriteArrayList<>();
             colony.bus().subscribe("reports.>", received::add);
             colony.tasks().submit(TaskSpec.of("t1", "work", "input".getBytes(StandardCharsets.UTF_8)));

@@ -62,8 +62,8 @@ class MultiProcessSwarmTest {
     @Timeout(value = 5, unit = TimeUnit.MINUTES) // three JVMs on two cores; the waits below bound each step
     void tasksFlowAcrossProcessesThroughALeaderCrashAndARedisRestart() throws Exception {
         server = RedisServer.start(true);
-        String uri = server.uri("multi");
-        try (Colony producer = Colony.builder().redis(uri).build()) {
+        String uri = server.uri();
+        try (Colony producer = Colony.builder().redis(uri).swarm("multi").build()) {
             for (int i = 0; i < TASKS / 2; i++) {
                 producer.tasks().submit(TaskSpec.of("task-" + i, "work", new byte[] {(byte) i}));
             }

@@ -27,7 +27,8 @@ class RedisAgentsContractTest extends AgentsContract {
     @Override
     protected Colony newColony() {
         return Colony.builder()
-                .redis(server.uri("agents-" + SWARMS.incrementAndGet()))
+                .redis(server.uri())
+                .swarm("agents-" + SWARMS.incrementAndGet())
                 .build();
     }
 }

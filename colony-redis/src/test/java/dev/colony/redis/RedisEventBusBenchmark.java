@@ -115,7 +115,7 @@ public final class RedisEventBusBenchmark {
     }
 
     private static void receiver(int port, long events) throws Exception {
-        try (RedisLink link = RedisLink.open(RedisTarget.parse("redis://127.0.0.1:" + port + "/bench"));
+        try (RedisLink link = RedisLink.open(RedisTarget.of("redis://127.0.0.1:" + port, "bench"));
                 RedisEventBus bus = RedisEventBus.open(link, EventBus.builder(), RedisEventBusSender.Limits.DEFAULT)) {
             AtomicLong received = new AtomicLong();
             AtomicLong wrong = new AtomicLong();

@@ -10,7 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RedisEventBusChannelsTest {
-    private final RedisEventBusChannels channels = new RedisEventBusChannels(RedisTarget.parse("redis://h/sw"));
+    private final RedisEventBusChannels channels = new RedisEventBusChannels(RedisTarget.of("redis://h", "sw"));
 
     @Test
     void channel_isThePrefixAndTheSubject() {

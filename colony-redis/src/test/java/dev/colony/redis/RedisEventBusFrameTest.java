@@ -35,7 +35,7 @@ class RedisEventBusFrameTest {
 
     @Test
     void roundTrip_keepsScalarsTreesAndRecords() {
-        assertThat(roundTrip("text", 4)).isEqualTo(new RedisEventBusFrame.Decoded("n1-7", "n1", 4, "text"));
+        assertThat(roundTrip("text", 4)).isEqualTo(new RedisEventBusFrame.Decoded("n1-7", "n1", 0, 4, "text"));
         assertThat(roundTrip(42, 9).payload()).isEqualTo(42);
         assertThat(roundTrip(1L << 40, 0).payload()).isEqualTo(1L << 40);
         assertThat(roundTrip(0.1, 4).payload()).isEqualTo(0.1);
@@ -48,7 +48,7 @@ class RedisEventBusFrameTest {
     @Test
     void decode_foreignFramesNeedOnlyData() {
         RedisEventBusFrame.Decoded minimal = decode("{\"data\":{\"n\":1}}");
-        assertThat(minimal).isEqualTo(new RedisEventBusFrame.Decoded(null, null, 4, Map.of("n", 1)));
+        assertThat(minimal).isEqualTo(new RedisEventBusFrame.Decoded(null, null, 0, 4, Map.of("n", 1)));
         assertThat(decode("{\"specversion\":\"1.0\",\"priority\":\"7\",\"extra\":[1],\"data\":\"x\"}")
                         .priority())
                 .isEqualTo(7);
@@ -106,8 +106,8 @@ class RedisEventBusFrameTest {
                 .contains("},{");
         assertThat(codec.decode(batch, "orders.new"))
                 .containsExactly(
-                        new RedisEventBusFrame.Decoded("n1-1", "n1", 4, "a"),
-                        new RedisEventBusFrame.Decoded("n1-2", "n1", 9, 2));
+                        new RedisEventBusFrame.Decoded("n1-1", "n1", 0, 4, "a"),
+                        new RedisEventBusFrame.Decoded("n1-2", "n1", 0, 9, 2));
         assertMalformed("[]", "an empty batch");
         assertMalformed("[{\"data\":1},2]", "array of JSON objects");
         assertMalformed("{\"data\":1} {}", "content after");

@@ -1,7 +1,6 @@
 package dev.colony.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.colony.LogCapture;
@@ -50,7 +49,7 @@ class RedisLinkTest {
                 await().atMost(Duration.ofMinutes(1))
                         .until(() -> !log.containing("Redis reconnected").isEmpty());
             }
-            String named = "redis://127.0.0.1:" + server.port() + "/link-log";
+            String named = "redis://127.0.0.1:" + server.port() + " swarm link-log";
             assertThat(log.containing("Redis connection lost"))
                     .containsExactly(new LogCapture.Line(
                             Level.WARNING, "Redis connection lost: " + named + "; reconnecting with backoff"));
@@ -76,7 +75,7 @@ class RedisLinkTest {
             await().atMost(Duration.ofMinutes(1))
                     .until(() -> !log.containing("Redis reconnected").isEmpty());
 
-            String named = "redis://127.0.0.1:" + server.port() + "/link-outage";
+            String named = "redis://127.0.0.1:" + server.port() + " swarm link-outage";
             assertThat(log.containing("Redis reconnect attempt 1 failed"))
                     .singleElement()
                     .satisfies(line -> assertThat(line.level()).isEqualTo(Level.WARNING))
@@ -88,22 +87,13 @@ class RedisLinkTest {
     }
 
     @Test
-    void masked_targetWithPassword_showsStarsInsteadOfThePassword() {
-        assertThat(RedisLinkWatch.masked(RedisTarget.parse("redis://:s3cret@db.local:6380/swarm")))
-                .isEqualTo("redis://:****@db.local:6380/swarm")
+    void toString_targetWithPassword_showsStarsInsteadOfThePassword() {
+        assertThat(RedisTarget.of("redis://:s3cret@db.local:6380", "swarm").toString())
+                .isEqualTo("redis://:****@db.local:6380 swarm swarm")
                 .doesNotContain("s3cret");
-        assertThat(RedisLinkWatch.masked(RedisTarget.parse("redis://db.local/swarm")))
-                .isEqualTo("redis://db.local:6379/swarm");
-    }
-
-    @Test
-    void parsesTargets() {
-        assertThat(RedisTarget.parse("redis://127.0.0.1:6380/swarm-1"))
-                .isEqualTo(new RedisTarget("127.0.0.1", 6380, "", "swarm-1"));
-        assertThat(RedisTarget.parse("redis://:secret@host").toString()).isEqualTo("redis://host:6379/colony");
-        assertThat(RedisTarget.parse("redis://:secret@host").password()).isEqualTo("secret");
-        assertThatThrownBy(() -> RedisTarget.parse("http://host/x")).hasMessageContaining("redis://");
-        assertThatThrownBy(() -> RedisTarget.parse("redis://host/a:b")).hasMessageContaining("swarm name");
-        assertThatThrownBy(() -> RedisTarget.parse("redis:///x")).hasMessageContaining("host");
+        assertThat(RedisTarget.of("redis://alice:s3cret@db.local/2", "swarm").toString())
+                .isEqualTo("redis://alice:****@db.local/2 swarm swarm")
+                .doesNotContain("s3cret");
+        assertThat(RedisTarget.of("redis://db.local", "swarm").toString()).isEqualTo("redis://db.local swarm swarm");
     }
 }

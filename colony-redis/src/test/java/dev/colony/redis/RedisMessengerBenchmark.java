@@ -43,7 +43,7 @@ public final class RedisMessengerBenchmark {
         int port = Integer.parseInt(args[1]);
         int messages = args.length > 2 ? Integer.parseInt(args[2]) : 200_000;
         int senders = args.length > 3 ? Integer.parseInt(args[3]) : 64;
-        RedisTarget target = RedisTarget.parse("redis://127.0.0.1:" + port + "/" + SWARM);
+        RedisTarget target = RedisTarget.of("redis://127.0.0.1:" + port, SWARM);
         switch (mode) {
             case "receive" -> receive(target, messages, null);
             case "send" -> send(target, messages, senders);

@@ -29,12 +29,14 @@ public final class RedisServer implements AutoCloseable {
     private final Path dir;
     private final boolean appendOnly;
     private final int port;
+    private final List<String> extraArgs;
     private Process process;
 
-    private RedisServer(Path dir, int port, boolean appendOnly) {
+    private RedisServer(Path dir, int port, boolean appendOnly, List<String> extraArgs) {
         this.dir = dir;
         this.port = port;
         this.appendOnly = appendOnly;
+        this.extraArgs = List.copyOf(extraArgs);
     }
 
     /** Starts a server without persistence. */
@@ -44,11 +46,24 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts a server; with {@code appendOnly}, every write is in the append-only file, fsynced always. */
     public static RedisServer start(boolean appendOnly) {
+        return start(appendOnly, List.of());
+    }
+
+    /**
+     * Starts a server with {@code extraArgs} added to its command line; {@code {port2}} in them is replaced by
+     * a second free port (for {@code --tls-port}), see {@link #secondPort()}.
+     */
+    public static RedisServer start(boolean appendOnly, List<String> extraArgs) {
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             try {
+                int second = freePort();
+                List<String> args = extraArgs.stream()
+                        .map(arg -> arg.replace("{port2}", Integer.toString(second)))
+                        .toList();
                 RedisServer server =
-                        new RedisServer(Files.createTempDirectory("colony-redis-"), freePort(), appendOnly);
+                        new RedisServer(Files.createTempDirectory("colony-redis-"), freePort(), appendOnly, args);
+                server.secondPort = second;
                 server.launch();
                 return server;
             } catch (IOException e) {
@@ -58,19 +73,31 @@ public final class RedisServer implements AutoCloseable {
         throw new UncheckedIOException("could not start redis-server", last);
     }
 
+    private int secondPort;
+
+    /** The port that replaced {@code {port2}} in the extra arguments (the TLS port, say). */
+    public int secondPort() {
+        return secondPort;
+    }
+
     /** The server's port on 127.0.0.1. */
     public int port() {
         return port;
     }
 
-    /** The URI of swarm {@code swarm} on this server. */
-    public String uri(String swarm) {
-        return "redis://127.0.0.1:" + port + "/" + swarm;
+    /** The URI of this server: {@code redis://127.0.0.1:<port>} (the swarm is named separately). */
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** A colony builder for swarm {@code swarm} on this server. */
+    public dev.colony.Colony.Builder colony(String swarm) {
+        return dev.colony.Colony.builder().redis(uri()).swarm(swarm);
     }
 
     /** The target of swarm {@code swarm} on this server. */
     public RedisTarget target(String swarm) {
-        return RedisTarget.parse(uri(swarm));
+        return RedisTarget.of(uri(), swarm);
     }
 
     /** The server process's pid. */
@@ -174,6 +201,7 @@ public final class RedisServer implements AutoCloseable {
         } else {
             command.addAll(List.of("--appendonly", "no"));
         }
+        command.addAll(extraArgs);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.out").toFile())

@@ -26,7 +26,7 @@ public final class SwarmNode {
         AgentId me = AgentId.of(args[1]);
         Duration lease = Duration.ofMillis(Long.parseLong(args[2]));
         Duration renewEvery = lease.dividedBy(3);
-        try (Colony colony = Colony.builder().redis(uri).build()) {
+        try (Colony colony = Colony.builder().redis(uri).swarm("multi").build()) {
             say("READY " + me.value());
             Thread coordinator = Thread.ofVirtual().start(() -> coordinate(colony, me, lease, renewEvery));
             while (!stopped(colony)) {

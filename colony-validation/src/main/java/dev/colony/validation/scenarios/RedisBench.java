@@ -92,10 +92,16 @@ public record RedisBench(String host, int port, String swarm, String password, i
         return stem + suffix;
     }
 
-    /** The URI of {@code swarmName} on this server. */
-    String uri(String swarmName) {
-        String auth = password == null ? "" : ":" + password + "@";
-        return "redis://" + auth + host + ":" + port + "/" + swarmName;
+    /** A colony builder for {@code swarmName} on this server (the swarm is no longer the URI's path: ADR 0034). */
+    dev.colony.Colony.Builder colony(String swarmName) {
+        String auth = password == null
+                ? ""
+                : ":"
+                        + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8)
+                                .replace("+", "%20") + "@";
+        return dev.colony.Colony.builder()
+                .redis("redis://" + auth + host + ":" + port)
+                .swarm(swarmName);
     }
 
     /** The key prefix of a swarm (docs/redis-protocol.md, Naming). */

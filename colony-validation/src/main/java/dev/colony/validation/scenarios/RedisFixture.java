@@ -61,8 +61,8 @@ public final class RedisFixture implements AutoCloseable {
             throw new IllegalStateException("the Redis fixture of swarm '" + swarm + "' is closed");
         }
         if (a == null) {
-            a = Colony.builder().redis(redis.uri(swarm)).build();
-            b = Colony.builder().redis(redis.uri(swarm)).build();
+            a = redis.colony(swarm).build();
+            b = redis.colony(swarm).build();
         }
     }
 
