@@ -33,8 +33,12 @@ final class Instantiation implements Supplier<PluginInstance> {
                 ? options.limits().maxMemoryPages()
                 : Math.min(compiled.info().declaredMaxPages(), options.limits().maxMemoryPages());
         this.memoryLimits = new MemoryLimits(compiled.info().initialPages(), max);
-        this.setupNanos =
-                Math.max(options.limits().deadline().toNanos() * SETUP_DEADLINES, MIN_SETUP_MILLIS * 1_000_000);
+        this.setupNanos = setupNanos(options.limits());
+    }
+
+    /** The deadline of instantiating and configuring, and of an instance's first call. */
+    static long setupNanos(PluginLimits limits) {
+        return Math.max(limits.deadline().toNanos() * SETUP_DEADLINES, MIN_SETUP_MILLIS * 1_000_000);
     }
 
     /**

@@ -39,6 +39,7 @@ final class PluginVersion {
     final DecisionCache cache;
     final boolean subjectOnly;
     private final long deadlineNanos;
+    private final long firstCallNanos;
     private final long recycleAfterCalls;
     private final int quarantineAfter;
     private final Consumer<PluginVersion> onQuarantine;
@@ -62,6 +63,7 @@ final class PluginVersion {
         this.subjectOnly = deployment.subjectOnly();
         PluginLimits limits = deployment.options().limits();
         this.deadlineNanos = limits.deadline().toNanos();
+        this.firstCallNanos = Instantiation.setupNanos(limits);
         this.recycleAfterCalls = limits.recycleAfterCalls();
         this.quarantineAfter = limits.quarantineAfter();
         this.onQuarantine = onQuarantine;
@@ -94,7 +96,8 @@ final class PluginVersion {
         T result = null;
         CallFailure failure = null;
         boolean late;
-        instance.deadline.begin(start + deadlineNanos);
+        // an instance's first call also loads and links the compiled code: it gets the setup allowance
+        instance.deadline.begin(start + (instance.calls == 0 ? firstCallNanos : deadlineNanos));
         try {
             result = body.run(instance);
         } catch (CallFailure e) {
