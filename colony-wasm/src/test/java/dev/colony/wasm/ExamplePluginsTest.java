@@ -72,4 +72,34 @@ class ExamplePluginsTest {
                 .hasMessageContaining("colony_configure returned -1");
         assertThat(host.logLines()).isEqualTo(1); // the plugin said why through colony.log
     }
+
+    @Test
+    void cCloudEventsCheck_validMessagePasses_brokenOnesRejectedWithTheReason() throws IOException {
+        host.deploy("ce_check", read("c/cloudevents_check.wasm"), sha("c/cloudevents_check.wasm"), OPTIONS);
+        PluginCodec codec = host.codec(
+                dev.colony.messaging.JsonMessageCodec.create(),
+                "ce_check",
+                FailurePolicy.FAIL_CLOSED,
+                PluginCodec.Side.RECEIVE);
+        byte[] valid = dev.colony.messaging.JsonMessageCodec.create()
+                .encode(dev.colony.messaging.Envelope.of(
+                        dev.colony.messaging.AgentId.of("a"),
+                        dev.colony.messaging.AgentId.of("b"),
+                        "note",
+                        java.util.Map.of("text", "he said \"{\" and left", "n", List.of(1, 2))));
+
+        assertThat(codec.apply(valid)).isSameAs(valid);
+        assertThat(codec.decode(valid).type()).isEqualTo("note");
+        for (var broken : java.util.Map.of(
+                        "[1]", "not a JSON object",
+                        "{\"id\":\"x\"", "truncated",
+                        "{\"id\":\"x\",\"type\":\"t\",\"source\":\"s\"}", "missing a required",
+                        "{\"a\":]}", "unbalanced")
+                .entrySet()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> codec.apply(broken.getKey().getBytes(StandardCharsets.UTF_8)))
+                    .as(broken.getKey())
+                    .hasMessageContaining(broken.getValue());
+        }
+    }
 }
