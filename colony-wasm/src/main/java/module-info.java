@@ -6,4 +6,5 @@ module dev.colony.wasm {
     requires tools.jackson.databind;
 
     exports dev.colony.wasm;
+    exports dev.colony.wasm.bench;
 }
