@@ -1,22 +1,12 @@
 package dev.colony.wasm.bench;
 
-import dev.colony.bus.Event;
-import dev.colony.bus.EventBus;
-import dev.colony.bus.EventHandler;
-import dev.colony.bus.SubscribeOptions;
-import dev.colony.bus.Subscription;
 import dev.colony.wasm.DeployOptions;
 import dev.colony.wasm.ExecutionMode;
-import dev.colony.wasm.FailurePolicy;
-import dev.colony.wasm.PluginHost;
 import dev.colony.wasm.PluginLimits;
-import dev.colony.wasm.SubscriptionFilter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The bus half of the plugins benchmark: {@code events} events published to {@code subscribers} ASYNC
@@ -70,26 +60,11 @@ public final class PluginsScenario {
         Objects.requireNonNull(settings, "settings");
         Workload workload = Workload.generate(settings.events(), settings.payloadBytes(), 100, 0.3, settings.seed());
         List<Variant> variants = new ArrayList<>();
-        variants.add(measure("none", settings, workload, handler -> handler, settings.events()));
-        variants.add(measure(
-                "java",
-                settings,
-                workload,
-                handler -> event -> {
-                    if (Workload.contains((byte[]) event.payload(), workload.needle())) {
-                        handler.handle(event);
-                    }
-                },
-                workload.accepted()));
-        for (ExecutionMode mode : ExecutionMode.values()) {
-            try (PluginHost host = PluginHost.create()) {
-                host.deploy("needle", Workload.example("c/needle_filter.wasm"), null, options(settings, mode));
-                SubscriptionFilter filter = host.filter("needle", FailurePolicy.FAIL_CLOSED);
-                String name = mode == ExecutionMode.COMPILED ? "wasm-compiled" : "wasm-interpreted";
-                variants.add(measure(name, settings, workload, filter::wrap, workload.accepted()));
-                if (filter.failedClosed() != 0) {
-                    throw new IllegalStateException(name + ": " + filter.failedClosed() + " calls failed");
-                }
+        for (String name : BusRound.VARIANTS) {
+            try (BusRound round = new BusRound(settings, workload, name)) {
+                long nanos = Timing.median(settings.warmup(), settings.rounds(), round::run);
+                variants.add(new Variant(
+                        name, round.handled(), (double) nanos / ((long) settings.events() * settings.subscribers())));
             }
         }
         return variants;
@@ -104,49 +79,5 @@ public final class PluginsScenario {
                         .withPoolSize(settings.subscribers())
                         .withDeadline(Duration.ofSeconds(10))
                         .withRecycleAfterCalls(Long.MAX_VALUE));
-    }
-
-    /** How a variant puts itself in front of a subscriber's handler. */
-    @FunctionalInterface
-    interface Wrapper {
-        EventHandler wrap(EventHandler handler);
-    }
-
-    private static Variant measure(String name, Settings settings, Workload workload, Wrapper wrapper, long expected) {
-        AtomicLong handled = new AtomicLong();
-        long[] lastHandled = new long[1];
-        long nanos = Timing.median(settings.warmup(), settings.rounds(), () -> {
-            handled.set(0);
-            long elapsed = round(settings, workload, wrapper.wrap(e -> handled.incrementAndGet()));
-            lastHandled[0] = handled.get();
-            if (lastHandled[0] != expected * settings.subscribers()) {
-                throw new IllegalStateException(name + " handled " + lastHandled[0] + " events, expected "
-                        + expected * settings.subscribers() + ": the variants do not decide alike");
-            }
-            return elapsed;
-        });
-        return new Variant(name, lastHandled[0], (double) nanos / ((long) settings.events() * settings.subscribers()));
-    }
-
-    private static long round(Settings settings, Workload workload, EventHandler handler) {
-        try (EventBus bus = EventBus.builder().latencySampling(0).build()) {
-            List<Subscription> subscriptions = new ArrayList<>();
-            for (int s = 0; s < settings.subscribers(); s++) {
-                subscriptions.add(bus.subscribe("orders.>", handler, SubscribeOptions.async()));
-            }
-            long start = System.nanoTime();
-            for (Event event : workload.events()) {
-                bus.publish(event);
-            }
-            for (Subscription subscription : subscriptions) {
-                while (subscription.stats().delivered() + subscription.stats().failed() < settings.events()) {
-                    LockSupport.parkNanos(50_000);
-                }
-                if (subscription.stats().failed() != 0) {
-                    throw new IllegalStateException("a handler failed in the benchmark");
-                }
-            }
-            return System.nanoTime() - start;
-        }
     }
 }
