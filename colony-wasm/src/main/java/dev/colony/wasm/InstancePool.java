@@ -56,6 +56,9 @@ final class InstancePool {
      * @throws InterruptedException if the caller is interrupted while it waits
      */
     PluginInstance borrow() throws InterruptedException {
+        if (retired) {
+            return null;
+        }
         PluginInstance instance = idle.poll();
         if (instance != null) {
             return instance;
