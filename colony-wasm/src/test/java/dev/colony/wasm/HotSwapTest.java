@@ -82,6 +82,42 @@ class HotSwapTest {
         }
     }
 
+    @Test
+    void deploy_duringASlowCall_theCallFinishesOnTheOldVersion_newCallsRunOnTheNew() throws Exception {
+        try (PluginHost host = PluginHost.create()) {
+            DeployOptions options = DeployOptions.defaults()
+                    .withLimits(PluginLimits.filter().withPoolSize(1).withDeadline(Duration.ofSeconds(60)));
+            host.deploy("swap", Wat.wasm("slow"), null, options);
+            SubscriptionFilter filter = host.filter("swap", FailurePolicy.FAIL_CLOSED);
+            filter.test(new dev.colony.bus.Event(dev.colony.bus.Subject.of("a.b"), count(1))); // first call done
+            boolean[] decision = new boolean[1];
+            Thread slow = Thread.ofVirtual()
+                    .start(() -> decision[0] = filter.test(
+                            new dev.colony.bus.Event(dev.colony.bus.Subject.of("a.b"), count(Integer.MAX_VALUE))));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> host.stats("swap").orElseThrow().instancesIdle() == 0);
+            String oldVersion = host.stats("swap").orElseThrow().version();
+
+            host.deploy("swap", Wat.wasm("accept_all"), null, options);
+            boolean fresh = filter.test(new dev.colony.bus.Event(dev.colony.bus.Subject.of("a.b"), count(0)));
+            slow.join();
+
+            assertThat(fresh).isTrue();
+            assertThat(decision[0]).isTrue(); // the slow call finished on the old version, not cut short
+            PluginStats now = host.stats("swap").orElseThrow();
+            assertThat(now.version()).isNotEqualTo(oldVersion);
+            assertThat(now.calls()).isEqualTo(1);
+            assertThat(filter.failedClosed()).isZero();
+        }
+    }
+
+    private static byte[] count(int n) {
+        return ByteBuffer.allocate(4)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt(n)
+                .array();
+    }
+
     private static void awaitUninterruptibly(CountDownLatch latch) {
         try {
             latch.await();
