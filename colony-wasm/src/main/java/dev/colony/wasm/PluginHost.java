@@ -51,6 +51,7 @@ public final class PluginHost implements AutoCloseable {
     private final Map<String, CompiledPlugin> compiled = new HashMap<>(); // guarded by this
     private final LongAdder compiles = new LongAdder();
     private final LongAdder logLines = new LongAdder();
+    private final LongAdder quarantines = new LongAdder();
     private boolean closed; // guarded by this
 
     private PluginHost(Builder builder) {
@@ -62,6 +63,7 @@ public final class PluginHost implements AutoCloseable {
         this.watchdog = new Watchdog(builder.watchdogTick.toNanos());
         builder.metrics.counter("colony.plugin.compiles", "modules compiled", compiles::sum);
         builder.metrics.counter("colony.plugin.timeouts", "calls interrupted by the watchdog", watchdog::interrupts);
+        builder.metrics.counter("colony.plugin.quarantines", "plugin versions quarantined", quarantines::sum);
         builder.metrics.gauge("colony.plugin.reserved_bytes", "memory reserved by deployed pools", this::reservedBytes);
     }
 
@@ -169,7 +171,17 @@ public final class PluginHost implements AutoCloseable {
                         cacheWarmup,
                         rate -> announcer.lowHitRate(name, module.info().version(), rate))
                 : null;
-        return new PluginVersion(deployment, pool, cache, announcer::quarantined);
+        return new PluginVersion(deployment, pool, cache, this::quarantined);
+    }
+
+    private void quarantined(PluginVersion version) {
+        quarantines.increment(); // the announcer logs the alert
+        announcer.quarantined(version);
+    }
+
+    /** Plugin versions quarantined so far. */
+    public long quarantines() {
+        return quarantines.sum();
     }
 
     private static PluginInstance borrowProbe(InstancePool pool) {

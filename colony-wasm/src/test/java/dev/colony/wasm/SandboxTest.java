@@ -206,6 +206,7 @@ class SandboxTest {
         assertThat(stats.errors(CallError.TRAP)).isEqualTo(3);
         assertThat(stats.errors(CallError.QUARANTINED)).isEqualTo(2);
         assertThat(filter.failedOpen()).isEqualTo(5);
+        assertThat(host.quarantines()).isEqualTo(1);
         assertThat(alerts).singleElement().satisfies(e -> {
             assertThat(e.subject().value()).isEqualTo("colony.alert.plugin.broken");
             assertThat(((PluginAlert) e.payload()).kind()).isEqualTo(PluginAlert.Kind.QUARANTINED);
