@@ -36,6 +36,9 @@ class SandboxTest {
         bus.close();
     }
 
+    /** Limits for tests that are not about deadlines: a loaded machine must not turn a call into a timeout. */
+    private static final PluginLimits ROOMY = PluginLimits.filter().withDeadline(Duration.ofSeconds(10));
+
     private static DeployOptions limits(PluginLimits limits) {
         return DeployOptions.defaults().withLimits(limits);
     }
@@ -50,7 +53,7 @@ class SandboxTest {
                 "runaway",
                 Wat.wasm("runaway"),
                 null,
-                limits(PluginLimits.filter().withDeadline(Duration.ofMillis(5))));
+                limits(PluginLimits.filter().withDeadline(Duration.ofMillis(50))));
         SubscriptionFilter filter = host.filter("runaway", FailurePolicy.FAIL_CLOSED);
         AtomicInteger handled = new AtomicInteger();
         Subscription subscription = filter.subscribe(
@@ -72,7 +75,7 @@ class SandboxTest {
 
     @Test
     void memoryGrowth_to2And4GiB_refusedInsideTheModule_heapUntouched() {
-        host.deploy("grow", Wat.wasm("grow"), null, limits(PluginLimits.filter().withPoolSize(1)));
+        host.deploy("grow", Wat.wasm("grow"), null, limits(ROOMY.withPoolSize(1)));
         SubscriptionFilter filter = host.filter("grow", FailurePolicy.FAIL_CLOSED);
         long heapBefore = usedHeap();
 
@@ -90,7 +93,7 @@ class SandboxTest {
 
     @Test
     void memoryGrowth_withinTheLimit_acceptedAndTheInstanceRecycled() {
-        host.deploy("grow", Wat.wasm("grow"), null, limits(PluginLimits.filter().withPoolSize(1)));
+        host.deploy("grow", Wat.wasm("grow"), null, limits(ROOMY.withPoolSize(1)));
         SubscriptionFilter filter = host.filter("grow", FailurePolicy.FAIL_CLOSED);
 
         assertThat(filter.test(new Event(SUBJECT, pages(4)))).isTrue();
@@ -118,11 +121,7 @@ class SandboxTest {
 
     @Test
     void recursion_traps_failClosedRejects() {
-        host.deploy(
-                "recurse",
-                Wat.wasm("recurse"),
-                null,
-                limits(PluginLimits.filter().withDeadline(Duration.ofSeconds(30))));
+        host.deploy("recurse", Wat.wasm("recurse"), null, limits(ROOMY.withDeadline(Duration.ofSeconds(30))));
         SubscriptionFilter filter = host.filter("recurse", FailurePolicy.FAIL_CLOSED);
 
         assertThat(filter.test(new Event(SUBJECT, bytes("x")))).isFalse();
@@ -138,8 +137,7 @@ class SandboxTest {
                 "recurse",
                 Wat.wasm("recurse"),
                 null,
-                limits(PluginLimits.filter().withDeadline(Duration.ofSeconds(30)))
-                        .withMode(ExecutionMode.INTERPRETED));
+                limits(ROOMY.withDeadline(Duration.ofSeconds(30))).withMode(ExecutionMode.INTERPRETED));
 
         assertThat(host.filter("recurse", FailurePolicy.FAIL_OPEN).test(new Event(SUBJECT, bytes("x"))))
                 .isTrue();
@@ -148,11 +146,7 @@ class SandboxTest {
 
     @Test
     void reloadPolicy_trappedInstanceReplaced_everyEventAccepted() {
-        host.deploy(
-                "flaky",
-                Wat.wasm("every_second_traps"),
-                null,
-                limits(PluginLimits.filter().withPoolSize(1)));
+        host.deploy("flaky", Wat.wasm("every_second_traps"), null, limits(ROOMY.withPoolSize(1)));
         SubscriptionFilter filter = host.filter("flaky", FailurePolicy.RELOAD);
 
         for (int i = 0; i < 4; i++) {
@@ -171,11 +165,7 @@ class SandboxTest {
 
     @Test
     void failClosed_trappedInstanceDiscarded_nextEventRunsOnAFreshOne() {
-        host.deploy(
-                "flaky",
-                Wat.wasm("every_second_traps"),
-                null,
-                limits(PluginLimits.filter().withPoolSize(1)));
+        host.deploy("flaky", Wat.wasm("every_second_traps"), null, limits(ROOMY.withPoolSize(1)));
         SubscriptionFilter filter = host.filter("flaky", FailurePolicy.FAIL_CLOSED);
 
         List<Boolean> decisions = new java.util.ArrayList<>();
@@ -189,11 +179,7 @@ class SandboxTest {
 
     @Test
     void consecutiveFailures_quarantineTheVersion_alertFires_redeployLiftsIt() {
-        host.deploy(
-                "broken",
-                Wat.wasm("always_traps"),
-                null,
-                limits(PluginLimits.filter().withQuarantineAfter(3)));
+        host.deploy("broken", Wat.wasm("always_traps"), null, limits(ROOMY.withQuarantineAfter(3)));
         SubscriptionFilter filter = host.filter("broken", FailurePolicy.FAIL_OPEN);
 
         for (int i = 0; i < 5; i++) {
@@ -212,7 +198,7 @@ class SandboxTest {
             assertThat(((PluginAlert) e.payload()).kind()).isEqualTo(PluginAlert.Kind.QUARANTINED);
         });
 
-        host.deploy("broken", Wat.wasm("needle"), null);
+        host.deploy("broken", Wat.wasm("needle"), null, limits(ROOMY));
         assertThat(filter.test(new Event(SUBJECT, bytes("e")))).isTrue();
         assertThat(host.stats("broken").orElseThrow().quarantined()).isFalse();
         assertThat(filter.failedOpen()).isEqualTo(5);
@@ -220,7 +206,7 @@ class SandboxTest {
 
     @Test
     void inputLargerThanTheInputArea_tooLarge_instanceKept() {
-        host.deploy("needle", Wat.wasm("needle"), null, DeployOptions.defaults().withConfig("z"));
+        host.deploy("needle", Wat.wasm("needle"), null, limits(ROOMY).withConfig("z"));
         SubscriptionFilter filter = host.filter("needle", FailurePolicy.FAIL_CLOSED);
 
         assertThat(filter.test(new Event(SUBJECT, new byte[70_000]))).isFalse();
