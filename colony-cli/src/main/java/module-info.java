@@ -3,6 +3,7 @@ module dev.colony.cli {
     requires dev.colony.core;
     requires dev.colony.validation;
     requires dev.colony.server; // colony serve and colony token
+    requires dev.colony.wasm;
     requires info.picocli;
     requires tools.jackson.databind;
     requires HdrHistogram;

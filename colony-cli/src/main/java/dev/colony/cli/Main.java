@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             JournalCommand.class,
             MetricsCommand.class,
+            PluginCommand.class,
             SnapshotCommand.class,
             SwarmCommand.class,
             TokenCommand.class,

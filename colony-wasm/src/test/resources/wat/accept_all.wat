@@ -1,0 +1,9 @@
+;; A filter that accepts everything and reads nothing: the second version in the hot-swap test.
+(module
+  (memory (export "memory") 1 16)
+  (func (export "colony_abi_version") (result i32) i32.const 0)
+  (func (export "colony_input") (result i32) i32.const 1024)
+  (func (export "colony_input_capacity") (result i32) i32.const 60000)
+  (func (export "colony_configure") (param i32) (result i32) i32.const 0)
+  (func (export "colony_filter") (param i32 i32) (result i32) i32.const 1)
+)
