@@ -111,6 +111,7 @@ final class MemoryRoutes {
                                     Json.write(Json.obj(
                                             "subject", event.subject().value().substring(prefix.length()),
                                             "change", Json.fromPayload(event.payload())))))) {
+                stream.write(null, "ready", Json.write(Json.obj("namespace", ns, "keys", keys)));
                 stream.pump(subscription::isOpen);
             }
         });
