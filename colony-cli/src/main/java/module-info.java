@@ -1,6 +1,7 @@
 /** The colony command line: bench, and later demo, snapshot tools and serve. */
 module dev.colony.cli {
     requires dev.colony.core;
+    requires dev.colony.server; // colony serve
     requires info.picocli;
     requires tools.jackson.databind;
     requires HdrHistogram;

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             JournalCommand.class,
             MetricsCommand.class,
+            ServeCommand.class,
             SnapshotCommand.class,
             CommandLine.HelpCommand.class
         })
