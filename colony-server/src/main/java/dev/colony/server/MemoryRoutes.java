@@ -6,6 +6,7 @@ import dev.colony.state.Fence;
 import dev.colony.state.MemoryEntry;
 import dev.colony.state.Names;
 import dev.colony.state.SharedMemory;
+import dev.colony.state.StateChange;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -108,9 +109,10 @@ final class MemoryRoutes {
                             event -> stream.offer(
                                     null,
                                     "change",
-                                    Json.write(Json.obj(
-                                            "subject", event.subject().value().substring(prefix.length()),
-                                            "change", Json.fromPayload(event.payload())))))) {
+                                    Json.write(change(
+                                            ns,
+                                            event.subject().value().substring(prefix.length()),
+                                            event.payload()))))) {
                 stream.write(null, "ready", Json.write(Json.obj("namespace", ns, "keys", keys)));
                 stream.pump(subscription::isOpen);
             }
@@ -168,6 +170,31 @@ final class MemoryRoutes {
                         + current.map(e -> " (it is at " + e.version() + ")").orElse(" (it does not exist)"),
                 current.<Map<String, Object>>map(e -> Map.of("current", entry(ns, e)))
                         .orElse(Map.of()));
+    }
+
+    /**
+     * A watched change as the stream sends it: {@code {key, change, revision}} and, for writes, the entry's
+     * {@code version}, {@code value} and {@code expiresAt}. {@code suffix} is the announcement subject after
+     * the namespace: the key, then the change.
+     */
+    static Map<String, Object> change(String ns, String suffix, Object payload) {
+        if (!(payload instanceof StateChange change)) {
+            return Json.obj("key", suffix, "change", Json.fromPayload(payload));
+        }
+        String key = suffix.endsWith("." + change.change())
+                ? suffix.substring(0, suffix.length() - change.change().length() - 1)
+                : suffix;
+        Map<String, Object> out = Json.obj("key", key, "change", change.change(), "revision", change.revision());
+        if (change.value() instanceof MemoryEntry entry) {
+            out.putAll(Json.obj(
+                    "version",
+                    entry.version(),
+                    "value",
+                    Json.fromStored(entry.value()),
+                    "expiresAt",
+                    entry.expiresAt()));
+        }
+        return out;
     }
 
     static String etag(long version) {
