@@ -31,7 +31,9 @@ final class SseStream implements AutoCloseable {
     private volatile boolean closed;
 
     SseStream(OutputStream out, int capacity) {
-        this.out = out;
+        // frames go out in batches: a frame is flushed when the buffer holds nothing more, so a busy stream
+        // writes many frames per chunk and syscall, and an idle one writes each at once
+        this.out = new java.io.BufferedOutputStream(out, 16 * 1024);
         this.buffer = new ArrayBlockingQueue<>(capacity + 1); // +1: room for END
     }
 
@@ -91,16 +93,20 @@ final class SseStream implements AutoCloseable {
         }
     }
 
+    /** Writes one frame with a single write: the sink below turns each write into a chunk (and often a syscall). */
     private void frame(Frame f) throws IOException {
         StringBuilder head = new StringBuilder(64);
         if (f.id() != null) {
             head.append("id: ").append(f.id()).append('\n');
         }
         head.append("event: ").append(f.event()).append("\ndata: ");
-        out.write(head.toString().getBytes(StandardCharsets.UTF_8));
-        out.write(f.data());
-        out.write('\n');
-        out.write('\n');
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] whole = new byte[headBytes.length + f.data().length + 2];
+        System.arraycopy(headBytes, 0, whole, 0, headBytes.length);
+        System.arraycopy(f.data(), 0, whole, headBytes.length, f.data().length);
+        whole[whole.length - 2] = '\n';
+        whole[whole.length - 1] = '\n';
+        out.write(whole);
     }
 
     long dropped() {

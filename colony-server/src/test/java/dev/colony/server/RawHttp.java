@@ -38,8 +38,12 @@ final class RawHttp implements AutoCloseable {
                         ? "Content-Length: 0\r\n"
                         : "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n")
                 + "\r\n";
-        out.write(request.getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
+        // head and body in one write, as curl and Python's http.client do: two small writes would reach the
+        // server as two packets and cost it a second wake-up to read the body
+        byte[] headBytes = request.getBytes(StandardCharsets.US_ASCII);
+        byte[] whole = java.util.Arrays.copyOf(headBytes, headBytes.length + body.length);
+        System.arraycopy(body, 0, whole, headBytes.length, body.length);
+        out.write(whole);
         out.flush();
         return read();
     }

@@ -26,6 +26,7 @@ final class SseClient implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+    private volatile java.util.function.Consumer<Frame> sink = frames::add;
     final int status;
 
     SseClient(URI base, String path, String token, String lastEventId, int receiveBuffer) throws IOException {
@@ -47,6 +48,12 @@ final class SseClient implements AutoCloseable {
         while (!line().isEmpty()) {
             // headers: the body is chunked (Jetty streams it)
         }
+    }
+
+    /** Reads in the background, handing each frame to {@code consumer} (on the reading thread) instead of queueing it. */
+    SseClient startReading(java.util.function.Consumer<Frame> consumer) {
+        sink = consumer;
+        return startReading();
     }
 
     SseClient startReading() {
@@ -91,7 +98,7 @@ final class SseClient implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // the server closed the connection, or this client did
         }
-        frames.add(END);
+        sink.accept(END);
     }
 
     private void frame(String text) {
@@ -108,7 +115,7 @@ final class SseClient implements AutoCloseable {
             }
         }
         if (!text.startsWith(":")) {
-            frames.add(new Frame(id, event, data.toString()));
+            sink.accept(new Frame(id, event, data.toString()));
         }
     }
 
