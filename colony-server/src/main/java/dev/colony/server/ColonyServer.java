@@ -293,12 +293,13 @@ public final class ColonyServer implements AutoCloseable {
             return new ColonyServer(this);
         }
 
+        /** On a loopback bind, the loopback names plus any added; otherwise the added ones (none: any host). */
         HostPolicy hostPolicy() {
             Set<String> allowed = new HashSet<>(hosts);
             if (isLoopback(bind)) {
                 allowed.addAll(HostPolicy.LOOPBACK_HOSTS);
             }
-            return new HostPolicy(allowed.size() == hosts.size() && !isLoopback(bind) ? hosts : allowed, origins);
+            return new HostPolicy(allowed, origins);
         }
 
         static boolean isLoopback(String address) {

@@ -10,7 +10,6 @@ import dev.colony.state.Task;
 import dev.colony.state.TaskQueue;
 import dev.colony.state.TaskSpec;
 import dev.colony.state.TaskStatus;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -310,9 +309,5 @@ final class TaskRoutes {
                 "expiresAt", lease.expiresAt(),
                 "attempt", lease.attempt(),
                 "task", task(ns, lease.task()));
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }
