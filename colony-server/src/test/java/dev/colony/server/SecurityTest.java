@@ -78,6 +78,18 @@ class SecurityTest {
     }
 
     @Test
+    void overRateLimit_is429WithRetryAfterAndChangesNothing() {
+        long before = f.colony.state().revision();
+
+        Http.Res res = http.as("limited").put("/v1/memory/cfg/k", "{\"value\":1}");
+
+        assertThat(res.status()).isEqualTo(429);
+        assertThat(res.code()).isEqualTo("RATE_LIMITED");
+        assertThat(res.header("Retry-After")).isEqualTo("3");
+        assertThat(f.colony.state().revision()).isEqualTo(before);
+    }
+
+    @Test
     void healthAndOpenApi_needNoToken() {
         assertThat(http.as(null).get("/health/live").status()).isEqualTo(200);
         assertThat(http.as(null).get("/health/ready").status()).isEqualTo(200);

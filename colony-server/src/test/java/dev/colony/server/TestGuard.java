@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A guard for tests: fixed tokens, an optional agent-id prefix binding per token, a denied action list,
  * and the audit trail kept in memory. {@code admin} (account acme) may do everything; {@code bob} (acme) may
  * act only as agents whose id starts with {@code bob}; {@code other} is in account globex; {@code noclaim}
- * (acme) may not claim tasks of type {@code secret}.
+ * (acme) may not claim tasks of type {@code secret}; {@code limited} (acme) is always over its rate limit.
  */
 final class TestGuard implements Guard {
     record Token(Principal principal, String agentPrefix) {}
@@ -22,7 +22,8 @@ final class TestGuard implements Guard {
             "admin", new Token(new Principal("acme", "admin", true), ""),
             "bob", new Token(new Principal("acme", "bob", false), "bob"),
             "other", new Token(new Principal("globex", "other", false), ""),
-            "noclaim", new Token(new Principal("acme", "noclaim", false), ""));
+            "noclaim", new Token(new Principal("acme", "noclaim", false), ""),
+            "limited", new Token(new Principal("acme", "limited", false), ""));
 
     final List<String> audits = new CopyOnWriteArrayList<>();
 
@@ -39,7 +40,15 @@ final class TestGuard implements Guard {
     }
 
     @Override
-    public void admit(Principal principal) {}
+    public void admit(Principal principal) throws AccessDenied {
+        if (principal.name().equals("limited")) {
+            throw new AccessDenied(
+                    429,
+                    "RATE_LIMITED",
+                    "limited is over 10 requests/s",
+                    Optional.of(java.time.Duration.ofMillis(2500)));
+        }
+    }
 
     @Override
     public void authorize(Principal principal, Action action, String resource) throws AccessDenied {
