@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             JournalCommand.class,
             MetricsCommand.class,
             PluginCommand.class,
+            ServeCommand.class,
             SnapshotCommand.class,
             SwarmCommand.class,
             TokenCommand.class,

@@ -1,0 +1,44 @@
+package dev.colony.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ServeCommandTest {
+
+    @Test
+    void serve_nonLoopbackBindWithoutTls_isAUsageError() {
+        Captured run = Captured.capture("serve", "--bind", "0.0.0.0", "--port", "0");
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err())
+                .contains("colony serve: --bind 0.0.0.0 is not loopback")
+                .contains("--allow-insecure-bind");
+    }
+
+    @Test
+    void serve_certWithoutKey_isAUsageError() {
+        Captured run = Captured.capture("serve", "--tls-cert", "cert.pem");
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("--tls-cert and --tls-key go together");
+    }
+
+    @Test
+    void serve_badPortOrBodyLimit_isAUsageError() {
+        assertThat(Captured.capture("serve", "--port", "70000").err())
+                .contains("--port must be from 0 to 65535, got 70000");
+        assertThat(Captured.capture("serve", "--max-body", "12").err())
+                .contains("--max-body")
+                .contains("12");
+    }
+
+    @Test
+    void serve_unreadablePem_isAUsageErrorNamingTheFile() {
+        Captured run =
+                Captured.capture("serve", "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem");
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("/nonexistent/cert.pem");
+    }
+}

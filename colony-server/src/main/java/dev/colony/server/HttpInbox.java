@@ -1,0 +1,171 @@
+package dev.colony.server;
+
+import dev.colony.messaging.Envelope;
+import dev.colony.messaging.Inbox;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An agent's inbox held for HTTP clients: the messenger delivers into a bounded buffer of numbered
+ * messages, and clients read them by cursor with at-least-once delivery: a message stays until a read or
+ * an ack names a cursor at or past its number.
+ *
+ * <p>Overflow policy: when {@code capacity} messages are unacknowledged the delivering thread waits, so
+ * the Colony inbox behind it fills and senders get {@code MAILBOX_FULL} (back-pressure, nothing dropped).
+ * Thread-safe.
+ */
+final class HttpInbox implements AutoCloseable {
+    /** A message and its number in this inbox (1, 2, ...). */
+    record Numbered(long seq, Envelope message) {}
+
+    private final Inbox inbox;
+    private final int capacity;
+    private final ArrayDeque<Numbered> pending = new ArrayDeque<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    private final Condition room = lock.newCondition();
+    private long nextSeq = 1;
+    private boolean closed;
+
+    HttpInbox(Inbox inbox, int capacity) {
+        this.inbox = inbox;
+        this.capacity = capacity;
+        inbox.attach(this::deliver);
+    }
+
+    private void deliver(Envelope message) throws InterruptedException {
+        lock.lock();
+        try {
+            while (pending.size() >= capacity && !closed) {
+                room.await();
+            }
+            if (closed) {
+                throw new IllegalStateException("inbox of " + inbox.id() + " closed");
+            }
+            pending.addLast(new Numbered(nextSeq++, message));
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Acknowledges every message up to {@code after}, then returns up to {@code max} of those after it,
+     * waiting up to {@code waitNanos} for the first one.
+     */
+    List<Numbered> read(long after, int max, long waitNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            ackLocked(after);
+            long remaining = waitNanos;
+            while (pending.isEmpty() && remaining > 0 && !closed) {
+                remaining = arrived.awaitNanos(remaining);
+            }
+            List<Numbered> out = new ArrayList<>(Math.min(max, pending.size()));
+            for (Numbered n : pending) {
+                if (out.size() == max) {
+                    break;
+                }
+                out.add(n);
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits up to {@code nanos} for a message after {@code after}; the first such message, if any. */
+    Optional<Numbered> next(long after, long nanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long remaining = nanos;
+            while (!closed) {
+                for (Numbered n : pending) {
+                    if (n.seq() > after) {
+                        return Optional.of(n);
+                    }
+                }
+                if (remaining <= 0) {
+                    return Optional.empty();
+                }
+                remaining = arrived.awaitNanos(remaining);
+            }
+            return Optional.empty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void ack(long upTo) {
+        lock.lock();
+        try {
+            ackLocked(upTo);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void ackLocked(long upTo) {
+        boolean removed = false;
+        while (!pending.isEmpty() && pending.peekFirst().seq() <= upTo) {
+            pending.removeFirst();
+            removed = true;
+        }
+        if (removed) {
+            room.signalAll();
+        }
+    }
+
+    /** A message still held (unacknowledged), by number. */
+    Optional<Envelope> held(long seq) {
+        lock.lock();
+        try {
+            return pending.stream()
+                    .filter(n -> n.seq() == seq)
+                    .map(Numbered::message)
+                    .findFirst();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int unread() {
+        lock.lock();
+        try {
+            return pending.size() + inbox.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            room.signalAll();
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        inbox.close();
+    }
+
+    static long nanos(java.time.Duration d) {
+        return TimeUnit.NANOSECONDS.convert(d);
+    }
+}

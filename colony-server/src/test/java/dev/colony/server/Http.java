@@ -1,0 +1,100 @@
+package dev.colony.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/** A small HTTP client for the tests: JSON in, {@link Res} out, with a bearer token and extra headers. */
+final class Http {
+    static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+
+    /** A response: status, headers and the body (parsed when JSON). */
+    record Res(int status, Map<String, List<String>> headers, String text) {
+        JsonNode json() {
+            return Json.MAPPER.readTree(text);
+        }
+
+        String header(String name) {
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().getFirst())
+                    .findFirst()
+                    .orElse(null);
+        }
+
+        String code() {
+            return json().path("code").asString();
+        }
+    }
+
+    private final URI base;
+    private final String token;
+    private final List<String> extra;
+
+    Http(URI base, String token, String... headers) {
+        this.base = base;
+        this.token = token;
+        this.extra = List.of(headers);
+    }
+
+    Http as(String otherToken) {
+        return new Http(base, otherToken, extra.toArray(String[]::new));
+    }
+
+    Http with(String... headers) {
+        List<String> all = new ArrayList<>(extra);
+        all.addAll(List.of(headers));
+        return new Http(base, token, all.toArray(String[]::new));
+    }
+
+    Res get(String path) {
+        return send("GET", path, null);
+    }
+
+    Res post(String path, String json) {
+        return send("POST", path, json);
+    }
+
+    Res put(String path, String json) {
+        return send("PUT", path, json);
+    }
+
+    Res delete(String path) {
+        return send("DELETE", path, null);
+    }
+
+    Res send(String method, String path, String json) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        for (int i = 0; i < extra.size(); i += 2) {
+            b.header(extra.get(i), extra.get(i + 1));
+        }
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(
+                method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        try {
+            HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Res(r.statusCode(), r.headers().map(), r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

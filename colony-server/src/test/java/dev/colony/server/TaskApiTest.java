@@ -1,0 +1,135 @@
+package dev.colony.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class TaskApiTest {
+    private final ServerFixture f = new ServerFixture();
+    private final Http http = f.admin;
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    @Test
+    void submitClaimComplete_happyPath_completesOnceWithResult() {
+        Http.Res submitted = http.post("/v1/tasks", "{\"id\":\"t1\",\"type\":\"render\",\"payload\":{\"frame\":7}}");
+        assertThat(submitted.status()).isEqualTo(201);
+        assertThat(submitted.json().path("status").asString()).isEqualTo("QUEUED");
+
+        Http.Res claimed = http.post("/v1/tasks/claim", "{\"agent\":\"w1\",\"types\":[\"render\"]}");
+        assertThat(claimed.status()).isEqualTo(200);
+        JsonNode lease = claimed.json();
+        assertThat(lease.path("taskId").asString()).isEqualTo("t1");
+        assertThat(lease.path("task").path("payload").path("frame").asInt()).isEqualTo(7);
+        long token = lease.path("token").asLong();
+
+        Http.Res done = http.post("/v1/tasks/t1/complete", "{\"token\":" + token + ",\"result\":{\"ok\":true}}");
+        assertThat(done.status()).isEqualTo(200);
+        assertThat(done.json().path("task").path("status").asString()).isEqualTo("COMPLETED");
+
+        Http.Res again = http.post("/v1/tasks/t1/complete", "{\"token\":" + token + ",\"result\":1}");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.code()).isEqualTo("NOT_CLAIMED");
+        assertThat(http.get("/v1/tasks/t1").json().path("result").path("ok").asBoolean())
+                .isTrue();
+    }
+
+    @Test
+    void complete_staleToken_isStaleLease() {
+        http.post("/v1/tasks", "{\"id\":\"t1\",\"type\":\"render\",\"payload\":1}");
+        long token = http.post("/v1/tasks/claim", "{\"agent\":\"w1\",\"types\":[\"render\"]}")
+                .json()
+                .path("token")
+                .asLong();
+
+        Http.Res stale = http.post("/v1/tasks/t1/complete", "{\"token\":" + (token + 100) + "}");
+
+        assertThat(stale.status()).isEqualTo(409);
+        assertThat(stale.code()).isEqualTo("STALE_LEASE");
+        assertThat(f.colony.tasks().get("acme_t1").orElseThrow().status().name())
+                .isEqualTo("CLAIMED");
+    }
+
+    @Test
+    void submit_sameIdTwice_isIdempotentAndOtherPayloadConflicts() {
+        String body = "{\"id\":\"t1\",\"type\":\"render\",\"payload\":{\"a\":1}}";
+        assertThat(http.post("/v1/tasks", body).status()).isEqualTo(201);
+        assertThat(http.post("/v1/tasks", body).status()).isEqualTo(200);
+        Http.Res other = http.post("/v1/tasks", "{\"id\":\"t1\",\"type\":\"render\",\"payload\":{\"a\":2}}");
+        assertThat(other.status()).isEqualTo(409);
+        assertThat(other.code()).isEqualTo("TASK_EXISTS");
+        assertThat(f.colony.tasks().byStatus(dev.colony.state.TaskStatus.QUEUED))
+                .hasSize(1);
+    }
+
+    @Test
+    void claim_otherType_doesNotTakeTheTask() {
+        http.post("/v1/tasks", "{\"id\":\"t1\",\"type\":\"render\",\"payload\":1}");
+
+        Http.Res none = http.post("/v1/tasks/claim", "{\"agent\":\"w1\",\"types\":[\"encode\"]}");
+
+        assertThat(none.status()).isEqualTo(204);
+        assertThat(http.get("/v1/tasks/t1").json().path("status").asString()).isEqualTo("QUEUED");
+    }
+
+    @Test
+    void claim_withWait_returnsWhenATaskIsSubmitted() {
+        CompletableFuture<Http.Res> waiting = CompletableFuture.supplyAsync(
+                () -> http.post("/v1/tasks/claim?wait=20s", "{\"agent\":\"w1\",\"types\":[\"render\"]}"));
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> f.server.waitingClaims() == 1);
+
+        http.post("/v1/tasks", "{\"id\":\"late\",\"type\":\"render\",\"payload\":1}");
+
+        Http.Res claimed = waiting.join();
+        assertThat(claimed.status()).isEqualTo(200);
+        assertThat(claimed.json().path("taskId").asString()).isEqualTo("late");
+    }
+
+    @Test
+    void failRetryable_thenList_showsTheTaskQueuedForRetry() {
+        http.post("/v1/tasks", "{\"id\":\"t1\",\"type\":\"render\",\"payload\":1,\"maxAttempts\":1}");
+        long token = http.post("/v1/tasks/claim", "{\"agent\":\"w1\",\"types\":[\"render\"]}")
+                .json()
+                .path("token")
+                .asLong();
+
+        Http.Res failed =
+                http.post("/v1/tasks/t1/fail", "{\"token\":" + token + ",\"reason\":\"boom\",\"retryable\":true}");
+
+        assertThat(failed.status()).isEqualTo(200);
+        assertThat(failed.json().path("task").path("status").asString()).isEqualTo("DEAD");
+        assertThat(http.get("/v1/tasks?status=DEAD")
+                        .json()
+                        .path("tasks")
+                        .get(0)
+                        .path("lastError")
+                        .asString())
+                .contains("boom");
+    }
+
+    @Test
+    void renewAndCancel_byAdmin_changeTheTask() {
+        http.post("/v1/tasks", "{\"id\":\"t1\",\"type\":\"render\",\"payload\":1}");
+        long token = http.post("/v1/tasks/claim", "{\"agent\":\"w1\",\"types\":[\"render\"],\"lease\":\"5s\"}")
+                .json()
+                .path("token")
+                .asLong();
+
+        assertThat(http.post("/v1/tasks/t1/renew", "{\"token\":" + token + ",\"extension\":\"60s\"}")
+                        .status())
+                .isEqualTo(200);
+        Http.Res cancelled = http.post("/v1/tasks/t1/cancel", null);
+
+        assertThat(cancelled.status()).isEqualTo(200);
+        assertThat(cancelled.json().path("status").asString()).isEqualTo("CANCELLED");
+        assertThat(f.guard.audits).contains("acme.admin task.submit t1", "acme.admin task.cancel t1");
+    }
+}
