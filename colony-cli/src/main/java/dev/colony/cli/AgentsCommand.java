@@ -1,18 +1,21 @@
 package dev.colony.cli;
 
+import dev.colony.Colony;
 import dev.colony.state.AgentStatus;
+import java.util.Comparator;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 
 /** {@code colony agents}: the agents registered with a server, as a table or JSON. */
 @Command(
         name = "agents",
         mixinStandardHelpOptions = true,
         description = {
-            "Lists the agents registered with a colony serve.",
+            "Lists the agents registered with a colony serve (or, with --redis, in a swarm in Redis).",
             "",
             "Exit code 0 ok, 1 when the server refuses or cannot be reached, 2 on a usage error."
         })
@@ -22,6 +25,9 @@ final class AgentsCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     ServerOptions server;
+
+    @CommandLine.Mixin
+    RedisOptions redis;
 
     @Option(names = "--role", paramLabel = "ROLE", description = "Only agents of this role.")
     String role;
@@ -34,9 +40,23 @@ final class AgentsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String query = Query.of("role", role, "status", status == null ? null : status.name());
-        JsonNode agents =
-                server.client(spec.commandLine()).get("/v1/agents" + query).path("agents");
+        JsonNode agents;
+        if (redis.given()) {
+            ArrayNode array = ServerClient.JSON.createArrayNode();
+            try (Colony colony = redis.connect(spec)) {
+                colony
+                        .registry()
+                        .select(a ->
+                                (role == null || a.role().equals(role)) && (status == null || a.status() == status))
+                        .stream()
+                        .sorted(Comparator.comparing(a -> a.id().value()))
+                        .forEach(a -> array.add(RedisOptions.agent(a)));
+            }
+            agents = array;
+        } else {
+            String query = Query.of("role", role, "status", status == null ? null : status.name());
+            agents = server.client(spec.commandLine()).get("/v1/agents" + query).path("agents");
+        }
         if (server.json) {
             return Query.print(spec, ServerClient.JSON.writeValueAsString(agents));
         }

@@ -1,5 +1,6 @@
 package dev.colony.cli;
 
+import dev.colony.Colony;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -24,15 +25,29 @@ final class LeadersCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ServerOptions server;
 
+    @CommandLine.Mixin
+    RedisOptions redis;
+
     @Parameters(arity = "1..*", paramLabel = "GROUP", description = "The groups to show.")
     List<String> groups;
 
     @Override
     public Integer call() {
-        ServerClient client = server.client(spec.commandLine());
         ArrayNode leaders = ServerClient.JSON.createArrayNode();
-        for (String group : groups) {
-            leaders.add(client.get("/v1/leaders/" + ServerClient.encode(group)));
+        if (redis.given()) {
+            try (Colony colony = redis.connect(spec)) {
+                for (String group : groups) {
+                    leaders.add(RedisOptions.leader(
+                            group, colony.leaders().leader(group).orElse(null)));
+                }
+            } catch (IllegalArgumentException e) { // a group that is not a name
+                throw ServerOptions.usage(spec.commandLine(), e.getMessage());
+            }
+        } else {
+            ServerClient client = server.client(spec.commandLine());
+            for (String group : groups) {
+                leaders.add(client.get("/v1/leaders/" + ServerClient.encode(group)));
+            }
         }
         if (server.json) {
             return Query.print(spec, ServerClient.JSON.writeValueAsString(leaders));
