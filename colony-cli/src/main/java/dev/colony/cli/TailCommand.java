@@ -72,8 +72,8 @@ final class TailCommand implements Callable<Integer> {
                         return count == null || printed.incrementAndGet() < count;
                     }
                     case "reset" ->
-                        err.println("colony tail: reset (the server could not replay from " + lastEventId
-                                + "; events in between are lost)");
+                        err.println("colony tail: reset (the server could not replay from "
+                                + frame.data().path("lastEventId").asString("?") + "; events in between are lost)");
                     case "gap" -> {
                         err.println("colony tail: fell behind (" + frame.data().path("dropped") + " dropped);"
                                 + " resuming from " + last.get());
