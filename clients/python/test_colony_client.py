@@ -93,13 +93,20 @@ def _python(*args):
 # ---------------------------------------------------------------- tests
 
 
-class TaskTest(unittest.TestCase):
+class _Test(unittest.TestCase):
+    def client(self, token=None):
+        c = Client(_env("COLONY_URL"), token or _env("COLONY_TOKEN"))
+        self.addCleanup(c.close)
+        return c
+
+
+class TaskTest(_Test):
     TASKS = 200
     WORKERS = 8
     TYPE = "pyjob"
 
     def test_workers_oneKilledMidTask_everyTaskCompletedExactlyOnce(self):
-        c = client()
+        c = self.client()
         for i in range(self.TASKS):
             c.submit(self.TYPE, {"n": i}, id="job-%d" % i)
         stop = os.path.join(_env("COLONY_CONTROL"), "stop-workers")
@@ -108,7 +115,7 @@ class TaskTest(unittest.TestCase):
         claimed = victim.stdout.readline().split()
         self.assertEqual(claimed[0], "claimed", "the victim claimed nothing: %r" % claimed)
         victim.send_signal(signal.SIGKILL)  # mid-task: it holds a lease it will never complete
-        victim.wait()
+        victim.communicate()
 
         wait_until(lambda: len(self._completed(c)) == self.TASKS, "all %d tasks completed" % self.TASKS)
         open(stop, "w").close()
@@ -126,7 +133,7 @@ class TaskTest(unittest.TestCase):
         return [t for t in c.tasks(status="COMPLETED", limit=10000) if t["type"] == self.TYPE]
 
     def test_lease_staleToken_raisesStaleLease(self):
-        c = client()
+        c = self.client()
         c.submit("pystale", {"x": 1}, id="stale-1")
         lease = c.claim("s1", ["pystale"], wait=5, lease="10s")
         self.assertEqual(lease["taskId"], "stale-1")
@@ -140,12 +147,12 @@ class TaskTest(unittest.TestCase):
         self.assertIsNone(c.claim("s1", ["pystale"], wait="100ms"))
 
 
-class MemoryTest(unittest.TestCase):
+class MemoryTest(_Test):
     PROCESSES = 12
     INCREMENTS = 25
 
     def test_counter_twelveProcessesByCas_losesNoUpdate(self):
-        c = client()
+        c = self.client()
         c.put("py", "counter", 0)
         procs = [_python("counter", "py", "counter", str(self.INCREMENTS)) for _ in range(self.PROCESSES)]
         for p in procs:
@@ -155,7 +162,7 @@ class MemoryTest(unittest.TestCase):
         self.assertEqual(c.get("py", "counter")["value"], self.PROCESSES * self.INCREMENTS)
 
     def test_put_casAndCreateOnlyAndDelete_behaveAsDocumented(self):
-        c = client()
+        c = self.client()
         first = c.put("pymem", "k", {"a": 1}, create_only=True)
         with self.assertRaises(ColonyError) as exists:
             c.put("pymem", "k", {"a": 2}, create_only=True)
@@ -174,20 +181,20 @@ class MemoryTest(unittest.TestCase):
 
     def test_badInput_raisesClearErrors(self):
         with self.assertRaises(ColonyError) as unauthorized:
-            Client(_env("COLONY_URL"), "not-a-token").get("pymem", "k")
+            self.client("not-a-token").get("pymem", "k")
         self.assertEqual(unauthorized.exception.code, "UNAUTHORIZED")
         with self.assertRaises(ColonyError) as bad:
-            client().put("bad ns!", "k", 1)
+            self.client().put("bad ns!", "k", 1)
         self.assertEqual(bad.exception.code, "BAD_REQUEST")
         with self.assertRaises(ValueError):
-            client().claim("w", ["t"], wait=-1)
+            self.client().claim("w", ["t"], wait=-1)
         with self.assertRaises(ValueError):
             Client("ftp://x", "t")
 
 
-class AgentTest(unittest.TestCase):
+class AgentTest(_Test):
     def test_inbox_sendReadAck_deliversOnceAcked(self):
-        c = client()
+        c = self.client()
         c.register("pyagent", role="worker")
         self.assertIn("pyagent", [a["id"] for a in c.agents(role="worker")])
         self.assertEqual(c.send("pyboss", "pyagent", "hello", {"n": 1})["outcome"], "DELIVERED")
@@ -203,9 +210,9 @@ class AgentTest(unittest.TestCase):
         c.deregister("pyagent")
 
 
-class EventTest(unittest.TestCase):
+class EventTest(_Test):
     def test_events_reconnectWithLastId_replaysExactlyTheMissedOnes(self):
-        c = client()
+        c = self.client()
         reader = _Reader(c.events("pyresume.>", reconnect=False))
         self.assertEqual(reader.take(1)[0].kind, "ready")
         for i in range(3):
@@ -223,8 +230,8 @@ class EventTest(unittest.TestCase):
                          [("message", "pyresume.a", n) for n in range(3, 7)])
 
     def test_events_serverRestart_resumesWithResetThenEveryLaterEvent(self):
-        c = client()
-        reader = _Reader(client().events("pyrestart.>", retry_delay=0.1, max_delay=1.0))
+        c = self.client()
+        reader = _Reader(self.client().events("pyrestart.>", retry_delay=0.1, max_delay=1.0))
         self.assertEqual(reader.take(1)[0].kind, "ready")
         for i in range(5):
             c.publish("pyrestart.x", {"n": i})
@@ -237,7 +244,7 @@ class EventTest(unittest.TestCase):
         reset = reader.take(1)[0]
         self.assertEqual(reset.kind, "reset", reset)  # a new server start: its ring cannot replay
         self.assertEqual(reset.data["lastEventId"], before[-1].id)  # the reader resumed from its last id
-        c = client()
+        c = self.client()
         for i in range(5, 10):
             c.publish("pyrestart.x", {"n": i})
         after = reader.take(5)
