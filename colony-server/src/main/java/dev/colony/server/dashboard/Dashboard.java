@@ -290,7 +290,7 @@ public final class Dashboard extends Handler.Wrapper {
         response.getHeaders().put("Content-Security-Policy", CSP);
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
         response.getHeaders().put("X-Frame-Options", "DENY");
-        response.getHeaders().put("Referrer-Policy", "no-referrer");
+        response.getHeaders().put("Referrer-Policy", "same-origin");
         response.getHeaders().put("Cache-Control", "no-store");
     }
 }
