@@ -17,8 +17,9 @@ record Pages(Colony colony, Alerts alerts, Feed feed, Timeline timeline) {
                 Page.html(200, OverviewPage.render(viewer, feed.counts(viewer), feed.now(), alerts));
             case "/dash/agents" -> Page.html(200, AgentsPage.render(colony, viewer, page(query)));
             case "/dash/agents/table" -> Page.html(200, AgentsPage.table(colony, viewer, page(query)));
-            case "/dash/tasks" -> Page.html(200, TasksPage.render(colony, viewer, filter(query)));
-            case "/dash/tasks/table" -> Page.html(200, TasksPage.table(colony, viewer, filter(query)));
+            case "/dash/tasks" -> Page.html(200, TasksPage.render(colony, viewer, filter(query), feed.counts(viewer)));
+            case "/dash/tasks/table" ->
+                Page.html(200, TasksPage.table(colony, viewer, filter(query), feed.counts(viewer)));
             case "/dash/leaders" -> Page.html(200, LeadersPage.render(viewer, timeline));
             case "/dash/alerts" -> Page.html(200, LeadersPage.alerts(viewer, alerts));
             default -> {

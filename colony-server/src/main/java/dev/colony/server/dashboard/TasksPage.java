@@ -25,14 +25,14 @@ final class TasksPage {
 
     private TasksPage() {}
 
-    static String render(Colony colony, Viewer viewer, Filter filter) {
+    static String render(Colony colony, Viewer viewer, Filter filter, Counts counts) {
         StringBuilder main = new StringBuilder(8192);
         main.append(filterForm(filter));
         main.append("<div id=\"tasks-table\" hx-get=\"/dash/tasks/table?page=")
                 .append(filter.page())
                 .append(Html.esc(filter.query()))
                 .append("\" hx-trigger=\"sse:changed\" hx-swap=\"innerHTML\">")
-                .append(table(colony, viewer, filter))
+                .append(table(colony, viewer, filter, counts))
                 .append("</div>");
         if (viewer.principal().admin()) {
             main.append(adminForms());
@@ -40,13 +40,24 @@ final class TasksPage {
         return Html.page("Tasks", "/dash/tasks", viewer, true, main.toString());
     }
 
-    /** The table and its pager, also fetched again whenever the feed says the state changed. */
-    static String table(Colony colony, Viewer viewer, Filter filter) {
+    /**
+     * The table and its pager, also fetched again whenever the feed says the state changed. Without a type
+     * filter the totals come from {@code counts} (the feed's, shared for one period) and only the statuses
+     * that hold the page are listed; a type filter looks at every task of the chosen statuses.
+     */
+    static String table(Colony colony, Viewer viewer, Filter filter, Counts counts) {
         String storedType = filter.type() == null ? null : viewer.stored(filter.type());
         List<Task> rows = new ArrayList<>(PAGE_SIZE);
         long skip = (long) (filter.page() - 1) * PAGE_SIZE;
         int total = 0;
         for (TaskStatus s : filter.status() == null ? ORDER : List.of(filter.status())) {
+            if (storedType == null) {
+                int inStatus = counts.tasks().get(s);
+                if (total + inStatus <= skip || rows.size() == PAGE_SIZE) {
+                    total += inStatus; // this status lies wholly before or after the page: not listed
+                    continue;
+                }
+            }
             for (Task t : colony.tasks().byStatus(s)) {
                 if (!viewer.owns(t.id())
                         || (storedType != null && !t.spec().type().equals(storedType))) {

@@ -138,6 +138,7 @@ class DashboardBrowserTest {
         });
         browser.driver.get(base + "/dash/agents");
         await().atMost(Duration.ofSeconds(15))
+                .ignoreException(StaleElementReferenceException.class)
                 .until(() -> agentStatus("doomed").equals("IDLE")
                         || agentStatus("doomed").equals("STARTING"));
         long killed = System.nanoTime();
