@@ -21,6 +21,7 @@ record Pages(Colony colony, Alerts alerts, Feed feed, Timeline timeline) {
             case "/dash/tasks/table" ->
                 Page.html(200, TasksPage.table(colony, viewer, filter(query), feed.counts(viewer)));
             case "/dash/leaders" -> Page.html(200, LeadersPage.render(viewer, timeline));
+            case "/dash/dead-letters" -> Page.html(200, DeadLettersPage.render(colony, viewer, page(query)));
             case "/dash/alerts" -> Page.html(200, LeadersPage.alerts(viewer, alerts));
             default -> {
                 if (path.startsWith("/dash/tasks/") && path.indexOf('/', "/dash/tasks/".length()) < 0) {

@@ -90,6 +90,7 @@ class DashboardBrowserTest {
                 "tasks", "/dash/tasks",
                 "task", "/dash/tasks/shot-1",
                 "leaders", "/dash/leaders",
+                "dead-letters", "/dash/dead-letters",
                 "alerts", "/dash/alerts");
         for (Map.Entry<String, String> page : pages.entrySet()) {
             browser.driver.get(base + page.getValue());
