@@ -47,6 +47,7 @@ public final class Dashboard extends Handler.Wrapper {
     private final Assets assets = new Assets();
     private final Actions actions;
     private final Timeline timeline;
+    private final Subjects subjects;
     private volatile Figures figures;
     private volatile Feed feed;
     private volatile boolean running;
@@ -65,6 +66,7 @@ public final class Dashboard extends Handler.Wrapper {
         this.hostAndOrigin = Objects.requireNonNull(hostAndOrigin, "hostAndOrigin");
         this.actions = new Actions(colony, guard);
         this.timeline = new Timeline(colony.bus());
+        this.subjects = new Subjects(colony.bus());
     }
 
     @Override
@@ -80,6 +82,7 @@ public final class Dashboard extends Handler.Wrapper {
         running = false;
         figures.close();
         timeline.close();
+        subjects.close();
         super.doStop();
     }
 
@@ -156,7 +159,7 @@ public final class Dashboard extends Handler.Wrapper {
             stream(viewer.get(), response, callback);
             return null;
         }
-        return new Pages(colony, alerts, feed, timeline).get(viewer.get(), path, request);
+        return new Pages(colony, alerts, feed, timeline, subjects).get(viewer.get(), path, request);
     }
 
     private Page login(Request request, Response response, Callback callback) throws IOException {

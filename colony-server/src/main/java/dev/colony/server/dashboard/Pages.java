@@ -8,7 +8,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
 
 /** The GET pages of the dashboard by path, for a signed-in viewer. */
-record Pages(Colony colony, Alerts alerts, Feed feed, Timeline timeline) {
+record Pages(Colony colony, Alerts alerts, Feed feed, Timeline timeline, Subjects subjects) {
 
     Page get(Viewer viewer, String path, Request request) {
         Fields query = Request.extractQueryParameters(request);
@@ -22,6 +22,7 @@ record Pages(Colony colony, Alerts alerts, Feed feed, Timeline timeline) {
                 Page.html(200, TasksPage.table(colony, viewer, filter(query), feed.counts(viewer)));
             case "/dash/leaders" -> Page.html(200, LeadersPage.render(viewer, timeline));
             case "/dash/dead-letters" -> Page.html(200, DeadLettersPage.render(colony, viewer, page(query)));
+            case "/dash/subjects" -> Page.html(200, SubjectsPage.render(viewer, subjects));
             case "/dash/alerts" -> Page.html(200, LeadersPage.alerts(viewer, alerts));
             default -> {
                 if (path.startsWith("/dash/tasks/") && path.indexOf('/', "/dash/tasks/".length()) < 0) {

@@ -84,6 +84,8 @@ class DashboardBrowserTest {
         signIn("admin-token");
         colony.tasks().submit(TaskSpec.of("acme_shot-1", "acme_render", "{\"frame\":1}".getBytes()));
         colony.registry().register(AgentId.of("acme_painter-1"), "acme_worker", Set.of("acme_render"), Map.of());
+        api("POST", "/v1/events/orders.eu.created", "{\"n\":1}");
+        api("POST", "/v1/events/orders.us.created", "{\"n\":2}");
         Map<String, String> pages = Map.of(
                 "overview", "/dash/",
                 "agents", "/dash/agents",
@@ -91,6 +93,7 @@ class DashboardBrowserTest {
                 "task", "/dash/tasks/shot-1",
                 "leaders", "/dash/leaders",
                 "dead-letters", "/dash/dead-letters",
+                "subjects", "/dash/subjects",
                 "alerts", "/dash/alerts");
         for (Map.Entry<String, String> page : pages.entrySet()) {
             browser.driver.get(base + page.getValue());
@@ -106,6 +109,25 @@ class DashboardBrowserTest {
                     .as("console errors on " + page.getValue())
                     .isEmpty();
         }
+    }
+
+    @Test
+    void subjectsPage_eventsPublished_showsTheTreeWithCounts() {
+        signIn("admin-token");
+        api("POST", "/v1/events/billing.invoice.sent", "{}");
+        api("POST", "/v1/events/billing.invoice.sent", "{}");
+        browser.driver.get(base + "/dash/subjects");
+        await().atMost(Duration.ofSeconds(15))
+                .ignoreException(StaleElementReferenceException.class)
+                .until(() ->
+                        browser
+                                .driver
+                                .findElements(By.cssSelector("tr[data-subject='billing.invoice.sent'] td"))
+                                .stream()
+                                .map(WebElement::getText)
+                                .toList()
+                                .contains("2"));
+        assertThat(browser.consoleErrors()).isEmpty();
     }
 
     @Test
