@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.colony.Colony;
 import dev.colony.messaging.AgentId;
 import dev.colony.server.ColonyServer;
+import dev.colony.state.AgentStatus;
 import dev.colony.state.Lease;
 import dev.colony.state.StateOptions;
 import dev.colony.state.TaskSpec;
@@ -127,6 +128,42 @@ class DashboardBrowserTest {
                                 .map(WebElement::getText)
                                 .toList()
                                 .contains("2"));
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void submitAndDrain_adminForms_changeTheStateAndAreAudited() {
+        signIn("admin-token");
+        browser.driver.get(base + "/dash/tasks");
+        browser.driver
+                .findElement(By.cssSelector("form.submit input[name='id']"))
+                .sendKeys("by-hand");
+        browser.driver
+                .findElement(By.cssSelector("form.submit input[name='type']"))
+                .sendKeys("render");
+        browser.driver.findElement(By.cssSelector("button.act-submit")).click();
+        assertThat(browser.driver.findElement(By.id("message")).getText())
+                .isEqualTo("submitted \"by-hand\" of type \"render\"");
+        assertThat(colony.tasks().get("acme_by-hand").orElseThrow().spec().type())
+                .isEqualTo("acme_render");
+
+        colony.registry().register(AgentId.of("acme_drained"), "acme_worker", Set.of(), Map.of());
+        browser.driver.get(base + "/dash/agents");
+        await().atMost(Duration.ofSeconds(15))
+                .ignoreException(StaleElementReferenceException.class) // the feed may swap the table in between
+                .until(() -> {
+                    browser.driver
+                            .findElement(By.cssSelector("tr[data-agent='drained'] button.act-drain"))
+                            .click();
+                    return true;
+                });
+        assertThat(browser.driver.findElement(By.id("message")).getText()).contains("draining \"drained\"");
+        assertThat(colony.registry()
+                        .get(AgentId.of("acme_drained"))
+                        .orElseThrow()
+                        .status())
+                .isEqualTo(AgentStatus.STOPPING);
+        assertThat(guard.audits).contains("acme.admin dashboard.submit by-hand", "acme.admin dashboard.drain drained");
         assertThat(browser.consoleErrors()).isEmpty();
     }
 
