@@ -8,6 +8,7 @@ import dev.colony.server.auth.Principal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,6 +37,7 @@ public final class Dashboard extends Handler.Wrapper {
     static final String COOKIE = "colony_dash";
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
             + " connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    private static final String EVENTS = "/v1/events/";
     private static final int MAX_FORM_BYTES = 64 * 1024;
     private static final System.Logger LOG = System.getLogger("dev.colony.server.dashboard");
 
@@ -66,7 +68,7 @@ public final class Dashboard extends Handler.Wrapper {
         this.hostAndOrigin = Objects.requireNonNull(hostAndOrigin, "hostAndOrigin");
         this.actions = new Actions(colony, guard);
         this.timeline = new Timeline(colony.bus());
-        this.subjects = new Subjects(colony.bus());
+        this.subjects = new Subjects();
     }
 
     @Override
@@ -82,7 +84,6 @@ public final class Dashboard extends Handler.Wrapper {
         running = false;
         figures.close();
         timeline.close();
-        subjects.close();
         super.doStop();
     }
 
@@ -98,7 +99,11 @@ public final class Dashboard extends Handler.Wrapper {
             return redirect(response, callback, "/dash/", null);
         }
         if (path == null || !(path.equals("/dash") || path.startsWith("/dash/"))) {
-            return timeline.tap(request, response, callback, guard, super::handle);
+            boolean handled = timeline.tap(request, response, callback, guard, super::handle);
+            if (path != null && path.startsWith(EVENTS) && "POST".equals(request.getMethod())) {
+                countPublished(request, response, path.substring(EVENTS.length()));
+            }
+            return handled;
         }
         Page page;
         try {
@@ -114,6 +119,19 @@ public final class Dashboard extends Handler.Wrapper {
             send(response, callback, page);
         }
         return true;
+    }
+
+    /** Counts a publish the API accepted, for the subjects page (the API answered before this runs). */
+    private void countPublished(Request request, Response response, String subject) {
+        if (response.getStatus() / 100 != 2 || subject.isEmpty() || subject.contains("/")) {
+            return;
+        }
+        try {
+            Principal principal = guard.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+            subjects.published(principal.account(), URLDecoder.decode(subject, StandardCharsets.UTF_8));
+        } catch (AccessDenied | IllegalArgumentException e) {
+            // not counted: the API accepted it, so this does not happen unless the token was revoked meanwhile
+        }
     }
 
     /** Answers the request; null when it was answered already (the feed, redirects). */

@@ -1,8 +1,5 @@
 package dev.colony.server.dashboard;
 
-import dev.colony.bus.Event;
-import dev.colony.bus.EventBus;
-import dev.colony.bus.Subscription;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,13 +8,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The subjects the accounts publish on (under {@code acct.>}), with their event counts and rates.
+ * The subjects the accounts publish on through the API ({@code POST /v1/events/{subject}}), with their event
+ * counts and rates. Counted from the API's successful answers as they pass through the dashboard's handler,
+ * not by a bus subscription: one would add itself to every publish's {@code matched} count.
  *
  * <p>Bounded: at most {@value #MAX_SUBJECTS} distinct subjects are counted; events on further subjects are
  * counted in {@link #overflow()} only. Rates are over the time since the previous look, at least one second
  * apart. Thread-safe.
  */
-final class Subjects implements AutoCloseable {
+final class Subjects {
     static final int MAX_SUBJECTS = 10_000;
 
     /** A subject's events so far and per second lately. */
@@ -25,17 +24,13 @@ final class Subjects implements AutoCloseable {
 
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
     private final AtomicLong overflow = new AtomicLong();
-    private final Subscription subscription;
     private Map<String, Long> previous = Map.of();
     private long previousAtNanos = System.nanoTime();
     private Map<String, Double> rates = Map.of();
 
-    Subjects(EventBus bus) {
-        this.subscription = bus.subscribe("acct.>", this::onEvent);
-    }
-
-    private void onEvent(Event event) {
-        String subject = event.subject().value();
+    /** Counts one event the account published on {@code subject}. */
+    void published(String account, String local) {
+        String subject = "acct." + account + "." + local;
         LongAdder n = counts.get(subject);
         if (n == null) {
             if (counts.size() >= MAX_SUBJECTS) {
@@ -72,10 +67,5 @@ final class Subjects implements AutoCloseable {
 
     long overflow() {
         return overflow.get();
-    }
-
-    @Override
-    public void close() {
-        subscription.close();
     }
 }

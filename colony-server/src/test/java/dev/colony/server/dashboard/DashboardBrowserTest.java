@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 
@@ -142,8 +143,7 @@ class DashboardBrowserTest {
                 .findElement(By.cssSelector("form.submit input[name='type']"))
                 .sendKeys("render");
         browser.driver.findElement(By.cssSelector("button.act-submit")).click();
-        assertThat(browser.driver.findElement(By.id("message")).getText())
-                .isEqualTo("submitted \"by-hand\" of type \"render\"");
+        assertThat(message()).isEqualTo("submitted \"by-hand\" of type \"render\"");
         assertThat(colony.tasks().get("acme_by-hand").orElseThrow().spec().type())
                 .isEqualTo("acme_render");
 
@@ -157,7 +157,7 @@ class DashboardBrowserTest {
                             .click();
                     return true;
                 });
-        assertThat(browser.driver.findElement(By.id("message")).getText()).contains("draining \"drained\"");
+        assertThat(message()).contains("draining \"drained\"");
         assertThat(colony.registry()
                         .get(AgentId.of("acme_drained"))
                         .orElseThrow()
@@ -282,8 +282,7 @@ class DashboardBrowserTest {
         signIn("admin-token");
         browser.driver.get(base + "/dash/tasks/poison");
         browser.driver.findElement(By.cssSelector("button.act-requeue")).click();
-        assertThat(browser.driver.findElement(By.id("message")).getText())
-                .contains("requeued \"poison\" as \"poison-r1\"");
+        assertThat(message()).contains("requeued \"poison\" as \"poison-r1\"");
         assertThat(colony.tasks().get("acme_poison-r1").orElseThrow().status()).isEqualTo(TaskStatus.QUEUED);
         assertThat(guard.audits).contains("acme.admin dashboard.requeue poison");
         assertThat(browser.consoleErrors()).isEmpty();
@@ -325,6 +324,13 @@ class DashboardBrowserTest {
         await().atMost(Duration.ofSeconds(15))
                 .until(() -> browser.driver.getCurrentUrl().endsWith("/dash/"));
         browser.consoleErrors(); // drain what the sign-in page logged (nothing expected, checked per page)
+    }
+
+    /** The message of the page an action answered with, once the browser shows it. */
+    private static String message() {
+        return await().atMost(Duration.ofSeconds(15))
+                .ignoreException(NoSuchElementException.class)
+                .until(() -> browser.driver.findElement(By.id("message")).getText(), text -> !text.isBlank());
     }
 
     private static int cardValue(String id) {
