@@ -3,6 +3,7 @@ package dev.colony.server;
 import dev.colony.Colony;
 import dev.colony.alert.Alerts;
 import dev.colony.server.auth.Guard;
+import dev.colony.server.dashboard.Dashboard;
 import dev.colony.state.DurableState;
 import java.net.InetAddress;
 import java.net.URI;
@@ -92,7 +93,15 @@ public final class ColonyServer implements AutoCloseable {
         connector.setPort(b.port);
         connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(60)); // above the 25 s long-poll cap
         jetty.addConnector(connector);
-        jetty.setHandler(handler);
+        HostPolicy hostPolicy = b.hostPolicy();
+        jetty.setHandler(new Dashboard(handler, b.colony, b.guard, b.alerts, (host, origin) -> {
+            try {
+                hostPolicy.check(host, origin);
+                return true;
+            } catch (Problem p) {
+                return false;
+            }
+        }));
         jetty.setStopTimeout(5_000);
         if (b.checkpointEvery != null && b.colony.state() instanceof DurableState durable) {
             Thread.ofVirtual().name("colony-server-checkpoints").start(() -> checkpoints(durable, b.checkpointEvery));
