@@ -6,11 +6,7 @@ import dev.colony.bus.SubjectPattern;
 import dev.colony.bus.Subscription;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -36,14 +32,7 @@ final class EventRing implements AutoCloseable {
 
     private final String epoch = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
-    /** Live streams and the sequence number each attached at (it gets only later events live); under the lock. */
-    private final Map<Listener, Long> listeners = new LinkedHashMap<>();
-    /** A copy of {@link #listeners} for the fan-out thread, replaced on every attach and detach. */
-    private volatile Map<Listener, Long> targets = Map.of();
-    /** Appended events waiting for the fan-out thread; bounded by the ring's event count. */
-    private final BlockingQueue<Entry> fanOut;
-
-    private final Thread fanOutThread;
+    private final List<Listener> listeners = new ArrayList<>();
     private final int maxEvents;
     private final long maxBytes;
     private final Subscription subscription;
@@ -53,9 +42,6 @@ final class EventRing implements AutoCloseable {
     EventRing(EventBus bus, ServerLimits limits) {
         this.maxEvents = limits.ringEvents();
         this.maxBytes = limits.ringBytes();
-        this.fanOut = new ArrayBlockingQueue<>(limits.ringEvents());
-        this.fanOutThread =
-                Thread.ofPlatform().daemon().name("colony-sse-fanout").start(this::fanOut);
         this.subscription = bus.subscribe(Namespace.SUBJECT_ROOT + ".>", this::append);
     }
 
@@ -70,41 +56,17 @@ final class EventRing implements AutoCloseable {
         while (entries.size() > maxEvents || (bytes > maxBytes && entries.size() > 1)) {
             bytes -= entries.removeFirst().data().length;
         }
-        if (!fanOut.offer(entry)) {
-            // the fan-out thread is a whole queue behind: rather than make the publisher wait, every stream
-            // ends with a gap (it may have missed this event) and resumes from the ring
-            listeners.keySet().forEach(l -> l.stream().lose(1));
-        }
-    }
-
-    /**
-     * The fan-out thread: hands each appended event to the streams whose pattern matches, off the
-     * publisher's thread (waking a thousand idle streams costs far more than the append). Streams that
-     * attach take the listener lock, so an event is either in their replay or offered to them, never both.
-     */
-    private void fanOut() {
-        while (true) {
-            Entry entry;
-            try {
-                entry = fanOut.take();
-            } catch (InterruptedException e) {
-                return;
-            }
-            String id = id(entry.seq());
-            for (Map.Entry<Listener, Long> target : targets.entrySet()) {
-                Listener listener = target.getKey();
-                if (target.getValue() < entry.seq()
-                        && listener.pattern().matches(entry.event().subject())) {
-                    listener.stream().offer(id, "message", entry.data());
-                }
+        String id = id(entry.seq());
+        for (Listener listener : listeners) {
+            if (listener.pattern().matches(event.subject())) {
+                listener.stream().offer(id, "message", data);
             }
         }
     }
 
     /** Attaches a live stream and returns what to replay first (frames of id and data) or a reset. */
     synchronized Attachment attach(Listener listener, String lastEventId) {
-        listeners.put(listener, lastSeq);
-        targets = Map.copyOf(listeners);
+        listeners.add(listener);
         if (lastEventId == null || lastEventId.isBlank()) {
             return new Attachment(false, List.of());
         }
@@ -124,7 +86,6 @@ final class EventRing implements AutoCloseable {
 
     synchronized void detach(Listener listener) {
         listeners.remove(listener);
-        targets = Map.copyOf(listeners);
     }
 
     synchronized int listeners() {
@@ -156,12 +117,10 @@ final class EventRing implements AutoCloseable {
     @Override
     public void close() {
         subscription.close();
-        fanOutThread.interrupt();
         List<Listener> all;
         synchronized (this) {
-            all = List.copyOf(listeners.keySet());
+            all = List.copyOf(listeners);
             listeners.clear();
-            targets = Map.of();
         }
         all.forEach(l -> l.stream().close());
     }

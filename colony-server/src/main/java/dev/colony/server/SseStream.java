@@ -21,7 +21,6 @@ import java.util.function.BooleanSupplier;
  */
 final class SseStream implements AutoCloseable {
     private static final Frame END = new Frame(null, "end", new byte[0]);
-    private static final Frame NOTHING = new Frame(null, "nothing", new byte[0]);
     private static final long KEEPALIVE_NANOS = TimeUnit.SECONDS.toNanos(15);
 
     private record Frame(String id, String event, byte[] data) {}
@@ -50,15 +49,6 @@ final class SseStream implements AutoCloseable {
         return true;
     }
 
-    /**
-     * Counts {@code n} events this stream may have missed without a frame (the ring's fan-out fell a whole
-     * queue behind): the stream ends with {@code event: gap} as on its own overflow.
-     */
-    void lose(long n) {
-        dropped.addAndGet(n);
-        buffer.offer(NOTHING); // wakes an idle pump so that it sees the gap; a full buffer is drained first
-    }
-
     /** Writes a frame now, on the pumping thread (for replays before the live part). */
     void write(String id, String event, byte[] data) throws IOException {
         frame(new Frame(id, event, data));
@@ -84,9 +74,7 @@ final class SseStream implements AutoCloseable {
             if (next == END) {
                 return;
             }
-            if (next != NOTHING) {
-                frame(next);
-            }
+            frame(next);
             if (buffer.isEmpty()) {
                 if (dropped.get() > 0) {
                     frame(new Frame(
