@@ -5,6 +5,7 @@ import dev.colony.alert.Alerts;
 import dev.colony.server.auth.Guard;
 import dev.colony.server.dashboard.Dashboard;
 import dev.colony.state.DurableState;
+import dev.colony.wasm.PluginHost;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -46,6 +47,8 @@ public final class ColonyServer implements AutoCloseable {
     private final ServerConnector connector;
     private final Parts parts;
     private final ColonyHandler handler;
+    private final PluginHost plugins;
+    private final boolean ownsPlugins;
     private final boolean tls;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopCheckpoints = new CountDownLatch(1);
@@ -60,6 +63,13 @@ public final class ColonyServer implements AutoCloseable {
                 new EventRing(b.colony.bus(), b.limits),
                 new Inboxes(b.colony.messenger()),
                 b.alerts);
+        this.ownsPlugins = b.plugins == null;
+        this.plugins = ownsPlugins
+                ? PluginHost.builder()
+                        .bus(b.colony.bus())
+                        .metrics(b.colony.metrics())
+                        .build()
+                : b.plugins;
         List<Route> routes = new ArrayList<>();
         routes.addAll(new OpsRoutes(parts, () -> ready).routes());
         routes.addAll(new EventRoutes(parts).routes());
@@ -68,6 +78,7 @@ public final class ColonyServer implements AutoCloseable {
         routes.addAll(new TaskRoutes(parts).routes());
         routes.addAll(new LeaderRoutes(parts).routes());
         routes.addAll(new MemoryRoutes(parts).routes());
+        routes.addAll(new PluginRoutes(plugins).routes());
         this.handler = new ColonyHandler(routes, b.guard, b.limits, b.hostPolicy());
 
         QueuedThreadPool pool = new QueuedThreadPool(64, 4);
@@ -193,6 +204,14 @@ public final class ColonyServer implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "stopping the HTTP server: " + e.getMessage());
         }
         parts.signal().close();
+        if (ownsPlugins) {
+            plugins.close();
+        }
+    }
+
+    /** The plugin host behind {@code /v1/admin/plugins}: the one given to the builder, else the server's own. */
+    public PluginHost plugins() {
+        return plugins;
     }
 
     /** Settings of a {@link ColonyServer}. */
@@ -208,6 +227,7 @@ public final class ColonyServer implements AutoCloseable {
         private final Set<String> origins = new HashSet<>();
         private Alerts alerts;
         private Duration checkpointEvery = Duration.ofMinutes(1);
+        private PluginHost plugins;
 
         private Builder() {}
 
@@ -272,6 +292,15 @@ public final class ColonyServer implements AutoCloseable {
         /** The alerts {@code GET /v1/alerts} reports; none by default. */
         public Builder alerts(Alerts alerts) {
             this.alerts = Objects.requireNonNull(alerts, "alerts");
+            return this;
+        }
+
+        /**
+         * The plugin host {@code /v1/admin/plugins} deploys to; the caller keeps owning it. By default the
+         * server makes its own (announcing on the colony's bus, figures in the colony's registry) and closes it.
+         */
+        public Builder plugins(PluginHost host) {
+            this.plugins = Objects.requireNonNull(host, "plugins");
             return this;
         }
 

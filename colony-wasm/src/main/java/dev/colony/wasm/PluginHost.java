@@ -7,6 +7,7 @@ import dev.colony.metrics.MetricsRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -249,6 +250,15 @@ public final class PluginHost implements AutoCloseable {
         old.retire();
         forgetUnusedModules();
         return true;
+    }
+
+    /** The names of the plugins deployed now, sorted. */
+    public List<String> names() {
+        return plugins.entrySet().stream()
+                .filter(e -> e.getValue().get() != null)
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
     }
 
     /** The current deployment of {@code name}, if any. */
