@@ -3,6 +3,7 @@ package dev.colony.server;
 import dev.colony.Colony;
 import dev.colony.alert.Alerts;
 import dev.colony.server.auth.Guard;
+import dev.colony.server.mcp.McpEndpoint;
 import dev.colony.state.DurableState;
 import java.net.InetAddress;
 import java.net.URI;
@@ -45,6 +46,7 @@ public final class ColonyServer implements AutoCloseable {
     private final ServerConnector connector;
     private final Parts parts;
     private final ColonyHandler handler;
+    private final McpEndpoint mcp;
     private final boolean tls;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopCheckpoints = new CountDownLatch(1);
@@ -68,6 +70,9 @@ public final class ColonyServer implements AutoCloseable {
         routes.addAll(new LeaderRoutes(parts).routes());
         routes.addAll(new MemoryRoutes(parts).routes());
         this.handler = new ColonyHandler(routes, b.guard, b.limits, b.hostPolicy());
+        HostPolicy hostPolicy = b.hostPolicy();
+        this.mcp = McpEndpoint.create(
+                new LocalApi(routes, b.guard, b.limits), hostPolicy.hosts(), hostPolicy.origins(), b.statelessMcp);
 
         QueuedThreadPool pool = new QueuedThreadPool(64, 4);
         pool.setName("colony-http");
@@ -92,7 +97,7 @@ public final class ColonyServer implements AutoCloseable {
         connector.setPort(b.port);
         connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(60)); // above the 25 s long-poll cap
         jetty.addConnector(connector);
-        jetty.setHandler(handler);
+        jetty.setHandler(mcp.around(handler));
         jetty.setStopTimeout(5_000);
         if (b.checkpointEvery != null && b.colony.state() instanceof DurableState durable) {
             Thread.ofVirtual().name("colony-server-checkpoints").start(() -> checkpoints(durable, b.checkpointEvery));
@@ -184,6 +189,7 @@ public final class ColonyServer implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "stopping the HTTP server: " + e.getMessage());
         }
         parts.signal().close();
+        mcp.close();
     }
 
     /** Settings of a {@link ColonyServer}. */
@@ -199,6 +205,7 @@ public final class ColonyServer implements AutoCloseable {
         private final Set<String> origins = new HashSet<>();
         private Alerts alerts;
         private Duration checkpointEvery = Duration.ofMinutes(1);
+        private boolean statelessMcp;
 
         private Builder() {}
 
@@ -272,6 +279,15 @@ public final class ColonyServer implements AutoCloseable {
                 throw new IllegalArgumentException("checkpointEvery must be positive, got " + interval);
             }
             this.checkpointEvery = interval;
+            return this;
+        }
+
+        /**
+         * Serves {@code /mcp} with the SDK's stateless transport (no MCP sessions, so any of several servers
+         * behind a balancer can answer); for a server on Redis. Default false: sessions (ADR 0046).
+         */
+        public Builder statelessMcp(boolean stateless) {
+            this.statelessMcp = stateless;
             return this;
         }
 
