@@ -30,7 +30,9 @@ async function connect(token, headers = {}) {
 
 /** Calls a tool; returns {ok, body} with the parsed JSON text of the result. */
 async function call(client, name, args) {
+  const t0 = Date.now();
   const r = await client.callTool({ name, arguments: args }, undefined, { timeout: 60_000 });
+  if (process.env.MCP_TRACE) console.error('[trace] ' + name + ' ' + (Date.now() - t0) + ' ms');
   const body = JSON.parse(r.content[0].text);
   return { ok: !r.isError, body };
 }
@@ -94,10 +96,14 @@ async function expectHttpError(token, headers, status) {
 }
 
 async function forbidden(token) {
+  let t0 = Date.now();
   const c = await connect(token);
+  if (process.env.MCP_TRACE) console.error('[trace] connect ' + (Date.now() - t0) + ' ms');
   const r = await call(c, 'colony_join', { agent: 'eve' });
   check(!r.ok && r.body.error === 'FORBIDDEN' && r.body.detail.includes('eve'), 'refused: ' + JSON.stringify(r.body));
+  t0 = Date.now();
   await c.close();
+  if (process.env.MCP_TRACE) console.error('[trace] close ' + (Date.now() - t0) + ' ms');
   return r.body;
 }
 

@@ -23,7 +23,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             BenchCommand.class,
             DemoCommand.class,
+            HookCommand.class,
             JournalCommand.class,
+            McpCommand.class,
             MetricsCommand.class,
             PluginCommand.class,
             ServeCommand.class,

@@ -98,7 +98,8 @@ public final class ServeCommand implements Callable<Integer> {
                     .guard(Guard.open(data, colony.bus()))
                     .limits(limits)
                     .allowInsecureBind(allowInsecureBind)
-                    .checkpointEvery(checkpointEvery);
+                    .checkpointEvery(checkpointEvery)
+                    .statelessMcp(redis != null); // no MCP sessions: any server behind a balancer answers
             origins.forEach(builder::allowOrigin);
             if (tls != null) {
                 builder.tls(tls);
