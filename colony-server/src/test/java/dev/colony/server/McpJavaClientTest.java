@@ -33,8 +33,12 @@ class McpJavaClientTest {
     }
 
     private McpSyncClient client(String token) {
+        return client(f.server, token);
+    }
+
+    private McpSyncClient client(ColonyServer server, String token) {
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(
-                        f.server.uri().toString())
+                        server.uri().toString())
                 .endpoint("/mcp")
                 .jsonMapper(new JacksonMcpJsonMapper(JSON))
                 .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token))
@@ -147,5 +151,42 @@ class McpJavaClientTest {
         assertThat(events.path("result").path("events").get(0).path("subject").asString())
                 .isEqualTo("build.done");
         assertThat(events.path("result").path("cursor").asString()).isNotEmpty();
+    }
+
+    @Test
+    void statelessServers_claimOnOneFinishOnTheOther_noAffinityNeeded() {
+        try (ColonyServer one = ColonyServer.builder()
+                        .port(0)
+                        .colony(f.colony)
+                        .guard(f.guard)
+                        .statelessMcp(true)
+                        .build()
+                        .start();
+                ColonyServer two = ColonyServer.builder()
+                        .port(0)
+                        .colony(f.colony)
+                        .guard(f.guard)
+                        .statelessMcp(true)
+                        .build()
+                        .start()) {
+            McpSyncClient a = client(one, "admin");
+            McpSyncClient b = client(two, "admin");
+            call(a, "colony_join", Map.of("agent", "w1"));
+            call(b, "task_submit", Map.of("agent", "w1", "id", "t9", "type", "review", "payload", 1));
+            JsonNode claim = call(a, "task_claim", Map.of("agent", "w1", "types", List.of("review"), "wait", 1));
+
+            JsonNode done = call(
+                    b,
+                    "task_finish",
+                    Map.of(
+                            "agent", "w1",
+                            "taskId", "t9",
+                            "token", claim.path("result").path("token").asLong(),
+                            "outcome", "completed"));
+
+            assertThat(done.has("error")).as(done.toString()).isFalse();
+            assertThat(f.colony.tasks().get("acme_t9").orElseThrow().status()).isEqualTo(TaskStatus.COMPLETED);
+            a.closeGracefully();
+        }
     }
 }
