@@ -16,4 +16,5 @@ module dev.colony.server {
 
     exports dev.colony.server;
     exports dev.colony.server.auth;
+    exports dev.colony.server.mcp; // colony serve and colony mcp mount it
 }

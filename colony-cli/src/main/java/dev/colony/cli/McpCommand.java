@@ -3,6 +3,7 @@ package dev.colony.cli;
 import dev.colony.Colony;
 import dev.colony.server.ColonyServer;
 import dev.colony.server.auth.Guard;
+import dev.colony.server.mcp.McpEndpoint;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -82,6 +83,7 @@ public final class McpCommand implements Callable<Integer> {
                     .colony(colony)
                     .guard(guard)
                     .checkpointEvery(null)
+                    .endpoint(McpEndpoint::create)
                     .build()
                     .start()) {
                 new StdioBridge(server.uri(), token).relay(in, out);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.colony.Colony;
 import dev.colony.server.ColonyServer;
 import dev.colony.server.auth.Guard;
+import dev.colony.server.mcp.McpEndpoint;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,7 @@ class McpCommandTest {
                         .colony(colony)
                         .guard(Guard.open(data, colony.bus()))
                         .checkpointEvery(null)
+                        .endpoint(McpEndpoint::create)
                         .build()
                         .start()) {
             String token = Files.readString(data.resolve("initial-admin-token")).strip();
@@ -112,6 +114,7 @@ class McpCommandTest {
                         .colony(colony)
                         .guard(Guard.open(data, colony.bus()))
                         .checkpointEvery(null)
+                        .endpoint(McpEndpoint::create)
                         .build()
                         .start()) {
             String token = Files.readString(data.resolve("initial-admin-token")).strip();

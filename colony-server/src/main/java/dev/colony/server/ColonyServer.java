@@ -3,7 +3,6 @@ package dev.colony.server;
 import dev.colony.Colony;
 import dev.colony.alert.Alerts;
 import dev.colony.server.auth.Guard;
-import dev.colony.server.mcp.McpEndpoint;
 import dev.colony.state.DurableState;
 import java.net.InetAddress;
 import java.net.URI;
@@ -46,7 +45,7 @@ public final class ColonyServer implements AutoCloseable {
     private final ServerConnector connector;
     private final Parts parts;
     private final ColonyHandler handler;
-    private final McpEndpoint mcp;
+    private final Endpoint endpoint;
     private final boolean tls;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopCheckpoints = new CountDownLatch(1);
@@ -70,9 +69,9 @@ public final class ColonyServer implements AutoCloseable {
         routes.addAll(new LeaderRoutes(parts).routes());
         routes.addAll(new MemoryRoutes(parts).routes());
         this.handler = new ColonyHandler(routes, b.guard, b.limits, b.hostPolicy());
-        HostPolicy hostPolicy = b.hostPolicy();
-        this.mcp = McpEndpoint.create(
-                new LocalApi(routes, b.guard, b.limits), hostPolicy.hosts(), hostPolicy.origins(), b.statelessMcp);
+        this.endpoint = b.endpoint == null
+                ? null
+                : b.endpoint.apply(new LocalApi(routes, b.guard, b.limits, b.hostPolicy(), b.statelessMcp));
 
         QueuedThreadPool pool = new QueuedThreadPool(64, 4);
         pool.setName("colony-http");
@@ -97,7 +96,7 @@ public final class ColonyServer implements AutoCloseable {
         connector.setPort(b.port);
         connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(60)); // above the 25 s long-poll cap
         jetty.addConnector(connector);
-        jetty.setHandler(mcp.around(handler));
+        jetty.setHandler(endpoint == null ? handler : endpoint.around(handler));
         jetty.setStopTimeout(5_000);
         if (b.checkpointEvery != null && b.colony.state() instanceof DurableState durable) {
             Thread.ofVirtual().name("colony-server-checkpoints").start(() -> checkpoints(durable, b.checkpointEvery));
@@ -189,7 +188,9 @@ public final class ColonyServer implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "stopping the HTTP server: " + e.getMessage());
         }
         parts.signal().close();
-        mcp.close();
+        if (endpoint != null) {
+            endpoint.close();
+        }
     }
 
     /** Settings of a {@link ColonyServer}. */
@@ -206,6 +207,7 @@ public final class ColonyServer implements AutoCloseable {
         private Alerts alerts;
         private Duration checkpointEvery = Duration.ofMinutes(1);
         private boolean statelessMcp;
+        private java.util.function.Function<LocalApi, ? extends Endpoint> endpoint;
 
         private Builder() {}
 
@@ -288,6 +290,15 @@ public final class ColonyServer implements AutoCloseable {
          */
         public Builder statelessMcp(boolean stateless) {
             this.statelessMcp = stateless;
+            return this;
+        }
+
+        /**
+         * Serves an endpoint beside {@code /v1}, made from the routes called in process: {@code
+         * McpEndpoint::create} for MCP at {@code /mcp} (ADR 0046). None by default.
+         */
+        public Builder endpoint(java.util.function.Function<LocalApi, ? extends Endpoint> factory) {
+            this.endpoint = Objects.requireNonNull(factory, "factory");
             return this;
         }
 

@@ -31,8 +31,12 @@ public final class LocalApi {
     private final List<List<String>> templates;
     private final Guard guard;
     private final ServerLimits limits;
+    private final HostPolicy hosts;
+    private final boolean stateless;
 
-    LocalApi(List<Route> routes, Guard guard, ServerLimits limits) {
+    LocalApi(List<Route> routes, Guard guard, ServerLimits limits, HostPolicy hosts, boolean stateless) {
+        this.hosts = hosts;
+        this.stateless = stateless;
         this.routes = List.copyOf(routes);
         this.templates = this.routes.stream().map(Route::segments).toList();
         this.guard = guard;
@@ -56,6 +60,21 @@ public final class LocalApi {
     /** The guard the routes check: the MCP layer authenticates and admits with the same one. */
     public Guard guard() {
         return guard;
+    }
+
+    /** The Host names the server allows (empty: any). */
+    public java.util.Set<String> allowedHosts() {
+        return hosts.hosts();
+    }
+
+    /** The browser origins allowed besides the same origin. */
+    public java.util.Set<String> allowedOrigins() {
+        return hosts.origins();
+    }
+
+    /** True when endpoints should keep no per-client session (a server on Redis, behind a balancer). */
+    public boolean stateless() {
+        return stateless;
     }
 
     /** The longest long-poll the routes allow. */

@@ -47,6 +47,7 @@ public final class McpBench {
                         .colony(colony)
                         .guard(new TestGuard())
                         .checkpointEvery(null)
+                        .endpoint(dev.colony.server.mcp.McpEndpoint::create)
                         .build()
                         .start()) {
             McpSyncClient c = client(server);

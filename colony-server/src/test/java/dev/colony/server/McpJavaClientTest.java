@@ -160,6 +160,7 @@ class McpJavaClientTest {
                         .colony(f.colony)
                         .guard(f.guard)
                         .statelessMcp(true)
+                        .endpoint(dev.colony.server.mcp.McpEndpoint::create)
                         .build()
                         .start();
                 ColonyServer two = ColonyServer.builder()
@@ -167,6 +168,7 @@ class McpJavaClientTest {
                         .colony(f.colony)
                         .guard(f.guard)
                         .statelessMcp(true)
+                        .endpoint(dev.colony.server.mcp.McpEndpoint::create)
                         .build()
                         .start()) {
             McpSyncClient a = client(one, "admin");

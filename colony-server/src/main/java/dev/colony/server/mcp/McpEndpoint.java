@@ -1,5 +1,6 @@
 package dev.colony.server.mcp;
 
+import dev.colony.server.Endpoint;
 import dev.colony.server.LocalApi;
 import dev.colony.server.auth.AccessDenied;
 import dev.colony.server.auth.Guard;
@@ -42,7 +43,8 @@ import tools.jackson.databind.json.JsonMapper;
  * handler, with the SDK's Origin and Host validator set, and every request authenticated and admitted by the
  * server's {@link Guard} before the SDK sees it; the tools then authorize each action as {@code /v1} does.
  */
-public final class McpEndpoint implements AutoCloseable {
+@SuppressWarnings("exports") // Jetty's Handler, through Endpoint
+public final class McpEndpoint implements Endpoint {
     static final String PRINCIPAL = "colony.principal";
     private static final String ENDPOINT = "/mcp";
 
@@ -55,13 +57,13 @@ public final class McpEndpoint implements AutoCloseable {
     }
 
     /**
-     * The endpoint over these routes.
-     *
-     * @param hosts the Host names allowed (empty: any), as the {@code /v1} Host check has them
-     * @param origins the browser origins allowed besides same-origin loopback ones
-     * @param stateless true for the stateless transport (no sessions: any server of several can answer)
+     * The endpoint over these routes, with the server's Host names and origins, and the stateless transport
+     * (no sessions: any server of several can answer) when {@link LocalApi#stateless()}.
      */
-    public static McpEndpoint create(LocalApi api, Set<String> hosts, Set<String> origins, boolean stateless) {
+    public static McpEndpoint create(LocalApi api) {
+        Set<String> hosts = api.allowedHosts();
+        Set<String> origins = api.allowedOrigins();
+        boolean stateless = api.stateless();
         JacksonMcpJsonMapper json =
                 new JacksonMcpJsonMapper(JsonMapper.builder().build());
         DefaultServerTransportSecurityValidator.Builder security = DefaultServerTransportSecurityValidator.builder();
@@ -136,6 +138,7 @@ public final class McpEndpoint implements AutoCloseable {
     }
 
     /** A handler serving {@code /mcp} with this endpoint and everything else with {@code rest}. */
+    @Override
     public Handler around(Handler rest) {
         PathMappingsHandler mappings = new PathMappingsHandler();
         mappings.addMapping(PathSpec.from("/mcp/*"), context);
