@@ -82,6 +82,11 @@ final class RedisStateScripts {
         functions = RedisFunctions.load(commands);
     }
 
+    /** Runs the scripts by EVALSHA from now on (for measuring one path against the other). */
+    void useEvalsha() {
+        functions = false;
+    }
+
     /** Whether the scripts run by FCALL (the library is loaded) rather than EVALSHA. */
     boolean byFunctions() {
         return functions;
