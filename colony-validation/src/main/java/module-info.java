@@ -7,6 +7,7 @@
 module dev.colony.validation {
     requires transitive dev.colony.core;
     requires tools.jackson.databind;
+    requires dev.colony.wasm; // the plugins scenario's filters (ADR 0032)
     requires transitive HdrHistogram;
     requires java.management; // RunEnvironment records JVM flags and the load average
 

@@ -101,8 +101,12 @@ public final class CompareReport {
         for (String p : List.of("1", "2")) {
             String workload = "hand-off " + p + " → 1";
             String params = "[producers=" + p + "]";
-            for (String colony : List.of("colonyBus", "colonyMessenger")) {
-                String colonyName = colony.equals("colonyBus") ? "bus ASYNC" : "messenger send";
+            for (String colony : List.of("colonyBus", "colonyMessenger", "colonyMessengerNewEnvelope")) {
+                String colonyName = switch (colony) {
+                    case "colonyBus" -> "bus ASYNC";
+                    case "colonyMessenger" -> "messenger send (one envelope)";
+                    default -> "messenger send (new envelope each)";
+                };
                 String colonyKey = "HandoffBenchmark." + colony + params;
                 pairs.add(new Pair(
                         workload,
@@ -112,6 +116,16 @@ public final class CompareReport {
                         "HandoffBenchmark.arrayBlockingQueue" + params,
                         true,
                         1));
+                if (colony.equals("colonyMessengerNewEnvelope")) {
+                    pairs.add(new Pair(
+                            workload,
+                            colonyName,
+                            colonyKey,
+                            "ArrayBlockingQueue, new envelope each",
+                            "HandoffBenchmark.arrayBlockingQueueNewEnvelope" + params,
+                            true,
+                            1));
+                }
                 pairs.add(new Pair(
                         workload,
                         colonyName,

@@ -47,7 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Direct hand-off: how many messages per second go from {@code producers} threads (1 or 2) to one
  * consumer, Colony beside the systems a Java team would otherwise use (ADR 0014)?
  *
- * <p>Every variant hands over the same ~500-byte {@link PeerPayload envelope} instance; the consumer
+ * <p>Every variant but the two {@code NewEnvelope} ones hands over the same ~500-byte {@link PeerPayload
+ * envelope} instance; the consumer
  * counts it with the same {@link DeliveryCounter} when it is that instance; each invocation sends
  * {@value #BATCH} messages (split over the producers) and waits until the consumer counted them. The
  * consumer sleeps when idle in every variant except {@code disruptorYielding}, which keeps its core.
@@ -57,8 +58,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code colonyBus}: one ASYNC subscription (bound {@value #CAPACITY}, BLOCK), drained by its
  *       virtual thread; the publisher does pattern routing and metrics.
  *   <li>{@code colonyMessenger}: {@code Messenger.send} by reference into one inbox (bound {@value
- *       #CAPACITY}, BLOCK).
+ *       #CAPACITY}, BLOCK), the same envelope every time.
+ *   <li>{@code colonyMessengerNewEnvelope}: the same, but each message is a new {@code Envelope.of} (a
+ *       fresh id and time, as users send) around the shared payload; the consumer counts envelopes
+ *       that carry that payload. The cost of creating the envelope is the producer's and is measured.
  *   <li>{@code arrayBlockingQueue}: the JDK floor, {@code put}/{@code take} to a platform thread.
+ *   <li>{@code arrayBlockingQueueNewEnvelope}: the same queue carrying a new {@code Envelope.of} per
+ *       message, the floor for {@code colonyMessengerNewEnvelope} (both pay for the envelope).
  *   <li>{@code disruptorBlocking}, {@code disruptorYielding}: LMAX Disruptor 4 ({@code
  *       BlockingWaitStrategy}, {@code YieldingWaitStrategy}), single or multi producer as the
  *       parameter says; no busy-spin strategy on a 2-core machine.
@@ -196,8 +202,34 @@ public class HandoffBenchmark {
         }
     }
 
+    public static class ColonyMessengerNewEnvelope extends ColonyMessenger {
+        @Override
+        void start() {
+            messenger = Messenger.create();
+            Object shared = payload.payload();
+            messenger
+                    .open(PeerPayload.RECIPIENT, InboxOptions.defaults().withCapacity(CAPACITY))
+                    .attach(message -> {
+                        if (message.payload() == shared) {
+                            consume(payload);
+                        }
+                    });
+        }
+
+        @Override
+        void send(int n) {
+            Object shared = payload.payload();
+            for (int i = 0; i < n; i++) {
+                Envelope fresh = Envelope.of(PeerPayload.SENDER, PeerPayload.RECIPIENT, "targeted", shared);
+                if (messenger.send(fresh) != SendOutcome.DELIVERED) {
+                    refused.incrementAndGet();
+                }
+            }
+        }
+    }
+
     public static class JdkQueue extends Variant {
-        private final Object stop = new Object();
+        static final Object STOP = new Object();
         final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
         Thread consumer;
 
@@ -205,7 +237,7 @@ public class HandoffBenchmark {
         void start() {
             consumer = Thread.ofPlatform().daemon().name("abq-consumer").start(() -> {
                 try {
-                    for (Object item; (item = queue.take()) != stop; ) {
+                    for (Object item; (item = queue.take()) != STOP; ) {
                         consume(item);
                     }
                 } catch (InterruptedException e) {
@@ -228,8 +260,39 @@ public class HandoffBenchmark {
 
         @Override
         void stop() throws InterruptedException {
-            queue.put(stop);
+            queue.put(STOP);
             consumer.join();
+        }
+    }
+
+    public static class JdkQueueNewEnvelope extends JdkQueue {
+        @Override
+        void start() {
+            Object shared = payload.payload();
+            consumer = Thread.ofPlatform().daemon().name("abq-consumer").start(() -> {
+                try {
+                    for (Object item; (item = queue.take()) != STOP; ) {
+                        if (((Envelope) item).payload() == shared) {
+                            consume(payload);
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+
+        @Override
+        void send(int n) {
+            Object shared = payload.payload();
+            try {
+                for (int i = 0; i < n; i++) {
+                    queue.put(Envelope.of(PeerPayload.SENDER, PeerPayload.RECIPIENT, "targeted", shared));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -374,7 +437,19 @@ public class HandoffBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
+    public long colonyMessengerNewEnvelope(ColonyMessengerNewEnvelope state) {
+        return state.run();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
     public long arrayBlockingQueue(JdkQueue state) {
+        return state.run();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long arrayBlockingQueueNewEnvelope(JdkQueueNewEnvelope state) {
         return state.run();
     }
 

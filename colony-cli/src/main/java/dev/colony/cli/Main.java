@@ -21,16 +21,23 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Colony: a coordination kernel for agent swarms on the JVM.",
         subcommands = {
+            AgentsCommand.class,
             BenchCommand.class,
             DemoCommand.class,
             HookCommand.class,
             JournalCommand.class,
+            LeadersCommand.class,
             McpCommand.class,
+            MemoryCommand.class,
             MetricsCommand.class,
             PluginCommand.class,
+            PubCommand.class,
+            SendCommand.class,
             ServeCommand.class,
             SnapshotCommand.class,
             SwarmCommand.class,
+            TailCommand.class,
+            TasksCommand.class,
             TokenCommand.class,
             CommandLine.HelpCommand.class
         })

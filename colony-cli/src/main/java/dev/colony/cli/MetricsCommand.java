@@ -50,8 +50,10 @@ import tools.jackson.databind.json.JsonMapper;
         description = {
             "Runs a short workload on an embedded colony and prints its metrics.",
             "Events, marshalled messages to agents, tasks and snapshots; then every metric of colony.metrics().",
+            "With --url, prints the metrics of a running colony serve instead (GET /metrics, an admin token).",
             "",
-            "Exit code 0 when the workload completed, 1 if it timed out, 2 on a usage error."
+            "Exit code 0 when the workload completed, 1 if it timed out (or the server refused or could not be"
+                    + " reached), 2 on a usage error."
         })
 public final class MetricsCommand implements Callable<Integer> {
     /** Output formats. */
@@ -76,6 +78,18 @@ public final class MetricsCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the metrics to FILE instead of stdout.")
     Path out;
+
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
+            description = "Read the metrics of this running colony serve (Prometheus text) instead.")
+    String url;
+
+    @Option(
+            names = "--token-file",
+            paramLabel = "FILE",
+            description = "With --url: read the admin token from FILE (default: $" + ServerOptions.TOKEN_ENV + ").")
+    Path tokenFile;
 
     @Option(names = "--events", paramLabel = "N", description = "Events to publish (default: ${DEFAULT-VALUE}).")
     int events = 10_000;
@@ -103,6 +117,12 @@ public final class MetricsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (url != null) {
+            return remote();
+        }
+        if (tokenFile != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--token-file goes with --url");
+        }
         positive(events, "--events");
         positive(messages, "--messages");
         positive(agents, "--agents");
@@ -120,6 +140,21 @@ public final class MetricsCommand implements Callable<Integer> {
                 Duration.ofSeconds(timeoutSeconds),
                 spec.commandLine().getErr(),
                 this::metrics);
+    }
+
+    /** Prints the Prometheus text of the server at {@link #url}. */
+    private Integer remote() throws java.io.IOException {
+        if (format != Format.PROMETHEUS) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--url reads the server's Prometheus text: --format " + format + " is not" + " available with it");
+        }
+        OutputFiles.check(spec, "--out", out);
+        ServerOptions server = new ServerOptions();
+        server.url = url;
+        server.tokenFile = tokenFile;
+        write(server.client(spec.commandLine()).text("/metrics").getBytes(StandardCharsets.UTF_8));
+        return 0;
     }
 
     /** An agent with its inbox and virtual thread: as measured by the load scenario, rounded up. */
@@ -143,6 +178,17 @@ public final class MetricsCommand implements Callable<Integer> {
         byte[] bytes = format == Format.PROMETHEUS
                 ? PrometheusText.format(snapshot).getBytes(StandardCharsets.UTF_8)
                 : (JSON.writeValueAsString(json(snapshot)) + System.lineSeparator()).getBytes(StandardCharsets.UTF_8);
+        write(bytes);
+        if (!completed) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf("metrics workload did not complete within %d s%n", timeoutSeconds);
+            err.flush();
+            return 1;
+        }
+        return 0;
+    }
+
+    private void write(byte[] bytes) throws java.io.IOException {
         if (out == null) {
             PrintWriter writer = spec.commandLine().getOut();
             writer.print(new String(bytes, StandardCharsets.UTF_8));
@@ -154,13 +200,6 @@ public final class MetricsCommand implements Callable<Integer> {
             }
             Files.write(out, bytes);
         }
-        if (!completed) {
-            PrintWriter err = spec.commandLine().getErr();
-            err.printf("metrics workload did not complete within %d s%n", timeoutSeconds);
-            err.flush();
-            return 1;
-        }
-        return 0;
     }
 
     /** Runs the workload; false if it did not complete before the timeout. */

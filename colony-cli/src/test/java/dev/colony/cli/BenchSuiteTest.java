@@ -14,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** {@code colony bench} with no scenario: the whole suite end to end, and the report options on a file. */
 class BenchSuiteTest {
     static final String FIXTURE = "src/test/resources/bench/quick-run.json";
-    static final List<String> SCENARIOS = List.of("event-bus", "event-bus-concurrent", "messenger", "snapshot", "load");
+    static final List<String> SCENARIOS =
+            List.of("event-bus", "event-bus-concurrent", "messenger", "snapshot", "load", "plugins");
 
     @Test
     void bench_allScenarios_everyCountVerifiedWithSpreadBaselineAndReports(@TempDir Path dir) throws Exception {
@@ -40,8 +41,8 @@ class BenchSuiteTest {
         // every unit verified, so 0: missed targets and goals (a cold JVM, a shared machine) do not fail it
         assertThat(result.code()).as(result.out() + result.err()).isZero();
         assertThat(result.err())
-                .contains("[1/5] event-bus")
-                .contains("[5/5] load")
+                .contains("[1/" + SCENARIOS.size() + "] event-bus")
+                .contains("[5/" + SCENARIOS.size() + "] load")
                 .doesNotContain("\r");
         assertThat(result.out())
                 .startsWith("Note: --quick figures")
@@ -82,7 +83,9 @@ class BenchSuiteTest {
             assertThat(baseline.get("ratio").asDouble()).isPositive();
             assertThat(s.get("iterations").asInt()).isEqualTo(2);
             assertThat(s.get("per_iteration").get("throughput_per_sec")).hasSize(2);
-            assertThat(s.get("per_iteration").get("p99")).hasSize(2);
+            // plugins times whole rounds only: no latency per iteration
+            assertThat(s.get("per_iteration").get("p99"))
+                    .hasSize(SCENARIOS.get(i).equals("plugins") ? 0 : 2);
             assertThat(baseline.get("throughput_per_iteration")).hasSize(2);
         }
         // the exact counts of each scenario's work (with --agents 20 for load)
@@ -91,6 +94,9 @@ class BenchSuiteTest {
         assertThat(scenarios.get(2).get("verified").get("expected").asLong()).isEqualTo(2 * 40_000L);
         assertThat(scenarios.get(3).get("verified").get("expected").asLong()).isEqualTo(2 * 22L);
         assertThat(scenarios.get(4).get("operations").asLong()).isEqualTo(20 * 100L);
+        // plugins: 10,000 events x 5 subscribers per round; 2 rounds each of the compiled, Java and no-filter
+        // variants and 1 interpreted round in the headline's counts
+        assertThat(scenarios.get(5).get("verified").get("expected").asLong()).isEqualTo(7 * 50_000L);
         assertThat(Files.readString(md)).contains("## Summary").contains("## `load`");
         assertThat(Files.readString(html)).contains("<svg").contains("id=\"scenario-load\"");
     }
@@ -110,7 +116,7 @@ class BenchSuiteTest {
                 "--html",
                 html.toString());
 
-        assertThat(result.err()).doesNotContain("[1/5]");
+        assertThat(result.err()).doesNotContain("[1/" + SCENARIOS.size() + "]");
         assertThat(result.out())
                 .contains("scenario")
                 .contains("Compared with " + FIXTURE)

@@ -35,12 +35,16 @@ class TimeoutTest {
 
         assertThat(result.code()).isEqualTo(1);
         // log lines (simplelogger.properties: "LEVEL logger - message") are not the run's output
+        // the run's own deadline check ends it, spawning included; on a machine so loaded that closing 20,000
+        // agents overruns the 2 s grace, the watchdog's line is the one line instead
         assertThat(result.err().lines().filter(line -> !line.matches("(INFO|WARN|ERROR) [\\w.]+ - .*")))
-                .as("the run's own deadline check ends it, spawning and closing included")
                 .singleElement()
                 .asString()
-                .startsWith("colony demo: timed out after 2 s (--timeout) while ")
-                .contains("of 20000 agents spawned");
+                .satisfiesAnyOf(
+                        line -> assertThat(line)
+                                .startsWith("colony demo: timed out after 2 s (--timeout) while ")
+                                .contains("of 20000 agents spawned"),
+                        line -> assertThat(line).startsWith("colony demo: gave up after 2 s (--timeout) plus "));
         assertThat(result.out()).as("no summary after a timeout").isEmpty();
     }
 }

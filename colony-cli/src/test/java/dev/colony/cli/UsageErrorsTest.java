@@ -114,6 +114,25 @@ class UsageErrorsTest {
         row(rows, "snapshot export: unwritable OUT", "snapshot", "export", "--json", "a", unwritable());
         row(rows, "snapshot sample: --json with --compress", "snapshot", "sample", "--json", "--compress", "x");
         row(rows, "snapshot sample: unwritable FILE", "snapshot", "sample", unwritable());
+
+        String token = "--token-file=" + aFile;
+        row(rows, "agents: bad --url", "agents", "--url", "localhost:7070", token);
+        row(
+                rows,
+                "agents: tokens file missing",
+                "agents",
+                "--token-file",
+                dir.resolve("none").toString());
+        row(rows, "agents: Redis URI with a password", "agents", "--redis", uri, "--swarm", "x");
+        row(rows, "tasks: bad status", "tasks", "--status", "DONE", token);
+        row(rows, "tasks: zero limit", "tasks", "--limit", "0", token);
+        row(rows, "leaders: no group", "leaders", token);
+        row(rows, "memory: no subcommand", "memory");
+        row(rows, "memory put: not JSON", "memory", "put", "ns", "k", "{oops", token);
+        row(rows, "tail: zero count", "tail", "a.>", "--count", "0", token);
+        row(rows, "pub: not JSON", "pub", "a.b", "nope", token);
+        row(rows, "send: missing payload", "send", "w1", "hello", token);
+        row(rows, "metrics: --url with --format json", "metrics", "--url", "http://127.0.0.1:1", "--format", "json");
         return rows;
     }
 

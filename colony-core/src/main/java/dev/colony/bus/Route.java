@@ -14,6 +14,8 @@ final class Route {
                     (LocalSubscription s) -> -s.options().priority())
             .thenComparingLong(LocalSubscription::id);
 
+    private static final LocalSubscription[] NONE = new LocalSubscription[0];
+
     final Subject subject;
     final LocalSubscription[] subscriptions;
     final boolean hasAsync;
@@ -29,6 +31,9 @@ final class Route {
     }
 
     static Route of(Subject subject, List<LocalSubscription> matches) {
+        if (matches.isEmpty()) {
+            return new Route(subject, NONE); // most cached routes of a swarm: state subjects nobody listens to
+        }
         LocalSubscription[] sorted = matches.toArray(LocalSubscription[]::new);
         Arrays.sort(sorted, ORDER);
         return new Route(subject, sorted);

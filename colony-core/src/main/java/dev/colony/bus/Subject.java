@@ -2,6 +2,7 @@ package dev.colony.bus;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A subject an event is published on: tokens separated by {@code .}, such as {@code agent.42.heartbeat}.
@@ -11,18 +12,22 @@ import java.util.List;
  * {@code >}). Subjects are immutable values compared by their text; create them once and reuse them on
  * hot paths.
  *
- * <p>This is a final class rather than a record because it caches its tokens for the router.
+ * <p>This is a final class rather than a record because it keeps more than its text: its token count.
+ * It does not keep its tokens: the router needs them only when it first routes the subject (a route
+ * cache miss), and a cached route holds its subject for as long as it is cached, so kept tokens (one
+ * string each) were most of the memory of the route cache (ADR 0039). {@link #token} cuts a token from
+ * the text when asked.
  */
 public final class Subject {
     /** The longest subject accepted, in characters. */
     public static final int MAX_LENGTH = 1024;
 
     private final String value;
-    private final String[] tokens;
+    private final int size;
 
-    private Subject(String value, String[] tokens) {
+    private Subject(String value, int size) {
         this.value = value;
-        this.tokens = tokens;
+        this.size = size;
     }
 
     /**
@@ -36,7 +41,7 @@ public final class Subject {
         if (value == null) {
             throw new NullPointerException("subject must not be null");
         }
-        return new Subject(value, split(value, "subject", false));
+        return new Subject(value, split(value, "subject", false).length);
     }
 
     /** The subject's text. */
@@ -46,17 +51,27 @@ public final class Subject {
 
     /** The number of tokens. */
     public int size() {
-        return tokens.length;
+        return size;
     }
 
-    /** The token at {@code index}, counting from 0. */
+    /**
+     * The token at {@code index}, counting from 0.
+     *
+     * @throws IndexOutOfBoundsException if {@code index} is negative or not less than {@link #size()}
+     */
     public String token(int index) {
-        return tokens[index];
+        Objects.checkIndex(index, size);
+        int start = 0;
+        for (int i = 0; i < index; i++) {
+            start = value.indexOf('.', start) + 1;
+        }
+        int end = value.indexOf('.', start);
+        return value.substring(start, end < 0 ? value.length() : end);
     }
 
     /** The tokens in order. */
     public List<String> tokens() {
-        return List.of(tokens);
+        return List.of(value.split("\\.", -1));
     }
 
     @Override

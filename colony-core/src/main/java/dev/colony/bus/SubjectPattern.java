@@ -121,15 +121,25 @@ public sealed interface SubjectPattern permits SubjectPattern.Wildcard, SubjectP
             if (literal) {
                 return value.equals(subject.value());
             }
+            // walks the subject's text instead of cutting its tokens: the route table runs this over every
+            // cached route when a wildcard subscription comes or goes
+            String text = subject.value();
             int n = subject.size();
+            int start = 0;
             for (int i = 0; i < tokens.length; i++) {
                 String token = tokens[i];
                 if (token.equals(">")) {
                     return n > i;
                 }
-                if (i >= n || (!token.equals("*") && !token.equals(subject.token(i)))) {
+                if (i >= n) {
                     return false;
                 }
+                int end = text.indexOf('.', start);
+                end = end < 0 ? text.length() : end;
+                if (!token.equals("*") && (token.length() != end - start || !text.startsWith(token, start))) {
+                    return false;
+                }
+                start = end + 1;
             }
             return n == tokens.length;
         }

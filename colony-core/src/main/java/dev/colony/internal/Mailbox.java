@@ -34,8 +34,9 @@ import java.util.function.Consumer;
  * never dropped. Producers waiting for room (BLOCK) are woken once half the mailbox is free, so a flood
  * hands off in large steps; the wait is not FIFO-fair among producers.
  *
- * <p><b>Parking.</b> An empty consumer spins and yields briefly before parking, because a park costs the
- * next producer an unpark and a scheduler hand-off (microseconds). It publishes {@code consumerParked}
+ * <p><b>Parking.</b> An empty consumer spins briefly and, when its last drain took items, yields for up to
+ * {@link #ACTIVE_WAIT_NANOS} before parking, because a park costs the next producer an unpark and a
+ * scheduler hand-off (microseconds); an idle one parks after the spin. It publishes {@code consumerParked}
  * before its last look at {@code count}; a producer reads it after its atomic increment of {@code count},
  * so one of the two always sees the other.
  *
@@ -83,10 +84,20 @@ public final class Mailbox<T> {
     public static final int CRITICAL_PRIORITY = 8;
 
     private static final int LEVELS = MAX_PRIORITY + 1;
-    /** An empty consumer spins this often, then yields this often, before it parks; a blocked producer spins as often. */
+    /** An empty consumer spins this often before it yields or parks; a blocked producer spins as often. */
     private static final int SPIN_LIMIT = 128;
+    /** Pauses between two looks of a spinning consumer at {@code count}. */
+    private static final int POLL_PAUSES = 16;
+    /** The most pause rounds a consumer waits for a batch to build up. */
+    private static final int GATHER_ROUNDS = 16;
 
-    private static final int YIELD_LIMIT = 16;
+    /**
+     * How long an empty consumer whose last drain took items keeps yielding before it parks: a publisher
+     * active a moment ago is likely to publish again soon, and waking a parked consumer costs it an unpark
+     * and a scheduler hand-off (ADR 0037). An idle mailbox pays this once, after its last item.
+     */
+    private static final long ACTIVE_WAIT_NANOS = 20_000;
+
     private static final int CLOSED_MARK = Integer.MIN_VALUE / 2;
     private static final VarHandle COUNT;
     private static final VarHandle PARKED;
@@ -112,6 +123,7 @@ public final class Mailbox<T> {
     private volatile int count; // reservations not yet taken by the consumer; CLOSED_MARK-based once closed
     private volatile boolean consumerParked;
     private volatile Thread consumer;
+    private boolean active; // consumer only: its last drain took items
 
     // guarded by lock
     private int producersWaiting;
@@ -337,24 +349,10 @@ public final class Mailbox<T> {
         if (consumer == null) {
             consumer = Thread.currentThread();
         }
-        int spin = 0;
-        while (count == 0) {
-            if (spin < SPIN_LIMIT) {
-                Thread.onSpinWait();
-            } else if (spin < SPIN_LIMIT + YIELD_LIMIT) {
-                Thread.yield();
-            } else {
-                consumerParked = true;
-                if (count == 0) {
-                    LockSupport.park(this);
-                }
-                consumerParked = false;
-                if (Thread.interrupted()) {
-                    throw new InterruptedException();
-                }
-            }
-            spin++;
+        if (count == 0) {
+            awaitItems();
         }
+        gather(items.length);
         lock.lock();
         try {
             if (count < 0) {
@@ -367,6 +365,7 @@ public final class Mailbox<T> {
                     n += ring.drainTo(items, publishedNanos, n);
                 }
             }
+            active = n > 0;
             int left = (int) COUNT.getAndAdd(this, -n) - n;
             if (producersWaiting > 0 && left <= capacity / 2) {
                 notFull.signalAll();
@@ -374,6 +373,67 @@ public final class Mailbox<T> {
             return n;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Lets a batch build up while producers are still adding to it: takes a few short pauses as long as
+     * {@code count} grows and stays below {@code batch}. Taking one item at a time while a producer adds
+     * the next costs both of them a cache miss per item on the shared counters and slots; taking them in
+     * batches does not (ADR 0037). Stops at once when the count stops growing, so a lone item waits one
+     * pause round.
+     */
+    private void gather(int batch) {
+        int seen = count;
+        for (int round = 0; round < GATHER_ROUNDS && seen > 0 && seen < batch; round++) {
+            for (int pause = 0; pause < POLL_PAUSES; pause++) {
+                Thread.onSpinWait();
+            }
+            int now = count;
+            if (now <= seen) {
+                return;
+            }
+            seen = now;
+        }
+    }
+
+    /**
+     * Waits until {@code count} is not 0: spins, then, if the last drain took items (a publisher is
+     * probably still active), yields for up to {@link #ACTIVE_WAIT_NANOS}, then parks. Yielding rather
+     * than spinning lets other drainers on the same carrier run meanwhile (fan-out to many subscriptions).
+     */
+    private void awaitItems() throws InterruptedException {
+        long deadline = 0;
+        boolean waiting = false;
+        for (int spin = 0; count == 0; spin += POLL_PAUSES) {
+            if (spin < SPIN_LIMIT) {
+                // look at count only now and then: every look pulls its cache line away from the
+                // producers, whose next reservation then misses it
+                for (int pause = 0; pause < POLL_PAUSES; pause++) {
+                    Thread.onSpinWait();
+                }
+                continue;
+            }
+            if (active) {
+                long now = System.nanoTime();
+                if (!waiting) {
+                    waiting = true;
+                    deadline = now + ACTIVE_WAIT_NANOS;
+                }
+                if (now - deadline < 0) {
+                    Thread.yield();
+                    continue;
+                }
+                active = false;
+            }
+            consumerParked = true;
+            if (count == 0) {
+                LockSupport.park(this);
+            }
+            consumerParked = false;
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
         }
     }
 

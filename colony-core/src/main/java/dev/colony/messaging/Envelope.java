@@ -216,6 +216,9 @@ public record Envelope(
 
     private static Map<String, String> copyHeaders(Map<String, String> headers) {
         Objects.requireNonNull(headers, "headers");
+        if (headers.isEmpty()) {
+            return Map.of(); // the common case, without an iterator or a copy
+        }
         for (Map.Entry<String, String> header : headers.entrySet()) {
             checkHeaderName(header.getKey());
             if (header.getValue() == null) {

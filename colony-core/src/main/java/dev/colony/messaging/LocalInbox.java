@@ -14,6 +14,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * An inbox of a {@link LocalMessenger}: a {@link Mailbox} of envelopes (or {@link Encoded} messages when
  * marshalling) drained by one virtual thread once a handler is attached.
  *
+ * <p>The drainer thread starts lazily: at {@link #attach} when messages are already queued, otherwise on
+ * the first accepted offer after the attach (whichever comes first, by a compare-and-set of
+ * {@code started}). An attached inbox that never receives a message holds no thread and no stack, which
+ * is most of an idle agent's heap (ADR 0038). Attach and offer each write (the handler flag, the mailbox
+ * count) before they read what the other wrote, so at least one of them sees the other and starts it.
+ *
  * <p>Items the overflow policy evicts are handed over under the mailbox lock; they are parked in
  * {@code evicted} and turned into dead letters by the sender after its offer returns, so no dead-letter
  * work (which may complete a request's future and run user code) happens under the lock.
@@ -24,10 +30,13 @@ final class LocalInbox implements Inbox {
 
     private static final int MAX_BATCH = 64;
     private static final VarHandle CLOSED;
+    private static final VarHandle STARTED;
 
     static {
         try {
-            CLOSED = MethodHandles.lookup().findVarHandle(LocalInbox.class, "closed", boolean.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            CLOSED = lookup.findVarHandle(LocalInbox.class, "closed", boolean.class);
+            STARTED = lookup.findVarHandle(LocalInbox.class, "started", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -43,6 +52,8 @@ final class LocalInbox implements Inbox {
     private final ConcurrentLinkedQueue<Object> evicted = new ConcurrentLinkedQueue<>();
     private final InboxDrainer drainer = new InboxDrainer();
     private volatile boolean closed;
+    private volatile boolean attached; // a handler is set: the drainer may start
+    private volatile boolean started; // the drainer was started (or refused because the inbox is closing)
     private MessageHandler handler; // written before the drainer starts, read only by it
 
     LocalInbox(LocalMessenger messenger, AgentId id, InboxOptions options) {
@@ -71,7 +82,17 @@ final class LocalInbox implements Inbox {
         Objects.requireNonNull(newHandler, "handler");
         InboxDrainer.checkAttach(id, closed, handler != null);
         handler = newHandler;
-        drainer.start(id, "colony-inbox-", this::drain);
+        attached = true;
+        if (mailbox.size() > 0) {
+            startDrainer();
+        }
+    }
+
+    /** Starts the drainer once; nothing when it runs already or the inbox is closing (its close takes the queue). */
+    private void startDrainer() {
+        if (STARTED.compareAndSet(this, false, true)) {
+            drainer.start("colony-inbox-" + id, this::drain);
+        }
     }
 
     /** Queues {@code item}; the outcome for the sender. Dead letters for anything refused or evicted are recorded. */
@@ -81,6 +102,11 @@ final class LocalInbox implements Inbox {
             offer = drainer.isCurrent()
                     ? mailbox.refuse() // waiting for room only this thread can make would deadlock
                     : mailbox.offerWaiting(item, priority, 0L);
+        }
+        if (!started
+                && attached
+                && (offer == Mailbox.Offer.ACCEPTED || offer == Mailbox.Offer.ACCEPTED_DROPPED_OTHER)) {
+            startDrainer();
         }
         return switch (offer) {
             case ACCEPTED -> SendOutcome.DELIVERED;

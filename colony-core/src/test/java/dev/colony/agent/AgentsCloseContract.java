@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.colony.messaging.AgentId;
+import dev.colony.messaging.Envelope;
 import dev.colony.state.AgentStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,11 @@ public interface AgentsCloseContract extends AgentsFixture {
             handles.add(colony().spawn(AgentSpec.of(AgentId.of("closing-" + i), "worker"), behavior));
         }
         eventually().until(() -> handles.stream().allMatch(h -> h.status() == AgentRunState.RUNNING));
-        assertThat(ThreadDump.threadsNamedWith("closing-")).isGreaterThanOrEqualTo(50);
+        // an inbox starts its thread with its first message (ADR 0038): give each one, so there are threads to end
+        for (AgentHandle handle : handles) {
+            colony().messenger().send(Envelope.of(AgentId.of("closer"), handle.id(), "wake", "up"));
+        }
+        eventually().until(() -> ThreadDump.threadsNamedWith("closing-") >= 50);
 
         colony().close();
 

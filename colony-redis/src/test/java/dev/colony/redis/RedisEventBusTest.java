@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The Redis event bus between nodes: foreign publishers, glob specials, counts, restarts, full buffers. */
 class RedisEventBusTest {
@@ -285,6 +286,9 @@ class RedisEventBusTest {
     }
 
     @Test
+    // a server stop and restart, five 2 s waits of critical events and a reconnect: more than the 60 s default
+    // on a loaded CI machine; each wait inside is bounded by a condition
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void outboundBufferFull_whileDisconnected_dropsAreReportedAndCountedNeverSilent() throws Exception {
         String swarm = swarm();
         RedisEventBus publisher = node(

@@ -3,6 +3,7 @@ package dev.colony.server;
 import dev.colony.Colony;
 import dev.colony.alert.Alerts;
 import dev.colony.server.auth.Guard;
+import dev.colony.server.dashboard.Dashboard;
 import dev.colony.state.DurableState;
 import java.net.InetAddress;
 import java.net.URI;
@@ -96,7 +97,16 @@ public final class ColonyServer implements AutoCloseable {
         connector.setPort(b.port);
         connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(60)); // above the 25 s long-poll cap
         jetty.addConnector(connector);
-        jetty.setHandler(endpoint == null ? handler : endpoint.around(handler));
+        HostPolicy hostPolicy = b.hostPolicy();
+        jetty.setHandler(new Dashboard(
+                endpoint == null ? handler : endpoint.around(handler), b.colony, b.guard, b.alerts, (host, origin) -> {
+                    try {
+                        hostPolicy.check(host, origin);
+                        return true;
+                    } catch (Problem p) {
+                        return false;
+                    }
+                }));
         jetty.setStopTimeout(5_000);
         if (b.checkpointEvery != null && b.colony.state() instanceof DurableState durable) {
             Thread.ofVirtual().name("colony-server-checkpoints").start(() -> checkpoints(durable, b.checkpointEvery));

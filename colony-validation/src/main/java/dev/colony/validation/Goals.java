@@ -145,6 +145,14 @@ public final class Goals {
                     atGoalAgents(at("heap_per_agent_bytes")),
                     path("goals", "heap_per_agent_bytes_max"),
                     2048),
+            new Spec(
+                    "plugins",
+                    "compiled WASM filter cost / Java predicate's",
+                    Direction.AT_MOST,
+                    Unit.TIMES,
+                    at("wasm_cost_over_java"),
+                    path("goal_wasm_cost_over_java_max"),
+                    3),
             atLeast("redis-bus", "events between two nodes", headline(), 200_000, "goal_events_per_sec"),
             atLeast("redis-messenger", "at-least-once messages", headline(), 50_000, "goal_msgs_per_sec"),
             new Spec(

@@ -18,6 +18,10 @@ public final class Units {
 
     /** A duration given in microseconds (the JSON's unit), e.g. "141 ns", "2.88 ms", "1.20 s". */
     public static String micros(double us) {
+        if (us == 0) {
+            // a result that timed no latency carries zeros (Measurement.percentiles): no figure, not "0 ns"
+            return "-";
+        }
         return scaled(us * 1000, DURATION, " ", 1000);
     }
 

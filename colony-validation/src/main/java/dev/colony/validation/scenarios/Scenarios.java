@@ -17,7 +17,8 @@ public final class Scenarios {
                 new ConcurrentEventBusScenario(),
                 new MessengerScenario(),
                 new SnapshotScenario(),
-                new LoadScenario());
+                new LoadScenario(),
+                new PluginFilterScenario());
     }
 
     /** The Redis scenarios of {@code colony bench --redis}, in the order they run, on one shared fixture. */

@@ -1,0 +1,102 @@
+package dev.colony.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code colony tail PATTERN}: follows the events of a server, like {@code nats sub}: one line per event,
+ * {@code subject payload}, or one JSON document per line with {@code --json}. After a {@code gap} (this
+ * reader fell behind) it reconnects with the last event id and loses nothing the server's ring still holds;
+ * a {@code reset} is reported on standard error.
+ */
+@Command(
+        name = "tail",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Prints the events of a colony serve whose subjects match PATTERN (orders.>, task.*.done).",
+            "",
+            "Exit code 0 after --count events, 1 when the server refuses, cannot be reached or ends the stream,"
+                    + " 2 on a usage error."
+        })
+final class TailCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    ServerOptions server;
+
+    @Parameters(index = "0", paramLabel = "PATTERN", description = "A subject pattern.")
+    String pattern;
+
+    @Option(names = "--count", paramLabel = "N", description = "Exit after N events (default: run until stopped).")
+    Long count;
+
+    @Option(
+            names = "--last-event-id",
+            paramLabel = "ID",
+            description = "Resume after this event id (printed by --json) instead of starting live.")
+    String lastEventId;
+
+    @Override
+    public Integer call() {
+        if (count != null && count < 1) {
+            throw ServerOptions.usage(spec.commandLine(), "--count must be a positive number, got " + count);
+        }
+        ServerClient client = server.client(spec.commandLine());
+        AtomicLong printed = new AtomicLong();
+        AtomicReference<String> last = new AtomicReference<>(lastEventId);
+        AtomicReference<Boolean> gap = new AtomicReference<>(false);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        do {
+            gap.set(false);
+            client.stream("/v1/events" + Query.of("pattern", pattern), last.get(), frame -> {
+                if (frame.id() != null) {
+                    last.set(frame.id());
+                }
+                switch (frame.event()) {
+                    case "message" -> {
+                        out.println(
+                                server.json
+                                        ? line(frame)
+                                        : frame.data().path("subject").asString() + " "
+                                                + frame.data().path("payload"));
+                        out.flush();
+                        return count == null || printed.incrementAndGet() < count;
+                    }
+                    case "reset" ->
+                        err.println("colony tail: reset (the server could not replay from "
+                                + frame.data().path("lastEventId").asString("?") + "; events in between are lost)");
+                    case "gap" -> {
+                        err.println("colony tail: fell behind (" + frame.data().path("dropped") + " dropped);"
+                                + " resuming from " + last.get());
+                        gap.set(true);
+                    }
+                    default -> {} // ready, or a frame this version does not know
+                }
+                err.flush();
+                return true;
+            });
+        } while (gap.get());
+        if (count != null && printed.get() >= count) {
+            return 0;
+        }
+        throw new ServerClient.ServerException("the server ended the stream after " + printed.get() + " events;"
+                + " resume with --last-event-id " + last.get());
+    }
+
+    private static String line(ServerClient.Frame frame) {
+        ObjectNode line = ServerClient.JSON.createObjectNode();
+        line.put("id", frame.id());
+        line.set("subject", frame.data().path("subject"));
+        line.set("payload", frame.data().path("payload"));
+        return ServerClient.JSON.writeValueAsString(line);
+    }
+}
