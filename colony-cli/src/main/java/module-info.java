@@ -5,7 +5,7 @@ module dev.colony.cli {
     requires dev.colony.server; // colony serve and colony token
     requires dev.colony.wasm;
     requires info.picocli;
-    requires java.net.http; // the operator commands (agents, tasks, tail, ...) talk to colony serve
+    requires java.net.http; // colony mcp, colony hook and the operator commands talk to colony serve
     requires tools.jackson.databind;
     requires HdrHistogram;
     // PrometheusText in colony-core reads these only when they are in the module graph (requires static)

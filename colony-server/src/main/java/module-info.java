@@ -4,6 +4,12 @@ module dev.colony.server {
     requires transitive dev.colony.wasm;
     requires org.eclipse.jetty.server;
     requires tools.jackson.databind;
+    // the MCP endpoint (ADR 0046): the SDK's servlet transport in an ee10 context
+    requires io.modelcontextprotocol.sdk.mcp.core;
+    requires io.modelcontextprotocol.sdk.mcp.json.jackson3;
+    requires org.eclipse.jetty.ee10.servlet;
+    requires jakarta.servlet;
+    requires reactor.core;
     // PrometheusText in colony-core reads these only when they are in the module graph (requires static)
     requires io.prometheus.writer.text;
     requires io.prometheus.metrics.model;
@@ -11,4 +17,5 @@ module dev.colony.server {
 
     exports dev.colony.server;
     exports dev.colony.server.auth;
+    exports dev.colony.server.mcp; // colony serve and colony mcp mount it
 }

@@ -5,6 +5,7 @@ import dev.colony.server.ColonyServer;
 import dev.colony.server.ServerLimits;
 import dev.colony.server.Tls;
 import dev.colony.server.auth.Guard;
+import dev.colony.server.mcp.McpEndpoint;
 import dev.colony.state.Durability;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +99,9 @@ public final class ServeCommand implements Callable<Integer> {
                     .guard(Guard.open(data, colony.bus()))
                     .limits(limits)
                     .allowInsecureBind(allowInsecureBind)
-                    .checkpointEvery(checkpointEvery);
+                    .checkpointEvery(checkpointEvery)
+                    .endpoint(McpEndpoint::create) // MCP at /mcp (ADR 0046)
+                    .statelessMcp(redis != null); // no MCP sessions: any server behind a balancer answers
             origins.forEach(builder::allowOrigin);
             if (tls != null) {
                 builder.tls(tls);

@@ -27,7 +27,21 @@ final class RedisLayout {
     static void check(RedisLink link) {
         String key = link.target().key("layout");
         try (StatefulRedisConnection<String, String> connection = link.connectStrings()) {
-            connection.sync().set(key, VERSION, SetArgs.Builder.nx());
+            try {
+                connection.sync().set(key, VERSION, SetArgs.Builder.nx());
+            } catch (io.lettuce.core.RedisCommandExecutionException e) {
+                if (String.valueOf(e.getMessage()).startsWith("MOVED")) {
+                    // a Redis Cluster node that does not serve the swarm's slot (docs/redis-protocol.md, "Redis
+                    // Cluster")
+                    throw new IllegalStateException(
+                            "the swarm " + link.target() + " is not served by this Redis"
+                                    + " Cluster node: its hash slot is at "
+                                    + e.getMessage().substring("MOVED".length()).strip()
+                                    + " (slot host:port); connect a Colony to that master",
+                            e);
+                }
+                throw e;
+            }
             String found = connection.sync().get(key);
             if (!VERSION.equals(found)) {
                 throw new IllegalStateException(

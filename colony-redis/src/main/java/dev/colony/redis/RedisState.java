@@ -77,7 +77,6 @@ final class RedisState implements CoordinationState {
         RedisState state = new RedisState(link, bus, options);
         try {
             state.scripts.load();
-            RedisFunctions.load(state.connection);
             RedisTaskRetention.write(state.connection, state.prefix, options.taskRetention());
         } catch (RuntimeException e) {
             state.connection.close();

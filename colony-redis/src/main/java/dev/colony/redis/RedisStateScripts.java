@@ -68,11 +68,28 @@ final class RedisStateScripts {
         }
     }
 
-    /** Loads every script into the server's cache (optional: a missing one is sent on first use). */
+    /** Whether scripts run by FCALL of the library (else EVALSHA); set by {@link #load()}. */
+    private volatile boolean functions;
+
+    /**
+     * Loads every script into the server's cache (optional: a missing one is sent on first use) and the
+     * Functions library; the scripts then run by FCALL, or by EVALSHA when the server refused the library.
+     */
     void load() {
         for (Script script : scripts.values()) {
             await(commands.scriptLoad(script.source()), script.name());
         }
+        functions = RedisFunctions.load(commands);
+    }
+
+    /** Runs the scripts by EVALSHA from now on (for measuring one path against the other). */
+    void useEvalsha() {
+        functions = false;
+    }
+
+    /** Whether the scripts run by FCALL (the library is loaded) rather than EVALSHA. */
+    boolean byFunctions() {
+        return functions;
     }
 
     /** The full source of script {@code name} (the prelude and the script), as sent to Redis. */
@@ -89,6 +106,26 @@ final class RedisStateScripts {
                     ? bytes
                     : String.valueOf(args[i]).getBytes(StandardCharsets.UTF_8);
         }
+        if (functions) {
+            try {
+                return await(
+                        commands.<List<Object>>fcall(
+                                RedisFunctions.function(name), ScriptOutputType.MULTI, keys, values),
+                        name);
+            } catch (RedisStateException e) {
+                if (!String.valueOf(e.getMessage()).contains("Function not found")) {
+                    throw e;
+                }
+                // the server lost the library (restart without persistence, FUNCTION FLUSH): this call goes by
+                // EVALSHA, the next ones by FCALL again if the server takes the library back
+                functions = RedisFunctions.load(commands);
+            }
+        }
+        return evalsha(script, values);
+    }
+
+    private List<Object> evalsha(Script script, byte[][] values) {
+        String name = script.name();
         try {
             return await(commands.<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keys, values), name);
         } catch (RedisNoScriptException e) {

@@ -81,6 +81,33 @@ class RedisFunctionsTest {
     }
 
     @Test
+    void call_afterTheServerLostItsFunctions_runsByEvalshaAndLoadsTheLibraryAgain() {
+        try (Colony colony = server.colony("fn-flush").build()) {
+            colony.tasks().submit(TaskSpec.of("t1", "work", new byte[] {1}));
+            assertThat(raw.sync().functionFlush(io.lettuce.core.FlushMode.SYNC)).isEqualTo("OK");
+
+            colony.tasks().submit(TaskSpec.of("t2", "work", new byte[] {2}));
+            colony.tasks().submit(TaskSpec.of("t3", "work", new byte[] {3}));
+
+            assertThat(colony.tasks().count(TaskStatus.QUEUED)).isEqualTo(3);
+            assertThat(raw.sync().<String>fcallReadOnly("colony_version", ScriptOutputType.VALUE, new String[0]))
+                    .isEqualTo(RedisFunctions.VERSION);
+        }
+    }
+
+    @Test
+    void library_holdsTheMessengersScriptsByName() {
+        try (Colony colony = server.colony("fn-msg").build()) {
+            assertThat(colony.state().revision()).isZero();
+        }
+        String functions = raw.sync().functionList("colony").toString();
+        for (RedisMessengerScripts script : RedisMessengerScripts.values()) {
+            assertThat(functions).contains(RedisFunctions.function(script));
+        }
+        assertThat(RedisFunctions.function(RedisMessengerScripts.SEND)).isEqualTo("colony_msg_send");
+    }
+
+    @Test
     void open_otherLibraryVersion_replacedByThisOne() {
         raw.sync()
                 .functionLoad(

@@ -138,6 +138,33 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Pauses the server process (SIGSTOP): it keeps its connections and answers nothing until resumed. */
+    public void pause() {
+        signal("-STOP");
+    }
+
+    /** Resumes a paused server (SIGCONT); it then serves what its clients sent meanwhile, in order. */
+    public void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(pid()))
+                    .redirectErrorStream(true)
+                    .start();
+            String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + pid() + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not run kill " + signal, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling redis-server", e);
+        }
+    }
+
     /** Stops the server and starts it again on the same port and directory. */
     public void restart() {
         stop();

@@ -42,12 +42,10 @@ class RedisStateBenchmarkTest {
     void taskCycles_versusRedisBenchmark() throws Exception {
         try (RedisServer server = RedisServer.start()) {
             for (int workers : new int[] {8, 32}) {
-                server.command("CONFIG RESETSTAT");
-                cycles(server, workers);
-                for (String line : server.command("INFO commandstats").split("[\r\n]+")) {
-                    if (line.startsWith("cmdstat_evalsha")) {
-                        System.out.println("  server side: " + line);
-                    }
+                for (boolean evalsha : new boolean[] {true, false}) {
+                    server.command("CONFIG RESETSTAT");
+                    cycles(server, workers, evalsha);
+                    commandStats(server);
                 }
             }
             String prefix = server.target("bench-empty").key("s:");
@@ -69,15 +67,35 @@ class RedisStateBenchmarkTest {
                     Long.toString(System.currentTimeMillis()),
                     "bench",
                     "30000");
+            redisBenchmark(
+                    server.port(),
+                    "FCALL",
+                    RedisFunctions.function("task_claim"),
+                    "1",
+                    prefix,
+                    Long.toString(System.currentTimeMillis()),
+                    "bench",
+                    "30000");
         }
     }
 
-    private static void cycles(RedisServer server, int workers) throws Exception {
-        String swarm = "bench-" + workers;
+    private static void commandStats(RedisServer server) {
+        for (String line : server.command("INFO commandstats").split("[\r\n]+")) {
+            if (line.startsWith("cmdstat_evalsha") || line.startsWith("cmdstat_fcall")) {
+                System.out.println("  server side: " + line);
+            }
+        }
+    }
+
+    private static void cycles(RedisServer server, int workers, boolean evalsha) throws Exception {
+        String swarm = "bench-" + workers + (evalsha ? "-evalsha" : "-fcall");
         try (RedisLink link = RedisLink.open(server.target(swarm));
                 EventBus bus = EventBus.create();
                 CoordinationState state =
                         RedisState.open(link, bus, StateOptions.defaults().withSweepInterval(Duration.ZERO))) {
+            if (evalsha) {
+                ((RedisState) state).scripts.useEvalsha();
+            }
             byte[] payload = "payload".getBytes(StandardCharsets.UTF_8);
             AtomicInteger nextId = new AtomicInteger();
             long start = System.nanoTime();
@@ -104,8 +122,9 @@ class RedisStateBenchmarkTest {
             double submitSeconds = (submitted - start) / 1e9;
             double cycleSeconds = (end - submitted) / 1e9;
             System.out.printf(
-                    "redis state, %d workers, %d tasks: submit %.0f/s; claim+complete %.0f/s;"
+                    "redis state by %s, %d workers, %d tasks: submit %.0f/s; claim+complete %.0f/s;"
                             + " submit+claim+complete %.0f tasks/s (%.0f script calls/s)%n",
+                    evalsha ? "EVALSHA" : "FCALL",
                     workers,
                     TASKS,
                     TASKS / submitSeconds,

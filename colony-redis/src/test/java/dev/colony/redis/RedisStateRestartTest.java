@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A Redis restart in the middle of a workload, with durability on (appendonly, fsync always): every
@@ -47,14 +48,19 @@ class RedisStateRestartTest {
         server.close();
     }
 
-    @Test
-    void restartMidWorkload_acknowledgedCompletionsSurviveAndScriptsReload() throws Exception {
+    /** By FCALL (what a node does when the library loads) and by EVALSHA (when the server refuses it). */
+    @ParameterizedTest(name = "evalsha={0}")
+    @ValueSource(booleans = {false, true})
+    void restartMidWorkload_acknowledgedCompletionsSurviveAndScriptsReload(boolean evalsha) throws Exception {
         int tasks = 600;
         Duration lease = Duration.ofSeconds(2); // a claim whose reply was lost is claimable again soon
-        try (RedisLink link = RedisLink.open(server.target("restart"));
+        try (RedisLink link = RedisLink.open(server.target(evalsha ? "restart-evalsha" : "restart-fcall"));
                 EventBus bus = EventBus.create();
                 CoordinationState state =
                         RedisState.open(link, bus, StateOptions.defaults().withSweepInterval(Duration.ZERO))) {
+            if (evalsha) {
+                ((RedisState) state).scripts.useEvalsha();
+            }
             for (int i = 0; i < tasks; i++) {
                 state.tasks().submit(TaskSpec.of("t" + i, "work", ("in" + i).getBytes(StandardCharsets.UTF_8)));
             }
@@ -88,10 +94,16 @@ class RedisStateRestartTest {
                 assertThat(new String(task.result(), StandardCharsets.UTF_8)).isEqualTo(done.getValue());
             }
             assertThat(state.tasks().byStatus(TaskStatus.COMPLETED)).hasSize(tasks);
-            // the scripts were loaded again into the restarted server's cache
-            RedisStateScripts probe = new RedisStateScripts(null, "x");
-            String claimSha = sha1(probe.source("task_claim"));
-            assertThat(server.command("SCRIPT EXISTS " + claimSha)).contains(":1");
+            if (evalsha) {
+                // the scripts were loaded again into the restarted server's cache (NOSCRIPT, then EVAL)
+                RedisStateScripts probe = new RedisStateScripts(null, "x");
+                String claimSha = sha1(probe.source("task_claim"));
+                assertThat(server.command("SCRIPT EXISTS " + claimSha)).contains(":1");
+            } else {
+                // functions are kept in the AOF: the restarted server still has the library, and calls stayed FCALLs
+                assertThat(((RedisState) state).scripts.byFunctions()).isTrue();
+                assertThat(server.command("FUNCTION LIST LIBRARYNAME colony")).contains("colony_task_claim");
+            }
         }
     }
 

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
 import tools.jackson.databind.JsonNode;
@@ -18,7 +20,8 @@ import tools.jackson.databind.JsonNode;
  * naming the parameter and quoting the value.
  */
 final class Call {
-    private final Request request;
+    private final UnaryOperator<String> headers;
+    private final Supplier<Fields> queryParameters;
     private final Principal principal;
     private final Namespace namespace;
     private final Guard guard;
@@ -28,7 +31,25 @@ final class Call {
     private JsonNode json;
 
     Call(Request request, Principal principal, Guard guard, Map<String, String> params, byte[] body) {
-        this.request = request;
+        this(
+                name -> request.getHeaders().get(name),
+                () -> Request.extractQueryParameters(request),
+                principal,
+                guard,
+                params,
+                body);
+    }
+
+    /** A call made in the server's own process ({@link LocalApi}): headers and query given, not read off a request. */
+    Call(
+            UnaryOperator<String> headers,
+            Supplier<Fields> query,
+            Principal principal,
+            Guard guard,
+            Map<String, String> params,
+            byte[] body) {
+        this.headers = headers;
+        this.queryParameters = query;
         this.principal = principal;
         this.namespace = principal == null ? null : new Namespace(principal.account());
         this.guard = guard;
@@ -49,12 +70,12 @@ final class Call {
     }
 
     String header(String name) {
-        return request.getHeaders().get(name);
+        return headers.apply(name);
     }
 
     Optional<String> query(String name) {
         if (query == null) {
-            query = Request.extractQueryParameters(request);
+            query = queryParameters.get();
         }
         return Optional.ofNullable(query.getValue(name));
     }

@@ -49,6 +49,7 @@ public final class ColonyServer implements AutoCloseable {
     private final ColonyHandler handler;
     private final PluginHost plugins;
     private final boolean ownsPlugins;
+    private final Endpoint endpoint;
     private final boolean tls;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopCheckpoints = new CountDownLatch(1);
@@ -80,6 +81,9 @@ public final class ColonyServer implements AutoCloseable {
         routes.addAll(new MemoryRoutes(parts).routes());
         routes.addAll(new PluginRoutes(plugins).routes());
         this.handler = new ColonyHandler(routes, b.guard, b.limits, b.hostPolicy());
+        this.endpoint = b.endpoint == null
+                ? null
+                : b.endpoint.apply(new LocalApi(routes, b.guard, b.limits, b.hostPolicy(), b.statelessMcp));
 
         QueuedThreadPool pool = new QueuedThreadPool(64, 4);
         pool.setName("colony-http");
@@ -105,14 +109,15 @@ public final class ColonyServer implements AutoCloseable {
         connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(60)); // above the 25 s long-poll cap
         jetty.addConnector(connector);
         HostPolicy hostPolicy = b.hostPolicy();
-        jetty.setHandler(new Dashboard(handler, b.colony, b.guard, b.alerts, (host, origin) -> {
-            try {
-                hostPolicy.check(host, origin);
-                return true;
-            } catch (Problem p) {
-                return false;
-            }
-        }));
+        jetty.setHandler(new Dashboard(
+                endpoint == null ? handler : endpoint.around(handler), b.colony, b.guard, b.alerts, (host, origin) -> {
+                    try {
+                        hostPolicy.check(host, origin);
+                        return true;
+                    } catch (Problem p) {
+                        return false;
+                    }
+                }));
         jetty.setStopTimeout(5_000);
         if (b.checkpointEvery != null && b.colony.state() instanceof DurableState durable) {
             Thread.ofVirtual().name("colony-server-checkpoints").start(() -> checkpoints(durable, b.checkpointEvery));
@@ -204,6 +209,9 @@ public final class ColonyServer implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "stopping the HTTP server: " + e.getMessage());
         }
         parts.signal().close();
+        if (endpoint != null) {
+            endpoint.close();
+        }
         if (ownsPlugins) {
             plugins.close();
         }
@@ -228,6 +236,8 @@ public final class ColonyServer implements AutoCloseable {
         private Alerts alerts;
         private Duration checkpointEvery = Duration.ofMinutes(1);
         private PluginHost plugins;
+        private boolean statelessMcp;
+        private java.util.function.Function<LocalApi, ? extends Endpoint> endpoint;
 
         private Builder() {}
 
@@ -310,6 +320,24 @@ public final class ColonyServer implements AutoCloseable {
                 throw new IllegalArgumentException("checkpointEvery must be positive, got " + interval);
             }
             this.checkpointEvery = interval;
+            return this;
+        }
+
+        /**
+         * Serves {@code /mcp} with the SDK's stateless transport (no MCP sessions, so any of several servers
+         * behind a balancer can answer); for a server on Redis. Default false: sessions (ADR 0046).
+         */
+        public Builder statelessMcp(boolean stateless) {
+            this.statelessMcp = stateless;
+            return this;
+        }
+
+        /**
+         * Serves an endpoint beside {@code /v1}, made from the routes called in process: {@code
+         * McpEndpoint::create} for MCP at {@code /mcp} (ADR 0046). None by default.
+         */
+        public Builder endpoint(java.util.function.Function<LocalApi, ? extends Endpoint> factory) {
+            this.endpoint = Objects.requireNonNull(factory, "factory");
             return this;
         }
 

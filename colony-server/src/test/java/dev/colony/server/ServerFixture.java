@@ -20,6 +20,7 @@ final class ServerFixture implements AutoCloseable {
                 .colony(colony)
                 .guard(guard)
                 .limits(limits)
+                .endpoint(dev.colony.server.mcp.McpEndpoint::create)
                 .build()
                 .start();
         this.admin = new Http(server.uri(), "admin");

@@ -1,0 +1,100 @@
+package dev.colony.redis;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real three-master Redis Cluster for tests: three {@link RedisServer}s started with
+ * {@code --cluster-enabled yes} and joined by {@code redis-cli --cluster create --cluster-yes} (no replicas),
+ * ready when every node reports {@code cluster_state:ok}.
+ *
+ * <p>Every key of a swarm carries the hash tag {@code {<swarm>}}, so the whole swarm is one slot on one master;
+ * {@link #target(String)} points at that master. A node of a cluster answers MOVED for any key of another slot,
+ * and a script that touches a key outside its node's slots fails, so a suite that passes through this target
+ * proves that the swarm's keys, scripts and functions stay in the slot.
+ */
+final class RedisCluster implements AutoCloseable {
+    private final List<RedisServer> masters;
+
+    private RedisCluster(List<RedisServer> masters) {
+        this.masters = masters;
+    }
+
+    /** Starts three masters and creates the cluster; fails with the output of redis-cli when it cannot. */
+    static RedisCluster start() {
+        List<RedisServer> masters = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                masters.add(RedisServer.start(
+                        false,
+                        List.of(
+                                "--cluster-enabled",
+                                "yes",
+                                "--cluster-config-file",
+                                "nodes.conf",
+                                "--cluster-node-timeout",
+                                "5000")));
+            }
+            List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+            masters.forEach(m -> create.add("127.0.0.1:" + m.port()));
+            create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+            run(create);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> masters.stream()
+                            .allMatch(m -> m.command("CLUSTER INFO").contains("cluster_state:ok")));
+            return new RedisCluster(masters);
+        } catch (RuntimeException e) {
+            masters.forEach(RedisServer::close);
+            throw e;
+        }
+    }
+
+    /** The three masters. */
+    List<RedisServer> masters() {
+        return masters;
+    }
+
+    /** The master that serves the slot of swarm {@code swarm}'s hash tag. */
+    RedisServer masterOf(String swarm) {
+        String probe = "GET " + RedisTarget.of("redis://127.0.0.1", swarm).key("layout");
+        for (RedisServer master : masters) {
+            if (!master.command(probe).startsWith("-MOVED")) {
+                return master;
+            }
+        }
+        throw new IllegalStateException("no master of the cluster serves swarm " + swarm);
+    }
+
+    /** The target of swarm {@code swarm} on the master that serves its slot. */
+    RedisTarget target(String swarm) {
+        return masterOf(swarm).target(swarm);
+    }
+
+    @Override
+    public void close() {
+        masters.forEach(RedisServer::close);
+    }
+
+    private static void run(List<String> command) {
+        try {
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not run " + command.getFirst(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the cluster", e);
+        }
+    }
+}
