@@ -89,7 +89,7 @@ class PluginDeployTest {
         Captured run = deploy(garbage.toString(), "--name", "garbage");
 
         assertThat(run.code()).isEqualTo(1);
-        assertThat(run.err()).contains("422 PLUGIN_MALFORMED").contains("not a valid WebAssembly module");
+        assertThat(run.err()).contains("422 PLUGIN_MALFORMED").contains("not a WebAssembly module");
         assertThat(server.plugins().deployment("garbage")).isEmpty();
     }
 
@@ -133,6 +133,7 @@ class PluginDeployTest {
                 .port(0)
                 .colony(colony)
                 .guard(Guard.open(dir.resolve("gone"), colony.bus()))
+                .plugins(server.plugins()) // one open plugin host per colony
                 .build()
                 .start();
         String goneUrl = gone.uri().toString();

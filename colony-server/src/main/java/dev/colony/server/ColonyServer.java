@@ -65,12 +65,7 @@ public final class ColonyServer implements AutoCloseable {
                 new Inboxes(b.colony.messenger()),
                 b.alerts);
         this.ownsPlugins = b.plugins == null;
-        this.plugins = ownsPlugins
-                ? PluginHost.builder()
-                        .bus(b.colony.bus())
-                        .metrics(b.colony.metrics())
-                        .build()
-                : b.plugins;
+        this.plugins = ownsPlugins ? ownPlugins(b.colony) : b.plugins;
         List<Route> routes = new ArrayList<>();
         routes.addAll(new OpsRoutes(parts, () -> ready).routes());
         routes.addAll(new EventRoutes(parts).routes());
@@ -214,6 +209,21 @@ public final class ColonyServer implements AutoCloseable {
         }
         if (ownsPlugins) {
             plugins.close();
+        }
+    }
+
+    private static PluginHost ownPlugins(Colony colony) {
+        try {
+            return PluginHost.builder()
+                    .bus(colony.bus())
+                    .metrics(colony.metrics())
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(
+                    "this colony already has a plugin host (its colony.plugin.* metrics are registered), perhaps"
+                            + " another ColonyServer's: give each server over one Colony the same host with"
+                            + " Builder.plugins(otherServer.plugins())",
+                    e);
         }
     }
 
