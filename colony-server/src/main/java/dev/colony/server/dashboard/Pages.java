@@ -21,6 +21,9 @@ record Pages(Colony colony, Alerts alerts, Feed feed, Timeline timeline, Subject
             case "/dash/tasks/table" ->
                 Page.html(200, TasksPage.table(colony, viewer, filter(query), feed.counts(viewer)));
             case "/dash/leaders" -> Page.html(200, LeadersPage.render(viewer, timeline));
+            case "/dash/memory" -> Page.html(200, MemoryPage.render(colony, viewer, namespace(query), page(query)));
+            case "/dash/memory/table" ->
+                Page.html(200, MemoryPage.table(colony, viewer, namespace(query), page(query)));
             case "/dash/dead-letters" -> Page.html(200, DeadLettersPage.render(colony, viewer, page(query)));
             case "/dash/subjects" -> Page.html(200, SubjectsPage.render(viewer, subjects));
             case "/dash/alerts" -> Page.html(200, LeadersPage.alerts(viewer, alerts));
@@ -48,6 +51,12 @@ record Pages(Colony colony, Alerts alerts, Feed feed, Timeline timeline, Subject
         } catch (NumberFormatException e) {
             throw new BadInput("page must be an integer, got \"" + value + "\"");
         }
+    }
+
+    /** The memory page's namespace, or null for the list of namespaces. */
+    static String namespace(Fields query) {
+        String ns = query.getValue("ns");
+        return ns == null || ns.isBlank() ? null : ns.strip();
     }
 
     static TasksPage.Filter filter(Fields query) {

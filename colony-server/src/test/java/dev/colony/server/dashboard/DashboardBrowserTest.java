@@ -94,6 +94,7 @@ class DashboardBrowserTest {
                 "tasks", "/dash/tasks",
                 "task", "/dash/tasks/shot-1",
                 "leaders", "/dash/leaders",
+                "memory", "/dash/memory",
                 "dead-letters", "/dash/dead-letters",
                 "subjects", "/dash/subjects",
                 "alerts", "/dash/alerts");
@@ -111,6 +112,41 @@ class DashboardBrowserTest {
                     .as("console errors on " + page.getValue())
                     .isEmpty();
         }
+    }
+
+    @Test
+    void memoryPage_entriesOfTwoAccounts_showsOnlyTheViewersWithVersionsTtlsAndEscapedPreviews() {
+        signIn("admin-token");
+        colony.memory().put("acme_cfg", "owner", "a1".getBytes(StandardCharsets.UTF_8));
+        colony.memory().put("acme_cfg", "owner", "a2".getBytes(StandardCharsets.UTF_8));
+        colony.memory()
+                .put(
+                        "acme_cfg",
+                        "motd",
+                        "<script>alert(1)</script>".getBytes(StandardCharsets.UTF_8),
+                        Duration.ofHours(1));
+        colony.memory().put("acme_cfg", "big", "x".repeat(5000).getBytes(StandardCharsets.UTF_8));
+        colony.memory().put("other_cfg", "secret", "not yours".getBytes(StandardCharsets.UTF_8));
+
+        browser.driver.get(base + "/dash/memory");
+        assertThat(textOf("tr[data-namespace='cfg'] td.keys")).isEqualTo("3");
+        assertThat(browser.driver.getPageSource()).doesNotContain("other_cfg").doesNotContain("not yours");
+        browser.screenshot("memory");
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> {
+            browser.driver.findElement(By.linkText("cfg")).click(); // the feed may swap the table in between
+            return true;
+        });
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> browser.driver.getCurrentUrl().endsWith("/dash/memory?ns=cfg"));
+        assertThat(textOf("tr[data-key='owner'] td.version")).isEqualTo("2");
+        assertThat(textOf("tr[data-key='owner'] td.expires")).isEqualTo("never");
+        assertThat(textOf("tr[data-key='motd'] td.expires .countdown")).matches("3[56][0-9]{2} s");
+        assertThat(textOf("tr[data-key='motd'] code.preview"))
+                .isEqualTo("<script>alert(1)</script>"); // shown as text: escaped, not run
+        assertThat(textOf("tr[data-key='big'] code.preview"))
+                .isEqualTo("x".repeat(MemoryPage.PREVIEW_CHARS) + "… (5000 bytes)");
+        browser.screenshot("memory-namespace");
+        assertThat(browser.consoleErrors()).isEmpty();
     }
 
     @Test
@@ -331,6 +367,13 @@ class DashboardBrowserTest {
         return await().atMost(Duration.ofSeconds(15))
                 .ignoreException(NoSuchElementException.class)
                 .until(() -> browser.driver.findElement(By.id("message")).getText(), text -> !text.isBlank());
+    }
+
+    /** The text of the element {@code css} selects, once it is there (the feed may swap it meanwhile). */
+    private static String textOf(String css) {
+        return await().atMost(Duration.ofSeconds(15))
+                .ignoreExceptions()
+                .until(() -> browser.driver.findElement(By.cssSelector(css)).getText(), text -> true);
     }
 
     private static int cardValue(String id) {
