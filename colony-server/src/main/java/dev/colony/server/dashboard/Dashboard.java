@@ -48,6 +48,7 @@ public final class Dashboard extends Handler.Wrapper {
     private final Sessions sessions = new Sessions(1024, Duration.ofHours(12));
     private final Assets assets = new Assets();
     private final Actions actions;
+    private final Replays replays;
     private final Timeline timeline;
     private final Subjects subjects;
     private volatile Figures figures;
@@ -66,7 +67,8 @@ public final class Dashboard extends Handler.Wrapper {
         this.guard = Objects.requireNonNull(guard, "guard");
         this.alerts = alerts;
         this.hostAndOrigin = Objects.requireNonNull(hostAndOrigin, "hostAndOrigin");
-        this.actions = new Actions(colony, guard);
+        this.replays = new Replays(colony.messenger());
+        this.actions = new Actions(colony, guard, replays);
         this.timeline = new Timeline(colony.bus());
         this.subjects = new Subjects();
     }
@@ -177,7 +179,7 @@ public final class Dashboard extends Handler.Wrapper {
             stream(viewer.get(), response, callback);
             return null;
         }
-        return new Pages(colony, alerts, feed, timeline, subjects).get(viewer.get(), path, request);
+        return new Pages(colony, alerts, feed, timeline, subjects, replays).get(viewer.get(), path, request);
     }
 
     private Page login(Request request, Response response, Callback callback) throws IOException {

@@ -8,7 +8,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
 
 /** The GET pages of the dashboard by path, for a signed-in viewer. */
-record Pages(Colony colony, Alerts alerts, Feed feed, Timeline timeline, Subjects subjects) {
+record Pages(Colony colony, Alerts alerts, Feed feed, Timeline timeline, Subjects subjects, Replays replays) {
 
     Page get(Viewer viewer, String path, Request request) {
         Fields query = Request.extractQueryParameters(request);
@@ -24,7 +24,7 @@ record Pages(Colony colony, Alerts alerts, Feed feed, Timeline timeline, Subject
             case "/dash/memory" -> Page.html(200, MemoryPage.render(colony, viewer, namespace(query), page(query)));
             case "/dash/memory/table" ->
                 Page.html(200, MemoryPage.table(colony, viewer, namespace(query), page(query)));
-            case "/dash/dead-letters" -> Page.html(200, DeadLettersPage.render(colony, viewer, page(query)));
+            case "/dash/dead-letters" -> Page.html(200, DeadLettersPage.render(colony, viewer, replays, page(query)));
             case "/dash/subjects" -> Page.html(200, SubjectsPage.render(viewer, subjects));
             case "/dash/alerts" -> Page.html(200, LeadersPage.alerts(viewer, alerts));
             default -> {

@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.colony.Colony;
 import dev.colony.messaging.AgentId;
+import dev.colony.messaging.DeadLetter;
+import dev.colony.messaging.Envelope;
+import dev.colony.messaging.Inbox;
+import dev.colony.messaging.SendOutcome;
 import dev.colony.server.ColonyServer;
 import dev.colony.state.AgentStatus;
 import dev.colony.state.Lease;
@@ -146,6 +150,51 @@ class DashboardBrowserTest {
         assertThat(textOf("tr[data-key='big'] code.preview"))
                 .isEqualTo("x".repeat(MemoryPage.PREVIEW_CHARS) + "… (5000 bytes)");
         browser.screenshot("memory-namespace");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void replay_deadLetter_deliveredOnceAuditedAndTruncatedOneRefused() throws Exception {
+        Envelope lost = Envelope.of(AgentId.of("acme_sender"), AgentId.of("acme_late"), "greeting", "hello");
+        assertThat(colony.messenger().send(lost)).isEqualTo(SendOutcome.NO_SUCH_AGENT);
+        colony.messenger().deliverEncoded(AgentId.of("acme_nobody"), new byte[DeadLetter.KEPT_BYTES + 1000]);
+        signIn("admin-token");
+        browser.driver.get(base + "/dash/dead-letters");
+        String truncated = await().atMost(Duration.ofSeconds(15))
+                .ignoreExceptions()
+                .until(
+                        () -> browser.driver
+                                .findElement(By.cssSelector("tr[data-to='nobody']"))
+                                .getAttribute("data-letter"),
+                        key -> key != null);
+        assertThat(textOf("tr[data-to='nobody'] td.replay"))
+                .isEqualTo("not replayable: only the first 4096 of its 5096 bytes were kept (dead letters keep 4096)");
+        browser.screenshot("dead-letters-replay");
+
+        try (Inbox inbox = colony.messenger().open(AgentId.of("acme_late"))) {
+            await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> {
+                browser.driver
+                        .findElement(By.cssSelector("tr[data-to='late'] button.act-replay"))
+                        .click(); // the feed may swap the table in between
+                return true;
+            });
+            assertThat(message()).startsWith("replayed \"").endsWith("\" to \"late\": DELIVERED");
+            assertThat(inbox.size()).isEqualTo(1);
+            String key = browser.driver.findElement(By.id("message")).getText().split("\"")[1];
+            assertThat(guard.audits).contains("acme.admin dashboard.replay " + key);
+
+            HttpResponse<String> again = postAction("replay", "letter=" + key);
+            assertThat(again.statusCode()).isEqualTo(409);
+            assertThat(again.body()).contains("was replayed already");
+            HttpResponse<String> cut = postAction("replay", "letter=" + truncated);
+            assertThat(cut.statusCode()).isEqualTo(409);
+            assertThat(cut.body()).contains("only the first 4096 of its 5096 bytes were kept");
+            assertThat(inbox.size()).isEqualTo(1);
+            browser.driver.get(base + "/dash/dead-letters");
+            assertThat(textOf("tr[data-letter='" + key + "'] td.replay")).isEqualTo("replayed");
+        }
+        assertThat(guard.audits.stream().filter(a -> a.contains("dashboard.replay")))
+                .hasSize(1);
         assertThat(browser.consoleErrors()).isEmpty();
     }
 
@@ -387,6 +436,19 @@ class DashboardBrowserTest {
         List<WebElement> cells =
                 browser.driver.findElements(By.cssSelector("tr[data-agent='" + agent + "'] td.status"));
         return cells.isEmpty() ? "" : cells.getFirst().getText().strip();
+    }
+
+    /** Posts an action with the browser's session, as a same-origin form would. */
+    private static HttpResponse<String> postAction(String action, String form) throws Exception {
+        Cookie session = browser.driver.manage().getCookieNamed(Dashboard.COOKIE);
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/dash/actions/" + action))
+                        .header("Cookie", Dashboard.COOKIE + "=" + session.getValue())
+                        .header("Origin", base)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form + "&back=/dash/dead-letters"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> api(String method, String path, String json) {
