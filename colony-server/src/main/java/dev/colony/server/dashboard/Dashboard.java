@@ -2,6 +2,8 @@ package dev.colony.server.dashboard;
 
 import dev.colony.Colony;
 import dev.colony.alert.Alerts;
+import dev.colony.bus.Subject;
+import dev.colony.messaging.AgentId;
 import dev.colony.server.auth.AccessDenied;
 import dev.colony.server.auth.Guard;
 import dev.colony.server.auth.Principal;
@@ -15,7 +17,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.BiPredicate;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -51,6 +56,8 @@ public final class Dashboard extends Handler.Wrapper {
     private final Replays replays;
     private final Timeline timeline;
     private final Subjects subjects;
+    private final Function<AgentId, OptionalInt> inboxDepth;
+    private final ToIntFunction<Subject> subscribers;
     private volatile Figures figures;
     private volatile Feed feed;
     private volatile boolean running;
@@ -59,10 +66,20 @@ public final class Dashboard extends Handler.Wrapper {
      * A dashboard in front of {@code api}.
      *
      * @param hostAndOrigin the server's Host and Origin check (host header, origin header or null): true to serve
+     * @param inboxDepth the messages waiting for an agent (stored id) on this server, empty when it has no inbox here
+     * @param subscribers how many subscribers a publish on a (stored) subject would reach now
      */
     public Dashboard(
-            Handler api, Colony colony, Guard guard, Alerts alerts, BiPredicate<String, String> hostAndOrigin) {
+            Handler api,
+            Colony colony,
+            Guard guard,
+            Alerts alerts,
+            BiPredicate<String, String> hostAndOrigin,
+            Function<AgentId, OptionalInt> inboxDepth,
+            ToIntFunction<Subject> subscribers) {
         super(api);
+        this.inboxDepth = Objects.requireNonNull(inboxDepth, "inboxDepth");
+        this.subscribers = Objects.requireNonNull(subscribers, "subscribers");
         this.colony = Objects.requireNonNull(colony, "colony");
         this.guard = Objects.requireNonNull(guard, "guard");
         this.alerts = alerts;
@@ -179,7 +196,8 @@ public final class Dashboard extends Handler.Wrapper {
             stream(viewer.get(), response, callback);
             return null;
         }
-        return new Pages(colony, alerts, feed, timeline, subjects, replays).get(viewer.get(), path, request);
+        return new Pages(colony, alerts, feed, timeline, subjects, replays, inboxDepth, subscribers)
+                .get(viewer.get(), path, request);
     }
 
     private Page login(Request request, Response response, Callback callback) throws IOException {

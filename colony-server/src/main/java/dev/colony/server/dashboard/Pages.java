@@ -2,21 +2,34 @@ package dev.colony.server.dashboard;
 
 import dev.colony.Colony;
 import dev.colony.alert.Alerts;
+import dev.colony.bus.Subject;
+import dev.colony.messaging.AgentId;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalInt;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
 
 /** The GET pages of the dashboard by path, for a signed-in viewer. */
-record Pages(Colony colony, Alerts alerts, Feed feed, Timeline timeline, Subjects subjects, Replays replays) {
+record Pages(
+        Colony colony,
+        Alerts alerts,
+        Feed feed,
+        Timeline timeline,
+        Subjects subjects,
+        Replays replays,
+        Function<AgentId, OptionalInt> inboxDepth,
+        ToIntFunction<Subject> subscribers) {
 
     Page get(Viewer viewer, String path, Request request) {
         Fields query = Request.extractQueryParameters(request);
         return switch (path) {
             case "/dash", "/dash/" ->
                 Page.html(200, OverviewPage.render(viewer, feed.counts(viewer), feed.now(), alerts));
-            case "/dash/agents" -> Page.html(200, AgentsPage.render(colony, viewer, page(query)));
-            case "/dash/agents/table" -> Page.html(200, AgentsPage.table(colony, viewer, page(query)));
+            case "/dash/agents" -> Page.html(200, AgentsPage.render(colony, viewer, inboxDepth, page(query)));
+            case "/dash/agents/table" -> Page.html(200, AgentsPage.table(colony, viewer, inboxDepth, page(query)));
             case "/dash/tasks" -> Page.html(200, TasksPage.render(colony, viewer, filter(query), feed.counts(viewer)));
             case "/dash/tasks/table" ->
                 Page.html(200, TasksPage.table(colony, viewer, filter(query), feed.counts(viewer)));
@@ -25,7 +38,7 @@ record Pages(Colony colony, Alerts alerts, Feed feed, Timeline timeline, Subject
             case "/dash/memory/table" ->
                 Page.html(200, MemoryPage.table(colony, viewer, namespace(query), page(query)));
             case "/dash/dead-letters" -> Page.html(200, DeadLettersPage.render(colony, viewer, replays, page(query)));
-            case "/dash/subjects" -> Page.html(200, SubjectsPage.render(viewer, subjects));
+            case "/dash/subjects" -> Page.html(200, SubjectsPage.render(viewer, subjects, subscribers));
             case "/dash/alerts" -> Page.html(200, LeadersPage.alerts(viewer, alerts));
             default -> {
                 if (path.startsWith("/dash/tasks/") && path.indexOf('/', "/dash/tasks/".length()) < 0) {

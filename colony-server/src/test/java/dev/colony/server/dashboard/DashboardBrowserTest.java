@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.colony.Colony;
+import dev.colony.bus.Subscription;
 import dev.colony.messaging.AgentId;
 import dev.colony.messaging.DeadLetter;
 import dev.colony.messaging.Envelope;
@@ -199,21 +200,52 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void subjectsPage_eventsPublished_showsTheTreeWithCounts() {
+    void subjectsPage_eventsPublished_showsTheTreeWithCountsAndSubscribers() {
         signIn("admin-token");
-        api("POST", "/v1/events/billing.invoice.sent", "{}");
-        api("POST", "/v1/events/billing.invoice.sent", "{}");
-        browser.driver.get(base + "/dash/subjects");
-        await().atMost(Duration.ofSeconds(15))
-                .ignoreException(StaleElementReferenceException.class)
-                .until(() ->
-                        browser
-                                .driver
-                                .findElements(By.cssSelector("tr[data-subject='billing.invoice.sent'] td"))
-                                .stream()
-                                .map(WebElement::getText)
-                                .toList()
-                                .contains("2"));
+        Subscription wildcard = colony.bus().subscribe("acct.acme.billing.>", e -> {});
+        Subscription exact = colony.bus().subscribe("acct.acme.billing.invoice.sent", e -> {});
+        try {
+            api("POST", "/v1/events/billing.invoice.sent", "{}");
+            api("POST", "/v1/events/billing.invoice.sent", "{}");
+            api("POST", "/v1/events/billing.refund.done", "{}");
+            browser.driver.get(base + "/dash/subjects");
+            await().atMost(Duration.ofSeconds(15))
+                    .ignoreException(StaleElementReferenceException.class)
+                    .until(() ->
+                            browser
+                                    .driver
+                                    .findElements(By.cssSelector("tr[data-subject='billing.invoice.sent'] td"))
+                                    .stream()
+                                    .map(WebElement::getText)
+                                    .toList()
+                                    .contains("2"));
+            assertThat(textOf("tr[data-subject='billing.invoice.sent'] td.subscribers"))
+                    .isEqualTo("2");
+            assertThat(textOf("tr[data-subject='billing.refund.done'] td.subscribers"))
+                    .isEqualTo("1"); // the wildcard only
+            browser.screenshot("subjects-subscribers");
+        } finally {
+            wildcard.close();
+            exact.close();
+        }
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void agentsPage_messagesWaiting_showsTheInboxDepth() {
+        signIn("admin-token");
+        colony.registry().register(AgentId.of("acme_busy"), "acme_worker", Set.of(), Map.of());
+        colony.registry().register(AgentId.of("acme_mute"), "acme_worker", Set.of(), Map.of());
+        try (Inbox inbox = colony.messenger().open(AgentId.of("acme_busy"))) {
+            for (int i = 0; i < 3; i++) {
+                colony.messenger().send(Envelope.of(AgentId.of("acme_boss"), AgentId.of("acme_busy"), "job", i));
+            }
+            browser.driver.get(base + "/dash/agents");
+            assertThat(inbox.size()).isEqualTo(3);
+            assertThat(textOf("tr[data-agent='busy'] td.inbox")).isEqualTo("3");
+            assertThat(textOf("tr[data-agent='mute'] td.inbox")).isEqualTo("—");
+            browser.screenshot("agents-inbox");
+        }
         assertThat(browser.consoleErrors()).isEmpty();
     }
 

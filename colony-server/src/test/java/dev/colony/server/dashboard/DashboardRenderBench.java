@@ -63,8 +63,10 @@ public final class DashboardRenderBench {
             time(
                     "overview, counts shared (feed period)",
                     () -> OverviewPage.render(viewer, counts, Figures.Now.ZERO, null));
-            time("agents, page 1", () -> AgentsPage.render(colony, viewer, 1));
-            time("agents, page 200 (last)", () -> AgentsPage.render(colony, viewer, 200));
+            time("agents, page 1", () -> AgentsPage.render(colony, viewer, a -> java.util.OptionalInt.empty(), 1));
+            time(
+                    "agents, page 200 (last)",
+                    () -> AgentsPage.render(colony, viewer, a -> java.util.OptionalInt.empty(), 200));
             time(
                     "tasks, any status, page 1, counts cold",
                     () -> TasksPage.render(
