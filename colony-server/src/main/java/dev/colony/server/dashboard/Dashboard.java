@@ -55,6 +55,7 @@ public final class Dashboard extends Handler.Wrapper {
     private final Actions actions;
     private final Replays replays;
     private final Timeline timeline;
+    private final TaskHistory history;
     private final Subjects subjects;
     private final Function<AgentId, OptionalInt> inboxDepth;
     private final ToIntFunction<Subject> subscribers;
@@ -86,7 +87,8 @@ public final class Dashboard extends Handler.Wrapper {
         this.hostAndOrigin = Objects.requireNonNull(hostAndOrigin, "hostAndOrigin");
         this.replays = new Replays(colony.messenger());
         this.actions = new Actions(colony, guard, replays);
-        this.timeline = new Timeline(colony.bus());
+        this.history = new TaskHistory(colony.bus());
+        this.timeline = new Timeline(colony.bus(), history);
         this.subjects = new Subjects();
     }
 
@@ -103,6 +105,7 @@ public final class Dashboard extends Handler.Wrapper {
         running = false;
         figures.close();
         timeline.close();
+        history.close();
         super.doStop();
     }
 
@@ -196,7 +199,7 @@ public final class Dashboard extends Handler.Wrapper {
             stream(viewer.get(), response, callback);
             return null;
         }
-        return new Pages(colony, alerts, feed, timeline, subjects, replays, inboxDepth, subscribers)
+        return new Pages(colony, alerts, feed, timeline, history, subjects, replays, inboxDepth, subscribers)
                 .get(viewer.get(), path, request);
     }
 

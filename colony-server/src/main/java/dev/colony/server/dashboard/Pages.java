@@ -18,6 +18,7 @@ record Pages(
         Alerts alerts,
         Feed feed,
         Timeline timeline,
+        TaskHistory history,
         Subjects subjects,
         Replays replays,
         Function<AgentId, OptionalInt> inboxDepth,
@@ -43,7 +44,7 @@ record Pages(
             default -> {
                 if (path.startsWith("/dash/tasks/") && path.indexOf('/', "/dash/tasks/".length()) < 0) {
                     String id = URLDecoder.decode(path.substring("/dash/tasks/".length()), StandardCharsets.UTF_8);
-                    yield Page.html(200, TasksPage.detail(colony, viewer, id));
+                    yield Page.html(200, TasksPage.detail(colony, viewer, history, id));
                 }
                 yield Page.message(404, "Not found", "no dashboard page " + path);
             }

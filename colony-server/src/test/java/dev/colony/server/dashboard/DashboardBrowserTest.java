@@ -406,6 +406,33 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void taskDetail_claimStaleWriteComplete_showsTheLeaseHistoryAndTheRefusal() {
+        signIn("admin-token");
+        assertThat(api("POST", "/v1/tasks", "{\"id\":\"hist-1\",\"type\":\"hist\",\"payload\":{}}")
+                        .statusCode())
+                .isEqualTo(201);
+        String claimed = api("POST", "/v1/tasks/claim", "{\"agent\":\"w9\",\"types\":[\"hist\"],\"lease\":\"30s\"}")
+                .body();
+        long token = Long.parseLong(claimed.replaceAll("(?s).*\"token\":(\\d+).*", "$1"));
+        HttpResponse<String> stale = api("POST", "/v1/tasks/hist-1/complete", "{\"token\":" + (token + 1000) + "}");
+        assertThat(stale.statusCode()).isEqualTo(409);
+        assertThat(stale.body()).contains("STALE_LEASE");
+        assertThat(api("POST", "/v1/tasks/hist-1/complete", "{\"token\":" + token + "}")
+                        .statusCode())
+                .isEqualTo(200);
+
+        browser.driver.get(base + "/dash/tasks/hist-1");
+        assertThat(browser.driver.findElements(By.cssSelector("table.history tbody tr")).stream()
+                        .map(row -> row.getAttribute("class"))
+                        .toList())
+                .containsExactly("change-submitted", "change-claimed", "change-refused", "change-completed");
+        assertThat(textOf("table.history tr.change-refused")).contains("POST /v1/tasks/hist-1/complete");
+        assertThat(textOf("table.history tr.change-claimed")).contains("w9").contains(Long.toString(token));
+        browser.screenshot("task-history");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
     void everyDashboardAnswer_carriesTheCspAndRefusesForeignPosts() throws Exception {
         for (String path : List.of("/dash/login", "/dash/", "/dash/assets/dash.js", "/dash/tasks")) {
             HttpResponse<String> res = HTTP.send(

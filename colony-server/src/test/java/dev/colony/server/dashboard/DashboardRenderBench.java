@@ -84,7 +84,7 @@ public final class DashboardRenderBench {
             time(
                     "tasks, type t3, page 1",
                     () -> TasksPage.render(colony, viewer, new TasksPage.Filter(null, "t3", 1), counts));
-            time("task detail", () -> TasksPage.detail(colony, viewer, "task-77"));
+            time("task detail", () -> TasksPage.detail(colony, viewer, new TaskHistory(colony.bus()), "task-77"));
         }
     }
 
