@@ -84,7 +84,13 @@ public final class DashboardRenderBench {
             time(
                     "tasks, type t3, page 1",
                     () -> TasksPage.render(colony, viewer, new TasksPage.Filter(null, "t3", 1), counts));
-            time("task detail", () -> TasksPage.detail(colony, viewer, new TaskHistory(colony.bus()), "task-77"));
+            for (int i = 0; i < 1000; i++) {
+                colony.memory().put("acme_ns" + (i % 10), "key-" + i, new byte[64]);
+            }
+            time("memory, namespaces (1,000 keys)", () -> MemoryPage.render(colony, viewer, null, 1));
+            time("memory, namespace ns3, page 1", () -> MemoryPage.render(colony, viewer, "ns3", 1));
+            TaskHistory history = new TaskHistory(colony.bus()); // one, as the dashboard has
+            time("task detail", () -> TasksPage.detail(colony, viewer, history, "task-77"));
         }
     }
 
