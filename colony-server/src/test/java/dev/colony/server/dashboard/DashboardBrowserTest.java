@@ -408,7 +408,7 @@ class DashboardBrowserTest {
     @Test
     void taskDetail_claimStaleWriteComplete_showsTheLeaseHistoryAndTheRefusal() {
         signIn("admin-token");
-        assertThat(api("POST", "/v1/tasks", "{\"id\":\"hist-1\",\"type\":\"hist\",\"payload\":{}}")
+        assertThat(api("POST", "/v1/tasks", "{\"id\":\"hist-1\",\"type\":\"hist\",\"priority\":9,\"payload\":{}}")
                         .statusCode())
                 .isEqualTo(201);
         String claimed = api("POST", "/v1/tasks/claim", "{\"agent\":\"w9\",\"types\":[\"hist\"],\"lease\":\"30s\"}")
