@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -105,14 +106,26 @@ public final class ColonyServer implements AutoCloseable {
         jetty.addConnector(connector);
         HostPolicy hostPolicy = b.hostPolicy();
         jetty.setHandler(new Dashboard(
-                endpoint == null ? handler : endpoint.around(handler), b.colony, b.guard, b.alerts, (host, origin) -> {
+                endpoint == null ? handler : endpoint.around(handler),
+                b.colony,
+                b.guard,
+                b.alerts,
+                (host, origin) -> {
                     try {
                         hostPolicy.check(host, origin);
                         return true;
                     } catch (Problem p) {
                         return false;
                     }
-                }));
+                },
+                agent -> parts.inboxes() // an HTTP agent's backlog is in the server's buffer, not only its inbox
+                        .get(agent)
+                        .map(inbox -> OptionalInt.of(inbox.unread()))
+                        .orElseGet(() -> b.colony.messenger().inboxSize(agent)),
+                // the bus's subscriptions but the replay ring's own (it matches every acct. subject), and the
+                // ring's SSE streams, which are no bus subscriptions of their own
+                subject -> Math.max(0, b.colony.bus().subscriberCount(subject) - 1)
+                        + parts.ring().listening(subject)));
         jetty.setStopTimeout(5_000);
         if (b.checkpointEvery != null && b.colony.state() instanceof DurableState durable) {
             Thread.ofVirtual().name("colony-server-checkpoints").start(() -> checkpoints(durable, b.checkpointEvery));

@@ -92,4 +92,13 @@ class DashboardPartsTest {
                 .isInstanceOf(BadInput.class)
                 .hasMessageContaining("\"ZOMBIE\"");
     }
+
+    @Test
+    void preview_longOrControlCharacters_isCutAndMarked() {
+        assertThat(MemoryPage.preview("a\u0000b\nc".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isEqualTo("a\uFFFDb\nc");
+        assertThat(MemoryPage.preview("é".repeat(200).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isEqualTo("é".repeat(MemoryPage.PREVIEW_CHARS) + "… (400 bytes)");
+        assertThat(MemoryPage.preview(new byte[0])).isEmpty();
+    }
 }
