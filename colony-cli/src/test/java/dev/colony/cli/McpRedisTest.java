@@ -334,6 +334,67 @@ class McpRedisTest {
     }
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void leaseExpires_taskClaimedOnOneServerFinishedOnceByAnotherAgentThroughBoth() throws Exception {
+        List<ColonyServer> servers = twoServers(true);
+        McpSyncClient gone = pinned(servers.get(0));
+        McpSyncClient other = alternating(servers);
+        call(gone, "colony_join", Map.of("agent", "gone"));
+        call(other, "colony_join", Map.of("agent", "w1"));
+        call(gone, "task_submit", Map.of("agent", "gone", "id", "l1", "type", "slow", "payload", 1));
+        JsonNode first =
+                call(gone, "task_claim", Map.of("agent", "gone", "types", List.of("slow"), "wait", 5, "lease", 1));
+        assertThat(first.path("result").path("claimed").asBoolean())
+                .as(first.toString())
+                .isTrue();
+
+        // the first agent stops here (no progress, no finish); another claims the task once its lease is over
+        JsonNode second = null;
+        for (int round = 0; round < 12; round++) {
+            second = call(other, "task_claim", Map.of("agent", "w1", "types", List.of("slow"), "wait", 5));
+            if (second.path("result").path("claimed").asBoolean()) {
+                break;
+            }
+        }
+        JsonNode done = call(
+                other,
+                "task_finish",
+                Map.of(
+                        "agent",
+                        "w1",
+                        "taskId",
+                        "l1",
+                        "token",
+                        second.path("result").path("token").asLong(),
+                        "outcome",
+                        "completed"));
+        JsonNode late = call(
+                gone,
+                "task_finish",
+                Map.of(
+                        "agent",
+                        "gone",
+                        "taskId",
+                        "l1",
+                        "token",
+                        first.path("result").path("token").asLong(),
+                        "outcome",
+                        "completed"));
+
+        assertThat(second.path("result").path("attempt").asInt())
+                .as(second.toString())
+                .isEqualTo(2);
+        assertThat(done.has("error")).as(done.toString()).isFalse();
+        assertThat(late.path("error").asString()).isIn("STALE_LEASE", "NOT_CLAIMED");
+        assertThat(observer(servers.get(1))
+                        .tasks()
+                        .get("admin_l1")
+                        .orElseThrow()
+                        .status())
+                .isEqualTo(TaskStatus.COMPLETED);
+    }
+
+    @Test
     void inbox_livesInTheServerThatOpenedIt_mailThroughEitherServerReachesIt() throws Exception {
         List<ColonyServer> servers = twoServers(true);
         McpSyncClient one = pinned(servers.get(0));
