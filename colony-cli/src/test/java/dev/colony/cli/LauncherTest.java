@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -66,6 +67,10 @@ class LauncherTest {
     }
 
     private Run launch(String... args) throws Exception {
+        return launch(Map.of(), args);
+    }
+
+    private Run launch(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 "bash", Path.of("../colony").toAbsolutePath().normalize().toString()));
         command.addAll(List.of(args));
@@ -73,6 +78,7 @@ class LauncherTest {
         pb.environment().put("COLONY_JAR", jar().toString());
         pb.environment().put("COLONY_AOT_DIR", aotDir().toString());
         pb.environment().remove("COLONY_AOT");
+        pb.environment().putAll(env);
         Path err = Files.createTempFile(dir, "err", ".txt");
         pb.redirectError(err.toFile());
         Process p = pb.start();
@@ -163,6 +169,22 @@ class LauncherTest {
 
         assertThat(first.out()).isEqualTo("probe ok mcp aot=false\n");
         assertThat(next.out()).isEqualTo("probe ok mcp aot=true\n");
+    }
+
+    @Test
+    void failedTraining_noCacheAndMarked_startsStillPlain() throws Exception {
+        writeJar(false);
+        Path cache = cachePath();
+
+        Run train = launch(Map.of("PROBE_FAIL_TRAINING", "1"), "aot");
+        Run run = launch("mcp");
+
+        assertThat(train.code()).isEqualTo(1);
+        assertThat(train.err()).contains("colony aot: training failed");
+        assertThat(cache).doesNotExist();
+        assertThat(Path.of(cache + ".failed")).exists(); // so serve/mcp do not train again at every start
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("probe ok mcp aot=false\n");
     }
 
     @Test
