@@ -117,7 +117,6 @@ final class Figures implements AutoCloseable {
         long sent = count(m, "colony.messenger.sent");
         long[] delivery = latency(m, "colony.bus.async.latency");
         long t = System.nanoTime();
-        Point point;
         synchronized (this) {
             double seconds = Math.max(1e-3, (t - lastSampleNanos) / 1e9);
             double events = lastPublished < 0 ? 0 : (published - lastPublished) / seconds;
@@ -130,10 +129,11 @@ final class Figures implements AutoCloseable {
             long[] sorted = Arrays.copyOf(window, windowSize);
             Arrays.sort(sorted);
             now = new Now(events, messages, done, pct(sorted, 50), pct(sorted, 99), delivery[0], delivery[1]);
-            point = new Point(System.currentTimeMillis() / 1000, events, messages, done);
+            Point point = new Point(System.currentTimeMillis() / 1000, events, messages, done);
             add(point);
+            // under the lock, so a point anyone has seen in the series is in the file too (one small write a second)
+            history.write(point);
         }
-        history.write(point);
     }
 
     /** Appends a point, keeping the series ascending and within the last {@value #SERIES_POINTS} seconds. */
