@@ -46,7 +46,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--data",
             paramLabel = "DIR",
-            description = "Journal, snapshots and token file (default: ${DEFAULT-VALUE}).")
+            description = "Journal, snapshots, token file, dashboard history (default: ${DEFAULT-VALUE}).")
     Path data = Path.of("colony-data");
 
     @Option(
@@ -110,6 +110,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .limits(limits)
                     .allowInsecureBind(allowInsecureBind)
                     .checkpointEvery(checkpointEvery)
+                    .dashboardHistory(data.resolve("dashboard-series")) // the overview chart across restarts
                     .endpoint(McpEndpoint::create) // MCP at /mcp (ADR 0046)
                     .statelessMcp(redis != null); // no MCP sessions: any server behind a balancer answers
             origins.forEach(builder::allowOrigin);

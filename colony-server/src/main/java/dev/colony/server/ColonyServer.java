@@ -9,6 +9,7 @@ import dev.colony.wasm.PluginHost;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -125,7 +126,8 @@ public final class ColonyServer implements AutoCloseable {
                 // the bus's subscriptions but the replay ring's own (it matches every acct. subject), and the
                 // ring's SSE streams, which are no bus subscriptions of their own
                 subject -> Math.max(0, b.colony.bus().subscriberCount(subject) - 1)
-                        + parts.ring().listening(subject)));
+                        + parts.ring().listening(subject),
+                b.dashboardHistory));
         jetty.setStopTimeout(5_000);
         if (b.checkpointEvery != null && b.colony.state() instanceof DurableState durable) {
             Thread.ofVirtual().name("colony-server-checkpoints").start(() -> checkpoints(durable, b.checkpointEvery));
@@ -260,6 +262,7 @@ public final class ColonyServer implements AutoCloseable {
         private Duration checkpointEvery = Duration.ofMinutes(1);
         private PluginHost plugins;
         private boolean statelessMcp;
+        private Path dashboardHistory;
         private java.util.function.Function<LocalApi, ? extends Endpoint> endpoint;
 
         private Builder() {}
@@ -343,6 +346,16 @@ public final class ColonyServer implements AutoCloseable {
                 throw new IllegalArgumentException("checkpointEvery must be positive, got " + interval);
             }
             this.checkpointEvery = interval;
+            return this;
+        }
+
+        /**
+         * The file that keeps the dashboard's ten-minute time series across restarts (a fixed ring of 21,624
+         * bytes, written once a second without fsync, read at start; ADR 0053). None by default: the series is
+         * in memory and starts empty. {@code colony serve} puts it under {@code --data}.
+         */
+        public Builder dashboardHistory(Path file) {
+            this.dashboardHistory = Objects.requireNonNull(file, "file");
             return this;
         }
 

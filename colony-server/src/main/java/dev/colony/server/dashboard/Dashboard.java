@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -59,6 +60,7 @@ public final class Dashboard extends Handler.Wrapper {
     private final Subjects subjects;
     private final Function<AgentId, OptionalInt> inboxDepth;
     private final ToIntFunction<Subject> subscribers;
+    private final Path seriesFile;
     private volatile Figures figures;
     private volatile Feed feed;
     private volatile boolean running;
@@ -69,6 +71,8 @@ public final class Dashboard extends Handler.Wrapper {
      * @param hostAndOrigin the server's Host and Origin check (host header, origin header or null): true to serve
      * @param inboxDepth the messages waiting for an agent (stored id) on this server, empty when it has no inbox here
      * @param subscribers how many subscribers a publish on a (stored) subject would reach now
+     * @param seriesFile the file that keeps the overview's time series across restarts ({@link SeriesFile}), or
+     *     null to keep it in memory only
      */
     public Dashboard(
             Handler api,
@@ -77,8 +81,10 @@ public final class Dashboard extends Handler.Wrapper {
             Alerts alerts,
             BiPredicate<String, String> hostAndOrigin,
             Function<AgentId, OptionalInt> inboxDepth,
-            ToIntFunction<Subject> subscribers) {
+            ToIntFunction<Subject> subscribers,
+            Path seriesFile) {
         super(api);
+        this.seriesFile = seriesFile;
         this.inboxDepth = Objects.requireNonNull(inboxDepth, "inboxDepth");
         this.subscribers = Objects.requireNonNull(subscribers, "subscribers");
         this.colony = Objects.requireNonNull(colony, "colony");
@@ -94,7 +100,11 @@ public final class Dashboard extends Handler.Wrapper {
 
     @Override
     protected void doStart() throws Exception {
-        figures = new Figures(colony);
+        figures = new Figures(
+                colony,
+                seriesFile == null
+                        ? SeriesFile.none()
+                        : SeriesFile.open(seriesFile, System.currentTimeMillis() / 1000));
         feed = new Feed(colony, figures, alerts, 64);
         running = true;
         super.doStart();

@@ -21,6 +21,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.NoSuchElementException;
@@ -116,6 +118,46 @@ class DashboardBrowserTest {
             assertThat(browser.consoleErrors())
                     .as("console errors on " + page.getValue())
                     .isEmpty();
+        }
+    }
+
+    @Test
+    void overview_afterARestart_drawsTheEarlierMinutesWithAGap(@TempDir Path dir) {
+        Path file = dir.resolve("dashboard-series");
+        long now = System.currentTimeMillis() / 1000;
+        try (SeriesFile history = SeriesFile.open(file, now)) {
+            for (long s = now - 300; s < now - 240; s++) { // a minute of traffic, four minutes ago
+                history.write(new Figures.Point(s, 40 + s % 7, 20 + s % 3, 5));
+            }
+        }
+        try (Colony other = Colony.embedded();
+                ColonyServer restarted = ColonyServer.builder()
+                        .colony(other)
+                        .guard(guard)
+                        .port(0)
+                        .checkpointEvery(null)
+                        .dashboardHistory(file)
+                        .build()
+                        .start()) {
+            String otherBase = restarted.uri().toString();
+            browser.driver.manage().deleteAllCookies();
+            browser.driver.get(otherBase + "/dash/login");
+            browser.driver.findElement(By.id("token")).sendKeys("viewer-token");
+            browser.driver.findElement(By.id("sign-in")).click();
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> browser.driver.getCurrentUrl().endsWith("/dash/"));
+            // the 60 earlier points, then a row of nulls for the downtime, then the new samples
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                WebElement chart = browser.driver.findElement(By.id("chart"));
+                return chart.getDomAttribute("data-first").equals(Long.toString(now - 300))
+                        && Integer.parseInt(chart.getDomAttribute("data-rows")) >= 62;
+            });
+            assertThat(browser.driver.findElements(By.cssSelector("#chart canvas")))
+                    .isNotEmpty();
+            browser.screenshot("overview-after-restart");
+            assertThat(browser.consoleErrors()).isEmpty();
+        } finally {
+            browser.driver.manage().deleteAllCookies();
         }
     }
 

@@ -85,6 +85,14 @@ class DashboardPartsTest {
     }
 
     @Test
+    void seriesJson_pointsFarApart_breakTheLinesWithANullRow() {
+        String json = Feed.seriesJson(List.of(
+                new Figures.Point(10, 1, 1, 1), new Figures.Point(15, 2, 2, 2), new Figures.Point(100, 3, 3, 3)));
+        assertThat(json)
+                .isEqualTo("[[10,15,16,100],[1.00,2.00,null,3.00],[1.00,2.00,null,3.00],[1.00,2.00,null,3.00]]");
+    }
+
+    @Test
     void status_unknownValue_isRefusedWithTheValue() {
         assertThat(TasksPage.status("dead")).isEqualTo(dev.colony.state.TaskStatus.DEAD);
         assertThat(TasksPage.status("")).isNull();
