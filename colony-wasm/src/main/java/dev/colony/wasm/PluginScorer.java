@@ -2,18 +2,12 @@ package dev.colony.wasm;
 
 import dev.colony.messaging.AgentId;
 import dev.colony.state.AgentChooser;
-import dev.colony.state.AgentRecord;
 import dev.colony.state.TaskSpec;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An {@link AgentChooser} that scores a task's candidates with a plugin ({@code colony_score}): task and
@@ -31,8 +25,6 @@ import tools.jackson.databind.json.JsonMapper;
  * declines the task (the queue offers the next one), reload retries once on a fresh instance. Thread-safe.
  */
 public final class PluginScorer implements AgentChooser {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     private final String name;
     private final FailurePolicy policy;
     private final AtomicReference<PluginVersion> slot;
@@ -53,9 +45,9 @@ public final class PluginScorer implements AgentChooser {
         }
         List<byte[]> encoded = new ArrayList<>(candidates.size());
         for (Candidate candidate : candidates) {
-            encoded.add(json(candidate(candidate)));
+            encoded.add(ScorerJson.candidate(candidate));
         }
-        double[] scores = scores(json(task(task)), encoded);
+        double[] scores = scores(ScorerJson.task(task), encoded);
         if (scores == null) {
             return policy == FailurePolicy.FAIL_OPEN
                     ? Optional.of(candidates.getFirst().id())
@@ -103,32 +95,6 @@ public final class PluginScorer implements AgentChooser {
                 }
             }
         }
-    }
-
-    private static Map<String, Object> task(TaskSpec task) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", task.id());
-        json.put("type", task.type());
-        json.put("priority", task.priority());
-        json.put("required", new TreeSet<>(task.requiredCapabilities()));
-        json.put("payload_bytes", task.payload().length);
-        return json;
-    }
-
-    private static Map<String, Object> candidate(Candidate candidate) {
-        AgentRecord agent = candidate.agent();
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("leases", candidate.leases());
-        json.put("id", agent.id().value());
-        json.put("role", agent.role());
-        json.put("capabilities", new TreeSet<>(agent.capabilities()));
-        json.put("status", agent.status().name());
-        json.put("metadata", new TreeMap<>(agent.metadata()));
-        return json;
-    }
-
-    private static byte[] json(Object value) {
-        return JSON.writeValueAsBytes(value);
     }
 
     /** The plugin this scorer runs. */
