@@ -50,7 +50,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>The choice alone, {@value #AGENTS} candidates with 0 to {@value #AGENTS}-1 leases: {@code chooseJava}
  *       (an {@link AgentChooser} lambda over the candidates), {@code chooseWasmCompiled} and
  *       {@code chooseWasmInterpreted} (the example {@code c/fewest_leases.wasm} through {@link PluginScorer}:
- *       the task and every candidate encoded as JSON, the pool, the call, the scores read back).
+ *       the task and every candidate encoded as JSON, the pool, the call, the scores read back);
+ *       {@code scoreWasmCompiledPreEncoded}: the same call with the JSON encoded beforehand ({@link
+ *       PluginScorer#score}), so the difference is the encoding's cost.
  *   <li>A whole assignment on the embedded state, {@value #AGENTS} working agents holding 0 to
  *       {@value #AGENTS}-1 leases: each operation submits a task, assigns it and completes its lease, so the
  *       state stays the same. {@code assignLeastLoaded} (the built-in strategy: one lock section),
@@ -82,6 +84,8 @@ public class ScorerBenchmark {
     CoordinationState state;
     TaskSpec task;
     List<AgentChooser.Candidate> candidates;
+    byte[] taskJson;
+    List<byte[]> candidatesJson;
     long next;
 
     @Setup(Level.Trial)
@@ -108,6 +112,22 @@ public class ScorerBenchmark {
             candidates.add(new AgentChooser.Candidate(agent, leases));
         }
         candidates = List.copyOf(candidates);
+        taskJson =
+                "{\"id\":\"render-1\",\"type\":\"render\",\"priority\":5,\"required\":[\"gpu\"],\"payload_bytes\":64}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        candidatesJson = new ArrayList<>();
+        for (AgentChooser.Candidate c : candidates) {
+            candidatesJson.add(("{\"leases\":" + c.leases() + ",\"id\":\"" + c.id().value()
+                            + "\",\"role\":\"worker\",\"capabilities\":[\"cpu\",\"gpu\"],\"status\":\"IDLE\","
+                            + "\"metadata\":{\"zone\":\"" + c.agent().metadata().get("zone") + "\"}}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        double[] preEncoded = compiled.score(taskJson, candidatesJson);
+        for (int i = 0; i < AGENTS; i++) {
+            if (preEncoded[i] != -candidates.get(i).leases()) {
+                throw new IllegalStateException("the pre-encoded scores are not minus the lease counts");
+            }
+        }
         Optional<AgentId> expected = FEWEST_LEASES.choose(task, candidates);
         if (!compiled.choose(task, candidates).equals(expected)
                 || !interpreted.choose(task, candidates).equals(expected)) {
@@ -173,6 +193,11 @@ public class ScorerBenchmark {
     @Benchmark
     public Optional<AgentId> chooseWasmCompiled() {
         return compiled.choose(task, candidates);
+    }
+
+    @Benchmark
+    public double[] scoreWasmCompiledPreEncoded() {
+        return compiled.score(taskJson, candidatesJson);
     }
 
     @Benchmark
