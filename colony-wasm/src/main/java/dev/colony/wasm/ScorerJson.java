@@ -4,18 +4,20 @@ import dev.colony.state.AgentChooser.Candidate;
 import dev.colony.state.AgentRecord;
 import dev.colony.state.TaskSpec;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The JSON a scorer plugin reads, written by hand: compact, fields in the documented order (docs/plugins.md),
- * capabilities and metadata sorted. A Jackson tree of maps cost about ten times as much per candidate, and a
- * scorer encodes every candidate on every call. Strings are escaped as JSON requires ({@code "}, {@code \},
- * control characters); other characters pass as UTF-8.
+ * capabilities and metadata sorted. A scorer encodes every candidate on every call, and this encoding, not the
+ * plugin call, is most of a scorer's cost (docs/benchmarks/plugins.md); a Jackson tree of maps cost more still.
+ * Strings are escaped as JSON requires ({@code "}, {@code \}, control characters); other characters pass as
+ * UTF-8.
  */
 final class ScorerJson {
+    private static final String[] NONE = new String[0];
+
     private ScorerJson() {}
 
     /** {@code {"id","type","priority","required":[...],"payload_bytes"}}. */
@@ -34,7 +36,7 @@ final class ScorerJson {
     /** {@code {"leases":N,"id","role","capabilities":[...],"status","metadata":{...}}}: the load first. */
     static byte[] candidate(Candidate candidate) {
         AgentRecord agent = candidate.agent();
-        StringBuilder json = new StringBuilder(128);
+        StringBuilder json = new StringBuilder(256);
         json.append("{\"leases\":").append(candidate.leases()).append(",\"id\":");
         string(json, agent.id().value());
         json.append(",\"role\":");
@@ -42,30 +44,38 @@ final class ScorerJson {
         json.append(",\"capabilities\":");
         strings(json, agent.capabilities());
         json.append(",\"status\":\"").append(agent.status().name()).append("\",\"metadata\":{");
-        boolean first = true;
-        for (Map.Entry<String, String> entry : new TreeMap<>(agent.metadata()).entrySet()) {
-            if (!first) {
+        Map<String, String> metadata = agent.metadata();
+        String[] keys = sorted(metadata.keySet());
+        for (int i = 0; i < keys.length; i++) {
+            if (i > 0) {
                 json.append(',');
             }
-            first = false;
-            string(json, entry.getKey());
+            string(json, keys[i]);
             json.append(':');
-            string(json, entry.getValue());
+            string(json, metadata.get(keys[i]));
         }
         return json.append("}}").toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static void strings(StringBuilder json, Set<String> values) {
         json.append('[');
-        boolean first = true;
-        for (String value : values.size() < 2 ? values : new TreeSet<>(values)) {
-            if (!first) {
+        String[] sorted = sorted(values);
+        for (int i = 0; i < sorted.length; i++) {
+            if (i > 0) {
                 json.append(',');
             }
-            first = false;
-            string(json, value);
+            string(json, sorted[i]);
         }
         json.append(']');
+    }
+
+    /** The set's elements in natural order: an array sort, cheaper than a TreeSet for the few a task has. */
+    private static String[] sorted(Set<String> values) {
+        String[] array = values.toArray(NONE);
+        if (array.length > 1) {
+            Arrays.sort(array);
+        }
+        return array;
     }
 
     private static void string(StringBuilder json, String value) {
