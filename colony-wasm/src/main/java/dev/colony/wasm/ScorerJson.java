@@ -78,25 +78,25 @@ final class ScorerJson {
         return array;
     }
 
+    /** Appends {@code value} quoted, copying the runs that need no escape whole. */
     private static void string(StringBuilder json, String value) {
         json.append('"');
+        int start = 0;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\n' -> json.append("\\n");
-                case '\r' -> json.append("\\r");
-                case '\t' -> json.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
+            if (c == '"' || c == '\\' || c < 0x20) {
+                json.append(value, start, i);
+                switch (c) {
+                    case '"' -> json.append("\\\"");
+                    case '\\' -> json.append("\\\\");
+                    case '\n' -> json.append("\\n");
+                    case '\r' -> json.append("\\r");
+                    case '\t' -> json.append("\\t");
+                    default -> json.append(String.format("\\u%04x", (int) c));
                 }
+                start = i + 1;
             }
         }
-        json.append('"');
+        json.append(value, start, value.length()).append('"');
     }
 }
