@@ -13,7 +13,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The embedded task queue. Every method runs under the state lock (see {@link LocalState}).
+ * The embedded task queue. Every method runs under the state lock (see {@link LocalState}), except
+ * {@link #assign(AgentChooser, Duration, Fence)}, which runs the user's chooser between two sections under it
+ * ({@link AssignmentRounds}).
  *
  * <p>Every task submitted and not purged by the {@link TaskRetention} is in {@code slots}, in submission
  * order; the {@link TaskIndex} finds queued, delayed and claimed ones fast, {@link FinishedTasks} counts them
