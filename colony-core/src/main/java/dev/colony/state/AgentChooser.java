@@ -23,8 +23,9 @@ import java.util.Optional;
  * <p><b>Answers.</b> An empty answer declines the task: the queue goes on with the next claimable task whose
  * requirements differ. Choosing an agent that is not among the candidates is a programming error: assign
  * throws {@link IllegalArgumentException} and claims nothing. An exception from the chooser reaches the caller
- * of assign, with nothing claimed. Called from the assigning thread; should be cheap and must not call the
- * queue it chooses for.
+ * of assign, with nothing claimed. Called on the assigning thread, holding no lock of the queue: it may read
+ * the state (a change it makes meanwhile is just another race the conditional claim settles), and it should be
+ * cheap, since the assignment waits for it.
  */
 @FunctionalInterface
 public interface AgentChooser {
