@@ -157,6 +157,12 @@ public interface TaskChooserContract extends StateFixture {
                 .hasMessageContaining("nothing was claimed");
         assertThat(tasks.byStatus(TaskStatus.CLAIMED)).isEmpty();
         assertThat(tasks.byStatus(TaskStatus.QUEUED)).hasSize(2);
+        state.registry().register(CAROL, "worker", Set.of("gpu", "cpu"), Map.of()); // registered, still STARTING
+        assertThatThrownBy(() -> tasks.assign((task, candidates) -> Optional.of(CAROL), LEASE, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("\"carol\"")
+                .hasMessageContaining("not one of its 2 candidates");
+        assertThat(tasks.byStatus(TaskStatus.CLAIMED)).isEmpty();
         assertThatThrownBy(() -> tasks.assign((task, candidates) -> null, LEASE, null))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("null");
