@@ -270,8 +270,12 @@ class Client:
                             query={"priority": priority})[2]
 
     def events(self, pattern, last_event_id=None, reconnect=True, retry_delay=0.2, max_delay=2.0,
-               max_down=300.0):
+               max_down=300.0, filter=None, filter_policy=None):
         """Yields the Events of the subjects matching pattern, forever.
+
+        filter: the name of a deployed WebAssembly filter plugin that decides, on the server, which
+        events this stream gets; filter_policy: "fail_closed" (the default), "fail_open" or "reload" for
+        a failed plugin call (docs/serve.md). An unknown plugin is a ColonyError NO_SUCH_PLUGIN.
 
         Each connection starts with an Event of kind "ready" (attached: live from here) or "reset";
         then come "message" Events whose data is {subject, payload}.
@@ -286,7 +290,7 @@ class Client:
         delay = retry_delay
         while True:
             try:
-                for event in self._stream(pattern, last_event_id):
+                for event in self._stream(pattern, last_event_id, filter, filter_policy):
                     down_since = None
                     delay = retry_delay
                     if event.id is not None:
@@ -305,13 +309,15 @@ class Client:
             time.sleep(delay)
             delay = min(delay * 2, max_delay)
 
-    def _stream(self, pattern, last_event_id):
+    def _stream(self, pattern, last_event_id, filter=None, filter_policy=None):
         headers = self._headers({"Accept": "text/event-stream"})
         if last_event_id is not None:
             headers["Last-Event-ID"] = last_event_id
         conn = self._connect(self.timeout)
         try:
-            conn.request("GET", "/v1/events?" + urllib.parse.urlencode({"pattern": pattern}), headers=headers)
+            query = {"pattern": pattern, "filter": filter, "filterPolicy": filter_policy}
+            query = {k: v for k, v in query.items() if v is not None}
+            conn.request("GET", "/v1/events?" + urllib.parse.urlencode(query), headers=headers)
             response = conn.getresponse()
             if response.status >= 400:
                 self._decode(response.status, response, response.read())

@@ -229,6 +229,12 @@ class EventTest(_Test):
         self.assertEqual([(e.kind, e.data["subject"], e.data["payload"]["n"]) for e in events],
                          [("message", "pyresume.a", n) for n in range(3, 7)])
 
+    def test_events_unknownFilterPlugin_colonyErrorNotRetried(self):
+        with self.assertRaises(ColonyError) as raised:
+            next(self.client().events("pyfilter.>", filter="no-such-plugin"))
+        self.assertEqual(raised.exception.status, 404)
+        self.assertEqual(raised.exception.code, "NO_SUCH_PLUGIN")
+
     def test_events_serverRestart_resumesWithResetThenEveryLaterEvent(self):
         c = self.client()
         reader = _Reader(self.client().events("pyrestart.>", retry_delay=0.1, max_delay=1.0))

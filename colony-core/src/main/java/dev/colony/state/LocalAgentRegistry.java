@@ -154,6 +154,14 @@ final class LocalAgentRegistry implements AgentRegistry {
         return working;
     }
 
+    /** Whether {@code id} is IDLE or BUSY with every capability {@code task} requires. Under the lock. */
+    boolean isWorkingWith(AgentId id, TaskSpec task) {
+        AgentRecord record = agents.get(id);
+        return record != null
+                && (record.status() == AgentStatus.IDLE || record.status() == AgentStatus.BUSY)
+                && record.capabilities().containsAll(task.requiredCapabilities());
+    }
+
     @Override
     public Optional<AgentRecord> get(AgentId id) {
         Objects.requireNonNull(id, "id");

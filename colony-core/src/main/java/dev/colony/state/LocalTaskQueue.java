@@ -13,7 +13,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The embedded task queue. Every method runs under the state lock (see {@link LocalState}).
+ * The embedded task queue. Every method runs under the state lock (see {@link LocalState}), except
+ * {@link #assign(AgentChooser, Duration, Fence)}, which runs the user's chooser between two sections under it
+ * ({@link AssignmentRounds}).
  *
  * <p>Every task submitted and not purged by the {@link TaskRetention} is in {@code slots}, in submission
  * order; the {@link TaskIndex} finds queued, delayed and claimed ones fast, {@link FinishedTasks} counts them
@@ -135,6 +137,50 @@ final class LocalTaskQueue implements TaskQueue {
             return Optional.empty();
         });
     }
+
+    /** Chooses outside the state lock; offers and claims under it (see {@link AssignmentRounds}). */
+    @Override
+    public Optional<Lease> assign(AgentChooser chooser, Duration lease, Fence fence) {
+        Objects.requireNonNull(chooser, "chooser");
+        positive(lease, "lease");
+        return AssignmentRounds.assign(chooser, lease, fence, chosenClaims);
+    }
+
+    private final AssignmentRounds.Claims chosenClaims = new AssignmentRounds.Claims() {
+        @Override
+        public AssignmentRounds.Offer offer(Fence fence) {
+            return state.write(changes -> {
+                if (!state.fenceHolds(fence)) {
+                    return null;
+                }
+                catchUp(changes);
+                List<AgentChooser.Candidate> working = new ArrayList<>();
+                for (AgentRecord agent : state.registry.workingLocked()) {
+                    working.add(new AgentChooser.Candidate(agent, leaseCount(agent.id())));
+                }
+                List<TaskSpec> heads = new ArrayList<>();
+                if (!working.isEmpty()) {
+                    index.heads().forEach(head -> heads.add(head.task.spec()));
+                }
+                return new AssignmentRounds.Offer(heads, working);
+            });
+        }
+
+        @Override
+        public Optional<Lease> claim(String taskId, AgentId agent, Duration lease, Fence fence) {
+            return state.write(changes -> {
+                if (!state.fenceHolds(fence)) {
+                    return Optional.empty();
+                }
+                Instant now = catchUp(changes);
+                Slot slot = slots.get(taskId);
+                if (slot == null || !index.isReady(slot) || !state.registry.isWorkingWith(agent, slot.task.spec())) {
+                    return Optional.empty();
+                }
+                return Optional.of(claimLocked(slot, agent, lease, now, changes));
+            });
+        }
+    };
 
     @Override
     public LeaseOutcome renew(Lease lease, Duration extension) {

@@ -147,6 +147,12 @@ final class TaskIndex {
         return best;
     }
 
+    /** Whether {@code slot} is QUEUED with its backoff over (claimable now). */
+    boolean isReady(Slot slot) {
+        TreeSet<Slot> group = ready.get(slot.task.spec().requiredCapabilities());
+        return group != null && group.contains(slot);
+    }
+
     /** The head of every ready group, highest priority first. */
     List<Slot> heads() {
         List<Slot> heads = new ArrayList<>(ready.size());

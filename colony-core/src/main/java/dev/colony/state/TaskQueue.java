@@ -70,6 +70,20 @@ public interface TaskQueue {
      */
     Optional<Lease> assign(AssignmentStrategy strategy, Duration lease, Fence fence);
 
+    /**
+     * Leader-driven assignment by a user's {@code chooser}: offers the highest-priority claimable task (then the
+     * next group's head while the chooser declines or nobody can do it) with the live agents able to do it, and
+     * claims it for the agent the chooser picks, atomically with a check that the task is still claimable and
+     * the agent still eligible; a lost race offers again, a bounded number of times ({@link AgentChooser}, ADR
+     * 0052). The chooser runs outside the queue's lock. Empty when no task or agent fits, the chooser declines
+     * every task, {@code fence} (nullable) is stale, or {@link AssignmentRounds#MAX_ROUNDS} claims in a row lost
+     * their race (try again).
+     *
+     * @throws IllegalArgumentException if the chooser picks an agent that is not one of the candidates (nothing
+     *     is claimed)
+     */
+    Optional<Lease> assign(AgentChooser chooser, Duration lease, Fence fence);
+
     /** The task as the queue holds it now, in any status; empty if no task has this id. */
     Optional<Task> get(String taskId);
 

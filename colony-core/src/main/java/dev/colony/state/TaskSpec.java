@@ -48,6 +48,11 @@ public record TaskSpec(
         return new TaskSpec(id, type, payload, priority, requiredCapabilities, attempts);
     }
 
+    /** The payload's length in bytes, without copying it. */
+    public int payloadSize() {
+        return payload.length;
+    }
+
     /** The payload, copied. */
     @Override
     public byte[] payload() {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * outcomes, retries with backoff, expiry (swept and lazy), agent failure, cancelling and announcements;
  * assignment and concurrency are in the interfaces this one extends.
  */
-public interface TaskQueueContract extends TaskAssignmentContract, TaskQueueConcurrencyContract, TaskRetentionContract {
+public interface TaskQueueContract
+        extends TaskAssignmentContract, TaskChooserContract, TaskQueueConcurrencyContract, TaskRetentionContract {
 
     private static TaskSpec spec(String id) {
         return TaskSpec.of(id, "work", bytes("input-" + id));

@@ -38,6 +38,8 @@ final class RedisStateScripts {
             "task_submit",
             "task_claim",
             "task_assign",
+            "task_offer",
+            "task_give",
             "task_renew",
             "task_complete",
             "task_fail",

@@ -1,6 +1,8 @@
 package dev.colony.redis;
 
 import dev.colony.messaging.AgentId;
+import dev.colony.state.AgentChooser;
+import dev.colony.state.AssignmentRounds;
 import dev.colony.state.AssignmentStrategy;
 import dev.colony.state.Fence;
 import dev.colony.state.Lease;
@@ -90,6 +92,52 @@ final class RedisStateTasks implements TaskQueue {
                 fence == null ? "" : fence.group(),
                 fence == null ? "" : fence.term()));
     }
+
+    /**
+     * The chooser runs in this JVM between two scripts: {@code task_offer} (catch up, the ready heads and the
+     * working agents) and {@code task_give} (the conditional claim of the chosen task for the chosen agent).
+     */
+    @Override
+    public Optional<Lease> assign(AgentChooser chooser, Duration lease, Fence fence) {
+        Objects.requireNonNull(chooser, "chooser");
+        RedisState.positive(lease, "lease");
+        return AssignmentRounds.assign(chooser, lease, fence, claims);
+    }
+
+    private final AssignmentRounds.Claims claims = new AssignmentRounds.Claims() {
+        @Override
+        public AssignmentRounds.Offer offer(Fence fence) {
+            Object result =
+                    state.run("task_offer", fence == null ? "" : fence.group(), fence == null ? "" : fence.term());
+            if (RedisState.none(result)) {
+                return null;
+            }
+            List<?> parts = RedisState.list(result);
+            List<TaskSpec> heads = new ArrayList<>();
+            for (Object hash : RedisState.list(parts.get(0))) {
+                heads.add(RedisStateCodec.task(hash).spec());
+            }
+            List<?> agents = RedisState.list(parts.get(1));
+            List<?> leases = RedisState.list(parts.get(2));
+            List<AgentChooser.Candidate> working = new ArrayList<>(agents.size());
+            for (int i = 0; i < agents.size(); i++) {
+                working.add(new AgentChooser.Candidate(
+                        RedisStateCodec.agent(agents.get(i)), (int) RedisStateCodec.number(leases.get(i))));
+            }
+            return new AssignmentRounds.Offer(heads, working);
+        }
+
+        @Override
+        public Optional<Lease> claim(String taskId, AgentId agent, Duration lease, Fence fence) {
+            return lease(state.run(
+                    "task_give",
+                    taskId,
+                    agent.value(),
+                    RedisState.millis(lease),
+                    fence == null ? "" : fence.group(),
+                    fence == null ? "" : fence.term()));
+        }
+    };
 
     private static Optional<Lease> lease(Object result) {
         if (RedisState.none(result)) {

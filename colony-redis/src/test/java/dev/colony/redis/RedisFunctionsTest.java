@@ -54,7 +54,8 @@ class RedisFunctionsTest {
         assertThat(redis.<String>fcallReadOnly("colony_version", ScriptOutputType.VALUE, new String[0]))
                 .isEqualTo(RedisFunctions.VERSION)
                 .startsWith(RedisLayout.VERSION + ".");
-        assertThat(redis.functionList("colony").toString()).contains("colony_task_claim", "colony_state_sweep");
+        assertThat(redis.functionList("colony").toString())
+                .contains("colony_task_claim", "colony_task_offer", "colony_task_give", "colony_state_sweep");
     }
 
     @Test
@@ -130,6 +131,22 @@ class RedisFunctionsTest {
                 .build()) {
             colony.tasks().submit(TaskSpec.of("t1", "work", new byte[] {1}));
             assertThat(colony.tasks().count(TaskStatus.QUEUED)).isOne();
+
+            // assignment by a chooser: task_offer and task_give by EVALSHA
+            colony.tasks().submit(TaskSpec.of("t2", "work", new byte[] {2}).withPriority(9));
+            colony.registry().register(AgentId.of("a"), "worker", java.util.Set.of(), java.util.Map.of());
+            colony.registry().register(AgentId.of("b"), "worker", java.util.Set.of(), java.util.Map.of());
+            colony.registry().transition(AgentId.of("a"), AgentStatus.IDLE);
+            colony.registry().transition(AgentId.of("b"), AgentStatus.IDLE);
+            var lease = colony.tasks()
+                    .assign(
+                            (task, candidates) ->
+                                    java.util.Optional.of(candidates.getLast().id()),
+                            java.time.Duration.ofSeconds(30),
+                            null)
+                    .orElseThrow();
+            assertThat(lease.taskId()).isEqualTo("t2");
+            assertThat(lease.holder()).isEqualTo(AgentId.of("b"));
         }
     }
 }

@@ -70,7 +70,7 @@ public final class ColonyServer implements AutoCloseable {
         this.plugins = ownsPlugins ? ownPlugins(b.colony) : b.plugins;
         List<Route> routes = new ArrayList<>();
         routes.addAll(new OpsRoutes(parts, () -> ready).routes());
-        routes.addAll(new EventRoutes(parts).routes());
+        routes.addAll(new EventRoutes(parts, plugins).routes());
         routes.addAll(new MessageRoutes(parts).routes());
         routes.addAll(new AgentRoutes(parts).routes());
         routes.addAll(new TaskRoutes(parts).routes());

@@ -28,8 +28,11 @@ final class EventRing implements AutoCloseable {
     /** A live stream: its stored pattern and connection. */
     record Listener(SubjectPattern pattern, SseStream stream) {}
 
+    /** An event to replay: its id, the stored event, and its frame's data. */
+    record Replayed(String id, Event event, byte[] data) {}
+
     /** What a stream gets when it attaches: whether to reset, and the events to replay. */
-    record Attachment(boolean reset, List<String[]> replay) {}
+    record Attachment(boolean reset, List<Replayed> replay) {}
 
     private final String epoch = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
@@ -60,7 +63,7 @@ final class EventRing implements AutoCloseable {
         String id = id(entry.seq());
         for (Listener listener : listeners) {
             if (listener.pattern().matches(event.subject())) {
-                listener.stream().offer(id, "message", data);
+                listener.stream().offer(id, "message", data, event);
             }
         }
     }
@@ -76,10 +79,10 @@ final class EventRing implements AutoCloseable {
         if (after < 0 || after > lastSeq || after < oldest - 1) {
             return new Attachment(true, List.of());
         }
-        List<String[]> replay = new ArrayList<>();
+        List<Replayed> replay = new ArrayList<>();
         for (Entry e : entries) {
             if (e.seq() > after && listener.pattern().matches(e.event().subject())) {
-                replay.add(new String[] {id(e.seq()), new String(e.data(), java.nio.charset.StandardCharsets.UTF_8)});
+                replay.add(new Replayed(id(e.seq()), e.event(), e.data()));
             }
         }
         return new Attachment(false, replay);

@@ -6,20 +6,31 @@ import dev.colony.bus.PublishResult;
 import dev.colony.bus.Subject;
 import dev.colony.bus.SubjectPattern;
 import dev.colony.server.auth.Action;
-import java.nio.charset.StandardCharsets;
+import dev.colony.wasm.FailurePolicy;
+import dev.colony.wasm.PluginHost;
+import dev.colony.wasm.PluginKind;
+import dev.colony.wasm.SubscriptionFilter;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The bus routes: publish a JSON payload on a subject, and stream the events of a subject pattern as SSE,
- * resumable with {@code Last-Event-ID} from the {@link EventRing}.
+ * resumable with {@code Last-Event-ID} from the {@link EventRing}. A stream may name a deployed WebAssembly
+ * filter plugin ({@code filter=<plugin>}, with {@code filterPolicy}): it runs per stream, on the stream's own
+ * thread, over the client's subject and the payload's JSON, live and replayed events alike.
  */
 final class EventRoutes {
     private final Parts parts;
     private final EventBus bus;
+    private final PluginHost plugins;
 
-    EventRoutes(Parts parts) {
+    EventRoutes(Parts parts, PluginHost plugins) {
         this.parts = parts;
         this.bus = parts.colony().bus();
+        this.plugins = plugins;
     }
 
     List<Route> routes() {
@@ -51,8 +62,11 @@ final class EventRoutes {
             lastEventId = call.query("lastEventId").orElse(null);
         }
         String resumeFrom = lastEventId;
+        Optional<String> filterName = call.query("filter");
+        Predicate<Event> filter = filterName.isEmpty() ? null : filter(call, filterName.get());
+        Map<String, Object> ready = Json.obj("pattern", pattern, "filter", filterName.orElse(null));
         return Reply.events(out -> {
-            try (SseStream stream = new SseStream(out, parts.limits().streamBuffer())) {
+            try (SseStream stream = new SseStream(out, parts.limits().streamBuffer(), filter)) {
                 EventRing.Listener listener = new EventRing.Listener(stored, stream);
                 EventRing.Attachment attachment = parts.ring().attach(listener, resumeFrom);
                 try {
@@ -67,10 +81,10 @@ final class EventRoutes {
                                                 "detail",
                                                 "the replay ring no longer reaches back to this id (or it is from another server start); re-read state, then continue")));
                     } else {
-                        stream.write(null, "ready", Json.write(Json.obj("pattern", pattern)));
+                        stream.write(null, "ready", Json.write(ready));
                     }
-                    for (String[] frame : attachment.replay()) {
-                        stream.write(frame[0], "message", frame[1].getBytes(StandardCharsets.UTF_8));
+                    for (EventRing.Replayed replayed : attachment.replay()) {
+                        stream.write(replayed.id(), "message", replayed.data(), replayed.event());
                     }
                     stream.pump(() -> true);
                 } finally {
@@ -78,5 +92,41 @@ final class EventRoutes {
                 }
             }
         });
+    }
+
+    /**
+     * The stream's filter: plugin {@code name}'s binding with the {@code filterPolicy} (default FAIL_CLOSED),
+     * judging each event as the client sees it (its own subject, without the account's prefix).
+     */
+    private Predicate<Event> filter(Call call, String name) {
+        FailurePolicy policy =
+                call.query("filterPolicy").map(EventRoutes::policy).orElse(FailurePolicy.FAIL_CLOSED);
+        if (plugins
+                .deployment(name)
+                .orElseThrow(() -> Problem.notFound(
+                        "NO_SUCH_PLUGIN",
+                        "no plugin \"" + name
+                                + "\" is deployed to filter this stream (GET /v1/admin/plugins lists them)"))
+                .info()
+                .kinds()
+                .stream()
+                .noneMatch(kind -> kind == PluginKind.FILTER)) {
+            throw new Problem(
+                    422,
+                    "PLUGIN_NOT_A_FILTER",
+                    "plugin \"" + name + "\" exports no colony_filter, so it cannot filter a stream");
+        }
+        SubscriptionFilter binding = plugins.filter(name, policy);
+        Namespace ns = call.ns();
+        return event -> binding.test(
+                new Event(Subject.of(ns.localSubject(event.subject().value())), event.payload(), event.priority()));
+    }
+
+    private static FailurePolicy policy(String text) {
+        try {
+            return FailurePolicy.valueOf(text.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest("filterPolicy must be fail_closed, fail_open or reload, got \"" + text + "\"");
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.colony.server;
 
+import dev.colony.bus.Event;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * One server-sent-events connection: producers {@link #offer} frames without blocking into a bounded
@@ -18,19 +20,30 @@ import java.util.function.BooleanSupplier;
  * ends the stream. The client reconnects with {@code Last-Event-ID} and resumes from the replay ring, or
  * gets {@code event: reset} if the ring no longer reaches back. A comment line every 15 s keeps idle
  * connections open through proxies and detects clients that left.
+ *
+ * <p>Filter: a stream may carry a predicate over the events its frames come from; it runs on the pumping thread
+ * (the request's own virtual thread, where a WebAssembly filter's deadline interrupt is safe), and a frame whose
+ * event it refuses is skipped. Frames without an event (ready, reset, gap) are never filtered.
  */
 final class SseStream implements AutoCloseable {
-    private static final Frame END = new Frame(null, "end", new byte[0]);
+    private static final Frame END = new Frame(null, "end", new byte[0], null);
     private static final long KEEPALIVE_NANOS = TimeUnit.SECONDS.toNanos(15);
 
-    private record Frame(String id, String event, byte[] data) {}
+    private record Frame(String id, String event, byte[] data, Event source) {}
 
     private final OutputStream out;
     private final BlockingQueue<Frame> buffer;
     private final AtomicLong dropped = new AtomicLong();
+    private final Predicate<Event> filter;
     private volatile boolean closed;
 
     SseStream(OutputStream out, int capacity) {
+        this(out, capacity, null);
+    }
+
+    /** A stream whose frames from events {@code filter} (nullable: none) refuses are skipped. */
+    SseStream(OutputStream out, int capacity, Predicate<Event> filter) {
+        this.filter = filter;
         // frames go out in batches: a frame is flushed when the buffer holds nothing more, so a busy stream
         // writes many frames per chunk and syscall, and an idle one writes each at once
         this.out = new java.io.BufferedOutputStream(out, 16 * 1024);
@@ -39,10 +52,15 @@ final class SseStream implements AutoCloseable {
 
     /** Queues a frame without blocking; false (and counted) if the buffer is full or the stream closed. */
     boolean offer(String id, String event, byte[] data) {
+        return offer(id, event, data, null);
+    }
+
+    /** {@link #offer(String, String, byte[])} of a frame made from {@code source}, which the filter judges. */
+    boolean offer(String id, String event, byte[] data, Event source) {
         if (closed
                 || dropped.get() > 0
                 || buffer.remainingCapacity() <= 1
-                || !buffer.offer(new Frame(id, event, data))) {
+                || !buffer.offer(new Frame(id, event, data, source))) {
             dropped.incrementAndGet();
             return false;
         }
@@ -51,8 +69,20 @@ final class SseStream implements AutoCloseable {
 
     /** Writes a frame now, on the pumping thread (for replays before the live part). */
     void write(String id, String event, byte[] data) throws IOException {
-        frame(new Frame(id, event, data));
-        out.flush();
+        write(id, event, data, null);
+    }
+
+    /** Writes a frame made from {@code source} now, unless the filter refuses it; on the pumping thread. */
+    void write(String id, String event, byte[] data, Event source) throws IOException {
+        Frame f = new Frame(id, event, data, source);
+        if (accepts(f)) {
+            frame(f);
+            out.flush();
+        }
+    }
+
+    private boolean accepts(Frame f) {
+        return filter == null || f.source() == null || filter.test(f.source());
     }
 
     /** Writes queued frames until the stream is closed, overflows, or {@code open} turns false. */
@@ -74,7 +104,9 @@ final class SseStream implements AutoCloseable {
             if (next == END) {
                 return;
             }
-            frame(next);
+            if (accepts(next)) {
+                frame(next);
+            }
             if (buffer.isEmpty()) {
                 if (dropped.get() > 0) {
                     frame(new Frame(
@@ -84,7 +116,8 @@ final class SseStream implements AutoCloseable {
                                     "dropped",
                                     dropped.get(),
                                     "detail",
-                                    "this connection fell behind; reconnect with Last-Event-ID"))));
+                                    "this connection fell behind; reconnect with Last-Event-ID")),
+                            null));
                     out.flush();
                     return;
                 }

@@ -1,34 +1,30 @@
 package dev.colony.wasm;
 
 import dev.colony.messaging.AgentId;
-import dev.colony.state.AgentRecord;
+import dev.colony.state.AgentChooser;
 import dev.colony.state.TaskSpec;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Scores the candidate agents of a task with a plugin ({@code colony_score}): task and candidates in, one
- * f64 score per candidate out. {@link #choose} picks the highest finite score among the live agents whose
- * capabilities cover the task's requirements (the same eligibility rule as
- * {@link dev.colony.state.TaskQueue#assign}); a candidate scored NaN or infinite is not chosen.
+ * An {@link AgentChooser} that scores a task's candidates with a plugin ({@code colony_score}): task and
+ * candidates in, one f64 score per candidate out; the highest finite score wins (ties to the earliest
+ * registered), and a candidate scored NaN or infinite is never chosen. Pass it to
+ * {@link dev.colony.state.TaskQueue#assign(AgentChooser, java.time.Duration, dev.colony.state.Fence)}: the queue
+ * offers the live agents able to do the task and claims the task for the chosen one atomically (ADR 0052).
  *
- * <p>The task and each candidate reach the plugin as JSON: the task as {@code {"id","type","priority",
- * "required":[...],"payload_bytes"}}, each candidate as {@code {"id","role","capabilities":[...],"status"}}
- * (see docs/plugins.md for the byte layout).
+ * <p>The task and each candidate reach the plugin as JSON, fields in this order: the task as {@code
+ * {"id","type","priority","required":[...],"payload_bytes"}}, each candidate as {@code {"leases","id","role",
+ * "capabilities":[...],"status","metadata":{...}}} ({@code leases} first, so a plugin can read the agent's load
+ * at a fixed offset; see docs/plugins.md for the byte layout).
  *
- * <p><b>Failures</b> follow the {@link FailurePolicy}: fail open falls back to the first eligible agent,
- * fail closed chooses none, reload retries once on a fresh instance. Thread-safe.
+ * <p><b>Failures</b> follow the {@link FailurePolicy}: fail open falls back to the first candidate, fail closed
+ * declines the task (the queue offers the next one), reload retries once on a fresh instance. Thread-safe.
  */
-public final class PluginScorer {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
+public final class PluginScorer implements AgentChooser {
     private final String name;
     private final FailurePolicy policy;
     private final AtomicReference<PluginVersion> slot;
@@ -39,27 +35,22 @@ public final class PluginScorer {
         this.slot = host.slot(name);
     }
 
-    /** The agent to give {@code task} to among {@code agents}, or empty when none is eligible (or scoring failed closed). */
-    public Optional<AgentId> choose(TaskSpec task, List<AgentRecord> agents) {
+    /** The candidate with the highest finite score for {@code task}, or empty (no candidates, or failed closed). */
+    @Override
+    public Optional<AgentId> choose(TaskSpec task, List<Candidate> candidates) {
         Objects.requireNonNull(task, "task");
-        List<AgentRecord> eligible = new ArrayList<>();
-        for (AgentRecord agent : Objects.requireNonNull(agents, "agents")) {
-            if ((agent.status().isLive() && agent.status() != dev.colony.state.AgentStatus.STARTING)
-                    && agent.capabilities().containsAll(task.requiredCapabilities())) {
-                eligible.add(agent);
-            }
-        }
-        if (eligible.isEmpty()) {
+        Objects.requireNonNull(candidates, "candidates");
+        if (candidates.isEmpty()) {
             return Optional.empty();
         }
-        List<byte[]> candidates = new ArrayList<>(eligible.size());
-        for (AgentRecord agent : eligible) {
-            candidates.add(json(candidate(agent)));
+        List<byte[]> encoded = new ArrayList<>(candidates.size());
+        for (Candidate candidate : candidates) {
+            encoded.add(ScorerJson.candidate(candidate));
         }
-        double[] scores = scores(json(task(task)), candidates);
+        double[] scores = scores(ScorerJson.task(task), encoded);
         if (scores == null) {
             return policy == FailurePolicy.FAIL_OPEN
-                    ? Optional.of(eligible.getFirst().id())
+                    ? Optional.of(candidates.getFirst().id())
                     : Optional.empty();
         }
         int best = -1;
@@ -68,7 +59,7 @@ public final class PluginScorer {
                 best = i;
             }
         }
-        return best < 0 ? Optional.empty() : Optional.of(eligible.get(best).id());
+        return best < 0 ? Optional.empty() : Optional.of(candidates.get(best).id());
     }
 
     /**
@@ -104,29 +95,6 @@ public final class PluginScorer {
                 }
             }
         }
-    }
-
-    private static Map<String, Object> task(TaskSpec task) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", task.id());
-        json.put("type", task.type());
-        json.put("priority", task.priority());
-        json.put("required", new TreeSet<>(task.requiredCapabilities()));
-        json.put("payload_bytes", task.payload().length);
-        return json;
-    }
-
-    private static Map<String, Object> candidate(AgentRecord agent) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", agent.id().value());
-        json.put("role", agent.role());
-        json.put("capabilities", new TreeSet<>(agent.capabilities()));
-        json.put("status", agent.status().name());
-        return json;
-    }
-
-    private static byte[] json(Object value) {
-        return JSON.writeValueAsBytes(value);
     }
 
     /** The plugin this scorer runs. */

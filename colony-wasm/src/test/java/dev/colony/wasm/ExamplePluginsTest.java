@@ -4,12 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.colony.bus.Event;
 import dev.colony.bus.Subject;
+import dev.colony.messaging.AgentId;
+import dev.colony.state.AgentChooser;
+import dev.colony.state.AgentRecord;
+import dev.colony.state.AgentStatus;
+import dev.colony.state.TaskSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +56,40 @@ class ExamplePluginsTest {
         }
         assertThat(host.stats("c_needle").orElseThrow().failed()).isZero();
         assertThat(host.deployment("c_needle").orElseThrow().info().imports()).containsExactly("colony.log (function)");
+    }
+
+    @Test
+    void cFewestLeasesScorer_choosesLikeTheWatFixture() throws IOException {
+        DeployOptions scorer =
+                DeployOptions.defaults().withLimits(PluginLimits.scorer().withDeadline(Duration.ofSeconds(5)));
+        host.deploy("c_load", read("c/fewest_leases.wasm"), sha("c/fewest_leases.wasm"), scorer);
+        host.deploy("wat_load", Wat.wasm("fewest_leases_scorer"), null, scorer);
+        PluginScorer c = host.scorer("c_load", FailurePolicy.FAIL_CLOSED);
+        PluginScorer wat = host.scorer("wat_load", FailurePolicy.FAIL_CLOSED);
+        TaskSpec task = TaskSpec.of("t1", "render", new byte[3]);
+
+        for (List<Integer> loads : List.of(List.of(3, 1, 2), List.of(0, 0), List.of(12, 7, 7, 100), List.of(5))) {
+            List<AgentChooser.Candidate> candidates = new ArrayList<>();
+            for (int i = 0; i < loads.size(); i++) {
+                AgentRecord agent = new AgentRecord(
+                        AgentId.of("a" + i),
+                        "worker",
+                        Set.of("gpu"),
+                        Map.of("zone", "eu"),
+                        AgentStatus.IDLE,
+                        Instant.EPOCH,
+                        Instant.EPOCH);
+                candidates.add(new AgentChooser.Candidate(agent, loads.get(i)));
+            }
+            AgentId least = AgentId.of(
+                    "a" + loads.indexOf(loads.stream().min(Integer::compare).orElseThrow()));
+            assertThat(c.choose(task, candidates))
+                    .as("%s", loads)
+                    .contains(least)
+                    .isEqualTo(wat.choose(task, candidates));
+        }
+        assertThat(host.stats("c_load").orElseThrow().failed()).isZero();
+        assertThat(host.deployment("c_load").orElseThrow().info().imports()).isEmpty();
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.colony.bus.Subject;
 import dev.colony.messaging.AgentId;
 import dev.colony.metrics.MetricsRegistry;
 import dev.colony.metrics.Reading;
+import dev.colony.state.AgentChooser;
 import dev.colony.state.AgentRecord;
 import dev.colony.state.AgentStatus;
 import dev.colony.state.TaskSpec;
@@ -45,19 +46,35 @@ class ScorerAndCacheTest {
                 AgentId.of(id), "worker", Set.of(capabilities), Map.of(), status, Instant.EPOCH, Instant.EPOCH);
     }
 
+    private static AgentChooser.Candidate candidate(String id, int leases, String... capabilities) {
+        return new AgentChooser.Candidate(agent(id, AgentStatus.IDLE, capabilities), leases);
+    }
+
     @Test
-    void choose_highestScoreAmongEligibleAgents() {
+    void choose_highestScoreAmongTheCandidates() {
         host.deploy("scorer", Wat.wasm("length_scorer"), null, slow);
         PluginScorer scorer = host.scorer("scorer", FailurePolicy.FAIL_CLOSED);
         TaskSpec task = TaskSpec.of("t1", "render", new byte[0]).withRequiredCapabilities(Set.of("gpu"));
-        List<AgentRecord> agents = List.of(
-                agent("a", AgentStatus.IDLE, "gpu"),
-                agent("b", AgentStatus.BUSY, "gpu", "cuda", "fp16"),
-                agent("c", AgentStatus.IDLE, "cpu", "avx", "avx2", "avx512", "sse"), // lacks gpu
-                agent("d", AgentStatus.FAILED, "gpu", "cuda", "fp16", "tensor", "nvlink")); // not live
+        List<AgentChooser.Candidate> candidates = List.of(
+                candidate("a", 0, "gpu"),
+                candidate("b", 0, "gpu", "cuda", "fp16"), // the longest JSON
+                candidate("c", 0, "gpu", "cuda"));
 
-        assertThat(scorer.choose(task, agents)).contains(AgentId.of("b"));
+        assertThat(scorer.choose(task, candidates)).contains(AgentId.of("b"));
         assertThat(host.stats("scorer").orElseThrow().calls()).isEqualTo(1);
+    }
+
+    @Test
+    void choose_fewestLeasesScorer_readsTheLoadOfEachCandidate() {
+        host.deploy("load", Wat.wasm("fewest_leases_scorer"), null, slow);
+        PluginScorer scorer = host.scorer("load", FailurePolicy.FAIL_CLOSED);
+        TaskSpec task = TaskSpec.of("t1", "render", new byte[0]);
+
+        assertThat(scorer.choose(task, List.of(candidate("a", 12), candidate("b", 3), candidate("c", 7))))
+                .contains(AgentId.of("b"));
+        assertThat(scorer.choose(task, List.of(candidate("a", 0), candidate("b", 0)))) // ties: the first
+                .contains(AgentId.of("a"));
+        assertThat(scorer.choose(task, List.of())).isEmpty();
     }
 
     @Test
@@ -74,7 +91,7 @@ class ScorerAndCacheTest {
     void choose_pluginFails_failOpenFallsBackToTheFirstEligible() {
         host.deploy("scorer", Wat.wasm("needle"), null, slow); // exports no colony_score
         TaskSpec task = TaskSpec.of("t1", "render", new byte[0]);
-        List<AgentRecord> agents = List.of(agent("a", AgentStatus.IDLE), agent("b", AgentStatus.IDLE));
+        List<AgentChooser.Candidate> agents = List.of(candidate("a", 0), candidate("b", 0));
 
         assertThat(host.scorer("scorer", FailurePolicy.FAIL_OPEN).choose(task, agents))
                 .contains(AgentId.of("a"));

@@ -181,13 +181,11 @@ public final class HtmlReport {
         header("scenario", "the original claimed", "what it measured", "Colony, verified, this run", "Colony / claim");
         for (ScenarioResult r : report.scenarios()) {
             OriginalClaim.of(r.name()).ifPresent(c -> {
-                double colony = c.colonyPerSecond(r);
+                double colony = c.colonyFigure(r);
                 out.append("<tr><td>").append(escape(r.name())).append("</td>");
                 out.append("<td class=\"text\">").append(escape(c.claim())).append("</td>");
                 out.append("<td class=\"text\">").append(escape(c.measured())).append("</td>");
-                cells(
-                        escape(Units.rate(colony)) + " " + escape(c.unit()),
-                        Findings.ratio(colony / c.perSecond()) + "x");
+                cells(escape(c.format(colony)), Findings.ratio(colony / c.figure()) + "x");
                 out.append("</tr>\n");
             });
         }

@@ -124,13 +124,8 @@ public final class MarkdownReport {
         line("|---|---|---|---|---|");
         for (ScenarioResult r : report.scenarios()) {
             OriginalClaim.of(r.name()).ifPresent(c -> {
-                double colony = c.colonyPerSecond(r);
-                line(row(
-                        r.name(),
-                        c.claim(),
-                        c.measured(),
-                        Units.rate(colony) + " " + c.unit(),
-                        ratio(colony / c.perSecond()) + "x"));
+                double colony = c.colonyFigure(r);
+                line(row(r.name(), c.claim(), c.measured(), c.format(colony), ratio(colony / c.figure()) + "x"));
             });
         }
     }

@@ -115,6 +115,28 @@ class ReportTest {
     }
 
     @Test
+    void originalClaim_wasmSpeedups_answeredByTheMeasuredRatio() {
+        ScenarioResult any = report.scenarios().getFirst();
+        ScenarioResult plugins = new ScenarioResult(
+                "plugins",
+                any.operations(),
+                any.iterations(),
+                any.seconds(),
+                any.throughputPerSec(),
+                any.latencyUs(),
+                any.verified(),
+                any.target(),
+                true,
+                java.util.Map.of("wasm_cost_over_java", 2.0));
+        OriginalClaim claim = OriginalClaim.of("plugins").orElseThrow();
+
+        assertThat(claim.claim()).contains("52x / 50x / 40x");
+        assertThat(claim.colonyFigure(plugins)).isEqualTo(0.5);
+        assertThat(claim.format(claim.colonyFigure(plugins))).isEqualTo("0.50x Java");
+        assertThat(Findings.ratio(claim.colonyFigure(plugins) / claim.figure())).isEqualTo("0.01");
+    }
+
+    @Test
     void markdown_eachScenarioSection_hasVerifiedBaselineAndASpreadRowPerFigure() {
         String md = MarkdownReport.render(report);
         for (String scenario : SCENARIOS) {
