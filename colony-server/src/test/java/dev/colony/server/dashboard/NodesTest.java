@@ -37,9 +37,7 @@ class NodesTest {
         Nodes.Table seenByA = a.table();
         assertThat(seenByA.rows())
                 .extracting(Nodes.Row::node, Nodes.Row::self, Nodes.Row::eventsPerSecond)
-                .containsExactly(
-                        tuple("host-a:7070", true, 10.5),
-                        tuple("host.b:7071", false, 4.0));
+                .containsExactly(tuple("host-a:7070", true, 10.5), tuple("host.b:7071", false, 4.0));
         assertThat(seenByA.eventsPerSecond()).isEqualTo(14.5);
         assertThat(seenByA.messagesPerSecond()).isEqualTo(5.25);
         assertThat(seenByA.completedPerSecond()).isEqualTo(1.5);
@@ -59,9 +57,7 @@ class NodesTest {
         Nodes.Table table = a.table();
         assertThat(table.rows())
                 .extracting(Nodes.Row::node, Nodes.Row::gone)
-                .containsExactly(
-                        tuple("a", false),
-                        tuple("b", true));
+                .containsExactly(tuple("a", false), tuple("b", true));
         assertThat(table.eventsPerSecond()).isEqualTo(1.0);
 
         clock.addAndGet(Nodes.DROP_SECONDS * SECOND);
