@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -65,7 +66,8 @@ public final class ColonyServer implements AutoCloseable {
                 new TaskSignal(b.colony.bus()),
                 new EventRing(b.colony.bus(), b.limits),
                 new Inboxes(b.colony.messenger()),
-                b.alerts);
+                b.alerts,
+                new LongAdder());
         this.ownsPlugins = b.plugins == null;
         this.plugins = ownsPlugins ? ownPlugins(b.colony) : b.plugins;
         List<Route> routes = new ArrayList<>();
@@ -127,7 +129,9 @@ public final class ColonyServer implements AutoCloseable {
                 // ring's SSE streams, which are no bus subscriptions of their own
                 subject -> Math.max(0, b.colony.bus().subscriberCount(subject) - 1)
                         + parts.ring().listening(subject),
-                b.dashboardHistory));
+                b.dashboardHistory,
+                this::nodeName,
+                parts.completed()::sum));
         jetty.setStopTimeout(5_000);
         if (b.checkpointEvery != null && b.colony.state() instanceof DurableState durable) {
             Thread.ofVirtual().name("colony-server-checkpoints").start(() -> checkpoints(durable, b.checkpointEvery));
@@ -173,6 +177,20 @@ public final class ColonyServer implements AutoCloseable {
         return handler.routes().stream()
                 .map(r -> r.method() + " " + r.template())
                 .toList();
+    }
+
+    /**
+     * This server's name in the dashboard's per-node table: the host's name and the bound port (unique among the
+     * servers of a swarm, and the same again after a restart on the same port).
+     */
+    private String nodeName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = connector.getHost() == null ? "localhost" : connector.getHost();
+        }
+        return host + ":" + port();
     }
 
     /** How many task claims are waiting now. */

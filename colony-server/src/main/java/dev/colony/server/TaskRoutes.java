@@ -158,6 +158,9 @@ final class TaskRoutes {
         } catch (IllegalArgumentException e) {
             throw Problem.badRequest(e.getMessage());
         }
+        if (outcome == LeaseOutcome.OK) {
+            parts.completed().increment();
+        }
         return outcome(call, "task.complete", outcome, ns, task.spec().id());
     }
 

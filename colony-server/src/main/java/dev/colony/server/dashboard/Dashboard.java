@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
@@ -61,6 +63,9 @@ public final class Dashboard extends Handler.Wrapper {
     private final Function<AgentId, OptionalInt> inboxDepth;
     private final ToIntFunction<Subject> subscribers;
     private final Path seriesFile;
+    private final Supplier<String> node;
+    private final LongSupplier completed;
+    private volatile Nodes nodes;
     private volatile Figures figures;
     private volatile Feed feed;
     private volatile boolean running;
@@ -73,6 +78,8 @@ public final class Dashboard extends Handler.Wrapper {
      * @param subscribers how many subscribers a publish on a (stored) subject would reach now
      * @param seriesFile the file that keeps the overview's time series across restarts ({@link SeriesFile}), or
      *     null to keep it in memory only
+     * @param node this server's name among the servers of its swarm, asked once a second after the start
+     * @param completed the tasks completed through this server so far (its completed/s in the per-node table)
      */
     public Dashboard(
             Handler api,
@@ -82,9 +89,13 @@ public final class Dashboard extends Handler.Wrapper {
             BiPredicate<String, String> hostAndOrigin,
             Function<AgentId, OptionalInt> inboxDepth,
             ToIntFunction<Subject> subscribers,
-            Path seriesFile) {
+            Path seriesFile,
+            Supplier<String> node,
+            LongSupplier completed) {
         super(api);
         this.seriesFile = seriesFile;
+        this.node = Objects.requireNonNull(node, "node");
+        this.completed = Objects.requireNonNull(completed, "completed");
         this.inboxDepth = Objects.requireNonNull(inboxDepth, "inboxDepth");
         this.subscribers = Objects.requireNonNull(subscribers, "subscribers");
         this.colony = Objects.requireNonNull(colony, "colony");
@@ -100,12 +111,13 @@ public final class Dashboard extends Handler.Wrapper {
 
     @Override
     protected void doStart() throws Exception {
+        nodes = new Nodes(colony.bus(), node, System::nanoTime);
         figures = new Figures(
                 colony,
-                seriesFile == null
-                        ? SeriesFile.none()
-                        : SeriesFile.open(seriesFile, System.currentTimeMillis() / 1000));
-        feed = new Feed(colony, figures, alerts, 64);
+                seriesFile == null ? SeriesFile.none() : SeriesFile.open(seriesFile, System.currentTimeMillis() / 1000),
+                completed,
+                nodes);
+        feed = new Feed(colony, figures, nodes, alerts, 64);
         running = true;
         super.doStart();
     }
@@ -114,6 +126,7 @@ public final class Dashboard extends Handler.Wrapper {
     protected void doStop() throws Exception {
         running = false;
         figures.close();
+        nodes.close();
         timeline.close();
         history.close();
         super.doStop();

@@ -35,13 +35,15 @@ final class Feed {
 
     private final Colony colony;
     private final Figures figures;
+    private final Nodes nodes;
     private final Alerts alerts;
     private final Semaphore slots;
     private final Map<String, Cached> counts = new ConcurrentHashMap<>();
 
-    Feed(Colony colony, Figures figures, Alerts alerts, int maxStreams) {
+    Feed(Colony colony, Figures figures, Nodes nodes, Alerts alerts, int maxStreams) {
         this.colony = colony;
         this.figures = figures;
+        this.nodes = nodes;
         this.alerts = alerts;
         this.slots = new Semaphore(maxStreams);
     }
@@ -49,6 +51,11 @@ final class Feed {
     /** The latest sample of the figures. */
     Figures.Now now() {
         return figures.now();
+    }
+
+    /** Every node's latest figures and their total. */
+    Nodes.Table nodes() {
+        return nodes.table();
     }
 
     boolean tryOpen() {
@@ -69,7 +76,7 @@ final class Feed {
                     send(out, "changed", Long.toString(revision));
                     lastRevision = revision;
                 }
-                send(out, "cards", OverviewPage.cards(counts(viewer), figures.now(), alerts));
+                send(out, "cards", OverviewPage.cards(counts(viewer), figures.now(), nodes.table(), alerts));
                 List<Figures.Point> series = figures.series();
                 long second = series.isEmpty() ? 0 : series.getLast().epochSecond();
                 if (second != lastSecond) {

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The dashboard's live figures, sampled once a second: events/s and messages/s (from the colony's metrics),
@@ -19,6 +20,10 @@ import java.util.Map;
  * <p>Bounded: the series keeps {@value #SERIES_POINTS} points; claim times are kept for at most
  * {@value #MAX_OPEN_CLAIMS} open claims (a claim past that is not measured: the oldest is dropped), and the
  * latency window holds the last {@value #WINDOW} claim→complete durations. Thread-safe.
+ *
+ * <p>Each sample is also published as this node's on {@link Nodes}, with completed/s counted as the tasks
+ * completed through this server's API (the announcements of {@code colony.task.*.completed} come from every node of
+ * a swarm on Redis, so they are not one node's). The samples' own publishes are left out of events/s.
  *
  * <p>With a {@link SeriesFile}, the series starts from the points the file kept (a restart shows the minutes
  * before it) and every sample is written to it; without one it starts empty.
@@ -46,6 +51,8 @@ final class Figures implements AutoCloseable {
     private final Colony colony;
     private final Subscription subscription;
     private final SeriesFile history;
+    private final LongSupplier served;
+    private final Nodes nodes;
     private final ArrayDeque<Point> series = new ArrayDeque<>();
     private final Map<String, Long> openClaims = new LinkedHashMap<>(1024, 0.75f, false) {
         @Override
@@ -60,14 +67,23 @@ final class Figures implements AutoCloseable {
     private long lastCompleted;
     private long lastPublished = -1;
     private long lastSent = -1;
+    private long lastServed = -1;
+    private long ownPublished;
+    private long lastOwnPublished;
     private long lastSampleNanos;
     private volatile Now now = Now.ZERO;
     private final Thread sampler;
     private volatile boolean closed;
 
-    Figures(Colony colony, SeriesFile history) {
+    /**
+     * @param served the tasks completed through this server's API so far, for its row in {@link Nodes}
+     * @param nodes where each sample is published, as this node's
+     */
+    Figures(Colony colony, SeriesFile history, LongSupplier served, Nodes nodes) {
         this.colony = colony;
         this.history = history;
+        this.served = served;
+        this.nodes = nodes;
         this.series.addAll(history.loaded());
         this.subscription = colony.bus().subscribe("colony.task.*.*", this::onTask);
         this.lastSampleNanos = System.nanoTime();
@@ -116,14 +132,21 @@ final class Figures implements AutoCloseable {
         long published = count(m, "colony.bus.published");
         long sent = count(m, "colony.messenger.sent");
         long[] delivery = latency(m, "colony.bus.async.latency");
+        long servedNow = served.getAsLong();
         long t = System.nanoTime();
+        double servedRate;
         synchronized (this) {
             double seconds = Math.max(1e-3, (t - lastSampleNanos) / 1e9);
-            double events = lastPublished < 0 ? 0 : (published - lastPublished) / seconds;
+            // the samples this dashboard published itself are not the swarm's events
+            long own = ownPublished - lastOwnPublished;
+            double events = lastPublished < 0 ? 0 : Math.max(0, published - lastPublished - own) / seconds;
             double messages = lastSent < 0 ? 0 : (sent - lastSent) / seconds;
             double done = (completed - lastCompleted) / seconds;
+            servedRate = lastServed < 0 ? 0 : (servedNow - lastServed) / seconds;
             lastPublished = published;
+            lastOwnPublished = ownPublished;
             lastSent = sent;
+            lastServed = servedNow;
             lastCompleted = completed;
             lastSampleNanos = t;
             long[] sorted = Arrays.copyOf(window, windowSize);
@@ -133,7 +156,11 @@ final class Figures implements AutoCloseable {
             add(point);
             // under the lock, so a point anyone has seen in the series is in the file too (one small write a second)
             history.write(point);
+            ownPublished++;
         }
+        Now n = now;
+        nodes.publish(
+                n.eventsPerSecond(), n.messagesPerSecond(), servedRate, n.deliveryP50Nanos(), n.deliveryP99Nanos());
     }
 
     /** Appends a point, keeping the series ascending and within the last {@value #SERIES_POINTS} seconds. */

@@ -28,7 +28,7 @@ record Pages(
         Fields query = Request.extractQueryParameters(request);
         return switch (path) {
             case "/dash", "/dash/" ->
-                Page.html(200, OverviewPage.render(viewer, feed.counts(viewer), feed.now(), alerts));
+                Page.html(200, OverviewPage.render(viewer, feed.counts(viewer), feed.now(), feed.nodes(), alerts));
             case "/dash/agents" -> Page.html(200, AgentsPage.render(colony, viewer, inboxDepth, page(query)));
             case "/dash/agents/table" -> Page.html(200, AgentsPage.table(colony, viewer, inboxDepth, page(query)));
             case "/dash/tasks" -> Page.html(200, TasksPage.render(colony, viewer, filter(query), feed.counts(viewer)));

@@ -59,10 +59,11 @@ public final class DashboardRenderBench {
             Counts counts = Counts.of(colony, viewer);
             time(
                     "overview, counts computed (cold)",
-                    () -> OverviewPage.render(viewer, Counts.of(colony, viewer), Figures.Now.ZERO, null));
+                    () -> OverviewPage.render(
+                            viewer, Counts.of(colony, viewer), Figures.Now.ZERO, Nodes.Table.EMPTY, null));
             time(
                     "overview, counts shared (feed period)",
-                    () -> OverviewPage.render(viewer, counts, Figures.Now.ZERO, null));
+                    () -> OverviewPage.render(viewer, counts, Figures.Now.ZERO, Nodes.Table.EMPTY, null));
             time("agents, page 1", () -> AgentsPage.render(colony, viewer, a -> java.util.OptionalInt.empty(), 1));
             time(
                     "agents, page 200 (last)",
