@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,16 +26,22 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The event bus contract with every event crossing a server over an embedded colony: {@link HttpBus}
  * publishes with {@code POST /v1/events/{subject}} and its subscriptions are fed by an SSE stream. The buses
  * of one test class share the server (as the Redis contract's share a swarm), each ignoring the others'
- * events. Two tests have HTTP counterparts, the two of the Redis cross-node contract (ADR 0016), for the
+ * events (one server per class: the instance lives as long as the class). Two tests have HTTP counterparts, the two of the Redis cross-node contract (ADR 0016), for the
  * same reason: the subscriber's side is another thread than the publisher's.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpEventBusContractTest extends EventBusContract {
-    private static Colony colony;
-    private static ColonyServer server;
+    private Colony colony;
+    private ColonyServer server;
+
+    /** The settings of the colony behind the server (embedded here). */
+    Colony.Builder colony() {
+        return Colony.builder();
+    }
 
     @BeforeAll
-    static void startServer() {
-        colony = Colony.builder().build();
+    void startServer() {
+        colony = colony().build();
         server = ColonyServer.builder()
                 .port(0)
                 .colony(colony)
@@ -44,7 +51,7 @@ class HttpEventBusContractTest extends EventBusContract {
     }
 
     @AfterAll
-    static void stopServer() throws Exception {
+    void stopServer() throws Exception {
         server.close();
         colony.close();
     }
