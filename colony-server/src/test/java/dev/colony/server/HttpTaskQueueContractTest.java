@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The task-queue contract (with its assignment, concurrency and retention parts) through {@code /v1/tasks}
- * of a server over an embedded colony. Seven tests have HTTP counterparts (ADR 0044, docs/serve.md): a
+ * of a server over an embedded colony. Eight tests have HTTP counterparts (ADR 0044, docs/serve.md): a
  * submit is idempotent over HTTP (the same submit again answers the task; only another type or payload is
  * refused); a payload or result that is not JSON is stored as a JSON string, so the size limit applies to
  * that form; no route shows a task's lease token (only the claim's answer carries it); the bus subjects
