@@ -1,6 +1,7 @@
 /** colony serve: Colony over HTTP/JSON and SSE, on Jetty's core handlers (ADR 0029). */
 module dev.colony.server {
     requires transitive dev.colony.core;
+    requires transitive dev.colony.wasm;
     requires org.eclipse.jetty.server;
     requires tools.jackson.databind;
     // the MCP endpoint (ADR 0046): the SDK's servlet transport in an ee10 context

@@ -28,19 +28,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code colony plugin validate|inspect|bench}: WebAssembly plugins (ABI v0, docs/plugins.md) checked,
- * described and measured from the command line. Deploying into a running colony needs {@code colony
- * serve}; until its admin API exists, deploy through the Java API ({@code PluginHost.deploy}).
+ * {@code colony plugin validate|inspect|bench|deploy}: WebAssembly plugins (ABI v0, docs/plugins.md) checked,
+ * described and measured from the command line, and deployed into a running {@code colony serve} through its
+ * admin API ({@link PluginDeploy}).
  */
 @Command(
         name = "plugin",
         mixinStandardHelpOptions = true,
         description = {
             "Checks, describes and measures WebAssembly plugins (ABI v0, see docs/plugins.md).",
-            "Deploying into a running colony needs `colony serve`; for now deploy with the Java API",
-            "(PluginHost.deploy)."
+            "`colony plugin deploy` deploys one into a running `colony serve` (admin token)."
         },
-        subcommands = {PluginCommand.Validate.class, PluginCommand.Inspect.class, PluginCommand.Bench.class})
+        subcommands = {
+            PluginCommand.Validate.class,
+            PluginCommand.Inspect.class,
+            PluginCommand.Bench.class,
+            PluginDeploy.class
+        })
 public final class PluginCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

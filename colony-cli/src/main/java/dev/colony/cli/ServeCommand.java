@@ -1,6 +1,7 @@
 package dev.colony.cli;
 
 import dev.colony.Colony;
+import dev.colony.cli.args.RedisUri;
 import dev.colony.server.ColonyServer;
 import dev.colony.server.ServerLimits;
 import dev.colony.server.Tls;
@@ -45,11 +46,20 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--data",
             paramLabel = "DIR",
-            description = "Journal, snapshots and token file (default: ${DEFAULT-VALUE}).")
+            description = "Journal, snapshots, token file, dashboard history (default: ${DEFAULT-VALUE}).")
     Path data = Path.of("colony-data");
 
-    @Option(names = "--redis", paramLabel = "URI", description = "Serve the swarm in Redis (redis://host:port/swarm).")
+    @Option(
+            names = "--redis",
+            paramLabel = "URI",
+            description = "Serve a swarm in Redis (redis://[user@]host[:port][/db]) instead of an embedded colony.")
     String redis;
+
+    @Option(
+            names = "--swarm",
+            paramLabel = "NAME",
+            description = "With --redis: the swarm (default: ${DEFAULT-VALUE}).")
+    String swarm = "default";
 
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate chain (PEM) for HTTPS.")
     Path tlsCert;
@@ -86,7 +96,7 @@ public final class ServeCommand implements Callable<Integer> {
         Tls tls = tlsCert == null ? null : tls();
         Files.createDirectories(data);
         Colony colony = redis != null
-                ? Colony.builder().redis(redis).build()
+                ? Colony.builder().redis(redis).swarm(swarm).build()
                 : Colony.builder()
                         .durability(Durability.in(data.resolve("state")))
                         .build();
@@ -100,6 +110,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .limits(limits)
                     .allowInsecureBind(allowInsecureBind)
                     .checkpointEvery(checkpointEvery)
+                    .dashboardHistory(data.resolve("dashboard-series")) // the overview chart across restarts
                     .endpoint(McpEndpoint::create) // MCP at /mcp (ADR 0046)
                     .statelessMcp(redis != null); // no MCP sessions: any server behind a balancer answers
             origins.forEach(builder::allowOrigin);
@@ -123,7 +134,7 @@ public final class ServeCommand implements Callable<Integer> {
         spec.commandLine()
                 .getOut()
                 .println("colony serve: listening on " + server.uri() + " ("
-                        + (redis != null ? "redis" : "data in " + data.toAbsolutePath()) + ")");
+                        + (redis != null ? "swarm " + swarm + " in redis" : "data in " + data.toAbsolutePath()) + ")");
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;
@@ -140,6 +151,10 @@ public final class ServeCommand implements Callable<Integer> {
         if (tlsCert == null && !allowInsecureBind && !isLoopback()) {
             throw usage("--bind " + bind + " is not loopback: give --tls-cert/--tls-key, or --allow-insecure-bind"
                     + " to send tokens in clear text");
+        }
+        if (redis != null) {
+            RedisUri.check(spec, "--redis", redis);
+            RedisUri.checkSwarm(spec, "--swarm", swarm);
         }
         if (checkpointEvery.isNegative() || checkpointEvery.isZero()) {
             throw usage("--checkpoint-every must be positive, got " + checkpointEvery);

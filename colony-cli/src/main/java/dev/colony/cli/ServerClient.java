@@ -68,6 +68,13 @@ final class ServerClient {
         return send(builder, path);
     }
 
+    /** A PUT of raw bytes (a WebAssembly module) with their content type. */
+    JsonNode putBytes(String path, byte[] body, String contentType) {
+        return send(
+                request(path).PUT(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", contentType),
+                path);
+    }
+
     JsonNode delete(String path) {
         return send(request(path).DELETE(), path);
     }

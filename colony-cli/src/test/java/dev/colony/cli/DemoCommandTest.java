@@ -79,6 +79,19 @@ class DemoCommandTest {
     }
 
     @Test
+    void demo_progressOffATerminal_plainLinesNoCarriageReturns() {
+        Captured result = capture("demo", "--agents", "4", "--tasks", "50", "--seed", "3");
+
+        assertThat(result.code()).as(result.out() + result.err()).isZero();
+        assertThat(result.err()).doesNotContain("\r");
+        assertThat(result.err().lines().filter(line -> line.startsWith("done ")))
+                .as("the last progress line is always printed")
+                .last()
+                .asString()
+                .startsWith("done 50/50 | ");
+    }
+
+    @Test
     void demo_zeroAgents_isAUsageError() {
         Captured result = capture("demo", "--agents", "0");
         assertThat(result.code()).isEqualTo(2);

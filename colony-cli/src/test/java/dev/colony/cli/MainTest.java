@@ -18,6 +18,21 @@ class MainTest {
         assertThat(result.out()).startsWith("colony ").contains("JDK 25");
     }
 
+    /** Only the named command is built (ADR 0051): each is still found by name, and the list shows them all. */
+    @Test
+    void everyCommand_helpByName_andListedByColonyHelp() {
+        String list = capture("--help").out();
+        for (Class<?> command : Main.COMMANDS) {
+            String name =
+                    command.getAnnotation(picocli.CommandLine.Command.class).name();
+            Captured help = capture(name, "--help");
+            assertThat(help.code()).as(name).isZero();
+            assertThat(help.out()).as(name).contains("Usage: colony " + name + " ");
+            assertThat(list).contains("  " + name + " ");
+        }
+        assertThat(capture("help", "mcp").out()).startsWith("Usage: colony mcp");
+    }
+
     @Test
     void noCommand_isAUsageError() {
         assertThat(capture().code()).isEqualTo(2);

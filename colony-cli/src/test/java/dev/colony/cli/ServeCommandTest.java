@@ -41,4 +41,15 @@ class ServeCommandTest {
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("/nonexistent/cert.pem");
     }
+
+    @Test
+    void serve_swarmInTheRedisPathOrBadSwarm_isAUsageError() {
+        Captured path = Captured.capture("serve", "--redis", "redis://127.0.0.1:1/s1");
+        Captured swarm = Captured.capture("serve", "--redis", "redis://127.0.0.1:1", "--swarm", "bad swarm!");
+
+        assertThat(path.code()).isEqualTo(2);
+        assertThat(path.err()).contains("--redis").contains("--swarm");
+        assertThat(swarm.code()).isEqualTo(2);
+        assertThat(swarm.err()).contains("--swarm must be 1 to 64");
+    }
 }

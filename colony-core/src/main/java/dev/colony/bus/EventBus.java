@@ -96,6 +96,18 @@ public interface EventBus extends AutoCloseable {
      */
     Subscription subscribe(SubjectPattern pattern, EventHandler handler, SubscribeOptions options);
 
+    /**
+     * How many open subscriptions a publish on {@code subject} would reach now: the number of distinct
+     * subscriptions whose pattern matches it, the {@link PublishResult#matched()} of such a publish. A
+     * wildcard or regex subscription counts once for every subject it matches ({@code orders.>} counts for
+     * {@code orders.eu} and for {@code orders.us}), so counts of different subjects do not add up to the
+     * number of subscriptions. On a distributed bus, the subscriptions of this node only. Looking up a
+     * subject not published before computes (and caches) its route, as a publish would.
+     *
+     * @throws NullPointerException if {@code subject} is null
+     */
+    int subscriberCount(Subject subject);
+
     /** The bus's counters now. */
     BusMetrics metrics();
 

@@ -179,6 +179,12 @@ final class LocalEventBus implements EventBus {
         return subscription;
     }
 
+    @Override
+    public int subscriberCount(Subject subject) {
+        Objects.requireNonNull(subject, "subject");
+        return routes.route(subject).subscriptions.length;
+    }
+
     void unsubscribe(LocalSubscription subscription) {
         routes.remove(subscription);
     }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,6 +71,12 @@ final class LocalMessenger implements Messenger, HandlerSupervisor.Sink {
             throw new IllegalStateException("the messenger is closed");
         }
         return inbox;
+    }
+
+    @Override
+    public OptionalInt inboxSize(AgentId agent) {
+        LocalInbox inbox = inboxes.get(Objects.requireNonNull(agent, "agent"));
+        return inbox == null || inbox.isClosed() ? OptionalInt.empty() : OptionalInt.of(inbox.size());
     }
 
     void removed(LocalInbox inbox) {

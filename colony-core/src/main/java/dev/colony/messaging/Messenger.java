@@ -3,6 +3,7 @@ package dev.colony.messaging;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -122,6 +123,15 @@ public interface Messenger extends AutoCloseable {
      * {@link DeadLetter#KEPT_BYTES} bytes.
      */
     SendOutcome deliverEncoded(AgentId recipient, byte[] message);
+
+    /**
+     * The messages waiting in {@code agent}'s inbox now ({@link Inbox#size()}), or empty when no inbox of
+     * {@code agent} is open on this messenger (on a distributed messenger, on this node). For watching a
+     * swarm; the count may change before it is read.
+     *
+     * @throws NullPointerException if {@code agent} is null
+     */
+    OptionalInt inboxSize(AgentId agent);
 
     /** The undelivered messages. */
     DeadLetters deadLetters();

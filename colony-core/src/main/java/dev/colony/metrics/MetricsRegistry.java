@@ -114,6 +114,17 @@ public final class MetricsRegistry {
         register(name, new LatencyMeter(description(description), Objects.requireNonNull(source, "source")));
     }
 
+    /**
+     * Removes the metric {@code name}, for a component that registered it and is closing, so that a successor
+     * can register the same name. A {@link Counter} or {@link Timer} handed out before still counts, but is no
+     * longer read.
+     *
+     * @return whether the name was registered
+     */
+    public boolean remove(String name) {
+        return meters.remove(Objects.requireNonNull(name, "name")) != null;
+    }
+
     /** The registered names, sorted. */
     public Set<String> names() {
         return Set.copyOf(meters.keySet());

@@ -96,6 +96,9 @@ public interface EventBusRoutingContract extends EventBusFixture {
                 }
             }
             hits.clear();
+            assertThat(bus.subscriberCount(Subject.of(subject)))
+                    .as("subscriber count of %s, %s (seed %d)", subject, phase, seed)
+                    .isEqualTo(expected.size());
             PublishResult result = bus.publish(subject, subject);
             assertThat(hits)
                     .as("receivers of %s, %s (seed %d)", subject, phase, seed)

@@ -37,6 +37,21 @@ public interface MessengerSendContract extends MessengerFixture {
     }
 
     @Test
+    default void inboxSize_openOrNot_countsTheWaitingMessagesOrIsEmpty() {
+        Messenger messenger = messenger();
+        assertThat(messenger.inboxSize(BOB)).isEmpty();
+        Inbox inbox = messenger.open(BOB);
+        assertThat(messenger.inboxSize(BOB)).hasValue(0);
+        for (int i = 0; i < 3; i++) {
+            assertThat(messenger.send(message(ALICE, BOB, i))).isEqualTo(SendOutcome.DELIVERED);
+        }
+        assertThat(messenger.inboxSize(BOB)).hasValue(3);
+        assertThat(messenger.inboxSize(ALICE)).isEmpty();
+        inbox.close();
+        assertThat(messenger.inboxSize(BOB)).isEmpty();
+    }
+
+    @Test
     default void send_beforeAttach_keptInOrderAndDeliveredOnAttach() throws Exception {
         Messenger messenger = messenger();
         Inbox inbox = messenger.open(BOB);

@@ -162,4 +162,15 @@ class MetricsRegistryTest {
 
         assertThat(timer.snapshot().count()).isEqualTo(2);
     }
+
+    @Test
+    void remove_freesTheName_forAnotherRegistration() {
+        registry.gauge("app.level", "Level.", () -> 1);
+
+        assertThat(registry.remove("app.level")).isTrue();
+        assertThat(registry.remove("app.level")).isFalse();
+        assertThat(registry.read("app.level")).isEmpty();
+        registry.counter("app.level", "Now a counter.").increment();
+        assertThat(registry.counter("app.level", "Now a counter.").count()).isEqualTo(1);
+    }
 }

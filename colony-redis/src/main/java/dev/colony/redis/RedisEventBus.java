@@ -293,6 +293,12 @@ final class RedisEventBus implements EventBus {
         }
     }
 
+    /** This node's subscriptions that match {@code subject}: other nodes' are not known here. */
+    @Override
+    public int subscriberCount(Subject subject) {
+        return local.subscriberCount(subject);
+    }
+
     @Override
     public BusMetrics metrics() {
         BusMetrics m = local.metrics();

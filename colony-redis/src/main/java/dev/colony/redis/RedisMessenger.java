@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -162,6 +163,13 @@ final class RedisMessenger implements Messenger {
 
     RedisInbox inbox(AgentId id) {
         return inboxes.get(id);
+    }
+
+    /** This node's inbox of {@code agent}: its stream's messages not yet handled (one Redis call). */
+    @Override
+    public OptionalInt inboxSize(AgentId agent) {
+        RedisInbox inbox = inboxes.get(Objects.requireNonNull(agent, "agent"));
+        return inbox == null || inbox.isClosed() ? OptionalInt.empty() : OptionalInt.of(inbox.size());
     }
 
     void removed(RedisInbox inbox) {

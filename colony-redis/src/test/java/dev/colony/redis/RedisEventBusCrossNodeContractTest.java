@@ -155,6 +155,11 @@ class RedisEventBusCrossNodeContractTest extends EventBusContract {
         private final ReentrantLock closing = new ReentrantLock();
         private boolean closed;
 
+        @Override
+        public int subscriberCount(Subject subject) {
+            return b.subscriberCount(subject);
+        }
+
         /** Node B, where the subscriptions live. */
         EventBus subscriberNode() {
             return b;

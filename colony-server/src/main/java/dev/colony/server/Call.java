@@ -100,6 +100,11 @@ final class Call {
         });
     }
 
+    /** The body's bytes as received (empty when there is none). */
+    byte[] body() {
+        return body;
+    }
+
     /** The body as JSON (400 if missing or malformed, 415 if declared as something else). */
     JsonNode json() {
         if (json == null) {

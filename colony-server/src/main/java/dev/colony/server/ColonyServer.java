@@ -5,15 +5,18 @@ import dev.colony.alert.Alerts;
 import dev.colony.server.auth.Guard;
 import dev.colony.server.dashboard.Dashboard;
 import dev.colony.state.DurableState;
+import dev.colony.wasm.PluginHost;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -46,6 +49,8 @@ public final class ColonyServer implements AutoCloseable {
     private final ServerConnector connector;
     private final Parts parts;
     private final ColonyHandler handler;
+    private final PluginHost plugins;
+    private final boolean ownsPlugins;
     private final Endpoint endpoint;
     private final boolean tls;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -61,6 +66,8 @@ public final class ColonyServer implements AutoCloseable {
                 new EventRing(b.colony.bus(), b.limits),
                 new Inboxes(b.colony.messenger()),
                 b.alerts);
+        this.ownsPlugins = b.plugins == null;
+        this.plugins = ownsPlugins ? ownPlugins(b.colony) : b.plugins;
         List<Route> routes = new ArrayList<>();
         routes.addAll(new OpsRoutes(parts, () -> ready).routes());
         routes.addAll(new EventRoutes(parts).routes());
@@ -69,6 +76,7 @@ public final class ColonyServer implements AutoCloseable {
         routes.addAll(new TaskRoutes(parts).routes());
         routes.addAll(new LeaderRoutes(parts).routes());
         routes.addAll(new MemoryRoutes(parts).routes());
+        routes.addAll(new PluginRoutes(plugins).routes());
         this.handler = new ColonyHandler(routes, b.guard, b.limits, b.hostPolicy());
         this.endpoint = b.endpoint == null
                 ? null
@@ -99,14 +107,27 @@ public final class ColonyServer implements AutoCloseable {
         jetty.addConnector(connector);
         HostPolicy hostPolicy = b.hostPolicy();
         jetty.setHandler(new Dashboard(
-                endpoint == null ? handler : endpoint.around(handler), b.colony, b.guard, b.alerts, (host, origin) -> {
+                endpoint == null ? handler : endpoint.around(handler),
+                b.colony,
+                b.guard,
+                b.alerts,
+                (host, origin) -> {
                     try {
                         hostPolicy.check(host, origin);
                         return true;
                     } catch (Problem p) {
                         return false;
                     }
-                }));
+                },
+                agent -> parts.inboxes() // an HTTP agent's backlog is in the server's buffer, not only its inbox
+                        .get(agent)
+                        .map(inbox -> OptionalInt.of(inbox.unread()))
+                        .orElseGet(() -> b.colony.messenger().inboxSize(agent)),
+                // the bus's subscriptions but the replay ring's own (it matches every acct. subject), and the
+                // ring's SSE streams, which are no bus subscriptions of their own
+                subject -> Math.max(0, b.colony.bus().subscriberCount(subject) - 1)
+                        + parts.ring().listening(subject),
+                b.dashboardHistory));
         jetty.setStopTimeout(5_000);
         if (b.checkpointEvery != null && b.colony.state() instanceof DurableState durable) {
             Thread.ofVirtual().name("colony-server-checkpoints").start(() -> checkpoints(durable, b.checkpointEvery));
@@ -201,6 +222,29 @@ public final class ColonyServer implements AutoCloseable {
         if (endpoint != null) {
             endpoint.close();
         }
+        if (ownsPlugins) {
+            plugins.close();
+        }
+    }
+
+    private static PluginHost ownPlugins(Colony colony) {
+        try {
+            return PluginHost.builder()
+                    .bus(colony.bus())
+                    .metrics(colony.metrics())
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(
+                    "this colony already has a plugin host (its colony.plugin.* metrics are registered), perhaps"
+                            + " another ColonyServer's: give each server over one Colony the same host with"
+                            + " Builder.plugins(otherServer.plugins())",
+                    e);
+        }
+    }
+
+    /** The plugin host behind {@code /v1/admin/plugins}: the one given to the builder, else the server's own. */
+    public PluginHost plugins() {
+        return plugins;
     }
 
     /** Settings of a {@link ColonyServer}. */
@@ -216,7 +260,9 @@ public final class ColonyServer implements AutoCloseable {
         private final Set<String> origins = new HashSet<>();
         private Alerts alerts;
         private Duration checkpointEvery = Duration.ofMinutes(1);
+        private PluginHost plugins;
         private boolean statelessMcp;
+        private Path dashboardHistory;
         private java.util.function.Function<LocalApi, ? extends Endpoint> endpoint;
 
         private Builder() {}
@@ -285,12 +331,31 @@ public final class ColonyServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The plugin host {@code /v1/admin/plugins} deploys to; the caller keeps owning it. By default the
+         * server makes its own (announcing on the colony's bus, figures in the colony's registry) and closes it.
+         */
+        public Builder plugins(PluginHost host) {
+            this.plugins = Objects.requireNonNull(host, "plugins");
+            return this;
+        }
+
         /** How often a durable colony is checkpointed (when it changed); null for never. Default 1 minute. */
         public Builder checkpointEvery(Duration interval) {
             if (interval != null && (interval.isNegative() || interval.isZero())) {
                 throw new IllegalArgumentException("checkpointEvery must be positive, got " + interval);
             }
             this.checkpointEvery = interval;
+            return this;
+        }
+
+        /**
+         * The file that keeps the dashboard's ten-minute time series across restarts (a fixed ring of 21,624
+         * bytes, written once a second without fsync, read at start; ADR 0053). None by default: the series is
+         * in memory and starts empty. {@code colony serve} puts it under {@code --data}.
+         */
+        public Builder dashboardHistory(Path file) {
+            this.dashboardHistory = Objects.requireNonNull(file, "file");
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.colony.server;
 
 import dev.colony.bus.Event;
 import dev.colony.bus.EventBus;
+import dev.colony.bus.Subject;
 import dev.colony.bus.SubjectPattern;
 import dev.colony.bus.Subscription;
 import java.util.ArrayDeque;
@@ -86,6 +87,15 @@ final class EventRing implements AutoCloseable {
 
     synchronized void detach(Listener listener) {
         listeners.remove(listener);
+    }
+
+    /** The live streams whose pattern matches {@code subject} (a stored subject). */
+    synchronized int listening(Subject subject) {
+        int n = 0;
+        for (Listener listener : listeners) {
+            n += listener.pattern().matches(subject) ? 1 : 0;
+        }
+        return n;
     }
 
     synchronized int listeners() {

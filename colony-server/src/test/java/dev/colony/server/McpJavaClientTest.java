@@ -160,6 +160,7 @@ class McpJavaClientTest {
                         .colony(f.colony)
                         .guard(f.guard)
                         .statelessMcp(true)
+                        .plugins(f.server.plugins()) // one plugin host per colony
                         .endpoint(dev.colony.server.mcp.McpEndpoint::create)
                         .build()
                         .start();
@@ -168,6 +169,7 @@ class McpJavaClientTest {
                         .colony(f.colony)
                         .guard(f.guard)
                         .statelessMcp(true)
+                        .plugins(f.server.plugins()) // one plugin host per colony
                         .endpoint(dev.colony.server.mcp.McpEndpoint::create)
                         .build()
                         .start()) {

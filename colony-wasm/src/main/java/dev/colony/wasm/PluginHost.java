@@ -7,6 +7,7 @@ import dev.colony.metrics.MetricsRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,7 +35,8 @@ import java.util.regex.Pattern;
  * fail at once, bindings apply their {@link FailurePolicy}) and {@code colony.alert.plugin.<name>} fires;
  * deploying again lifts it.
  *
- * <p>Thread-safe. {@link #close()} retires every pool and stops the watchdog; idempotent.
+ * <p>Thread-safe. {@link #close()} retires every pool, stops the watchdog and removes the host's metrics from
+ * the registry (so a new host may register them); idempotent. Two open hosts cannot share one registry.
  */
 public final class PluginHost implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.colony.wasm");
@@ -46,6 +48,12 @@ public final class PluginHost implements AutoCloseable {
     private final long cacheWarmup;
     private final Watchdog watchdog;
     private final InstantSource clock;
+    private static final String COMPILES = "colony.plugin.compiles";
+    private static final String TIMEOUTS = "colony.plugin.timeouts";
+    private static final String QUARANTINES = "colony.plugin.quarantines";
+    private static final String RESERVED_BYTES = "colony.plugin.reserved_bytes";
+
+    private final MetricsRegistry registry;
     private final PayloadBytes payloads = new PayloadBytes();
     private final Map<String, AtomicReference<PluginVersion>> plugins = new ConcurrentHashMap<>();
     private final Map<String, CompiledPlugin> compiled = new HashMap<>(); // guarded by this
@@ -61,10 +69,11 @@ public final class PluginHost implements AutoCloseable {
         this.budgetBytes = builder.budgetBytes;
         this.cacheWarmup = builder.cacheWarmup;
         this.watchdog = new Watchdog(builder.watchdogTick.toNanos());
-        builder.metrics.counter("colony.plugin.compiles", "modules compiled", compiles::sum);
-        builder.metrics.counter("colony.plugin.timeouts", "calls interrupted by the watchdog", watchdog::interrupts);
-        builder.metrics.counter("colony.plugin.quarantines", "plugin versions quarantined", quarantines::sum);
-        builder.metrics.gauge("colony.plugin.reserved_bytes", "memory reserved by deployed pools", this::reservedBytes);
+        this.registry = builder.metrics;
+        registry.counter(COMPILES, "modules compiled", compiles::sum);
+        registry.counter(TIMEOUTS, "calls interrupted by the watchdog", watchdog::interrupts);
+        registry.counter(QUARANTINES, "plugin versions quarantined", quarantines::sum);
+        registry.gauge(RESERVED_BYTES, "memory reserved by deployed pools", this::reservedBytes);
     }
 
     /** A host with default settings: no bus, a private metrics registry, a 256 MiB plugin memory budget. */
@@ -251,6 +260,15 @@ public final class PluginHost implements AutoCloseable {
         return true;
     }
 
+    /** The names of the plugins deployed now, sorted. */
+    public List<String> names() {
+        return plugins.entrySet().stream()
+                .filter(e -> e.getValue().get() != null)
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+    }
+
     /** The current deployment of {@code name}, if any. */
     public Optional<Deployment> deployment(String name) {
         return current(name).map(v -> v.deployment);
@@ -336,6 +354,10 @@ public final class PluginHost implements AutoCloseable {
             }
         }
         watchdog.close();
+        for (String name : List.of(COMPILES, TIMEOUTS, QUARANTINES, RESERVED_BYTES)) {
+            registry.remove(name);
+        }
+        metrics.unregister();
     }
 
     private static void checkName(String name) {

@@ -4,6 +4,7 @@ import dev.colony.metrics.LatencySnapshot;
 import dev.colony.metrics.MetricsRegistry;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToLongFunction;
@@ -20,6 +21,7 @@ import java.util.function.ToLongFunction;
 final class PluginMetrics {
     private final MetricsRegistry registry;
     private final Map<String, AtomicReference<PluginVersion>> versions = new ConcurrentHashMap<>();
+    private final Set<String> names = ConcurrentHashMap.newKeySet();
 
     PluginMetrics(MetricsRegistry registry) {
         this.registry = registry;
@@ -49,6 +51,7 @@ final class PluginMetrics {
                     v -> v.stats().errors(kind));
         }
         registry.latency(prefix + "latency", "plugin call latency", () -> latency(fresh));
+        names.add(prefix + "latency");
         gauge(prefix + "instances.idle", "idle instances", fresh, v -> v.pool.idle());
         gauge(prefix + "instances.live", "live instances", fresh, v -> v.pool.live());
         count(prefix + "instances.created", "instances created", fresh, v -> v.pool.created());
@@ -81,6 +84,7 @@ final class PluginMetrics {
                     prefix + "cache.hit_rate",
                     "decision cache hit rate",
                     () -> fresh.get().cache.stats().hitRate());
+            names.add(prefix + "cache.hit_rate");
         }
     }
 
@@ -91,10 +95,19 @@ final class PluginMetrics {
     private void count(
             String name, String description, AtomicReference<PluginVersion> ref, ToLongFunction<PluginVersion> f) {
         registry.counter(name, description, () -> f.applyAsLong(ref.get()));
+        names.add(name);
     }
 
     private void gauge(
             String name, String description, AtomicReference<PluginVersion> ref, ToLongFunction<PluginVersion> f) {
         registry.gauge(name, description, () -> f.applyAsLong(ref.get()));
+        names.add(name);
+    }
+
+    /** Removes every name registered here (the host is closing), so that a new host may register them. */
+    void unregister() {
+        names.forEach(registry::remove);
+        names.clear();
+        versions.clear();
     }
 }

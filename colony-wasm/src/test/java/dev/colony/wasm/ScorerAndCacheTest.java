@@ -1,6 +1,7 @@
 package dev.colony.wasm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.colony.bus.Event;
 import dev.colony.bus.EventBus;
@@ -162,5 +163,23 @@ class ScorerAndCacheTest {
                 .isEqualTo(new Reading.Count(prefix + "accepted", "calls that accepted (or passed the bytes on)", 1));
         assertThat(registry.read(prefix + "bytes_in").orElseThrow())
                 .isEqualTo(new Reading.Count(prefix + "bytes_in", "bytes written into instances", 20));
+    }
+
+    @Test
+    void close_removesTheHostsMetrics_soANewHostMayRegisterThem() {
+        host.deploy("needle", Wat.wasm("needle"), null, slow.withConfig("abc"));
+        String version = host.stats("needle").orElseThrow().version();
+        assertThatThrownBy(() -> PluginHost.builder().metrics(registry).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("colony.plugin.compiles");
+
+        host.close();
+
+        assertThat(registry.names()).noneMatch(name -> name.startsWith("colony.plugin."));
+        try (PluginHost next = PluginHost.builder().metrics(registry).build()) {
+            next.deploy("needle", Wat.wasm("needle"), null, slow.withConfig("abc"));
+            assertThat(registry.names())
+                    .contains("colony.plugin.compiles", "colony.plugin.needle." + version + ".calls");
+        }
     }
 }

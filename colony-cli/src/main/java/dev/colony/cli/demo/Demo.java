@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -48,6 +49,10 @@ public final class Demo {
     private final Map<AgentId, AgentHandle> handles = new LinkedHashMap<>();
     private final Map<AgentId, Coordinator> coordinators = new LinkedHashMap<>();
     private final long start = System.nanoTime();
+    // on a terminal the progress line is redrawn in place every 100 ms; elsewhere a plain line each second
+    private final boolean terminal =
+            System.console() != null && System.console().isTerminal();
+    private long lastLineNanos = start;
     private boolean closing;
     private String phase = "starting";
 
@@ -155,29 +160,39 @@ public final class Demo {
             if (deadline.passed()) {
                 return false;
             }
-            progress();
+            progress(false);
         }
-        progress();
+        progress(true);
         return true;
     }
 
-    private void progress() {
-        if (!settings.quiet()) {
-            err.printf(
-                    "\rdone %d/%d | retries %d | failovers %d | elapsed %.1fs   ",
-                    ledger.tasksDone(),
-                    settings.tasks(),
-                    ledger.failedAttempts.get(),
-                    elections.failovers(),
-                    (System.nanoTime() - start) / 1e9);
-            err.flush();
+    /** The progress line; off a terminal at most one a second unless {@code last}. */
+    private void progress(boolean last) {
+        long now = System.nanoTime();
+        if (settings.quiet() || (!terminal && !last && now - lastLineNanos < 1_000_000_000L)) {
+            return;
         }
+        lastLineNanos = now;
+        String line = String.format(
+                Locale.ROOT,
+                "done %d/%d | retries %d | failovers %d | elapsed %.1fs",
+                ledger.tasksDone(),
+                settings.tasks(),
+                ledger.failedAttempts.get(),
+                elections.failovers(),
+                (now - start) / 1e9);
+        if (terminal) {
+            err.print("\r" + line + "   ");
+        } else {
+            err.println(line);
+        }
+        err.flush();
     }
 
     /** Stops every agent (workers join their claim loops), within the deadline; false if it passed. */
     private boolean stopAgents() {
         ledger.finish();
-        if (!settings.quiet()) {
+        if (!settings.quiet() && terminal) {
             err.println();
             err.flush();
         }

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 
 /**
  * The dashboard's admin actions: requeue one dead task or all of them, cancel, submit a task, drain or
- * deregister an agent. Each needs the {@code admin} permission ({@code admin.dashboard.<action>}) and is
+ * deregister an agent, replay a dead letter ({@link Replays}). Each needs the {@code admin} permission ({@code admin.dashboard.<action>}) and is
  * audited on success ({@code dashboard.<action>}).
  *
  * <p>A dead task stays DEAD (final states are final); requeueing it submits a copy named
@@ -35,10 +35,12 @@ final class Actions {
 
     private final Colony colony;
     private final Guard guard;
+    private final Replays replays;
 
-    Actions(Colony colony, Guard guard) {
+    Actions(Colony colony, Guard guard, Replays replays) {
         this.colony = colony;
         this.guard = guard;
+        this.replays = replays;
     }
 
     Outcome run(Viewer viewer, String action, Map<String, String> form) {
@@ -54,6 +56,10 @@ final class Actions {
             case "submit" -> submit(viewer, form);
             case "drain" -> drain(viewer, required(form, "agent"));
             case "deregister" -> deregister(viewer, required(form, "agent"));
+            case "replay" -> {
+                Replays.Result r = replays.replay(viewer, required(form, "letter"));
+                yield new Outcome(r.status(), r.message());
+            }
             default -> new Outcome(404, "no dashboard action \"" + action + "\"");
         };
         if (outcome.status() < 300) {
@@ -164,7 +170,7 @@ final class Actions {
     }
 
     private static String target(Map<String, String> form) {
-        for (String name : new String[] {"task", "agent", "id", "type", "status"}) {
+        for (String name : new String[] {"task", "agent", "letter", "id", "type", "status"}) {
             String value = form.get(name);
             if (value != null && !value.isBlank()) {
                 return value.strip();

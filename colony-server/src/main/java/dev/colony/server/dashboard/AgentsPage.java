@@ -1,27 +1,34 @@
 package dev.colony.server.dashboard;
 
 import dev.colony.Colony;
+import dev.colony.messaging.AgentId;
 import dev.colony.state.AgentRecord;
 import dev.colony.state.Lease;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.function.Function;
 
-/** The agents page: the account's agents by id, a page at a time, with leases and their countdowns. */
+/**
+ * The agents page: the account's agents by id, a page at a time, with their inbox depth (messages waiting in an
+ * inbox open on this server) and leases with their countdowns.
+ */
 final class AgentsPage {
     static final int PAGE_SIZE = 50;
 
     private AgentsPage() {}
 
-    static String render(Colony colony, Viewer viewer, int page) {
+    static String render(Colony colony, Viewer viewer, Function<AgentId, OptionalInt> inboxDepth, int page) {
         String main = "<div id=\"agents-table\" hx-get=\"/dash/agents/table?page=" + page
-                + "\" hx-trigger=\"sse:changed\" hx-swap=\"innerHTML\">" + table(colony, viewer, page) + "</div>";
+                + "\" hx-trigger=\"sse:changed\" hx-swap=\"innerHTML\">" + table(colony, viewer, inboxDepth, page)
+                + "</div>";
         return Html.page("Agents", "/dash/agents", viewer, true, main);
     }
 
     /** The table and its pager, also fetched again whenever the feed says the state changed. */
-    static String table(Colony colony, Viewer viewer, int page) {
+    static String table(Colony colony, Viewer viewer, Function<AgentId, OptionalInt> inboxDepth, int page) {
         List<AgentRecord> all = colony.registry().select(r -> viewer.owns(r.id().value()));
         List<AgentRecord> sorted = all.stream()
                 .sorted(Comparator.comparing(r -> r.id().value()))
@@ -33,7 +40,7 @@ final class AgentsPage {
         StringBuilder b = new StringBuilder(256 + 200 * sorted.size());
         b.append("<p class=\"total\">").append(all.size()).append(" agents</p>");
         b.append("<table class=\"agents\"><thead><tr><th>agent</th><th>role</th><th>status</th>")
-                .append("<th>last heartbeat</th><th>leases</th><th>capabilities</th>")
+                .append("<th>last heartbeat</th><th>inbox</th><th>leases</th><th>capabilities</th>")
                 .append(admin ? "<th>actions</th>" : "")
                 .append("</tr></thead><tbody>");
         for (AgentRecord r : sorted) {
@@ -51,6 +58,8 @@ final class AgentsPage {
                     .append(r.status())
                     .append("</td><td>")
                     .append(age(r.lastHeartbeat(), now))
+                    .append("</td><td class=\"inbox\">")
+                    .append(depth(inboxDepth.apply(r.id())))
                     .append("</td><td>")
                     .append(leases(viewer, leases, now))
                     .append("</td><td>")
@@ -94,6 +103,11 @@ final class AgentsPage {
                     .append(" s</span></div>");
         }
         return b.toString();
+    }
+
+    /** Messages waiting, or a dash when the agent has no inbox open on this server. */
+    private static String depth(OptionalInt depth) {
+        return depth.isPresent() ? Integer.toString(depth.getAsInt()) : "—";
     }
 
     static String age(Instant at, Instant now) {

@@ -2,6 +2,8 @@ package dev.colony.server.dashboard;
 
 import dev.colony.Colony;
 import dev.colony.alert.Alerts;
+import dev.colony.bus.Subject;
+import dev.colony.messaging.AgentId;
 import dev.colony.server.auth.AccessDenied;
 import dev.colony.server.auth.Guard;
 import dev.colony.server.auth.Principal;
@@ -11,11 +13,15 @@ import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.BiPredicate;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -48,8 +54,13 @@ public final class Dashboard extends Handler.Wrapper {
     private final Sessions sessions = new Sessions(1024, Duration.ofHours(12));
     private final Assets assets = new Assets();
     private final Actions actions;
+    private final Replays replays;
     private final Timeline timeline;
+    private final TaskHistory history;
     private final Subjects subjects;
+    private final Function<AgentId, OptionalInt> inboxDepth;
+    private final ToIntFunction<Subject> subscribers;
+    private final Path seriesFile;
     private volatile Figures figures;
     private volatile Feed feed;
     private volatile boolean running;
@@ -58,22 +69,42 @@ public final class Dashboard extends Handler.Wrapper {
      * A dashboard in front of {@code api}.
      *
      * @param hostAndOrigin the server's Host and Origin check (host header, origin header or null): true to serve
+     * @param inboxDepth the messages waiting for an agent (stored id) on this server, empty when it has no inbox here
+     * @param subscribers how many subscribers a publish on a (stored) subject would reach now
+     * @param seriesFile the file that keeps the overview's time series across restarts ({@link SeriesFile}), or
+     *     null to keep it in memory only
      */
     public Dashboard(
-            Handler api, Colony colony, Guard guard, Alerts alerts, BiPredicate<String, String> hostAndOrigin) {
+            Handler api,
+            Colony colony,
+            Guard guard,
+            Alerts alerts,
+            BiPredicate<String, String> hostAndOrigin,
+            Function<AgentId, OptionalInt> inboxDepth,
+            ToIntFunction<Subject> subscribers,
+            Path seriesFile) {
         super(api);
+        this.seriesFile = seriesFile;
+        this.inboxDepth = Objects.requireNonNull(inboxDepth, "inboxDepth");
+        this.subscribers = Objects.requireNonNull(subscribers, "subscribers");
         this.colony = Objects.requireNonNull(colony, "colony");
         this.guard = Objects.requireNonNull(guard, "guard");
         this.alerts = alerts;
         this.hostAndOrigin = Objects.requireNonNull(hostAndOrigin, "hostAndOrigin");
-        this.actions = new Actions(colony, guard);
-        this.timeline = new Timeline(colony.bus());
+        this.replays = new Replays(colony.messenger());
+        this.actions = new Actions(colony, guard, replays);
+        this.history = new TaskHistory(colony.bus());
+        this.timeline = new Timeline(colony.bus(), history);
         this.subjects = new Subjects();
     }
 
     @Override
     protected void doStart() throws Exception {
-        figures = new Figures(colony);
+        figures = new Figures(
+                colony,
+                seriesFile == null
+                        ? SeriesFile.none()
+                        : SeriesFile.open(seriesFile, System.currentTimeMillis() / 1000));
         feed = new Feed(colony, figures, alerts, 64);
         running = true;
         super.doStart();
@@ -84,6 +115,7 @@ public final class Dashboard extends Handler.Wrapper {
         running = false;
         figures.close();
         timeline.close();
+        history.close();
         super.doStop();
     }
 
@@ -177,7 +209,8 @@ public final class Dashboard extends Handler.Wrapper {
             stream(viewer.get(), response, callback);
             return null;
         }
-        return new Pages(colony, alerts, feed, timeline, subjects).get(viewer.get(), path, request);
+        return new Pages(colony, alerts, feed, timeline, history, subjects, replays, inboxDepth, subscribers)
+                .get(viewer.get(), path, request);
     }
 
     private Page login(Request request, Response response, Callback callback) throws IOException {

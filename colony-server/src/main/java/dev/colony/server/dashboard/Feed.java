@@ -23,6 +23,7 @@ import java.util.function.BooleanSupplier;
  */
 final class Feed {
     static final long PERIOD_MILLIS = 500;
+    static final int GAP_SECONDS = 5;
     private static final long REAUTH_NANOS = 5_000_000_000L;
 
     private record Cached(long atNanos, Counts counts) {}
@@ -118,10 +119,22 @@ final class Feed {
         out.write(b.append('\n').toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The series as uPlot wants it: columns of seconds, events/s, messages/s, completed/s. */
+    /**
+     * The series as uPlot wants it: columns of seconds, events/s, messages/s, completed/s. Where more than
+     * {@value #GAP_SECONDS} seconds have no point (the server was down), a row of nulls breaks the lines, so the
+     * chart shows the gap instead of a line across it.
+     */
     static String seriesJson(List<Figures.Point> points) {
         StringBuilder[] cols = {new StringBuilder(), new StringBuilder(), new StringBuilder(), new StringBuilder()};
+        long previous = Long.MAX_VALUE;
         for (Figures.Point p : points) {
+            if (p.epochSecond() - previous > GAP_SECONDS) {
+                cols[0].append(',').append(previous + 1);
+                for (int i = 1; i < cols.length; i++) {
+                    cols[i].append(",null");
+                }
+            }
+            previous = p.epochSecond();
             String sep = cols[0].isEmpty() ? "" : ",";
             cols[0].append(sep).append(p.epochSecond());
             cols[1].append(sep).append(num(p.eventsPerSecond()));

@@ -19,6 +19,9 @@ import java.util.Map;
  * <p>Bounded: the series keeps {@value #SERIES_POINTS} points; claim times are kept for at most
  * {@value #MAX_OPEN_CLAIMS} open claims (a claim past that is not measured: the oldest is dropped), and the
  * latency window holds the last {@value #WINDOW} claim→complete durations. Thread-safe.
+ *
+ * <p>With a {@link SeriesFile}, the series starts from the points the file kept (a restart shows the minutes
+ * before it) and every sample is written to it; without one it starts empty.
  */
 final class Figures implements AutoCloseable {
     static final int SERIES_POINTS = 600;
@@ -42,6 +45,7 @@ final class Figures implements AutoCloseable {
 
     private final Colony colony;
     private final Subscription subscription;
+    private final SeriesFile history;
     private final ArrayDeque<Point> series = new ArrayDeque<>();
     private final Map<String, Long> openClaims = new LinkedHashMap<>(1024, 0.75f, false) {
         @Override
@@ -61,8 +65,10 @@ final class Figures implements AutoCloseable {
     private final Thread sampler;
     private volatile boolean closed;
 
-    Figures(Colony colony) {
+    Figures(Colony colony, SeriesFile history) {
         this.colony = colony;
+        this.history = history;
+        this.series.addAll(history.loaded());
         this.subscription = colony.bus().subscribe("colony.task.*.*", this::onTask);
         this.lastSampleNanos = System.nanoTime();
         this.sampler = Thread.ofVirtual().name("colony-dashboard-figures").start(this::run);
@@ -123,10 +129,23 @@ final class Figures implements AutoCloseable {
             long[] sorted = Arrays.copyOf(window, windowSize);
             Arrays.sort(sorted);
             now = new Now(events, messages, done, pct(sorted, 50), pct(sorted, 99), delivery[0], delivery[1]);
-            series.addLast(new Point(System.currentTimeMillis() / 1000, events, messages, done));
-            while (series.size() > SERIES_POINTS) {
-                series.removeFirst();
-            }
+            Point point = new Point(System.currentTimeMillis() / 1000, events, messages, done);
+            add(point);
+            // under the lock, so a point anyone has seen in the series is in the file too (one small write a second)
+            history.write(point);
+        }
+    }
+
+    /** Appends a point, keeping the series ascending and within the last {@value #SERIES_POINTS} seconds. */
+    private void add(Point point) {
+        // the clock moved back or two samples fell in one second: the newer point wins
+        while (!series.isEmpty() && series.getLast().epochSecond() >= point.epochSecond()) {
+            series.removeLast();
+        }
+        series.addLast(point);
+        while (series.size() > SERIES_POINTS
+                || series.getFirst().epochSecond() <= point.epochSecond() - SERIES_POINTS) {
+            series.removeFirst();
         }
     }
 
@@ -165,5 +184,6 @@ final class Figures implements AutoCloseable {
         closed = true;
         sampler.interrupt();
         subscription.close();
+        history.close();
     }
 }

@@ -16,6 +16,7 @@ final class Html {
             new String[] {"/dash/agents", "Agents"},
             new String[] {"/dash/tasks", "Tasks"},
             new String[] {"/dash/leaders", "Leaders"},
+            new String[] {"/dash/memory", "Memory"},
             new String[] {"/dash/subjects", "Subjects"},
             new String[] {"/dash/dead-letters", "Dead letters"},
             new String[] {"/dash/alerts", "Alerts"});

@@ -30,7 +30,7 @@ final class Subjects {
 
     /** Counts one event the account published on {@code subject}. */
     void published(String account, String local) {
-        String subject = "acct." + account + "." + local;
+        String subject = stored(account, local);
         LongAdder n = counts.get(subject);
         if (n == null) {
             if (counts.size() >= MAX_SUBJECTS) {
@@ -40,6 +40,11 @@ final class Subjects {
             n = counts.computeIfAbsent(subject, s -> new LongAdder());
         }
         n.increment();
+    }
+
+    /** The bus subject of an account's subject (ADR 0030). */
+    static String stored(String account, String local) {
+        return "acct." + account + "." + local;
     }
 
     /** The account's subjects (without the {@code acct.<account>.} prefix), sorted, with counts and rates. */

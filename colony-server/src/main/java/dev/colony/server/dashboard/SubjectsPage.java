@@ -1,13 +1,21 @@
 package dev.colony.server.dashboard;
 
+import dev.colony.bus.EventBus;
+import dev.colony.bus.Subject;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 
-/** The subjects page: the account's published subjects as a tree, with event counts and rates. */
+/**
+ * The subjects page: the account's published subjects as a tree, with event counts, rates, and how many
+ * subscribers a publish on each would reach now: the bus's subscriptions in this process ({@link
+ * EventBus#subscriberCount}; on Redis, this server's only) and the API's event streams, but not the server's own
+ * replay ring. A wildcard subscriber counts for every subject it matches.
+ */
 final class SubjectsPage {
     private SubjectsPage() {}
 
-    static String render(Viewer viewer, Subjects subjects) {
+    static String render(Viewer viewer, Subjects subjects, ToIntFunction<Subject> subscribers) {
         TreeMap<String, Subjects.Rate> mine = subjects.of(viewer.principal().account());
         StringBuilder b = new StringBuilder(4096);
         b.append("<div id=\"subjects\" hx-get=\"/dash/subjects\" hx-select=\"#subjects\" hx-swap=\"outerHTML\"")
@@ -19,7 +27,8 @@ final class SubjectsPage {
                                 ? " (" + subjects.overflow() + " events on subjects past the first "
                                         + Subjects.MAX_SUBJECTS + " not broken down)"
                                 : "")
-                .append("</p><table class=\"subjects\"><thead><tr><th>subject</th><th>events</th><th>events/s</th>")
+                .append(
+                        "</p><table class=\"subjects\"><thead><tr><th>subject</th><th>events</th><th>events/s</th><th>subscribers</th>")
                 .append("</tr></thead><tbody>");
         String[] last = new String[0];
         for (Map.Entry<String, Subjects.Rate> e : mine.entrySet()) {
@@ -33,7 +42,7 @@ final class SubjectsPage {
                         .append(Math.min(depth, 8))
                         .append("\">")
                         .append(Html.esc(tokens[depth]))
-                        .append(".</td><td></td><td></td></tr>");
+                        .append(".</td><td></td><td></td><td></td></tr>");
             }
             b.append("<tr data-subject=\"")
                     .append(Html.esc(e.getKey()))
@@ -45,6 +54,9 @@ final class SubjectsPage {
                     .append(e.getValue().total())
                     .append("</td><td>")
                     .append(OverviewPage.rate(e.getValue().perSecond()))
+                    .append("</td><td class=\"subscribers\">")
+                    .append(subscribers.applyAsInt(
+                            Subject.of(Subjects.stored(viewer.principal().account(), e.getKey()))))
                     .append("</td></tr>");
             last = tokens;
         }

@@ -106,7 +106,7 @@ final class TasksPage {
                 .toString();
     }
 
-    static String detail(Colony colony, Viewer viewer, String id) {
+    static String detail(Colony colony, Viewer viewer, TaskHistory history, String id) {
         Optional<Task> found = colony.tasks().get(viewer.stored(id));
         if (found.isEmpty() || !viewer.owns(found.get().id())) {
             return Html.page(
@@ -141,6 +141,7 @@ final class TasksPage {
                 t.lastError() == null ? "—" : "<span id=\"task-error\">" + Html.esc(t.lastError()) + "</span>");
         row(b, "payload", "<pre>" + Html.esc(preview(t.spec().payload())) + "</pre>");
         b.append("</dl>");
+        historyTable(b, viewer, history.of(t.id()));
         if (viewer.principal().admin()) {
             String back = "/dash/tasks/" + Html.url(id);
             if (t.status() == TaskStatus.DEAD) {
@@ -151,6 +152,35 @@ final class TasksPage {
             }
         }
         return Html.page("Task " + id, "/dash/tasks", viewer, false, b.toString());
+    }
+
+    /** The task's lease history and refused fenced writes since the server started, oldest first. */
+    private static void historyTable(StringBuilder b, Viewer viewer, List<TaskHistory.Step> entries) {
+        b.append("<h2>Lease history</h2>");
+        if (entries.isEmpty()) {
+            b.append("<p class=\"total\">nothing seen since the server started</p>");
+            return;
+        }
+        b.append("<p class=\"total\">the newest ")
+                .append(TaskHistory.PER_TASK)
+                .append(" changes and refused writes at most</p><table class=\"history\"><thead><tr><th>at</th>")
+                .append("<th>change</th><th>holder</th><th>lease token</th><th>detail</th></tr></thead><tbody>");
+        for (TaskHistory.Step e : entries) {
+            b.append("<tr class=\"change-")
+                    .append(Html.esc(e.change()))
+                    .append("\"><td>")
+                    .append(Html.esc(e.at()))
+                    .append("</td><td>")
+                    .append(Html.esc(e.change()))
+                    .append("</td><td>")
+                    .append(e.holder() == null ? "—" : Html.esc(viewer.local(e.holder())))
+                    .append("</td><td>")
+                    .append(e.leaseToken() == 0 ? "—" : Long.toString(e.leaseToken()))
+                    .append("</td><td>")
+                    .append(e.detail() == null ? "" : Html.esc(e.detail()))
+                    .append("</td></tr>");
+        }
+        b.append("</tbody></table>");
     }
 
     private static void row(StringBuilder b, String name, String html) {

@@ -7,6 +7,7 @@ import dev.colony.server.auth.AccessDenied;
 import dev.colony.server.auth.Guard;
 import dev.colony.state.Leadership;
 import dev.colony.state.StateChange;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -42,9 +43,13 @@ final class Timeline implements AutoCloseable {
 
     private final ArrayDeque<Change> changes = new ArrayDeque<>();
     private final ArrayDeque<Refusal> refusals = new ArrayDeque<>();
-    private final Subscription subscription;
+    private static final Pattern TASK_WRITE = Pattern.compile("/v1/tasks/([^/]+)/[a-z]+");
 
-    Timeline(EventBus bus) {
+    private final Subscription subscription;
+    private final TaskHistory tasks;
+
+    Timeline(EventBus bus, TaskHistory tasks) {
+        this.tasks = tasks;
         this.subscription = bus.subscribe("colony.leader.*.*", this::onLeader);
     }
 
@@ -71,6 +76,8 @@ final class Timeline implements AutoCloseable {
                             .toString();
                     if (body.contains("\"STALE_TERM\"")) {
                         refused(request, guard, body);
+                    } else if (body.contains("\"STALE_LEASE\"")) {
+                        refusedLease(request, guard, body);
                     }
                 }
                 super.write(last, content, cb);
@@ -96,6 +103,26 @@ final class Timeline implements AutoCloseable {
                         account,
                         request.getMethod() + " " + request.getHttpURI().getPath(),
                         detail));
+    }
+
+    /** A task write refused as {@code STALE_LEASE}: noted in the task's history. */
+    private void refusedLease(Request request, Guard guard, String body) {
+        Matcher path = TASK_WRITE.matcher(request.getHttpURI().getPath());
+        if (!path.matches()) {
+            return;
+        }
+        try {
+            String account = guard.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION))
+                    .account();
+            Matcher m = DETAIL.matcher(body);
+            String id = URLDecoder.decode(path.group(1), StandardCharsets.UTF_8);
+            tasks.refused(
+                    account + "_" + id,
+                    request.getMethod() + " " + request.getHttpURI().getPath(),
+                    m.find() ? m.group(1).replace("\\\"", "\"") : "STALE_LEASE");
+        } catch (AccessDenied | IllegalArgumentException e) {
+            // not noted: the token was revoked meanwhile, or the path is not a task's
+        }
     }
 
     private static <T> void add(ArrayDeque<T> ring, T entry) {

@@ -96,7 +96,8 @@ final class ToolCatalog {
                 "task_finish",
                 "Finish a claimed task: outcome completed (with an optional result) or failed (with a reason; it"
                         + " is retried unless retryable is false). A task is never completed twice: a stale token"
-                        + " gets STALE_LEASE. With a fence, refused (STALE_TERM) once you no longer hold that lock.",
+                        + " gets STALE_LEASE, a finished task NOT_CLAIMED. With a fence, refused (STALE_TERM) once"
+                        + " you no longer hold that lock.",
                 props(
                         "agent",
                         AGENT,

@@ -24,6 +24,9 @@
     } else {
       chart.setData(data);
     }
+    // what is drawn, for tests and the curious: the first second and the number of rows
+    box.setAttribute("data-first", data[0].length > 0 ? String(data[0][0]) : "");
+    box.setAttribute("data-rows", String(data[0].length));
   }
 
   document.body.addEventListener("htmx:sseBeforeMessage", function (e) {

@@ -85,11 +85,28 @@ class DashboardPartsTest {
     }
 
     @Test
+    void seriesJson_pointsFarApart_breakTheLinesWithANullRow() {
+        String json = Feed.seriesJson(List.of(
+                new Figures.Point(10, 1, 1, 1), new Figures.Point(15, 2, 2, 2), new Figures.Point(100, 3, 3, 3)));
+        assertThat(json)
+                .isEqualTo("[[10,15,16,100],[1.00,2.00,null,3.00],[1.00,2.00,null,3.00],[1.00,2.00,null,3.00]]");
+    }
+
+    @Test
     void status_unknownValue_isRefusedWithTheValue() {
         assertThat(TasksPage.status("dead")).isEqualTo(dev.colony.state.TaskStatus.DEAD);
         assertThat(TasksPage.status("")).isNull();
         assertThatThrownBy(() -> TasksPage.status("ZOMBIE"))
                 .isInstanceOf(BadInput.class)
                 .hasMessageContaining("\"ZOMBIE\"");
+    }
+
+    @Test
+    void preview_longOrControlCharacters_isCutAndMarked() {
+        assertThat(MemoryPage.preview("a\u0000b\nc".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isEqualTo("a\uFFFDb\nc");
+        assertThat(MemoryPage.preview("é".repeat(200).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isEqualTo("é".repeat(MemoryPage.PREVIEW_CHARS) + "… (400 bytes)");
+        assertThat(MemoryPage.preview(new byte[0])).isEmpty();
     }
 }

@@ -63,8 +63,10 @@ public final class DashboardRenderBench {
             time(
                     "overview, counts shared (feed period)",
                     () -> OverviewPage.render(viewer, counts, Figures.Now.ZERO, null));
-            time("agents, page 1", () -> AgentsPage.render(colony, viewer, 1));
-            time("agents, page 200 (last)", () -> AgentsPage.render(colony, viewer, 200));
+            time("agents, page 1", () -> AgentsPage.render(colony, viewer, a -> java.util.OptionalInt.empty(), 1));
+            time(
+                    "agents, page 200 (last)",
+                    () -> AgentsPage.render(colony, viewer, a -> java.util.OptionalInt.empty(), 200));
             time(
                     "tasks, any status, page 1, counts cold",
                     () -> TasksPage.render(
@@ -82,7 +84,13 @@ public final class DashboardRenderBench {
             time(
                     "tasks, type t3, page 1",
                     () -> TasksPage.render(colony, viewer, new TasksPage.Filter(null, "t3", 1), counts));
-            time("task detail", () -> TasksPage.detail(colony, viewer, "task-77"));
+            for (int i = 0; i < 1000; i++) {
+                colony.memory().put("acme_ns" + (i % 10), "key-" + i, new byte[64]);
+            }
+            time("memory, namespaces (1,000 keys)", () -> MemoryPage.render(colony, viewer, null, 1));
+            time("memory, namespace ns3, page 1", () -> MemoryPage.render(colony, viewer, "ns3", 1));
+            TaskHistory history = new TaskHistory(colony.bus()); // one, as the dashboard has
+            time("task detail", () -> TasksPage.detail(colony, viewer, history, "task-77"));
         }
     }
 
