@@ -192,6 +192,12 @@ final class HttpBus implements EventBus {
         return local.subscribe(pattern, handler, options);
     }
 
+    /** The subscriptions of this client's side, where they live (as a distributed bus counts one node's). */
+    @Override
+    public int subscriberCount(Subject subject) {
+        return local.subscriberCount(subject);
+    }
+
     @Override
     public BusMetrics metrics() {
         return local.metrics();
