@@ -100,45 +100,51 @@ final class ServeScenario implements Scenario {
                         .guard(guard(data, colony))
                         .build()
                         .start()) {
-            Clients clients = new Clients(server.port(), token);
-            Histogram claim = new Histogram(3);
-            Histogram complete = new Histogram(3);
-            Histogram floor = new Histogram(3);
-            Measurement cycles = Loop.measure(settings, "serve: claim+complete", CYCLES, it -> {
-                boolean measured = it >= settings.warmup();
-                return cycleRound(colony, clients, "i" + it + "-", measured ? claim : null, measured ? complete : null);
-            });
-            Measurement trivial = Loop.measure(settings, "serve: floor " + FLOOR_ROUTE, CYCLES, it -> {
-                return floorRound(clients, it >= settings.warmup() ? floor : null);
-            });
-            Details details = new Details(
-                    THREADS,
-                    CYCLES,
-                    FLOOR_ROUTE,
-                    Measurement.round(cycles.throughput() / trivial.throughput()),
-                    List.of(
-                            RouteLatency.of("POST /v1/tasks/claim", claim),
-                            RouteLatency.of("POST /v1/tasks/{id}/complete", complete),
-                            RouteLatency.of(FLOOR_ROUTE, floor)));
-            return ScenarioResult.of(
-                            name(),
-                            cycles,
-                            ScenarioResult.verified(cycles),
-                            new ScenarioResult.Target("throughput_per_sec", 0),
-                            true,
-                            details)
-                    .with(ScenarioResult.Baseline.of(
-                            "trivial route, same server",
-                            "two GET /health/live per unit on the same threads and keep-alive connections: the cost"
-                                    + " of two requests that do nothing; every answer checked for 200",
-                            trivial,
-                            cycles,
-                            true));
+            try (Clients clients = new Clients(server.port(), token)) {
+                return measure(settings, colony, clients);
+            }
         } finally {
             try (Stream<Path> files = Files.walk(data)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** The cycles, then the floor, on the same clients; the result with the floor as its baseline. */
+    private ScenarioResult measure(BenchSettings settings, Colony colony, Clients clients) throws Exception {
+        Histogram claim = new Histogram(3);
+        Histogram complete = new Histogram(3);
+        Histogram floor = new Histogram(3);
+        Measurement cycles = Loop.measure(settings, "serve: claim+complete", CYCLES, it -> {
+            boolean measured = it >= settings.warmup();
+            return cycleRound(colony, clients, "i" + it + "-", measured ? claim : null, measured ? complete : null);
+        });
+        Measurement trivial = Loop.measure(settings, "serve: floor " + FLOOR_ROUTE, CYCLES, it -> {
+            return floorRound(clients, it >= settings.warmup() ? floor : null);
+        });
+        Details details = new Details(
+                THREADS,
+                CYCLES,
+                FLOOR_ROUTE,
+                Measurement.round(cycles.throughput() / trivial.throughput()),
+                List.of(
+                        RouteLatency.of("POST /v1/tasks/claim", claim),
+                        RouteLatency.of("POST /v1/tasks/{id}/complete", complete),
+                        RouteLatency.of(FLOOR_ROUTE, floor)));
+        return ScenarioResult.of(
+                        name(),
+                        cycles,
+                        ScenarioResult.verified(cycles),
+                        new ScenarioResult.Target("throughput_per_sec", 0),
+                        true,
+                        details)
+                .with(ScenarioResult.Baseline.of(
+                        "trivial route, same server",
+                        "two GET /health/live per unit on the same threads and keep-alive connections: the cost"
+                                + " of two requests that do nothing; every answer checked for 200",
+                        trivial,
+                        cycles,
+                        true));
     }
 
     private static Guard guard(Path data, Colony colony) {
@@ -239,7 +245,7 @@ final class ServeScenario implements Scenario {
     }
 
     /** The client threads, each with its keep-alive connection, opened once per run. */
-    private static final class Clients {
+    private static final class Clients implements AutoCloseable {
         private final List<ServeConnection> connections = new ArrayList<>();
 
         Clients(int port, String token) throws IOException {
@@ -251,6 +257,13 @@ final class ServeScenario implements Scenario {
         @FunctionalInterface
         interface Work {
             void run(ServeConnection connection, int thread) throws IOException;
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (ServeConnection c : connections) {
+                c.close();
+            }
         }
 
         /** Runs {@code work} on every thread at once (one platform thread each); the nanoseconds from start to last. */
