@@ -8,6 +8,7 @@ module dev.colony.validation {
     requires transitive dev.colony.core;
     requires tools.jackson.databind;
     requires dev.colony.wasm; // the plugins scenario's filters (ADR 0032)
+    requires dev.colony.server; // the serve scenario: colony serve's HTTP door (issue 17)
     requires transitive HdrHistogram;
     requires java.management; // RunEnvironment records JVM flags and the load average
 

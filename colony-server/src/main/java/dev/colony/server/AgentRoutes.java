@@ -22,6 +22,11 @@ import java.util.concurrent.TimeUnit;
  * transition, deregister, get and list; open and close the inbox, read it by cursor (long-poll,
  * at-least-once), acknowledge, stream it as SSE, and reply to a request read from it. Every route that acts
  * as an agent authorizes {@code agent.<id>}, so a token bound to an agent-id pattern acts only as those.
+ *
+ * <p>An agent registers with the task {@code types} it takes (each authorized as {@code task.claim.<type>}):
+ * they become the hidden type capabilities of {@link TaskRoutes}, so that a coordinator's
+ * {@code TaskQueue.assign} in the server's process can hand it tasks submitted over HTTP. Capabilities
+ * starting with {@code _} are reserved, as in a claim.
  */
 final class AgentRoutes {
     private static final int DEFAULT_INBOX = 1024;
@@ -59,7 +64,12 @@ final class AgentRoutes {
         String role = ns.token(body.optText("role").orElse("agent"), "role");
         Set<String> capabilities = new HashSet<>();
         for (String c : body.strings("capabilities", 64)) {
-            capabilities.add(ns.token(c, "capability"));
+            capabilities.add(TaskRoutes.capability(ns, c));
+        }
+        for (String type : body.strings("types", 32)) {
+            ns.token(type, "types[]");
+            call.authorize(Action.TASK_CLAIM, type);
+            capabilities.add(TaskRoutes.typeMark(ns, type));
         }
         Map<String, String> metadata = body.stringMap("metadata");
         AgentRecord record;
@@ -272,11 +282,20 @@ final class AgentRoutes {
     }
 
     static Map<String, Object> agent(Namespace ns, AgentRecord r) {
+        List<String> capabilities =
+                r.capabilities().stream().map(ns::local).sorted().toList();
         return Json.obj(
                 "id", ns.local(r.id()),
                 "role", ns.local(r.role()),
                 "capabilities",
-                        r.capabilities().stream().map(ns::local).sorted().toList(),
+                        capabilities.stream()
+                                .filter(c -> !TaskRoutes.isTypeMark(c))
+                                .toList(),
+                "types",
+                        capabilities.stream()
+                                .filter(TaskRoutes::isTypeMark)
+                                .map(TaskRoutes::typeOfMark)
+                                .toList(),
                 "metadata", r.metadata(),
                 "status", r.status().name(),
                 "registeredAt", r.registeredAt(),

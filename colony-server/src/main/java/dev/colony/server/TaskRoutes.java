@@ -244,8 +244,12 @@ final class TaskRoutes {
         return switch (outcome) {
             case OK -> {
                 call.audit(operation, id);
+                // a finished task may be purged at once by the retention policy: then no task in the answer
                 yield Reply.ok(Json.obj(
-                        "outcome", "OK", "task", task(ns, tasks.get(storedId).orElseThrow())));
+                        "outcome",
+                        "OK",
+                        "task",
+                        tasks.get(storedId).map(t -> task(ns, t)).orElse(null)));
             }
             case STALE_LEASE ->
                 throw Problem.conflict(
@@ -270,21 +274,30 @@ final class TaskRoutes {
         return d;
     }
 
-    private static String capability(Namespace ns, String capability) {
+    static String capability(Namespace ns, String capability) {
         if (capability.startsWith("_")) {
             throw Problem.badRequest("capability \"" + capability + "\" starts with _, which is reserved");
         }
         return ns.token(capability, "capability");
     }
 
-    private static String typeMark(Namespace ns, String type) {
+    static String typeMark(Namespace ns, String type) {
         return ns.token(TYPE_MARK + type, "type");
+    }
+
+    /** Whether a capability in the account's names is the hidden mark of a task type. */
+    static boolean isTypeMark(String localCapability) {
+        return localCapability.startsWith(TYPE_MARK);
+    }
+
+    static String typeOfMark(String localCapability) {
+        return localCapability.substring(TYPE_MARK.length());
     }
 
     static Map<String, Object> task(Namespace ns, Task t) {
         List<String> capabilities = t.spec().requiredCapabilities().stream()
                 .map(ns::local)
-                .filter(c -> !c.startsWith(TYPE_MARK))
+                .filter(c -> !isTypeMark(c))
                 .sorted()
                 .toList();
         return Json.obj(

@@ -186,6 +186,22 @@ class BadInputTest {
                         "w 1"),
                 c("register twice", "POST", "/v1/agents", "{\"id\":\"w1\"}", 409, "AGENT_EXISTS", "w1"),
                 c(
+                        "reserved capability",
+                        "POST",
+                        "/v1/agents",
+                        "{\"id\":\"w9\",\"capabilities\":[\"_t-render\"]}",
+                        400,
+                        "BAD_REQUEST",
+                        "_t-render"),
+                c(
+                        "bad task type",
+                        "POST",
+                        "/v1/agents",
+                        "{\"id\":\"w9\",\"types\":[\"a b\"]}",
+                        400,
+                        "BAD_REQUEST",
+                        "a b"),
+                c(
                         "bad status",
                         "POST",
                         "/v1/agents/w1/status",

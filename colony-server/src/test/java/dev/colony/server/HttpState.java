@@ -8,10 +8,10 @@ import dev.colony.state.Snapshot;
 import dev.colony.state.TaskQueue;
 
 /**
- * The coordination state as an HTTP client of {@code /v1} sees it, for the contract suites: leaders and
- * memory go through the server; {@link #sweep} is the server's own (its sweeper runs it in production, the
- * contracts drive it with a manual clock). The registry, the task queue and snapshots are not adapted yet
- * (ADR 0044 lists what remains) and say so when called.
+ * The coordination state as an HTTP client of {@code /v1} sees it, for the contract suites: the registry,
+ * the task queue, leaders and memory go through the server; {@link #sweep} is the server's own (its sweeper
+ * runs it in production, the contracts drive it with a manual clock), and so are the two task operations
+ * without a route ({@link HttpTasks}). Snapshots are admin routes, not adapted (ADR 0044), and say so.
  */
 final class HttpState implements CoordinationState {
     private final Http http;
@@ -39,12 +39,12 @@ final class HttpState implements CoordinationState {
 
     @Override
     public AgentRegistry registry() {
-        throw new UnsupportedOperationException("the registry contract does not run over HTTP yet (ADR 0044)");
+        return new HttpAgents(http);
     }
 
     @Override
     public TaskQueue tasks() {
-        throw new UnsupportedOperationException("the task queue contract does not run over HTTP yet (ADR 0044)");
+        return new HttpTasks(http, server.tasks());
     }
 
     @Override

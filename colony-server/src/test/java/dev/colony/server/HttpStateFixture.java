@@ -5,6 +5,7 @@ import dev.colony.bus.EventBus;
 import dev.colony.bus.SubjectPattern;
 import dev.colony.bus.SubscribeOptions;
 import dev.colony.messaging.AgentId;
+import dev.colony.state.AgentRecord;
 import dev.colony.state.CoordinationState;
 import dev.colony.state.Leadership;
 import dev.colony.state.ManualClock;
@@ -12,11 +13,15 @@ import dev.colony.state.MemoryEntry;
 import dev.colony.state.StateChange;
 import dev.colony.state.StateFixture;
 import dev.colony.state.StateOptions;
+import dev.colony.state.Task;
+import dev.colony.state.TaskSpec;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 
 /**
@@ -114,8 +119,43 @@ abstract class HttpStateFixture implements StateFixture {
                         HttpMemory.bytes(Json.fromStored(e.value())),
                         e.version(),
                         e.expiresAt());
+            case AgentRecord r ->
+                new AgentRecord(
+                        AgentId.of(strip(r.id().value())),
+                        strip(r.role()),
+                        capabilities(r.capabilities()),
+                        r.metadata(),
+                        r.status(),
+                        r.registeredAt(),
+                        r.lastHeartbeat());
+            case Task t ->
+                new Task(
+                        new TaskSpec(
+                                strip(t.id()),
+                                strip(t.spec().type()),
+                                HttpMemory.bytes(Json.fromStored(t.spec().payload())),
+                                t.spec().priority(),
+                                capabilities(t.spec().requiredCapabilities()),
+                                t.spec().maxAttempts()),
+                        t.status(),
+                        t.attempts(),
+                        t.holder() == null ? null : AgentId.of(strip(t.holder().value())),
+                        t.leaseToken(),
+                        t.leaseExpiresAt(),
+                        t.notBefore(),
+                        t.result() == null ? null : HttpMemory.bytes(Json.fromStored(t.result())),
+                        t.lastError(),
+                        t.submittedAt());
             default -> value;
         };
+    }
+
+    /** Capabilities in the client's names, without the hidden task-type marks of {@link TaskRoutes}. */
+    private static Set<String> capabilities(Set<String> stored) {
+        return stored.stream()
+                .map(HttpStateFixture::strip)
+                .filter(c -> !TaskRoutes.isTypeMark(c))
+                .collect(Collectors.toSet());
     }
 
     static String strip(String stored) {

@@ -2,6 +2,10 @@ package dev.colony.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.colony.messaging.AgentId;
+import dev.colony.state.AssignmentStrategy;
+import dev.colony.state.Lease;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -131,5 +135,39 @@ class TaskApiTest {
         assertThat(cancelled.status()).isEqualTo(200);
         assertThat(cancelled.json().path("status").asString()).isEqualTo("CANCELLED");
         assertThat(f.guard.audits).contains("acme.admin task.submit t1", "acme.admin task.cancel t1");
+    }
+
+    @Test
+    void registerWithTypes_coordinatorAssigns_agentFinishesOverHttp() {
+        Http.Res registered =
+                http.post("/v1/agents", "{\"id\":\"w1\",\"capabilities\":[\"gpu\"],\"types\":[\"render\"]}");
+        assertThat(registered.status()).isEqualTo(201);
+        assertThat(registered.json().path("capabilities").toString()).isEqualTo("[\"gpu\"]");
+        assertThat(registered.json().path("types").toString()).isEqualTo("[\"render\"]");
+        http.post("/v1/agents/w1/status", "{\"status\":\"IDLE\"}");
+        http.post("/v1/tasks", "{\"id\":\"t1\",\"type\":\"render\",\"payload\":1}");
+        http.post("/v1/tasks", "{\"id\":\"t2\",\"type\":\"index\",\"payload\":2}");
+
+        Lease lease = f.colony
+                .tasks()
+                .assign(AssignmentStrategy.PRIORITY, Duration.ofSeconds(30), null)
+                .orElseThrow();
+
+        assertThat(lease.taskId()).isEqualTo("acme_t1");
+        assertThat(f.colony.tasks().assign(AssignmentStrategy.PRIORITY, Duration.ofSeconds(30), null))
+                .as("w1 does not take type index")
+                .isEmpty();
+        Http.Res done = http.post("/v1/tasks/t1/complete", "{\"token\":" + lease.token() + "}");
+        assertThat(done.status()).isEqualTo(200);
+        assertThat(http.get("/v1/agents")
+                        .json()
+                        .path("agents")
+                        .get(0)
+                        .path("types")
+                        .toString())
+                .isEqualTo("[\"render\"]");
+        Http.Res refused = f.admin.as("noclaim").post("/v1/agents", "{\"id\":\"w2\",\"types\":[\"secret\"]}");
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(f.colony.registry().get(AgentId.of("acme_w2"))).isEmpty();
     }
 }

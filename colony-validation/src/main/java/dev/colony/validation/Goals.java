@@ -153,6 +153,12 @@ public final class Goals {
                     at("wasm_cost_over_java"),
                     path("goal_wasm_cost_over_java_max"),
                     3),
+            atLeast(
+                    "serve",
+                    "task claim+complete cycles over HTTP, embedded",
+                    headline(),
+                    20_000,
+                    "goal_cycles_per_sec"),
             atLeast("redis-bus", "events between two nodes", headline(), 200_000, "goal_events_per_sec"),
             atLeast("redis-messenger", "at-least-once messages", headline(), 50_000, "goal_msgs_per_sec"),
             new Spec(

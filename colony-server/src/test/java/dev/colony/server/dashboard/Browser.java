@@ -25,11 +25,12 @@ final class Browser implements AutoCloseable {
 
     final ChromeDriver driver;
 
-    Browser() {
+    Browser(String... extraArguments) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(executable("chromium", "/usr/bin/chromium"));
         options.addArguments(
                 "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=en");
+        options.addArguments(extraArguments);
         options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(executable("chromedriver", "/usr/bin/chromedriver")))

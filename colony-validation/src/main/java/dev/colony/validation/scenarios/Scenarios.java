@@ -18,7 +18,8 @@ public final class Scenarios {
                 new MessengerScenario(),
                 new SnapshotScenario(),
                 new LoadScenario(),
-                new PluginFilterScenario());
+                new PluginFilterScenario(),
+                new ServeScenario());
     }
 
     /** The Redis scenarios of {@code colony bench --redis}, in the order they run, on one shared fixture. */
