@@ -65,7 +65,9 @@ final class HttpDeadLetters implements DeadLetters {
                 add(new DeadLetter(
                         d.hasNonNull("message") ? HttpMessengerInbox.envelope(d.path("message"), null) : null,
                         null,
-                        d.hasNonNull("recipient") ? AgentId.of(d.path("recipient").asString()) : null,
+                        d.hasNonNull("recipient")
+                                ? AgentId.of(d.path("recipient").asString())
+                                : null,
                         DeadLetter.Reason.valueOf(d.path("reason").asString()),
                         d.path("detail").asString(),
                         Instant.parse(d.path("time").asString())));

@@ -138,14 +138,22 @@ final class HttpMessenger implements Messenger {
         return HttpWire.json(
                 more.length == 0 ? "timeout" : more[0],
                 more.length == 0 ? null : more[1],
-                "from", message.source().value(),
-                "to", to == null ? null : to.value(),
-                "type", message.type(),
-                "payload", payload,
-                "priority", message.priority(),
-                "headers", message.headers().isEmpty() ? null : message.headers(),
-                "correlationId", message.correlationId(),
-                "ttl", HttpWire.duration(ttl));
+                "from",
+                message.source().value(),
+                "to",
+                to == null ? null : to.value(),
+                "type",
+                message.type(),
+                "payload",
+                payload,
+                "priority",
+                message.priority(),
+                "headers",
+                message.headers().isEmpty() ? null : message.headers(),
+                "correlationId",
+                message.correlationId(),
+                "ttl",
+                HttpWire.duration(ttl));
     }
 
     /** A send's answer as the outcome the Java API returns. */
@@ -184,8 +192,8 @@ final class HttpMessenger implements Messenger {
             pending.remove(correlation);
             return CompletableFuture.failedFuture(new ReplyException(ReplyFailure.UNDELIVERED, "unencodable"));
         }
-        String json =
-                body(message.withCorrelationId(correlation), message.recipient(), payload, "timeout", capped.toString());
+        String json = body(
+                message.withCorrelationId(correlation), message.recipient(), payload, "timeout", capped.toString());
         Thread.ofVirtual().start(() -> {
             try {
                 Http.Res res = http.post("/v1/messages/request", json);
@@ -197,7 +205,9 @@ final class HttpMessenger implements Messenger {
                     }
                 } else {
                     ReplyFailure failure = failure(res);
-                    if (reply.completeExceptionally(new ReplyException(failure, res.json().path("detail").asString())) && failure == ReplyFailure.TIMEOUT) {
+                    if (reply.completeExceptionally(new ReplyException(
+                                    failure, res.json().path("detail").asString()))
+                            && failure == ReplyFailure.TIMEOUT) {
                         timedOut.incrementAndGet();
                     }
                 }
@@ -271,8 +281,8 @@ final class HttpMessenger implements Messenger {
                                 "payload", Json.MAPPER.valueToTree(message.payload()),
                                 "includeSender", includeSender)),
                 200);
-        BroadcastResult result =
-                new BroadcastResult(answer.path("matched").asInt(), answer.path("delivered").asInt());
+        BroadcastResult result = new BroadcastResult(
+                answer.path("matched").asInt(), answer.path("delivered").asInt());
         sent.addAndGet(result.matched());
         return result;
     }

@@ -97,7 +97,7 @@ final class HttpMessengerInbox implements Inbox {
         }
         held.put(message.id(), seq);
         try {
-            handler.handle(message);
+            handler.onMessage(message);
             messenger.delivered.incrementAndGet();
         } catch (Throwable e) {
             if (e instanceof InterruptedException) {
@@ -124,9 +124,12 @@ final class HttpMessengerInbox implements Inbox {
 
     /** An envelope as the server shows it, its payload read into {@code payloadType} (null: a generic tree). */
     static Envelope envelope(JsonNode m, Class<?> payloadType) {
-        Object payload = Json.MAPPER.treeToValue(m.path("payload"), payloadType == null ? Object.class : payloadType);
+        Class<?> type = payloadType == null ? Object.class : payloadType;
+        Object payload = Json.MAPPER.treeToValue(m.path("payload"), type);
         Map<String, String> headers = new LinkedHashMap<>();
-        m.path("headers").properties().forEach(e -> headers.put(e.getKey(), e.getValue().asString()));
+        m.path("headers")
+                .properties()
+                .forEach(e -> headers.put(e.getKey(), e.getValue().asString()));
         return new Envelope(
                 m.path("id").asString(),
                 agent(m.path("from")),
