@@ -29,9 +29,11 @@ final class Inboxes implements AutoCloseable {
                 return existing;
             }
             try {
-                // the Colony inbox behind the buffer is small: the buffer holds the agent's backlog
+                // the Colony inbox behind the buffer takes as many: a burst of concurrent senders waits there
+                // while its one thread moves messages into the buffer (with 16, a burst of 17 to an empty
+                // inbox could be MAILBOX_FULL)
                 InboxOptions options = InboxOptions.defaults()
-                        .withCapacity(16)
+                        .withCapacity(capacity)
                         .withOverflow(OverflowPolicy.FAIL)
                         .withRoles(roles.toArray(String[]::new));
                 return new HttpInbox(messenger.open(id, options), capacity);

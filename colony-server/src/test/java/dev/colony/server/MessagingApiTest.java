@@ -17,6 +17,38 @@ class MessagingApiTest {
         f.close();
     }
 
+    /**
+     * Found by the messenger contract through HTTP: the colony inbox behind an HTTP inbox held 16 messages
+     * whatever its capacity, so a burst of concurrent senders to an empty inbox could get MAILBOX_FULL. It
+     * now takes the inbox's capacity: a burst of up to that many is always delivered.
+     */
+    @Test
+    void send_concurrentBurstWithinCapacity_everyMessageDelivered() throws Exception {
+        http.post("/v1/agents", "{\"id\":\"a\"}");
+        http.post("/v1/agents", "{\"id\":\"b\"}");
+        http.post("/v1/agents/b/inbox", "{\"capacity\":200}");
+        java.util.List<CompletableFuture<Http.Res>> sends = new java.util.ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 100; i++) {
+                int n = i;
+                sends.add(CompletableFuture.supplyAsync(
+                        () -> http.post(
+                                "/v1/messages",
+                                "{\"from\":\"a\",\"to\":\"b\",\"type\":\"note\",\"payload\":" + n + "}"),
+                        threads));
+            }
+        }
+
+        assertThat(sends).allSatisfy(s -> assertThat(s.join().status()).isEqualTo(200));
+        Awaitility.await()
+                .atMost(SseClient.generous())
+                .until(() -> http.get("/v1/agents/b/inbox?max=1000")
+                                .json()
+                                .path("messages")
+                                .size()
+                        == 100);
+    }
+
     @Test
     void sendThenRead_deliversAtLeastOnceUntilAcknowledged() {
         http.post("/v1/agents", "{\"id\":\"a\",\"inbox\":true}");
