@@ -304,8 +304,7 @@ class HttpMessengerContractTest extends MessengerContract {
 
         assertThat(inbox.isClosed()).isTrue();
         assertThat(messenger.deadLetters().drain())
-                .extracting(DeadLetter::reason)
-                .containsOnly(DeadLetter.Reason.RECIPIENT_CLOSED);
+                .allSatisfy(letter -> assertThat(letter.reason()).isEqualTo(DeadLetter.Reason.RECIPIENT_CLOSED));
         assertThat(messenger.send(message(ALICE, BOB, 3))).isEqualTo(SendOutcome.NO_SUCH_AGENT);
         assertThatThrownBy(() -> inbox.attach(m -> {})).isInstanceOf(IllegalStateException.class);
     }
@@ -403,11 +402,83 @@ class HttpMessengerContractTest extends MessengerContract {
         Messenger messenger = messenger();
         Inbox inbox = messenger.open(BOB);
         var reply = messenger.request(message(ALICE, BOB, "?"), SHORT_REQUEST);
+        eventually().until(() -> inbox.size() == 1); // the request is asynchronous: it reached the inbox
 
         inbox.close();
 
         assertThat(failureOf(reply).failure()).isIn(ReplyFailure.UNDELIVERED, ReplyFailure.TIMEOUT);
         eventually().until(() -> messenger.metrics().pendingRequests() == 0);
+    }
+
+    /**
+     * Over HTTP a request of 1 to 20 ms can expire in the server's inbox before it is handed out, which fails
+     * it UNDELIVERED (an EXPIRED dead letter) rather than at its deadline: every request fails with one of the
+     * two, and nothing is left waiting.
+     */
+    @Override
+    @Test
+    public void request_manyTimedOut_noCorrelationStateLeft() throws Exception {
+        Messenger messenger = messenger();
+        messenger.open(BOB).attach(m -> {});
+        List<java.util.concurrent.CompletableFuture<Envelope>> replies = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            replies.add(messenger.request(message(ALICE, BOB, i), Duration.ofMillis(1 + i % 20)));
+        }
+
+        int timedOut = 0;
+        for (var reply : replies) {
+            ReplyFailure failure = failureOf(reply).failure();
+            assertThat(failure).isIn(ReplyFailure.TIMEOUT, ReplyFailure.UNDELIVERED);
+            timedOut += failure == ReplyFailure.TIMEOUT ? 1 : 0;
+        }
+
+        assertThat(messenger.metrics().pendingRequests()).isZero();
+        assertThat(messenger.metrics().timedOut()).isEqualTo(timedOut);
+    }
+
+    /**
+     * No sender waits for room over HTTP, so 8,000 requests outstanding at once overflow the server's inbox;
+     * here each requester waits for each reply (8 requesters at once, 250 each, marshalled or not) and every
+     * reply matches its request.
+     */
+    @Override
+    @ParameterizedTest(name = "marshal={0}")
+    @ValueSource(booleans = {false, true})
+    public void request_manyConcurrentRequesters_everyReplyMatchesItsRequest(boolean marshal) throws Exception {
+        Messenger messenger = messenger(Messenger.builder().marshalEverySend(marshal));
+        for (int r = 0; r < 2; r++) {
+            messenger.open(AgentId.of("server" + r)).attach(m -> messenger.reply(m, "re:" + m.payload()));
+        }
+        int requesters = 8;
+        int perRequester = 250;
+        AtomicInteger wrong = new AtomicInteger();
+        AtomicInteger ok = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int q = 0; q < requesters; q++) {
+            AgentId from = AgentId.of("client" + q);
+            threads.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < perRequester; i++) {
+                    AgentId to = AgentId.of("server" + (i % 2));
+                    Object payload = messenger
+                            .request(message(from, to, from + "/" + i), Duration.ofSeconds(30))
+                            .join()
+                            .payload();
+                    if (payload.equals("re:" + from + "/" + i)) {
+                        ok.incrementAndGet();
+                    } else {
+                        wrong.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            join(thread);
+        }
+
+        assertThat(wrong).hasValue(0);
+        assertThat(ok).hasValue(requesters * perRequester);
+        assertThat(messenger.metrics().pendingRequests()).isZero();
+        assertThat(messenger.metrics().requestRoundTrip().count()).isEqualTo((long) requesters * perRequester);
     }
 
     /** The route broadcasts to a role or the whole account, not to ids matching a pattern. */
