@@ -481,6 +481,85 @@ class HttpMessengerContractTest extends MessengerContract {
         assertThat(messenger.metrics().requestRoundTrip().count()).isEqualTo((long) requesters * perRequester);
     }
 
+    /**
+     * No sender waits for room over HTTP: a send to a full inbox answers MAILBOX_FULL (503 with Retry-After),
+     * and these senders send it again until it is delivered, as an HTTP client does. Then the contract's checks
+     * hold: exactly once, in order per pair; the refusals are each a MAILBOX_FULL dead letter and a send. A
+     * quarter of the contract's messages (each send is a request).
+     */
+    @Override
+    @ParameterizedTest(name = "marshal={0}")
+    @ValueSource(booleans = {false, true})
+    public void send_manySendersManyRecipientsSmallInboxes_exactlyOnceInPairOrder(boolean marshal) throws Exception {
+        Messenger messenger =
+                messenger(Messenger.builder().marshalEverySend(marshal).deadLetterCapacity(1 << 20));
+        int senders = MessengerConcurrencyContract.SENDERS;
+        int recipients = MessengerConcurrencyContract.RECIPIENTS;
+        int perPair = MessengerConcurrencyContract.PER_PAIR / 4;
+        Map<Integer, int[]> nextSeq = new ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+        AtomicInteger outOfOrder = new AtomicInteger();
+        for (int r = 0; r < recipients; r++) {
+            int[] expected = new int[senders];
+            nextSeq.put(r, expected);
+            InboxOptions options =
+                    InboxOptions.defaults().withCapacity(8).withPayloadType(MessengerConcurrencyContract.Seq.class);
+            messenger.open(AgentId.of("r" + r), options).attach(m -> {
+                var seq = m.payload(MessengerConcurrencyContract.Seq.class);
+                if (expected[seq.sender()]++ != seq.seq()) {
+                    outOfOrder.incrementAndGet();
+                }
+                received.incrementAndGet();
+            });
+        }
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicInteger refused = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int s = 0; s < senders; s++) {
+            int sender = s;
+            AgentId from = AgentId.of("s" + s);
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                for (int i = 0; i < perPair; i++) {
+                    for (int r = 0; r < recipients; r++) {
+                        Envelope m =
+                                message(from, AgentId.of("r" + r), new MessengerConcurrencyContract.Seq(sender, i));
+                        SendOutcome outcome;
+                        while ((outcome = messenger.send(m)) == SendOutcome.MAILBOX_FULL) {
+                            refused.incrementAndGet();
+                            Thread.yield();
+                        }
+                        if (outcome != SendOutcome.DELIVERED) {
+                            failed.incrementAndGet();
+                        }
+                    }
+                }
+            }));
+        }
+        start.countDown();
+        for (Thread thread : threads) {
+            join(thread);
+        }
+
+        long total = (long) senders * recipients * perPair;
+        eventually().until(() -> received.get() == total);
+        assertThat(failed).hasValue(0);
+        assertThat(outOfOrder).hasValue(0);
+        for (int[] expected : nextSeq.values()) {
+            assertThat(expected).containsOnly(perPair);
+        }
+        var metrics = messenger.metrics();
+        assertThat(metrics.sent()).isEqualTo(total + refused.get());
+        assertThat(metrics.delivered()).isEqualTo(total);
+        assertThat(metrics.deadLettered()).isEqualTo(refused.get());
+    }
+
     /** The route broadcasts to a role or the whole account, not to ids matching a pattern. */
     @Override
     @Test
