@@ -157,7 +157,7 @@ final class HttpMessengerInbox implements Inbox {
 
     @Override
     public boolean isClosed() {
-        return closed || messenger.isClosed() && reader == null;
+        return closed;
     }
 
     /**
