@@ -7,6 +7,7 @@ import dev.colony.Colony;
 import dev.colony.redis.RedisServer;
 import dev.colony.server.ColonyServer;
 import dev.colony.server.auth.Guard;
+import dev.colony.server.auth.RateLimit;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -131,7 +132,9 @@ class DashboardRedisTest {
         ColonyServer server = ColonyServer.builder()
                 .port(0)
                 .colony(colony)
-                .guard(Guard.open(data, colony.bus()))
+                .guard(Guard.builder(data, colony.bus())
+                        .rateLimit(RateLimit.UNLIMITED) // the test publishes bursts of 100 events
+                        .build())
                 .build()
                 .start();
         resources.add(server);

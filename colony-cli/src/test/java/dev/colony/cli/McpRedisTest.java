@@ -7,6 +7,7 @@ import dev.colony.Colony;
 import dev.colony.redis.RedisServer;
 import dev.colony.server.ColonyServer;
 import dev.colony.server.auth.Guard;
+import dev.colony.server.auth.RateLimit;
 import dev.colony.server.mcp.McpEndpoint;
 import dev.colony.state.TaskStatus;
 import io.modelcontextprotocol.client.McpClient;
@@ -91,7 +92,9 @@ class McpRedisTest {
             ColonyServer server = ColonyServer.builder()
                     .port(0)
                     .colony(colony)
-                    .guard(Guard.open(data, colony.bus()))
+                    .guard(Guard.builder(data, colony.bus())
+                            .rateLimit(RateLimit.UNLIMITED) // clients call as fast as the machine allows
+                            .build())
                     .statelessMcp(stateless)
                     .endpoint(McpEndpoint::create)
                     .build()
