@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.colony.Colony;
 import dev.colony.server.ColonyServer;
-import dev.colony.server.auth.Guard;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +31,7 @@ class OperatorCommandsTest {
     @TempDir
     static Path dir;
 
+    private static ServedColony served;
     private static Colony colony;
     private static ColonyServer server;
     private static String url;
@@ -39,21 +39,16 @@ class OperatorCommandsTest {
 
     @BeforeAll
     static void start() {
-        colony = Colony.embedded();
-        server = ColonyServer.builder()
-                .port(0)
-                .colony(colony)
-                .guard(Guard.open(dir, colony.bus()))
-                .build()
-                .start();
-        url = server.uri().toString();
-        tokenFile = dir.resolve("initial-admin-token").toString();
+        served = ServedColony.start(dir);
+        colony = served.colony();
+        server = served.server();
+        url = served.url();
+        tokenFile = served.tokenFile();
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        colony.close();
+        served.close();
     }
 
     /** Runs {@code colony <command> --url URL --token-file FILE <args>}. */

@@ -25,6 +25,7 @@ class PluginDeployTest {
     @TempDir
     static Path dir;
 
+    private static ServedColony served;
     private static Colony colony;
     private static ColonyServer server;
     private static String url;
@@ -32,21 +33,16 @@ class PluginDeployTest {
 
     @BeforeAll
     static void start() {
-        colony = Colony.embedded();
-        server = ColonyServer.builder()
-                .port(0)
-                .colony(colony)
-                .guard(Guard.open(dir, colony.bus()))
-                .build()
-                .start();
-        url = server.uri().toString();
-        tokenFile = dir.resolve("initial-admin-token").toString();
+        served = ServedColony.start(dir);
+        colony = served.colony();
+        server = served.server();
+        url = served.url();
+        tokenFile = served.tokenFile();
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        colony.close();
+        served.close();
     }
 
     private static Captured deploy(String... args) {
