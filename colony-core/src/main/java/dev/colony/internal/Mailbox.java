@@ -263,14 +263,20 @@ public final class Mailbox<T> {
             }
             case DROP_NEWEST, DROP_OLDEST -> {
                 int victimLevel = lowestNonCriticalLevel();
-                while (victimLevel < 0 && !critical && claimedInRings() < count) {
-                    // Full by count, but a fast-path producer has reserved room and not yet claimed its
-                    // slot (it takes no lock, so it gets there): its event is the victim to wait for, not
-                    // a reason to drop the arriving one as if only critical events were queued.
-                    Thread.onSpinWait();
-                    if (count < capacity) {
+                while (victimLevel < 0 && !critical) {
+                    // Full by count with nothing to evict: either a fast-path producer has reserved room
+                    // and not yet claimed its slot (it takes no lock, so it gets there: its event is the
+                    // victim to wait for), or a producer whose reservation failed has not undone it yet
+                    // (then room appears). Read the count before the claims: a count read after them
+                    // may already lack the undone reservation and look "all claimed" with the rings empty.
+                    int current = count;
+                    if (current < capacity) {
                         return offerLocked(item, priority, publishedNanos);
                     }
+                    if (claimedInRings() >= current) {
+                        break; // every reservation is a queued critical event: nothing to evict
+                    }
+                    Thread.onSpinWait();
                     victimLevel = lowestNonCriticalLevel();
                 }
                 if (!critical

@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -120,6 +121,59 @@ class MailboxConcurrencyTest {
                 assertThat(criticalDelivered).isEqualTo(criticalOffered.sum()); // never dropped
             }
         }
+    }
+
+    /**
+     * DROP_OLDEST with one priority never refuses an arrival: there is always an older event to evict,
+     * or room. A producer whose lock-free reservation failed undoes it a moment later; the locked
+     * overflow path must not read that moment as "full with nothing to evict" (a CI failure once:
+     * MAILBOX_FULL from a DROP_OLDEST inbox of capacity 1).
+     */
+    @RepeatedTest(20)
+    void offer_dropOldestCapacityOne_neverRefusesAnArrival() throws Exception {
+        Mailbox<Event> mailbox = new Mailbox<>(1, Mailbox.Overflow.DROP_OLDEST);
+        LongAdder refused = new LongAdder();
+        LongAdder taken = new LongAdder();
+        LongAdder evicting = new LongAdder();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> producers = new ArrayList<>();
+        for (int p = 0; p < PRODUCERS; p++) {
+            producers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                for (int i = 0; i < 5_000; i++) {
+                    switch (mailbox.offer(new Event(SUBJECT, i, 0), 0, 0)) {
+                        case ACCEPTED_DROPPED_OTHER -> evicting.increment();
+                        case ACCEPTED -> {}
+                        default -> refused.increment();
+                    }
+                }
+            }));
+        }
+        Thread consumer = Thread.ofVirtual().start(() -> {
+            Event[] events = new Event[1];
+            long[] times = new long[1];
+            try {
+                int n;
+                while ((n = mailbox.drain(events, times)) >= 0) {
+                    taken.add(n);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        start.countDown();
+        for (Thread producer : producers) {
+            producer.join();
+        }
+        BusTesting.eventually().until(() -> mailbox.size() == 0);
+        mailbox.close();
+        consumer.join(60_000);
+        assertThat(refused.sum()).as("refused arrivals").isZero();
+        assertThat(taken.sum() + evicting.sum()).isEqualTo(PRODUCERS * 5_000L);
     }
 
     private static void assertInProducerOrder(List<Tag> delivered) {
