@@ -19,11 +19,14 @@ import java.util.function.Predicate;
  * buffer, and the request's own thread {@link #pump}s them to the socket in batches.
  *
  * <p>Coalescing (ADR 0056): a producer only appends to the buffer; it wakes the pump only when the pump is
- * idle, or when a lingering pump's buffer reaches half its capacity. A pump that wrote a batch less than
- * {@link #BUSY_NANOS} ago lingers up to {@link #LINGER_NANOS} after the first new frame, so that the frames
- * of a busy stream go out many to one write and one flush (one chunk, one syscall) instead of one each, and
- * a publisher does not pay a wake-up per stream per event; a stream that was quiet writes its first frame at
- * once. A buffer of one frame never lingers.
+ * idle, or when a lingering pump's buffer reaches half its capacity. A busy pump (one that wrote a batch less
+ * than {@link #BUSY_NANOS} ago) lingers up to {@link #LINGER_NANOS} after the first new frame, so that the
+ * frames of a busy stream go out many to one write and one flush (one chunk, one syscall) instead of one each,
+ * and a publisher does not pay a wake-up per stream per event. It goes on lingering only while lingering
+ * gathers more frames: a stream whose client waits for each frame before it causes the next (publish, then
+ * await the echo) would only be slowed, so after a linger that gathered nothing the pump writes each frame at
+ * once and tries lingering again at most every {@link #PROBE_NANOS}. A quiet stream writes its first frame at
+ * once; a buffer of one frame never lingers.
  *
  * <p>Overflow policy: when the buffer is full the frame is dropped and counted, and every later frame too;
  * the pump writes the frames it holds (they precede the dropped ones), then an {@code event: gap} naming how
@@ -41,8 +44,10 @@ import java.util.function.Predicate;
 final class SseStream implements AutoCloseable {
     /** How long a busy stream's pump waits after the first new frame for more, before it writes them all. */
     static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    /** A stream that wrote a batch less than this ago is busy, so it lingers. */
+    /** A stream that wrote a batch less than this ago is busy: it may linger. */
     static final long BUSY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How often a busy stream whose last linger gathered nothing tries lingering again. */
+    static final long PROBE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private static final long KEEPALIVE_NANOS = TimeUnit.SECONDS.toNanos(15);
     private static final byte[] KEEPALIVE = ": keepalive\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -138,15 +143,20 @@ final class SseStream implements AutoCloseable {
         out.flush();
         List<Frame> batch = new ArrayList<>();
         long lastBatch = System.nanoTime() - BUSY_NANOS;
+        long nextProbe = lastBatch;
+        boolean gathering = false; // the last linger gathered more than the first frame
         while (open.getAsBoolean()) {
             long gap;
             boolean end;
+            boolean linger = false;
             lock.lock();
             try {
-                if (!awaitFrames(System.nanoTime() - lastBatch < BUSY_NANOS)) {
+                int got = awaitFrames(lastBatch, gathering || System.nanoTime() - nextProbe >= 0);
+                if (got == TIMED_OUT) {
                     end = closed;
                     gap = 0;
                 } else {
+                    linger = got == LINGERED;
                     batch.addAll(pending);
                     pending.clear();
                     end = closed;
@@ -168,6 +178,10 @@ final class SseStream implements AutoCloseable {
                     out.write(f.bytes());
                 }
             }
+            if (linger) {
+                gathering = batch.size() > 1;
+                nextProbe = System.nanoTime() + PROBE_NANOS;
+            }
             batch.clear();
             if (gap > 0) {
                 out.write(frame(
@@ -187,31 +201,37 @@ final class SseStream implements AutoCloseable {
         }
     }
 
+    private static final int TIMED_OUT = 0;
+    private static final int AT_ONCE = 1;
+    private static final int LINGERED = 2;
+
     /**
-     * Under the lock: waits up to the keep-alive period for a frame (false if none came), then, on a busy
-     * stream, up to the linger time for more or for half the buffer. True when there are frames to take, the
-     * stream is closed, or it overflowed.
+     * Under the lock: waits up to the keep-alive period for a frame ({@link #TIMED_OUT} if none came); then, if
+     * the stream is busy (its last batch was written less than {@link #BUSY_NANOS} before this frame came) and
+     * {@code mayLinger}, up to the linger time for more frames or for half the buffer ({@link #LINGERED}).
+     * Returns without waiting when the stream is closed or overflowed.
      */
-    private boolean awaitFrames(boolean busy) throws InterruptedException {
+    private int awaitFrames(long lastBatch, boolean mayLinger) throws InterruptedException {
         long keepalive = KEEPALIVE_NANOS;
         while (pending.isEmpty() && !closed && dropped == 0) {
             if (keepalive <= 0) {
-                return false;
+                return TIMED_OUT;
             }
             keepalive = park(keepalive);
         }
-        if (busy && urgent > 1) {
-            lingering = true;
-            try {
-                long linger = LINGER_NANOS;
-                while (linger > 0 && pending.size() < urgent && !closed && dropped == 0) {
-                    linger = park(linger);
-                }
-            } finally {
-                lingering = false;
-            }
+        if (!mayLinger || urgent <= 1 || System.nanoTime() - lastBatch >= BUSY_NANOS) {
+            return AT_ONCE;
         }
-        return true;
+        lingering = true;
+        try {
+            long linger = LINGER_NANOS;
+            while (linger > 0 && pending.size() < urgent && !closed && dropped == 0) {
+                linger = park(linger);
+            }
+        } finally {
+            lingering = false;
+        }
+        return LINGERED;
     }
 
     private long park(long nanos) throws InterruptedException {
