@@ -10,6 +10,7 @@ import dev.colony.state.MemoryEntry;
 import dev.colony.state.Task;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -27,6 +28,9 @@ import tools.jackson.databind.node.StringNode;
  * (names are the swarm's own: no account prefix), and a refusal of the swarm is one line with the API's code.
  */
 final class RedisOptions {
+    /** The prefix of the capability by which {@code colony serve} marks a task type an agent takes. */
+    static final String TYPE_MARK = "_t-";
+
     @Option(
             names = "--redis",
             paramLabel = "URI",
@@ -141,21 +145,31 @@ final class RedisOptions {
         }
     }
 
+    /**
+     * An agent as {@code GET /v1/agents} lists it: the capabilities that mark a task type a server's agent
+     * takes ({@value #TYPE_MARK}{@code <type>}) are its {@code types}.
+     */
     static ObjectNode agent(AgentRecord a) {
         ObjectNode n = ServerClient.JSON.createObjectNode();
         n.put("id", a.id().value());
         n.put("role", a.role());
-        a.capabilities().stream().sorted().forEach(n.putArray("capabilities")::add);
+        List<String> capabilities = a.capabilities().stream().sorted().toList();
+        capabilities.stream().filter(c -> !c.startsWith(TYPE_MARK)).forEach(n.putArray("capabilities")::add);
+        capabilities.stream()
+                .filter(c -> c.startsWith(TYPE_MARK))
+                .map(c -> c.substring(TYPE_MARK.length()))
+                .forEach(n.putArray("types")::add);
         ObjectNode metadata = n.putObject("metadata");
         a.metadata().entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> metadata.put(e.getKey(), e.getValue()));
         n.put("status", a.status().name());
         n.put("registeredAt", a.registeredAt().toString());
-        n.put("lastHeartbeat", String.valueOf(a.lastHeartbeat()));
+        n.put("lastHeartbeat", a.lastHeartbeat().toString());
         return n;
     }
 
+    /** A task as {@code GET /v1/tasks/{id}} answers it; members without a value are left out, as there. */
     static ObjectNode task(Task t) {
         ObjectNode n = ServerClient.JSON.createObjectNode();
         n.put("id", t.spec().id());
@@ -164,22 +178,39 @@ final class RedisOptions {
         n.put("priority", t.spec().priority());
         n.put("maxAttempts", t.spec().maxAttempts());
         n.put("attempts", t.attempts());
-        t.spec().requiredCapabilities().stream().sorted().forEach(n.putArray("requiredCapabilities")::add);
-        if (t.holder() != null) {
-            n.put("holder", t.holder().value());
+        t.spec().requiredCapabilities().stream()
+                .filter(c -> !c.startsWith(TYPE_MARK))
+                .sorted()
+                .forEach(n.putArray("requiredCapabilities")::add);
+        n.set("payload", stored(t.spec().payload()));
+        putIfPresent(n, "holder", t.holder() == null ? null : t.holder().value());
+        putIfPresent(n, "leaseExpiresAt", t.leaseExpiresAt());
+        putIfPresent(n, "notBefore", t.notBefore());
+        if (t.result() != null && t.result().length > 0) {
+            n.set("result", stored(t.result()));
         }
+        putIfPresent(n, "lastError", t.lastError());
         n.put("submittedAt", t.submittedAt().toString());
         return n;
     }
 
-    static ObjectNode leader(String group, Leadership l) {
+    /** A leader group as {@code GET /v1/leaders/{group}} answers it: without a leader, its current term only. */
+    static ObjectNode leader(String group, Leadership l, long currentTerm) {
         ObjectNode n = ServerClient.JSON.createObjectNode();
         n.put("group", group);
-        if (l != null) {
+        if (l == null) {
+            n.put("term", currentTerm);
+        } else {
             n.put("leader", l.leader().value());
             n.put("term", l.term());
             n.put("expiresAt", l.expiresAt().toString());
         }
         return n;
+    }
+
+    private static void putIfPresent(ObjectNode n, String name, Object value) {
+        if (value != null) {
+            n.put(name, value.toString());
+        }
     }
 }

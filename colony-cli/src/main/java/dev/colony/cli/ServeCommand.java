@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
  * {@code colony serve}: one colony behind the HTTP/JSON and SSE API ({@code docs/serve.md}) until the
  * process is stopped (SIGINT/SIGTERM close the server, then the colony, so every acknowledged operation
  * is in the journal). Embedded by default, durable under {@code --data}; with {@code --redis} the server
- * keeps no state of its own (the token file still lives under {@code --data}).
+ * keeps no state of its own (the token file still lives under {@code --data}); its password comes from
+ * {@code --password-file} or the environment, never from the URI (see {@link RedisUri#resolve}).
  */
 @Command(
         name = "serve",
@@ -61,6 +62,13 @@ public final class ServeCommand implements Callable<Integer> {
             description = "With --redis: the swarm (default: ${DEFAULT-VALUE}).")
     String swarm = "default";
 
+    @Option(
+            names = "--password-file",
+            paramLabel = "FILE",
+            description =
+                    "With --redis: the password, from the first line of FILE (or $" + RedisUri.PASSWORD_ENV + ").")
+    Path passwordFile;
+
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate chain (PEM) for HTTPS.")
     Path tlsCert;
 
@@ -94,9 +102,10 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerLimits limits = checkOptions();
         Tls tls = tlsCert == null ? null : tls();
+        String redisUri = redis == null ? null : RedisUri.resolve(spec, redis, swarm, passwordFile, System.getenv());
         Files.createDirectories(data);
         Colony colony = redis != null
-                ? Colony.builder().redis(redis).swarm(swarm).build()
+                ? Colony.builder().redis(redisUri).swarm(swarm).build()
                 : Colony.builder()
                         .durability(Durability.in(data.resolve("state")))
                         .build();
@@ -152,9 +161,8 @@ public final class ServeCommand implements Callable<Integer> {
             throw usage("--bind " + bind + " is not loopback: give --tls-cert/--tls-key, or --allow-insecure-bind"
                     + " to send tokens in clear text");
         }
-        if (redis != null) {
-            RedisUri.check(spec, "--redis", redis);
-            RedisUri.checkSwarm(spec, "--swarm", swarm);
+        if (redis == null && passwordFile != null) {
+            throw usage("--password-file goes with --redis");
         }
         if (checkpointEvery.isNegative() || checkpointEvery.isZero()) {
             throw usage("--checkpoint-every must be positive, got " + checkpointEvery);

@@ -59,7 +59,7 @@ class OperatorRedisTest {
     void tasks_redisBadInput_failsWithOneLine() {
         Captured missing = capture("tasks", "nope", "--redis", server.uri(), "--swarm", "ops");
         assertThat(missing.code()).isEqualTo(1);
-        assertThat(missing.err()).contains("colony tasks: no task \"nope\" in swarm ops");
+        assertThat(missing.err()).contains("colony tasks: NO_SUCH_TASK: no task \"nope\" in swarm ops");
 
         Captured password = capture("tasks", "--redis", "redis://:pw-s3cret@127.0.0.1:1", "--swarm", "ops");
         assertThat(password.code()).isEqualTo(2);
