@@ -21,7 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.node.StringNode;
 
 /**
- * The options of the operator commands that can read a swarm in Redis directly, without a server:
+ * The options of the commands that can use a swarm in Redis directly (the operator commands without a
+ * server, and {@code colony serve}):
  * {@code --redis URI --swarm NAME}, the password from {@code --password-file} or the environment as for
  * {@code colony swarm drop}; {@code --url} and {@code --redis} exclude each other. The records read are turned
  * into the JSON shapes of the {@code /v1} API, so a table or {@code --json} output looks the same either way
@@ -34,7 +35,8 @@ final class RedisOptions {
     @Option(
             names = "--redis",
             paramLabel = "URI",
-            description = "Use the swarm in this Redis instead of a server: redis://[user@]host[:port][/db].")
+            description = "The swarm in this Redis (redis://[user@]host[:port][/db]) instead of a server (for serve:"
+                    + " instead of an embedded colony).")
     String redis;
 
     @Option(
@@ -62,13 +64,15 @@ final class RedisOptions {
         if (spec.commandLine().getParseResult().hasMatchedOption("--url")) {
             throw ServerOptions.usage(
                     spec.commandLine(),
-                    "--url and --redis exclude each other: --url talks to a colony serve, --redis reads the swarm"
+                    "--url and --redis exclude each other: --url talks to a colony serve, --redis to the swarm"
                             + " in Redis; give one");
         }
-        return Colony.builder()
-                .redis(RedisUri.resolve(spec, redis, swarm, passwordFile, System.getenv()))
-                .swarm(swarm)
-                .build();
+        return Colony.builder().redis(resolve(spec)).swarm(swarm).build();
+    }
+
+    /** The URI to connect with, password added ({@link RedisUri#resolve}). */
+    String resolve(CommandLine.Model.CommandSpec spec) {
+        return RedisUri.resolve(spec, redis, swarm, passwordFile, System.getenv());
     }
 
     /**

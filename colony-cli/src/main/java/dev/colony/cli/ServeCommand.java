@@ -50,24 +50,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Journal, snapshots, token file, dashboard history (default: ${DEFAULT-VALUE}).")
     Path data = Path.of("colony-data");
 
-    @Option(
-            names = "--redis",
-            paramLabel = "URI",
-            description = "Serve a swarm in Redis (redis://[user@]host[:port][/db]) instead of an embedded colony.")
-    String redis;
-
-    @Option(
-            names = "--swarm",
-            paramLabel = "NAME",
-            description = "With --redis: the swarm (default: ${DEFAULT-VALUE}).")
-    String swarm = "default";
-
-    @Option(
-            names = "--password-file",
-            paramLabel = "FILE",
-            description =
-                    "With --redis: the password, from the first line of FILE (or $" + RedisUri.PASSWORD_ENV + ").")
-    Path passwordFile;
+    @CommandLine.Mixin
+    RedisOptions redis; // --redis, --swarm, --password-file
 
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate chain (PEM) for HTTPS.")
     Path tlsCert;
@@ -102,10 +86,9 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerLimits limits = checkOptions();
         Tls tls = tlsCert == null ? null : tls();
-        String redisUri = redis == null ? null : RedisUri.resolve(spec, redis, swarm, passwordFile, System.getenv());
         Files.createDirectories(data);
-        Colony colony = redis != null
-                ? Colony.builder().redis(redisUri).swarm(swarm).build()
+        Colony colony = redis.given()
+                ? redis.connect(spec)
                 : Colony.builder()
                         .durability(Durability.in(data.resolve("state")))
                         .build();
@@ -121,7 +104,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .checkpointEvery(checkpointEvery)
                     .dashboardHistory(data.resolve("dashboard-series")) // the overview chart across restarts
                     .endpoint(McpEndpoint::create) // MCP at /mcp (ADR 0046)
-                    .statelessMcp(redis != null); // no MCP sessions: any server behind a balancer answers
+                    .statelessMcp(redis.given()); // no MCP sessions: any server behind a balancer answers
             origins.forEach(builder::allowOrigin);
             if (tls != null) {
                 builder.tls(tls);
@@ -143,7 +126,8 @@ public final class ServeCommand implements Callable<Integer> {
         spec.commandLine()
                 .getOut()
                 .println("colony serve: listening on " + server.uri() + " ("
-                        + (redis != null ? "swarm " + swarm + " in redis" : "data in " + data.toAbsolutePath()) + ")");
+                        + (redis.given() ? "swarm " + redis.swarm + " in redis" : "data in " + data.toAbsolutePath())
+                        + ")");
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;
@@ -161,7 +145,9 @@ public final class ServeCommand implements Callable<Integer> {
             throw usage("--bind " + bind + " is not loopback: give --tls-cert/--tls-key, or --allow-insecure-bind"
                     + " to send tokens in clear text");
         }
-        if (redis == null && passwordFile != null) {
+        if (redis.given()) {
+            redis.resolve(spec); // usage errors for the URI, swarm and password before anything is created
+        } else if (redis.passwordFile != null) {
             throw usage("--password-file goes with --redis");
         }
         if (checkpointEvery.isNegative() || checkpointEvery.isZero()) {
