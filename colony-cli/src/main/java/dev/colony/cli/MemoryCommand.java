@@ -117,7 +117,9 @@ final class MemoryCommand implements Runnable {
         @Option(
                 names = "--if-version",
                 paramLabel = "N",
-                description = "Write only if the entry still has version N (compare-and-set; exit 1 otherwise).")
+                description =
+                        "Write only if the entry still has version N, or for 0 does not exist yet (compare-and-set;"
+                                + " exit 1 otherwise).")
         Long ifVersion;
 
         @Override
@@ -135,8 +137,7 @@ final class MemoryCommand implements Runnable {
                 if (ttl != null) {
                     body.put("ttl", ttl);
                 }
-                entry = server.client(spec.commandLine())
-                        .put(path(namespace, key), body, ifVersion == null ? null : "\"" + ifVersion + "\"");
+                entry = server.client(spec.commandLine()).put(path(namespace, key), body, ifVersion);
             }
             return Query.print(
                     spec,

@@ -145,9 +145,15 @@ class OperatorRedisParityTest {
         assertThat(conflict.err().strip())
                 .isEqualTo("colony memory put: CAS_CONFLICT: entry \"model\" in namespace \"pcfg\" is not at version 1"
                         + " (it is at 2)");
-        assertThat(viaRedis("memory put", "pcfg", "fresh", "1", "--if-version", "0")
-                        .out())
-                .isEqualTo("OK version 1\n");
+        sameShape("memory put", "pcfg", "fresh", "1", "--if-version", "0", "--json"); // 0: only if absent
+        Captured again = capture(with(
+                "memory put",
+                new String[] {"pcfg", "fresh", "2", "--if-version", "0"},
+                "--redis",
+                redis.uri(),
+                "--swarm",
+                SWARM));
+        assertThat(again.err()).contains("CAS_CONFLICT", "(it is at 1)");
 
         assertThat(viaRedis("memory del", "pcfg", "model").out())
                 .isEqualTo(viaUrl("memory del", "pcfg", "model").out());
