@@ -67,7 +67,12 @@ class OperatorRedisParityTest {
     }
 
     private static Captured viaRedis(String command, String... args) {
-        return ok(capture(with(command, args, "--redis", redis.uri(), "--swarm", SWARM)));
+        return ok(runViaRedis(command, args));
+    }
+
+    /** {@code colony <command> <args> --redis ... --swarm parity}, whatever its exit code. */
+    private static Captured runViaRedis(String command, String... args) {
+        return capture(with(command, args, "--redis", redis.uri(), "--swarm", SWARM));
     }
 
     private static String[] with(String command, String[] args, String... options) {
@@ -134,32 +139,19 @@ class OperatorRedisParityTest {
         assertThat(node.memory().get("pcfg", "model").orElseThrow().valueAsString())
                 .isEqualTo("{\"v\":2}");
 
-        Captured conflict = capture(with(
-                "memory put",
-                new String[] {"pcfg", "model", "3", "--if-version", "1"},
-                "--redis",
-                redis.uri(),
-                "--swarm",
-                SWARM));
+        Captured conflict = runViaRedis("memory put", "pcfg", "model", "3", "--if-version", "1");
         assertThat(conflict.code()).isEqualTo(1);
         assertThat(conflict.err().strip())
                 .isEqualTo("colony memory put: CAS_CONFLICT: entry \"model\" in namespace \"pcfg\" is not at version 1"
                         + " (it is at 2)");
         sameShape("memory put", "pcfg", "fresh", "1", "--if-version", "0", "--json"); // 0: only if absent
-        Captured again = capture(with(
-                "memory put",
-                new String[] {"pcfg", "fresh", "2", "--if-version", "0"},
-                "--redis",
-                redis.uri(),
-                "--swarm",
-                SWARM));
+        Captured again = runViaRedis("memory put", "pcfg", "fresh", "2", "--if-version", "0");
         assertThat(again.err()).contains("CAS_CONFLICT", "(it is at 1)");
 
         assertThat(viaRedis("memory del", "pcfg", "model").out())
                 .isEqualTo(viaUrl("memory del", "pcfg", "model").out());
         assertThat(node.memory().get("pcfg", "model")).isEmpty();
-        Captured gone =
-                capture(with("memory get", new String[] {"pcfg", "model"}, "--redis", redis.uri(), "--swarm", SWARM));
+        Captured gone = runViaRedis("memory get", "pcfg", "model");
         assertThat(gone.code()).isEqualTo(1);
         assertThat(gone.err().strip())
                 .isEqualTo("colony memory get: NO_SUCH_KEY: no entry \"model\" in namespace \"pcfg\"");
@@ -196,8 +188,7 @@ class OperatorRedisParityTest {
         assertThat(inbox.get(1).priority()).isEqualTo(2);
         assertThat(inbox.get(1).payload()).isEqualTo("now");
 
-        Captured nobody =
-                capture(with("send", new String[] {"pnobody", "pause", "1"}, "--redis", redis.uri(), "--swarm", SWARM));
+        Captured nobody = runViaRedis("send", "pnobody", "pause", "1");
         assertThat(nobody.code()).isEqualTo(1);
         assertThat(nobody.err().strip()).isEqualTo("colony send: NO_SUCH_AGENT: agent \"pnobody\" has no open inbox");
     }
