@@ -36,7 +36,7 @@ final class Inboxes implements AutoCloseable {
                         .withCapacity(capacity)
                         .withOverflow(OverflowPolicy.FAIL)
                         .withRoles(roles.toArray(String[]::new));
-                return new HttpInbox(messenger.open(id, options), capacity);
+                return new HttpInbox(messenger.open(id, options), messenger, capacity);
             } catch (IllegalStateException e) {
                 throw Problem.conflict("INBOX_OPEN", "an inbox for this agent is open elsewhere: " + e.getMessage());
             } catch (IllegalArgumentException e) {
