@@ -167,10 +167,15 @@ final class HttpInbox implements AutoCloseable {
     /** Closes the inbox and dead-letters what its readers did not acknowledge (see the class comment). Idempotent. */
     @Override
     public void close() {
+        shut();
+    }
+
+    /** {@link #close()}; how many messages it dead-lettered (0 for a call after the first). */
+    int shut() {
         lock.lock();
         try {
             if (closed) {
-                return;
+                return 0;
             }
             closed = true;
             room.signalAll();
@@ -193,6 +198,7 @@ final class HttpInbox implements AutoCloseable {
         for (Envelope message : unacknowledged) {
             messenger.deadLetter(message, inbox.id(), DeadLetter.Reason.RECIPIENT_CLOSED, detail);
         }
+        return unacknowledged.size();
     }
 
     static long nanos(java.time.Duration d) {
