@@ -52,7 +52,21 @@ final class RedisOptions {
                     "With --redis: the password, from the first line of FILE (or $" + RedisUri.PASSWORD_ENV + ").")
     Path passwordFile;
 
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec mixee;
+
+    /**
+     * Whether {@code --redis} was given; a usage error for {@code --swarm} or {@code --password-file} without
+     * it (they would be silently ignored, and the command would talk to a server instead).
+     */
     boolean given() {
+        if (redis == null && mixee != null) {
+            for (String option : List.of("--swarm", "--password-file")) {
+                if (mixee.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw ServerOptions.usage(mixee.commandLine(), option + " goes with --redis");
+                }
+            }
+        }
         return redis != null;
     }
 

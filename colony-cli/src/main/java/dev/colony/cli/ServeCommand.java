@@ -145,10 +145,8 @@ public final class ServeCommand implements Callable<Integer> {
             throw usage("--bind " + bind + " is not loopback: give --tls-cert/--tls-key, or --allow-insecure-bind"
                     + " to send tokens in clear text");
         }
-        if (redis.given()) {
+        if (redis.given()) { // a usage error for --swarm or --password-file without --redis
             redis.resolve(spec); // usage errors for the URI, swarm and password before anything is created
-        } else if (redis.passwordFile != null) {
-            throw usage("--password-file goes with --redis");
         }
         if (checkpointEvery.isNegative() || checkpointEvery.isZero()) {
             throw usage("--checkpoint-every must be positive, got " + checkpointEvery);

@@ -135,6 +135,11 @@ class OperatorRedisTest {
         usageError(
                 run(command, "--redis", uri, "--swarm", "untouched", "--url", "http://127.0.0.1:7070"),
                 "--url and --redis");
+        // without --redis these would be ignored and the command would go to a server instead
+        usageError(run(command, "--swarm", "untouched", "--url", "http://127.0.0.1:1"), "--swarm goes with --redis");
+        usageError(
+                run(command, "--password-file", dir.resolve("missing").toString(), "--url", "http://127.0.0.1:1"),
+                "--password-file goes with --redis");
     }
 
     @Test
