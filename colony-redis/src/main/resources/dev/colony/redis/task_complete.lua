@@ -5,10 +5,10 @@ if not fenceHolds(ARGV[5], ARGV[6]) then
   return {'STALE_TERM', changes}
 end
 catchUp()
-local outcome = checkLease(id, ARGV[3])
+local outcome, lease = checkLease(id, ARGV[3])
 if outcome == 'OK' then
   local k = taskKey(id)
-  local t = redis.call('HMGET', k, 'holder', 'seq')
+  local t = {lease[3], lease[4]}
   unclaim(id, t[1])
   redis.call('HDEL', k, 'holder', 'token', 'lexp', 'nb')
   redis.call('HSET', k, 'status', 'COMPLETED', 'result', ARGV[4])
