@@ -207,10 +207,11 @@ local function catchUp()
 end
 
 -- Claims QUEUED task id (in ready group caps) for agent until NOW + leaseMs; returns the task's fields.
--- One HMGET reads what the claim needs (status, seq, attempts) and one HSET writes it back (ADR 0060).
+-- One HMGET reads what the claim needs (status, seq, attempts, and whether a backoff or an old result
+-- is left to delete) and one HSET writes it back (ADR 0060).
 local function claimTask(id, caps, agent, leaseMs)
   local k = taskKey(id)
-  local t = redis.call('HMGET', k, 'status', 'seq', 'att')
+  local t = redis.call('HMGET', k, 'status', 'seq', 'att', 'nb', 'result')
   if t[1] ~= 'QUEUED' then
     corrupt(k, 'status is "' .. tostring(t[1]) .. '" but the task is indexed as QUEUED')
   end
@@ -226,7 +227,9 @@ local function claimTask(id, caps, agent, leaseMs)
   local expires = NOW + leaseMs
   redis.call('HSET', k, 'status', 'CLAIMED', 'att', int(attempts + 1), 'holder', agent, 'token', token,
     'lexp', int(expires))
-  redis.call('HDEL', k, 'nb', 'result')
+  if t[4] or t[5] then
+    redis.call('HDEL', k, 'nb', 'result')
+  end
   local seq = t[2]
   moveStatus(id, 'QUEUED', 'CLAIMED', seq)
   redis.call('ZADD', P .. 'claimed', int(expires), id)

@@ -4,7 +4,9 @@ local id = ARGV[2]
 if not fenceHolds(ARGV[5], ARGV[6]) then
   return {'STALE_TERM', changes}
 end
-catchUp()
+-- Lapsed leases only: a completion reads no ready group, so readying tasks whose backoff ended is left to
+-- the calls that do (claim, assign, offer, give, renew, fail) and costs a completion nothing (ADR 0060).
+expireLeases()
 local outcome, lease = checkLease(id, ARGV[3])
 if outcome == 'OK' then
   local k = taskKey(id)
