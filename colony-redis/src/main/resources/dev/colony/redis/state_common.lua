@@ -207,16 +207,30 @@ local function catchUp()
 end
 
 -- Claims QUEUED task id (in ready group caps) for agent until NOW + leaseMs; returns the task's fields.
+-- One HMGET reads what the claim needs (status, seq, attempts, and whether a backoff or an old result
+-- is left to delete) and one HSET writes it back (ADR 0060).
 local function claimTask(id, caps, agent, leaseMs)
   local k = taskKey(id)
-  expectStatus(k, 'QUEUED')
+  local t = redis.call('HMGET', k, 'status', 'seq', 'att', 'nb', 'result')
+  if t[1] ~= 'QUEUED' then
+    corrupt(k, 'status is "' .. tostring(t[1]) .. '" but the task is indexed as QUEUED')
+  end
+  local attempts = 0
+  if t[3] then
+    attempts = tonumber(t[3])
+    if attempts == nil or attempts ~= math.floor(attempts) then
+      corrupt(k, 'attempts "' .. t[3] .. '" is not a number')
+    end
+  end
   leaveReady(id, caps)
   local token = redis.call('INCR', P .. 'token')
   local expires = NOW + leaseMs
-  redis.call('HINCRBY', k, 'att', 1)
-  redis.call('HSET', k, 'status', 'CLAIMED', 'holder', agent, 'token', token, 'lexp', int(expires))
-  redis.call('HDEL', k, 'nb', 'result')
-  local seq = redis.call('HGET', k, 'seq')
+  redis.call('HSET', k, 'status', 'CLAIMED', 'att', int(attempts + 1), 'holder', agent, 'token', token,
+    'lexp', int(expires))
+  if t[4] or t[5] then
+    redis.call('HDEL', k, 'nb', 'result')
+  end
+  local seq = t[2]
   moveStatus(id, 'QUEUED', 'CLAIMED', seq)
   redis.call('ZADD', P .. 'claimed', int(expires), id)
   redis.call('ZADD', P .. 'held:' .. agent, token, id)
@@ -227,20 +241,21 @@ local function claimTask(id, caps, agent, leaseMs)
 end
 
 -- OK if token is the task's current lease; STALE_LEASE if it went back to the queue or was claimed
--- again; NOT_CLAIMED if the task is unknown or final.
+-- again; NOT_CLAIMED if the task is unknown or final. Second result: the task's status, token, holder
+-- and seq as read (one HMGET, so that a completion need not read the hash again).
 local function checkLease(id, token)
-  local t = redis.call('HMGET', taskKey(id), 'status', 'token')
+  local t = redis.call('HMGET', taskKey(id), 'status', 'token', 'holder', 'seq')
   if t[1] == 'CLAIMED' then
     if t[2] == token then
-      return 'OK'
+      return 'OK', t
     end
-    return 'STALE_LEASE'
+    return 'STALE_LEASE', t
   elseif t[1] == 'QUEUED' then
-    return 'STALE_LEASE'
+    return 'STALE_LEASE', t
   elseif t[1] and t[1] ~= 'COMPLETED' and t[1] ~= 'DEAD' and t[1] ~= 'CANCELLED' then
     corrupt(taskKey(id), 'unknown status "' .. t[1] .. '"')
   end
-  return 'NOT_CLAIMED'
+  return 'NOT_CLAIMED', t
 end
 
 -- Memory ----------------------------------------------------------------------------------------------

@@ -290,6 +290,37 @@ class RedisStateNodesTest {
     }
 
     @Test
+    void claim_afterARetryBackoff_dropsTheBackoffAndCountsTheAttempt() {
+        a.tasks().submit(TaskSpec.of("t1", "work", bytes("x")).withMaxAttempts(3));
+        Lease first = a.tasks().claim(AgentId.of("alice"), Set.of(), LEASE).orElseThrow();
+        assertThat(a.tasks().fail(first, "flaky", true)).isEqualTo(LeaseOutcome.OK);
+        String key = server.target(swarm).key("s:") + "task:t1";
+        assertThat(server.command("HEXISTS " + key + " nb")).isEqualTo(":1");
+        assertThat(b.tasks().claim(AgentId.of("bob"), Set.of(), LEASE)).isEmpty();
+
+        clock.advance(Duration.ofMinutes(10));
+        Lease second = b.tasks().claim(AgentId.of("bob"), Set.of(), LEASE).orElseThrow();
+
+        assertThat(second.task().attempts()).isEqualTo(2);
+        assertThat(server.command("HEXISTS " + key + " nb")).isEqualTo(":0");
+        assertThat(server.command("HGET " + key + " att")).endsWith("\n2");
+        assertThat(b.tasks().complete(second, bytes("done"))).isEqualTo(LeaseOutcome.OK);
+        assertThat(a.tasks().get("t1").orElseThrow().attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void claim_attemptsCorruptedByHand_clearErrorNamingTheKey() {
+        String prefix = server.target(swarm).key("s:");
+        a.tasks().submit(TaskSpec.of("t1", "work", bytes("x")));
+        server.command("HSET " + prefix + "task:t1 att many");
+
+        assertThatThrownBy(() -> b.tasks().claim(AgentId.of("bob"), Set.of(), LEASE))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(prefix + "task:t1")
+                .hasMessageContaining("many");
+    }
+
+    @Test
     void corruptData_writtenByHand_clearErrorNamingTheKey() {
         String prefix = server.target(swarm).key("s:");
         a.tasks().submit(TaskSpec.of("t1", "work", bytes("x")).withPriority(9));
