@@ -41,11 +41,11 @@ class HttpTaskQueueContractTest extends HttpStateFixture implements TaskQueueCon
     }
 
     /**
-     * 100 tasks for the concurrent chooser test instead of 1,000: over HTTP each assignment asks the client's
-     * chooser, which reads the task and each of the 10 candidates with a round trip of its own (11 requests per
-     * task, one assignment at a time), so 1,000 tasks are some 12,000 sequential requests, more than the test's
-     * 30 s patience allows on a loaded machine with two test JVMs (ADR 0057). Eight assigners still race for every
-     * task; the assertions are unchanged.
+     * 100 tasks for the concurrent chooser test instead of 1,000: over HTTP every offer asks the client's chooser,
+     * which reads the task and each of the 10 candidates with a request of its own, and the eight assigners race
+     * for the same head task, so most offers are lost and made again: 1,000 tasks are well over 12,000 requests,
+     * more than the test's 30 s patience allows on a loaded machine with two test JVMs (ADR 0057). The assigners
+     * still race for every task; the assertions are unchanged.
      */
     @Override
     public int chooserTasks() {
