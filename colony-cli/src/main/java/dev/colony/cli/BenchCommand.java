@@ -15,6 +15,7 @@ import dev.colony.validation.report.TerminalTable;
 import dev.colony.validation.scenarios.LoadScenario;
 import dev.colony.validation.scenarios.RedisBench;
 import dev.colony.validation.scenarios.RedisFixture;
+import dev.colony.validation.scenarios.RedisNodes;
 import dev.colony.validation.scenarios.Scenarios;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -112,10 +113,18 @@ public final class BenchCommand implements Callable<Integer> {
             names = "--redis",
             paramLabel = "URI",
             description = "Run the Redis scenarios instead (redis-bus, redis-messenger, redis-tasks): two colony nodes"
-                    + " on a fresh swarm <swarm>-bench-<millis>-<scenario> of redis://host:port/swarm, with"
+                    + " (node B in a child JVM, see --redis-nodes) on a fresh swarm <swarm>-bench-<millis>-<scenario>"
+                    + " of redis://host:port/swarm, with"
                     + " redis-benchmark for the same commands as the same-run baseline when it is on the PATH. The"
                     + " fresh swarm's keys are deleted afterwards with redis-cli when it is on the PATH.")
     String redis;
+
+    @Option(
+            names = "--redis-nodes",
+            paramLabel = "one-jvm|two-jvms",
+            description = "With --redis: where node B (the receiving side) runs: two-jvms (default; a child JVM the"
+                    + " bench starts, as the goals are stated) or one-jvm (both nodes in this JVM, for comparison).")
+    String redisNodes;
 
     @Option(
             names = "--redis-size",
@@ -158,11 +167,12 @@ public final class BenchCommand implements Callable<Integer> {
                         || warmup != null
                         || iterations != null
                         || redis != null
+                        || redisNodes != null
                         || quick)) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(),
                     "--from reads a finished run: it takes no --json, --scenario, --agents, --warmup, --iterations,"
-                            + " --redis or --quick");
+                            + " --redis, --redis-nodes or --quick");
         }
         OutputFiles.check(spec, "--json", json);
         OutputFiles.check(spec, "--markdown", markdown);
@@ -170,6 +180,10 @@ public final class BenchCommand implements Callable<Integer> {
         if (redis != null) {
             RedisUri.check(spec, "--redis", redis, true);
         }
+        if (redisNodes != null && redis == null && from == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--redis-nodes needs --redis");
+        }
+        redisNodes(); // a bad --redis-nodes is a usage error before anything runs
         if (agents != null && agents > 0) {
             HeapBudget.check(spec, new HeapBudget.Need("--agents", agents, HeapBudget.AGENT_BYTES, "agent"));
         }
@@ -220,7 +234,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (redis == null) {
             return run(harness, withAgents(select(Scenarios.embedded())), "embedded");
         }
-        try (RedisFixture fixture = RedisFixture.of(redisBench())) {
+        try (RedisFixture fixture = RedisFixture.of(redisBench(), redisNodes())) {
             return run(harness, select(Scenarios.redis(fixture)), "redis");
         }
     }
@@ -252,6 +266,15 @@ public final class BenchCommand implements Callable<Integer> {
             selected.add(scenario);
         }
         return selected;
+    }
+
+    /** Where node B runs: {@code --redis-nodes}, two JVMs by default; a usage error when it is bad. */
+    private RedisNodes redisNodes() {
+        try {
+            return redisNodes == null ? RedisNodes.TWO_JVMS : RedisNodes.parse(redisNodes);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** The parsed {@code --redis} URI; a usage error when it is bad. */

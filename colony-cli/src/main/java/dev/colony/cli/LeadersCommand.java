@@ -1,6 +1,7 @@
 package dev.colony.cli;
 
 import dev.colony.Colony;
+import dev.colony.state.Names;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -14,7 +15,8 @@ import tools.jackson.databind.node.ArrayNode;
         name = "leaders",
         mixinStandardHelpOptions = true,
         description = {
-            "Shows the leader and term of each named leader group (or named lock) of a colony serve.",
+            "Shows the leader and term of each named leader group (or named lock) of a colony serve (or, with"
+                    + " --redis, of a swarm in Redis).",
             "",
             "Exit code 0 ok, 1 when the server refuses or cannot be reached, 2 on a usage error."
         })
@@ -35,13 +37,18 @@ final class LeadersCommand implements Callable<Integer> {
     public Integer call() {
         ArrayNode leaders = ServerClient.JSON.createArrayNode();
         if (redis.given()) {
+            RedisOptions.valid(
+                    spec,
+                    () -> groups.stream()
+                            .map(group -> Names.token(group, "group"))
+                            .toList());
             try (Colony colony = redis.connect(spec)) {
                 for (String group : groups) {
                     leaders.add(RedisOptions.leader(
-                            group, colony.leaders().leader(group).orElse(null)));
+                            group,
+                            colony.leaders().leader(group).orElse(null),
+                            colony.leaders().currentTerm(group)));
                 }
-            } catch (IllegalArgumentException e) { // a group that is not a name
-                throw ServerOptions.usage(spec.commandLine(), e.getMessage());
             }
         } else {
             ServerClient client = server.client(spec.commandLine());

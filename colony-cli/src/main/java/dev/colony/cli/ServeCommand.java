@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
  * {@code colony serve}: one colony behind the HTTP/JSON and SSE API ({@code docs/serve.md}) until the
  * process is stopped (SIGINT/SIGTERM close the server, then the colony, so every acknowledged operation
  * is in the journal). Embedded by default, durable under {@code --data}; with {@code --redis} the server
- * keeps no state of its own (the token file still lives under {@code --data}).
+ * keeps no state of its own (the token file still lives under {@code --data}); its password comes from
+ * {@code --password-file} or the environment, never from the URI (see {@link RedisUri#resolve}).
  */
 @Command(
         name = "serve",
@@ -49,17 +50,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Journal, snapshots, token file, dashboard history (default: ${DEFAULT-VALUE}).")
     Path data = Path.of("colony-data");
 
-    @Option(
-            names = "--redis",
-            paramLabel = "URI",
-            description = "Serve a swarm in Redis (redis://[user@]host[:port][/db]) instead of an embedded colony.")
-    String redis;
-
-    @Option(
-            names = "--swarm",
-            paramLabel = "NAME",
-            description = "With --redis: the swarm (default: ${DEFAULT-VALUE}).")
-    String swarm = "default";
+    @CommandLine.Mixin
+    RedisOptions redis; // --redis, --swarm, --password-file
 
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate chain (PEM) for HTTPS.")
     Path tlsCert;
@@ -95,8 +87,8 @@ public final class ServeCommand implements Callable<Integer> {
         ServerLimits limits = checkOptions();
         Tls tls = tlsCert == null ? null : tls();
         Files.createDirectories(data);
-        Colony colony = redis != null
-                ? Colony.builder().redis(redis).swarm(swarm).build()
+        Colony colony = redis.given()
+                ? redis.connect(spec)
                 : Colony.builder()
                         .durability(Durability.in(data.resolve("state")))
                         .build();
@@ -112,7 +104,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .checkpointEvery(checkpointEvery)
                     .dashboardHistory(data.resolve("dashboard-series")) // the overview chart across restarts
                     .endpoint(McpEndpoint::create) // MCP at /mcp (ADR 0046)
-                    .statelessMcp(redis != null); // no MCP sessions: any server behind a balancer answers
+                    .statelessMcp(redis.given()); // no MCP sessions: any server behind a balancer answers
             origins.forEach(builder::allowOrigin);
             if (tls != null) {
                 builder.tls(tls);
@@ -134,7 +126,8 @@ public final class ServeCommand implements Callable<Integer> {
         spec.commandLine()
                 .getOut()
                 .println("colony serve: listening on " + server.uri() + " ("
-                        + (redis != null ? "swarm " + swarm + " in redis" : "data in " + data.toAbsolutePath()) + ")");
+                        + (redis.given() ? "swarm " + redis.swarm + " in redis" : "data in " + data.toAbsolutePath())
+                        + ")");
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;
@@ -152,9 +145,8 @@ public final class ServeCommand implements Callable<Integer> {
             throw usage("--bind " + bind + " is not loopback: give --tls-cert/--tls-key, or --allow-insecure-bind"
                     + " to send tokens in clear text");
         }
-        if (redis != null) {
-            RedisUri.check(spec, "--redis", redis);
-            RedisUri.checkSwarm(spec, "--swarm", swarm);
+        if (redis.given()) { // a usage error for --swarm or --password-file without --redis
+            redis.resolve(spec); // usage errors for the URI, swarm and password before anything is created
         }
         if (checkpointEvery.isNegative() || checkpointEvery.isZero()) {
             throw usage("--checkpoint-every must be positive, got " + checkpointEvery);

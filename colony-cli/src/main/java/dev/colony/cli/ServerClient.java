@@ -60,10 +60,16 @@ final class ServerClient {
         return send(request(path).POST(bodyOf(body)).header("Content-Type", "application/json"), path);
     }
 
-    JsonNode put(String path, JsonNode body, String ifMatch) {
+    /**
+     * A PUT, with a precondition when {@code version} is not null: the entry must be at that version ({@code
+     * If-Match}), or absent for version 0 ({@code If-None-Match: *}).
+     */
+    JsonNode put(String path, JsonNode body, Long version) {
         HttpRequest.Builder builder = request(path).PUT(bodyOf(body)).header("Content-Type", "application/json");
-        if (ifMatch != null) {
-            builder.header("If-Match", ifMatch);
+        if (version != null && version == 0) {
+            builder.header("If-None-Match", "*");
+        } else if (version != null) {
+            builder.header("If-Match", "\"" + version + "\"");
         }
         return send(builder, path);
     }

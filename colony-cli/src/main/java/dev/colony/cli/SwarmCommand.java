@@ -64,15 +64,7 @@ public final class SwarmCommand implements Runnable {
 
         @Override
         public Integer call() {
-            RedisUri.check(spec, "--redis", redis);
-            RedisUri.checkSwarm(spec, "--swarm", swarm);
-            if (redis.substring(redis.indexOf("://") + 3).matches("[^/@]*:[^/@]*@.*")) {
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(),
-                        "--redis must not hold a password (it would be visible to other users): use --password-file"
-                                + " or $" + RedisUri.PASSWORD_ENV + ", got '" + Secrets.maskUri(redis) + "'");
-            }
-            String uri = RedisUri.withPassword(spec, redis, passwordFile, System.getenv());
+            String uri = RedisUri.resolve(spec, redis, swarm, passwordFile, System.getenv());
             long deleted = Colony.builder().redis(uri).swarm(swarm).drop(force);
             spec.commandLine()
                     .getOut()

@@ -1,26 +1,34 @@
 package dev.colony.cli;
 
+import dev.colony.Colony;
+import dev.colony.bus.EventHandler;
+import dev.colony.bus.SubjectPattern;
+import dev.colony.bus.SubscribeOptions;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code colony tail PATTERN}: follows the events of a server, like {@code nats sub}: one line per event,
  * {@code subject payload}, or one JSON document per line with {@code --json}. After a {@code gap} (this
  * reader fell behind) it reconnects with the last event id and loses nothing the server's ring still holds;
- * a {@code reset} is reported on standard error.
+ * a {@code reset} is reported on standard error. With {@code --redis} it subscribes to the swarm's bus in
+ * Redis instead: the same lines (a JSON line's {@code id} is null: pub/sub keeps no history to resume from).
  */
 @Command(
         name = "tail",
         mixinStandardHelpOptions = true,
         description = {
-            "Prints the events of a colony serve whose subjects match PATTERN (orders.>, task.*.done).",
+            "Prints the events of a colony serve (or, with --redis, of a swarm in Redis) whose subjects match"
+                    + " PATTERN (orders.>, task.*.done).",
             "",
             "Exit code 0 after --count events, 1 when the server refuses, cannot be reached or ends the stream,"
                     + " 2 on a usage error."
@@ -31,6 +39,9 @@ final class TailCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     ServerOptions server;
+
+    @CommandLine.Mixin
+    RedisOptions redis;
 
     @Parameters(index = "0", paramLabel = "PATTERN", description = "A subject pattern.")
     String pattern;
@@ -49,6 +60,9 @@ final class TailCommand implements Callable<Integer> {
         if (count != null && count < 1) {
             throw ServerOptions.usage(spec.commandLine(), "--count must be a positive number, got " + count);
         }
+        if (redis.given()) {
+            return fromRedis();
+        }
         ServerClient client = server.client(spec.commandLine());
         AtomicLong printed = new AtomicLong();
         AtomicReference<String> last = new AtomicReference<>(lastEventId);
@@ -63,12 +77,11 @@ final class TailCommand implements Callable<Integer> {
                 }
                 switch (frame.event()) {
                     case "message" -> {
-                        out.println(
-                                server.json
-                                        ? line(frame)
-                                        : frame.data().path("subject").asString() + " "
-                                                + frame.data().path("payload"));
-                        out.flush();
+                        print(
+                                out,
+                                frame.id(),
+                                frame.data().path("subject").asString(),
+                                frame.data().path("payload"));
                         return count == null || printed.incrementAndGet() < count;
                     }
                     case "reset" ->
@@ -92,11 +105,50 @@ final class TailCommand implements Callable<Integer> {
                 + " resume with --last-event-id " + last.get());
     }
 
-    private static String line(ServerClient.Frame frame) {
-        ObjectNode line = ServerClient.JSON.createObjectNode();
-        line.put("id", frame.id());
-        line.set("subject", frame.data().path("subject"));
-        line.set("payload", frame.data().path("payload"));
-        return ServerClient.JSON.writeValueAsString(line);
+    /**
+     * Follows the swarm's bus in Redis: a DIRECT subscription prints on the bus's receiver thread, one event
+     * at a time, until {@code --count} events (or forever).
+     */
+    private int fromRedis() {
+        if (lastEventId != null) {
+            throw ServerOptions.usage(
+                    spec.commandLine(),
+                    "--last-event-id goes with --url: Redis pub/sub keeps no history to resume from");
+        }
+        SubjectPattern subjects = RedisOptions.valid(spec, () -> SubjectPattern.of(pattern));
+        PrintWriter out = spec.commandLine().getOut();
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicLong printed = new AtomicLong();
+        EventHandler handler = event -> {
+            long n = printed.incrementAndGet();
+            if (count == null || n <= count) {
+                print(out, null, event.subject().value(), RedisOptions.payload(event.payload()));
+            }
+            if (count != null && n == count) {
+                done.countDown();
+            }
+        };
+        try (Colony colony = redis.connect(spec)) {
+            colony.bus().subscribe(subjects, handler, SubscribeOptions.direct()); // closed with the colony
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServerClient.ServerException("interrupted while following the swarm's bus");
+        }
+        return 0;
+    }
+
+    /** One event: {@code subject payload}, or with {@code --json} a line {@code {id, subject, payload}}. */
+    private void print(PrintWriter out, String id, String subject, JsonNode payload) {
+        if (server.json) {
+            ObjectNode line = ServerClient.JSON.createObjectNode();
+            line.put("id", id);
+            line.put("subject", subject);
+            line.set("payload", payload);
+            out.println(ServerClient.JSON.writeValueAsString(line));
+        } else {
+            out.println(subject + " " + payload);
+        }
+        out.flush();
     }
 }

@@ -1,6 +1,7 @@
 package dev.colony.cli;
 
 import dev.colony.Colony;
+import dev.colony.state.Names;
 import dev.colony.state.TaskStatus;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -48,7 +49,7 @@ final class TasksCommand implements Callable<Integer> {
         }
         JsonNode tasks = redis.given() ? fromRedis() : fromServer();
         if (tasks.isEmpty() && id != null) {
-            throw new ServerClient.ServerException("no task \"" + id + "\" in swarm " + redis.swarm);
+            throw RedisOptions.refused("NO_SUCH_TASK", "no task \"" + id + "\" in swarm " + redis.swarm);
         }
         if (server.json) {
             return Query.print(spec, ServerClient.JSON.writeValueAsString(id != null ? tasks.get(0) : tasks));
@@ -74,6 +75,9 @@ final class TasksCommand implements Callable<Integer> {
     }
 
     private JsonNode fromRedis() {
+        if (id != null) {
+            RedisOptions.valid(spec, () -> Names.token(id, "task id"));
+        }
         ArrayNode tasks = ServerClient.JSON.createArrayNode();
         try (Colony colony = redis.connect(spec)) {
             if (id != null) {

@@ -55,7 +55,7 @@ public final class TokenCommand implements Runnable {
     }
 
     /** {@code 30d}, {@code 12h}, {@code 90m}, {@code 45s} or an ISO-8601 duration ({@code P30D}, {@code PT12H}). */
-    static Duration lifetime(CommandLine commandLine, String text) {
+    static Duration lifetime(CommandLine commandLine, String option, String text) {
         Matcher m = SHORT_DURATION.matcher(text);
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
@@ -76,7 +76,7 @@ public final class TokenCommand implements Runnable {
         }
         throw new CommandLine.ParameterException(
                 commandLine,
-                "invalid --expires \"" + text + "\": give a positive duration such as 30d, 12h, 90m, 45s or P30D");
+                "invalid " + option + " \"" + text + "\": give a positive duration such as 30d, 12h, 90m, 45s or P30D");
     }
 
     /** The store of {@code data}, or a usage error when {@code data} exists and is not a directory. */
@@ -153,7 +153,8 @@ public final class TokenCommand implements Runnable {
         @Override
         public Integer call() {
             CommandLine commandLine = spec.commandLine();
-            Optional<Duration> lifetime = Optional.ofNullable(expires).map(text -> lifetime(commandLine, text));
+            Optional<Duration> lifetime =
+                    Optional.ofNullable(expires).map(text -> lifetime(commandLine, "--expires", text));
             if (!admin && allow.isEmpty() && agent == null) {
                 throw new CommandLine.ParameterException(
                         commandLine, "give --allow, --agent or --admin: a token with none of them may do nothing");

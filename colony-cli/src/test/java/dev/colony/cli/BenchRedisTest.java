@@ -56,7 +56,10 @@ class BenchRedisTest {
 
         // pass also needs throughput targets, which a test on a shared machine may miss: counts are asserted
         assertThat(result.code()).as(result.out() + result.err()).isIn(0, 1);
-        assertThat(result.out()).contains("backend redis").contains("redis-bus").contains("redis-tasks");
+        assertThat(result.out())
+                .contains("backend redis (node B: two-jvms)")
+                .contains("redis-bus")
+                .contains("redis-tasks");
         JsonNode root = JsonMapper.builder().build().readTree(Files.readString(json));
         assertThat(root.get("backend").asString()).isEqualTo("redis");
         JsonNode scenarios = root.get("scenarios");
@@ -81,6 +84,9 @@ class BenchRedisTest {
                     .isEqualTo(scenarios.get(0).get("details").get("swarm").asString());
             assertThat(details.get("swarm").asString()).as(name).startsWith("bt-bench-");
             assertThat(details.get("iterations_timed_out").asLong()).as(name).isZero();
+            // node B in a child JVM by default (ADR 0058)
+            assertThat(details.get("nodes").asString()).as(name).isEqualTo("two-jvms");
+            assertThat(details.get("mode").asString()).as(name).contains("child JVM");
             boolean targetMet = s.get("throughput_per_sec").asDouble()
                     >= s.get("target").get("min").asDouble();
             JsonNode baseline = s.get("baseline");
@@ -136,6 +142,20 @@ class BenchRedisTest {
         Captured result = capture("bench", "--redis", "http://nope/x");
         assertThat(result.code()).as(result.err()).isEqualTo(2);
         assertThat(result.err()).contains("redis://host:port/swarm").contains("http://nope/x");
+    }
+
+    @Test
+    void bench_badRedisNodes_isAUsageError() {
+        Captured result = capture("bench", "--redis", server.uri() + "/bt", "--redis-nodes", "three-jvms");
+        assertThat(result.code()).as(result.err()).isEqualTo(2);
+        assertThat(result.err()).contains("--redis-nodes must be one-jvm or two-jvms, got 'three-jvms'");
+    }
+
+    @Test
+    void bench_redisNodesWithoutRedis_isAUsageError() {
+        Captured result = capture("bench", "--redis-nodes", "one-jvm");
+        assertThat(result.code()).as(result.err()).isEqualTo(2);
+        assertThat(result.err()).contains("--redis-nodes needs --redis");
     }
 
     @Test

@@ -15,13 +15,10 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -426,43 +423,25 @@ class McpRedisTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void serveRedis_usesTheStatelessTransport(@TempDir Path dir) throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Process serve = new ProcessBuilder(
-                        java,
-                        "-Xshare:off",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
-                        "serve",
-                        "--port",
-                        "0",
-                        "--redis",
-                        redis.uri(),
-                        "--swarm",
-                        "serve" + SWARMS.incrementAndGet(),
-                        "--data",
-                        dir.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        try {
-            BufferedReader out =
-                    new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
-            String line = out.readLine();
-            assertThat(line).as("the first line of colony serve").startsWith("colony serve: listening on ");
-            URI uri = URI.create(
-                    line.substring("colony serve: listening on ".length()).split(" ")[0]);
+        try (ServeProcess serve = ServeProcess.start(
+                Map.of(),
+                "--port",
+                "0",
+                "--redis",
+                redis.uri(),
+                "--swarm",
+                "serve" + SWARMS.incrementAndGet(),
+                "--data",
+                dir.toString())) {
             String admin = Files.readString(dir.resolve("initial-admin-token")).strip();
 
-            HttpResponse<String> init = post(uri, admin, INITIALIZE);
-            HttpResponse<String> call = post(uri, admin, STATUS_CALL);
+            HttpResponse<String> init = post(serve.uri(), admin, INITIALIZE);
+            HttpResponse<String> call = post(serve.uri(), admin, STATUS_CALL);
 
             assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
             assertThat(init.headers().firstValue("Mcp-Session-Id")).isEmpty();
             assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
             assertThat(call.body()).contains("queued").contains("\"isError\":false");
-        } finally {
-            serve.destroy();
-            assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
     }
 

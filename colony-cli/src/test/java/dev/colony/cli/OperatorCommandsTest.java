@@ -6,10 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.colony.Colony;
 import dev.colony.server.ColonyServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,20 +76,7 @@ class OperatorCommandsTest {
     }
 
     private static String post(String path, String body) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(url + path))
-                                .header(
-                                        "Authorization",
-                                        "Bearer "
-                                                + Files.readString(Path.of(tokenFile))
-                                                        .strip())
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isLessThan(300);
-        return response.body();
+        return served.post(path, body);
     }
 
     @Test

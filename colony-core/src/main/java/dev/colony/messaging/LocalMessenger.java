@@ -253,6 +253,15 @@ final class LocalMessenger implements Messenger, HandlerSupervisor.Sink {
     }
 
     @Override
+    public void deadLetter(Envelope message, AgentId recipient, DeadLetter.Reason reason, String detail) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(recipient, "recipient");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(detail, "detail");
+        deadLetter(message, null, recipient, reason, detail);
+    }
+
+    @Override
     public void deadLetter(Envelope envelope, byte[] bytes, AgentId to, DeadLetter.Reason reason, String detail) {
         deadLetters.add(new DeadLetter(envelope, bytes, to, reason, detail, clock.instant()));
         if (envelope != null) {

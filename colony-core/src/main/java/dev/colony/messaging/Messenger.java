@@ -136,6 +136,21 @@ public interface Messenger extends AutoCloseable {
     /** The undelivered messages. */
     DeadLetters deadLetters();
 
+    /**
+     * Records {@code message}, which {@code recipient}'s inbox handed to its handler, as a dead letter for
+     * {@code reason}, and fails the request it was, if its requester still waits (with the
+     * {@link ReplyFailure} the reason maps to, {@link ReplyFailure#UNDELIVERED} for
+     * {@link DeadLetter.Reason#RECIPIENT_CLOSED}; on a distributed messenger wherever the requester waits).
+     *
+     * <p>For a handler that takes messages out of an inbox and holds them for a reader elsewhere, such as
+     * {@code colony serve}'s HTTP inboxes, and must give back those it cannot hand on: when the inbox closes
+     * with messages its reader never acknowledged, they become dead letters as the inbox's own queued
+     * messages do. An inbox's own handling never needs it. Recording a message twice records two letters.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    void deadLetter(Envelope message, AgentId recipient, DeadLetter.Reason reason, String detail);
+
     /** Counters and latencies. */
     MessengerMetrics metrics();
 

@@ -141,6 +141,32 @@ public final class SnapshotStore {
     }
 
     /**
+     * The file named {@code name} in this store, or empty when there is none; a name that is not a snapshot
+     * file name (see the class comment: no path, no other file) is empty too, so a name from outside the
+     * process can never reach another file.
+     */
+    public Optional<Entry> find(String name) {
+        Objects.requireNonNull(name, "name");
+        Matcher m = NAME.matcher(name);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        Path file = directory.resolve(name);
+        try {
+            return Optional.of(new Entry(
+                    file,
+                    Long.parseLong(m.group(1)),
+                    m.group(2),
+                    Files.size(file),
+                    Files.getLastModifiedTime(file).toInstant()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read snapshot " + file, e);
+        }
+    }
+
+    /**
      * Loads one snapshot file.
      *
      * @throws CorruptSnapshotException if the file is not a good snapshot (see {@link SnapshotCodec#decode})

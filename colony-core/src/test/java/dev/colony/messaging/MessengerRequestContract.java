@@ -112,6 +112,35 @@ public interface MessengerRequestContract extends MessengerFixture {
         assertThat(messenger.metrics().pendingRequests()).isZero();
     }
 
+    /**
+     * A handler that holds messages for a reader elsewhere gives back those it cannot hand on: each becomes one
+     * dead letter with the given reason, and a request among them fails at once.
+     */
+    @Test
+    default void deadLetter_messagesAHandlerHeld_recordedOnceEachAndTheRequestUndelivered() throws Exception {
+        Messenger messenger = messenger();
+        BlockingQueue<Envelope> held = collect(messenger, BOB);
+        CompletableFuture<Envelope> reply = messenger.request(message(ALICE, BOB, "?"), PATIENT);
+        messenger.send(message(ALICE, BOB, "plain"));
+        List<Envelope> taken = List.of(next(held), next(held));
+
+        for (Envelope message : taken) {
+            messenger.deadLetter(message, BOB, DeadLetter.Reason.RECIPIENT_CLOSED, "held, never acknowledged");
+        }
+
+        assertThat(failureOf(reply).failure()).isEqualTo(ReplyFailure.UNDELIVERED);
+        List<DeadLetter> letters = messenger.deadLetters().drain();
+        assertThat(letters).extracting(l -> l.envelope().payload()).containsExactlyInAnyOrder("?", "plain");
+        assertThat(letters).allSatisfy(letter -> {
+            assertThat(letter.reason()).isEqualTo(DeadLetter.Reason.RECIPIENT_CLOSED);
+            assertThat(letter.recipient()).isEqualTo(BOB);
+            assertThat(letter.detail()).isEqualTo("held, never acknowledged");
+        });
+        eventually().until(() -> messenger.metrics().pendingRequests() == 0);
+        assertThatThrownBy(() -> messenger.deadLetter(taken.getFirst(), BOB, null, "x"))
+                .isInstanceOf(NullPointerException.class);
+    }
+
     @Test
     default void request_messengerCloses_waitingRequestsClosed() throws Exception {
         Messenger messenger = messenger();

@@ -66,6 +66,31 @@ class SnapshotStoreTest {
     }
 
     @Test
+    void find_byFileName_onlyTheStoresOwnFiles() throws IOException {
+        SnapshotStore store = SnapshotStore.open(dir.resolve("snaps"));
+        Path labelled = store.save(at(7), SnapshotFormat.BINARY, false, "keep");
+        Files.writeString(dir.resolve("secret.snap"), "not ours");
+        Files.writeString(store.directory().resolve("snapshot-x.snap"), "not ours");
+
+        SnapshotStore.Entry found =
+                store.find(labelled.getFileName().toString()).orElseThrow();
+
+        assertThat(found.file()).isEqualTo(labelled);
+        assertThat(found.revision()).isEqualTo(7);
+        assertThat(found.label()).isEqualTo("keep");
+        assertThat(found.bytes()).isEqualTo(Files.size(labelled));
+        assertThat(store.find("snapshot-00000000000000000008.snap"))
+                .as("no such file")
+                .isEmpty();
+        assertThat(store.find("snapshot-x.snap")).as("not a snapshot name").isEmpty();
+        assertThat(store.find("../secret.snap")).as("a path").isEmpty();
+        assertThat(store.find("../snaps/" + labelled.getFileName()))
+                .as("a path")
+                .isEmpty();
+        assertThat(store.find("")).isEmpty();
+    }
+
+    @Test
     void list_ordersByRevisionNumerically_unlabelledFirst_ignoresOtherFiles() throws IOException {
         SnapshotStore store = SnapshotStore.open(dir);
         store.save(at(100), SnapshotFormat.BINARY, false, null);

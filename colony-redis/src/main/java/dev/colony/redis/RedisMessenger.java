@@ -296,6 +296,15 @@ final class RedisMessenger implements Messenger {
         reclaimed.add(count);
     }
 
+    @Override
+    public void deadLetter(Envelope message, AgentId recipient, DeadLetter.Reason reason, String detail) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(recipient, "recipient");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(detail, "detail");
+        deadLetter(message, null, recipient, reason, detail, SendOutcome.REJECTED);
+    }
+
     /**
      * Records a dead letter (with the envelope, the bytes, or both) and, if it was a request, fails it.
      * Returns {@code outcome}, for the caller to pass on.

@@ -152,6 +152,18 @@ final class ColonyHandler extends Handler.Abstract {
             if (declared > limits.maxBodyBytes()) {
                 throw tooLarge(in, declared);
             }
+            if (declared > 0) {
+                // the usual case, a Content-Length: read into an array of that size (readNBytes(int) would
+                // allocate and zero 16 KiB for every request, which showed in the profile, ADR 0056); Jetty
+                // ends the content at the declared length, so one more byte is never there
+                byte[] body = new byte[(int) declared];
+                int n = in.readNBytes(body, 0, body.length);
+                if (n < body.length) {
+                    throw Problem.badRequest(
+                            "the request body ended after " + n + " of its declared " + declared + " bytes");
+                }
+                return body;
+            }
             byte[] body = in.readNBytes(limits.maxBodyBytes() + 1);
             if (body.length > limits.maxBodyBytes()) {
                 throw tooLarge(in, -1);

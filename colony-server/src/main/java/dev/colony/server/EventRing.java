@@ -20,7 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * with {@code event: reset} rather than a wrong replay. A stream is attached under the ring's lock: the
  * replay it gets ends exactly where its live part begins, so a resume neither loses nor repeats an event
  * the ring still holds. Thread-safe; appends are serialized by the lock (the fan-out to streams is a
- * non-blocking offer each).
+ * non-blocking offer each of one frame encoded once per event; each stream's pump writes it, ADR 0056).
  */
 final class EventRing implements AutoCloseable {
     private record Entry(long seq, Event event, byte[] data) {}
@@ -60,10 +60,13 @@ final class EventRing implements AutoCloseable {
         while (entries.size() > maxEvents || (bytes > maxBytes && entries.size() > 1)) {
             bytes -= entries.removeFirst().data().length;
         }
-        String id = id(entry.seq());
+        byte[] frame = null; // encoded once, shared by every stream it goes to
         for (Listener listener : listeners) {
             if (listener.pattern().matches(event.subject())) {
-                listener.stream().offer(id, "message", data, event);
+                if (frame == null) {
+                    frame = SseStream.frame(id(entry.seq()), "message", data);
+                }
+                listener.stream().offer(frame, event);
             }
         }
     }

@@ -1,7 +1,9 @@
 package dev.colony.server;
 
+import dev.colony.messaging.DeadLetter;
 import dev.colony.messaging.Envelope;
 import dev.colony.messaging.Inbox;
+import dev.colony.messaging.Messenger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,23 +19,32 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Overflow policy: when {@code capacity} messages are unacknowledged the delivering thread waits, so
  * the Colony inbox behind it fills and senders get {@code MAILBOX_FULL} (back-pressure, nothing dropped).
- * Thread-safe.
+ *
+ * <p>Closing (a {@code DELETE}, a deregistration, the server stopping): from the first {@code close()} on, a
+ * message the Colony inbox hands over is kept aside instead of buffered; then the Colony inbox closes, which
+ * dead-letters the messages still queued in it and waits for the handing-over thread; last, every message
+ * still unacknowledged here, and every one kept aside, becomes a {@link DeadLetter.Reason#RECIPIENT_CLOSED}
+ * dead letter through {@link Messenger#deadLetter}, failing the request it was. Each message is so either
+ * acknowledged or dead-lettered, once: an ack and the final drain both hold the lock. Thread-safe.
  */
 final class HttpInbox implements AutoCloseable {
     /** A message and its number in this inbox (1, 2, ...). */
     record Numbered(long seq, Envelope message) {}
 
     private final Inbox inbox;
+    private final Messenger messenger;
     private final int capacity;
     private final ArrayDeque<Numbered> pending = new ArrayDeque<>();
+    private final List<Envelope> late = new ArrayList<>(); // handed over after close began
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final Condition room = lock.newCondition();
     private long nextSeq = 1;
     private boolean closed;
 
-    HttpInbox(Inbox inbox, int capacity) {
+    HttpInbox(Inbox inbox, Messenger messenger, int capacity) {
         this.inbox = inbox;
+        this.messenger = messenger;
         this.capacity = capacity;
         inbox.attach(this::deliver);
     }
@@ -45,7 +56,8 @@ final class HttpInbox implements AutoCloseable {
                 room.await();
             }
             if (closed) {
-                throw new IllegalStateException("inbox of " + inbox.id() + " closed");
+                late.add(message); // close() dead-letters it with the unacknowledged ones
+                return;
             }
             pending.addLast(new Numbered(nextSeq++, message));
             arrived.signalAll();
@@ -152,17 +164,41 @@ final class HttpInbox implements AutoCloseable {
         }
     }
 
+    /** Closes the inbox and dead-letters what its readers did not acknowledge (see the class comment). Idempotent. */
     @Override
     public void close() {
+        shut();
+    }
+
+    /** {@link #close()}; how many messages it dead-lettered (0 for a call after the first). */
+    int shut() {
         lock.lock();
         try {
+            if (closed) {
+                return 0;
+            }
             closed = true;
             room.signalAll();
             arrived.signalAll();
         } finally {
             lock.unlock();
         }
-        inbox.close();
+        inbox.close(); // returns once the handing-over thread did: nothing reaches late after this
+        List<Envelope> unacknowledged = new ArrayList<>();
+        lock.lock();
+        try {
+            pending.forEach(n -> unacknowledged.add(n.message()));
+            pending.clear();
+            unacknowledged.addAll(late);
+            late.clear();
+        } finally {
+            lock.unlock();
+        }
+        String detail = "agent \"" + inbox.id() + "\" closed its inbox before acknowledging it";
+        for (Envelope message : unacknowledged) {
+            messenger.deadLetter(message, inbox.id(), DeadLetter.Reason.RECIPIENT_CLOSED, detail);
+        }
+        return unacknowledged.size();
     }
 
     static long nanos(java.time.Duration d) {

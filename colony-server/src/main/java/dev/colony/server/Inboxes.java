@@ -16,6 +16,8 @@ final class Inboxes implements AutoCloseable {
     /** The largest inbox an HTTP agent may ask for. */
     static final int MAX_CAPACITY = 65_536;
 
+    private static final System.Logger LOG = System.getLogger("dev.colony.server");
+
     private final Messenger messenger;
     private final ConcurrentHashMap<AgentId, HttpInbox> open = new ConcurrentHashMap<>();
 
@@ -36,7 +38,7 @@ final class Inboxes implements AutoCloseable {
                         .withCapacity(capacity)
                         .withOverflow(OverflowPolicy.FAIL)
                         .withRoles(roles.toArray(String[]::new));
-                return new HttpInbox(messenger.open(id, options), capacity);
+                return new HttpInbox(messenger.open(id, options), messenger, capacity);
             } catch (IllegalStateException e) {
                 throw Problem.conflict("INBOX_OPEN", "an inbox for this agent is open elsewhere: " + e.getMessage());
             } catch (IllegalArgumentException e) {
@@ -58,9 +60,22 @@ final class Inboxes implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Closes every inbox (the server is stopping); the messages their readers did not acknowledge become dead
+     * letters of the colony's messenger, and one WARNING line counts them, since the process may end with them.
+     */
     @Override
     public void close() {
-        open.values().forEach(HttpInbox::close);
+        int letters = 0;
+        for (HttpInbox inbox : open.values()) {
+            letters += inbox.shut();
+        }
         open.clear();
+        if (letters > 0) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "stopping: " + letters + " messages that HTTP readers had not acknowledged became dead letters"
+                            + " (RECIPIENT_CLOSED)");
+        }
     }
 }

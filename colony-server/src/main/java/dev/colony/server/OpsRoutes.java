@@ -4,13 +4,19 @@ import dev.colony.alert.Alert;
 import dev.colony.metrics.PrometheusText;
 import dev.colony.server.auth.Action;
 import dev.colony.state.CoordinationState;
+import dev.colony.state.CorruptSnapshotException;
 import dev.colony.state.DurableState;
 import dev.colony.state.Snapshot;
+import dev.colony.state.SnapshotCodec;
 import dev.colony.state.SnapshotStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -18,7 +24,9 @@ import java.util.function.BooleanSupplier;
 /**
  * The operator routes: health (open), the OpenAPI document (open), Prometheus metrics, alerts and
  * snapshots (admin). Snapshots exist only on a durable embedded colony: they are files of its data
- * directory.
+ * directory, listed, taken (a checkpoint), downloaded as they are stored, and restored by name or from an
+ * uploaded file (a request body, so at most the body limit). Any other colony answers 409
+ * {@code NOT_DURABLE}, saying which it is.
  */
 final class OpsRoutes {
     private final Parts parts;
@@ -40,6 +48,8 @@ final class OpsRoutes {
                 Route.of("GET", "/v1/alerts", this::alerts),
                 Route.of("GET", "/v1/snapshots", this::listSnapshots),
                 Route.of("POST", "/v1/snapshots", this::checkpoint),
+                Route.of("GET", "/v1/snapshots/{name}", this::download),
+                Route.of("POST", "/v1/snapshots/restore", this::restoreUploaded),
                 Route.of("POST", "/v1/snapshots/{name}/restore", this::restore));
     }
 
@@ -101,30 +111,87 @@ final class OpsRoutes {
                         parts.colony().state().revision()));
     }
 
+    private Reply download(Call call) {
+        call.authorize(Action.ADMIN, "snapshots");
+        String name = call.path("name");
+        Path file = entry(store(), name).file();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw noSnapshot(name); // pruned since it was found
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read snapshot " + file, e);
+        }
+        String type = isBinary(bytes) ? "application/octet-stream" : Reply.JSON;
+        return new Reply(
+                200, type, Map.of("Content-Disposition", "attachment; filename=\"" + name + "\""), bytes, null);
+    }
+
     private Reply restore(Call call) {
         call.authorize(Action.ADMIN, "snapshots");
         String name = call.path("name");
         SnapshotStore store = store();
-        SnapshotStore.Entry entry = store.list().stream()
-                .filter(e -> e.file().getFileName().toString().equals(name))
-                .findFirst()
-                .orElseThrow(() -> Problem.notFound(
-                        "NO_SUCH_SNAPSHOT", "no snapshot \"" + name + "\" (GET /v1/snapshots lists them)"));
         Snapshot snapshot;
         try {
-            snapshot = store.load(entry.file());
+            snapshot = store.load(entry(store, name).file());
+        } catch (CorruptSnapshotException e) {
+            throw Problem.conflict("RESTORE_REFUSED", "snapshot \"" + name + "\" does not load: " + e.getMessage());
+        }
+        restore(snapshot);
+        call.audit("snapshot.restore", name);
+        return Reply.ok(Json.obj("name", name, "revision", snapshot.revision()));
+    }
+
+    /** Restores the snapshot file in the body, binary or JSON (as {@code GET /v1/snapshots/{name}} gives it). */
+    private Reply restoreUploaded(Call call) {
+        call.authorize(Action.ADMIN, "snapshots");
+        durable();
+        Snapshot snapshot;
+        try {
+            snapshot = SnapshotCodec.decode(call.body());
+        } catch (CorruptSnapshotException e) {
+            throw new Problem(
+                    400, "BAD_SNAPSHOT", "the request body is not a snapshot that restores: " + e.getMessage());
+        }
+        restore(snapshot);
+        call.audit("snapshot.restore", "upload of revision " + snapshot.revision());
+        return Reply.ok(Json.obj("revision", snapshot.revision()));
+    }
+
+    private void restore(Snapshot snapshot) {
+        try {
             parts.colony().state().restore(snapshot);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw Problem.conflict("RESTORE_REFUSED", e.getMessage());
         }
-        call.audit("snapshot.restore", name);
-        return Reply.ok(Json.obj("name", name, "revision", snapshot.revision()));
+    }
+
+    private static SnapshotStore.Entry entry(SnapshotStore store, String name) {
+        return store.find(name).orElseThrow(() -> noSnapshot(name));
+    }
+
+    private static Problem noSnapshot(String name) {
+        return Problem.notFound("NO_SUCH_SNAPSHOT", "no snapshot \"" + name + "\" (GET /v1/snapshots lists them)");
+    }
+
+    private static boolean isBinary(byte[] bytes) {
+        byte[] magic = "COLONYSN".getBytes(StandardCharsets.US_ASCII);
+        return bytes.length >= magic.length && Arrays.equals(bytes, 0, magic.length, magic, 0, magic.length);
     }
 
     private DurableState durable() {
         CoordinationState state = parts.colony().state();
         if (state instanceof DurableState durable) {
             return durable;
+        }
+        if (!state.getClass().getPackageName().equals(CoordinationState.class.getPackageName())) {
+            // an embedded state is one of colony-core's own classes; any other is a connected backend's
+            throw Problem.conflict(
+                    "NOT_DURABLE",
+                    "this server's colony is a connected backend (Redis), which keeps its own data and has no"
+                            + " snapshot files here: back up Redis itself (RDB or AOF), or snapshot the colony from"
+                            + " Java (CoordinationState.snapshot)");
         }
         throw Problem.conflict("NOT_DURABLE", "this server's state has no data directory (start it with --data DIR)");
     }

@@ -1,41 +1,70 @@
 package dev.colony.server;
 
 import dev.colony.bus.Event;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
  * One server-sent-events connection: producers {@link #offer} frames without blocking into a bounded
- * buffer, and the request's own thread {@link #pump}s them to the socket.
+ * buffer, and the request's own thread {@link #pump}s them to the socket in batches.
  *
- * <p>Overflow policy: when the buffer is full the frame is dropped and counted; the pump writes the frames
- * it holds (they precede the dropped ones), then an {@code event: gap} naming how many were dropped, and
- * ends the stream. The client reconnects with {@code Last-Event-ID} and resumes from the replay ring, or
- * gets {@code event: reset} if the ring no longer reaches back. A comment line every 15 s keeps idle
- * connections open through proxies and detects clients that left.
+ * <p>Coalescing (ADR 0056): a producer only appends to the buffer; it wakes the pump only when the pump is
+ * idle, or when a lingering pump's buffer reaches half its capacity. A busy pump (one that wrote a batch less
+ * than {@link #BUSY_NANOS} ago) lingers up to {@link #LINGER_NANOS} after the first new frame, so that the
+ * frames of a busy stream go out many to one write and one flush (one chunk, one syscall) instead of one each,
+ * and a publisher does not pay a wake-up per stream per event. It goes on lingering only while lingering
+ * gathers more frames: a stream whose client waits for each frame before it causes the next (publish, then
+ * await the echo) would only be slowed, so after a linger that gathered nothing the pump writes each frame at
+ * once and tries lingering again at most every {@link #PROBE_NANOS}. A quiet stream writes its first frame at
+ * once; a buffer of one frame never lingers.
+ *
+ * <p>Overflow policy: when the buffer is full the frame is dropped and counted, and every later frame too;
+ * the pump writes the frames it holds (they precede the dropped ones), then an {@code event: gap} naming how
+ * many were dropped, and ends the stream. The client reconnects with {@code Last-Event-ID} and resumes from
+ * the replay ring, or gets {@code event: reset} if the ring no longer reaches back. A comment line every 15 s
+ * keeps idle connections open through proxies and detects clients that left.
  *
  * <p>Filter: a stream may carry a predicate over the events its frames come from; it runs on the pumping thread
  * (the request's own virtual thread, where a WebAssembly filter's deadline interrupt is safe), and a frame whose
  * event it refuses is skipped. Frames without an event (ready, reset, gap) are never filtered.
+ *
+ * <p>Thread-safety: any thread may offer and close; one thread pumps and writes. The buffer, the drop count and
+ * the closed flag are guarded by one lock, held only to append or to take the whole buffer.
  */
 final class SseStream implements AutoCloseable {
-    private static final Frame END = new Frame(null, "end", new byte[0], null);
-    private static final long KEEPALIVE_NANOS = TimeUnit.SECONDS.toNanos(15);
+    /** How long a busy stream's pump waits after the first new frame for more, before it writes them all. */
+    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** A stream that wrote a batch less than this ago is busy: it may linger. */
+    static final long BUSY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How often a busy stream whose last linger gathered nothing tries lingering again. */
+    static final long PROBE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private record Frame(String id, String event, byte[] data, Event source) {}
+    private static final long KEEPALIVE_NANOS = TimeUnit.SECONDS.toNanos(15);
+    private static final byte[] KEEPALIVE = ": keepalive\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private record Frame(byte[] bytes, Event source) {}
 
     private final OutputStream out;
-    private final BlockingQueue<Frame> buffer;
-    private final AtomicLong dropped = new AtomicLong();
+    private final int capacity;
+    private final int urgent;
     private final Predicate<Event> filter;
-    private volatile boolean closed;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    private final ArrayDeque<Frame> pending = new ArrayDeque<>(); // guarded by lock
+    private long dropped; // guarded by lock
+    private boolean closed; // guarded by lock
+    private boolean waiting; // guarded by lock: the pump is parked on arrived
+    private boolean lingering; // guarded by lock: ... and waits for more than the first frame
 
     SseStream(OutputStream out, int capacity) {
         this(out, capacity, null);
@@ -44,27 +73,52 @@ final class SseStream implements AutoCloseable {
     /** A stream whose frames from events {@code filter} (nullable: none) refuses are skipped. */
     SseStream(OutputStream out, int capacity, Predicate<Event> filter) {
         this.filter = filter;
-        // frames go out in batches: a frame is flushed when the buffer holds nothing more, so a busy stream
-        // writes many frames per chunk and syscall, and an idle one writes each at once
-        this.out = new java.io.BufferedOutputStream(out, 16 * 1024);
-        this.buffer = new ArrayBlockingQueue<>(capacity + 1); // +1: room for END
+        this.out = new BufferedOutputStream(out, 16 * 1024);
+        this.capacity = capacity;
+        this.urgent = Math.max(1, capacity / 2);
+    }
+
+    /** The bytes of one frame: its id line (if any), event line, data line and the blank line ending it. */
+    static byte[] frame(String id, String event, byte[] data) {
+        StringBuilder head = new StringBuilder(64);
+        if (id != null) {
+            head.append("id: ").append(id).append('\n');
+        }
+        head.append("event: ").append(event).append("\ndata: ");
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] whole = new byte[headBytes.length + data.length + 2];
+        System.arraycopy(headBytes, 0, whole, 0, headBytes.length);
+        System.arraycopy(data, 0, whole, headBytes.length, data.length);
+        whole[whole.length - 2] = '\n';
+        whole[whole.length - 1] = '\n';
+        return whole;
     }
 
     /** Queues a frame without blocking; false (and counted) if the buffer is full or the stream closed. */
     boolean offer(String id, String event, byte[] data) {
-        return offer(id, event, data, null);
+        return offer(frame(id, event, data), null);
     }
 
-    /** {@link #offer(String, String, byte[])} of a frame made from {@code source}, which the filter judges. */
-    boolean offer(String id, String event, byte[] data, Event source) {
-        if (closed
-                || dropped.get() > 0
-                || buffer.remainingCapacity() <= 1
-                || !buffer.offer(new Frame(id, event, data, source))) {
-            dropped.incrementAndGet();
-            return false;
+    /**
+     * Queues a frame's bytes ({@link #frame}, shared by every stream it goes to) made from {@code source}
+     * (nullable), which the filter judges; without blocking, false (and counted) if the buffer is full, has
+     * overflowed before, or the stream is closed.
+     */
+    boolean offer(byte[] frame, Event source) {
+        lock.lock();
+        try {
+            if (closed || dropped > 0 || pending.size() >= capacity) {
+                dropped++;
+                return false;
+            }
+            pending.addLast(new Frame(frame, source));
+            if (waiting && (!lingering || pending.size() >= urgent)) {
+                arrived.signal();
+            }
+            return true;
+        } finally {
+            lock.unlock();
         }
-        return true;
     }
 
     /** Writes a frame now, on the pumping thread (for replays before the live part). */
@@ -74,82 +128,139 @@ final class SseStream implements AutoCloseable {
 
     /** Writes a frame made from {@code source} now, unless the filter refuses it; on the pumping thread. */
     void write(String id, String event, byte[] data, Event source) throws IOException {
-        Frame f = new Frame(id, event, data, source);
-        if (accepts(f)) {
-            frame(f);
+        if (accepts(source)) {
+            out.write(frame(id, event, data));
             out.flush();
         }
     }
 
-    private boolean accepts(Frame f) {
-        return filter == null || f.source() == null || filter.test(f.source());
+    private boolean accepts(Event source) {
+        return filter == null || source == null || filter.test(source);
     }
 
     /** Writes queued frames until the stream is closed, overflows, or {@code open} turns false. */
     void pump(BooleanSupplier open) throws IOException {
         out.flush();
-        while (!closed && open.getAsBoolean()) {
-            Frame next;
+        List<Frame> batch = new ArrayList<>();
+        long lastBatch = System.nanoTime() - BUSY_NANOS;
+        long nextProbe = lastBatch;
+        boolean gathering = false; // the last linger gathered more than the first frame
+        while (open.getAsBoolean()) {
+            long gap;
+            boolean end;
+            boolean linger = false;
+            lock.lock();
             try {
-                next = buffer.poll(KEEPALIVE_NANOS, TimeUnit.NANOSECONDS);
+                int got = awaitFrames(lastBatch, gathering || System.nanoTime() - nextProbe >= 0);
+                if (got == TIMED_OUT) {
+                    end = closed;
+                    gap = 0;
+                } else {
+                    linger = got == LINGERED;
+                    batch.addAll(pending);
+                    pending.clear();
+                    end = closed;
+                    gap = dropped;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } finally {
+                lock.unlock();
             }
-            if (next == null) {
-                out.write(": keepalive\n\n".getBytes(StandardCharsets.US_ASCII));
+            if (batch.isEmpty() && !end && gap == 0) {
+                out.write(KEEPALIVE);
                 out.flush();
                 continue;
             }
-            if (next == END) {
+            for (Frame f : batch) {
+                if (accepts(f.source())) {
+                    out.write(f.bytes());
+                }
+            }
+            if (linger) {
+                gathering = batch.size() > 1;
+                nextProbe = System.nanoTime() + PROBE_NANOS;
+            }
+            batch.clear();
+            if (gap > 0) {
+                out.write(frame(
+                        null,
+                        "gap",
+                        Json.write(Json.obj(
+                                "dropped",
+                                gap,
+                                "detail",
+                                "this connection fell behind; reconnect with Last-Event-ID"))));
+            }
+            out.flush();
+            if (end || gap > 0) {
                 return;
             }
-            if (accepts(next)) {
-                frame(next);
-            }
-            if (buffer.isEmpty()) {
-                if (dropped.get() > 0) {
-                    frame(new Frame(
-                            null,
-                            "gap",
-                            Json.write(Json.obj(
-                                    "dropped",
-                                    dropped.get(),
-                                    "detail",
-                                    "this connection fell behind; reconnect with Last-Event-ID")),
-                            null));
-                    out.flush();
-                    return;
-                }
-                out.flush();
-            }
+            lastBatch = System.nanoTime();
         }
     }
 
-    /** Writes one frame with a single write: the sink below turns each write into a chunk (and often a syscall). */
-    private void frame(Frame f) throws IOException {
-        StringBuilder head = new StringBuilder(64);
-        if (f.id() != null) {
-            head.append("id: ").append(f.id()).append('\n');
+    private static final int TIMED_OUT = 0;
+    private static final int AT_ONCE = 1;
+    private static final int LINGERED = 2;
+
+    /**
+     * Under the lock: waits up to the keep-alive period for a frame ({@link #TIMED_OUT} if none came); then, if
+     * the stream is busy (its last batch was written less than {@link #BUSY_NANOS} before this frame came) and
+     * {@code mayLinger}, up to the linger time for more frames or for half the buffer ({@link #LINGERED}).
+     * Returns without waiting when the stream is closed or overflowed.
+     */
+    private int awaitFrames(long lastBatch, boolean mayLinger) throws InterruptedException {
+        long keepalive = KEEPALIVE_NANOS;
+        while (pending.isEmpty() && !closed && dropped == 0) {
+            if (keepalive <= 0) {
+                return TIMED_OUT;
+            }
+            keepalive = park(keepalive);
         }
-        head.append("event: ").append(f.event()).append("\ndata: ");
-        byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
-        byte[] whole = new byte[headBytes.length + f.data().length + 2];
-        System.arraycopy(headBytes, 0, whole, 0, headBytes.length);
-        System.arraycopy(f.data(), 0, whole, headBytes.length, f.data().length);
-        whole[whole.length - 2] = '\n';
-        whole[whole.length - 1] = '\n';
-        out.write(whole);
+        if (!mayLinger || urgent <= 1 || System.nanoTime() - lastBatch >= BUSY_NANOS) {
+            return AT_ONCE;
+        }
+        lingering = true;
+        try {
+            long linger = LINGER_NANOS;
+            while (linger > 0 && pending.size() < urgent && !closed && dropped == 0) {
+                linger = park(linger);
+            }
+        } finally {
+            lingering = false;
+        }
+        return LINGERED;
+    }
+
+    private long park(long nanos) throws InterruptedException {
+        waiting = true;
+        try {
+            return arrived.awaitNanos(nanos);
+        } finally {
+            waiting = false;
+        }
     }
 
     long dropped() {
-        return dropped.get();
+        lock.lock();
+        try {
+            return dropped;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** Ends the stream: the pump returns after the frames already written. Idempotent. */
+    /** Ends the stream: the pump writes the frames queued before, then returns. Idempotent. */
     @Override
     public void close() {
-        closed = true;
-        buffer.offer(END);
+        lock.lock();
+        try {
+            closed = true;
+            arrived.signal();
+        } finally {
+            lock.unlock();
+        }
     }
 }

@@ -11,6 +11,7 @@ import dev.colony.state.TaskQueue;
 import dev.colony.state.TaskSpec;
 import dev.colony.state.TaskStatus;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -295,11 +296,16 @@ final class TaskRoutes {
     }
 
     static Map<String, Object> task(Namespace ns, Task t) {
-        List<String> capabilities = t.spec().requiredCapabilities().stream()
-                .map(ns::local)
-                .filter(c -> !isTypeMark(c))
-                .sorted()
-                .toList();
+        // a loop, not a stream: this runs for every claim and complete answer (ADR 0056)
+        List<String> capabilities =
+                new ArrayList<>(t.spec().requiredCapabilities().size());
+        for (String stored : t.spec().requiredCapabilities()) {
+            String c = ns.local(stored);
+            if (!isTypeMark(c)) {
+                capabilities.add(c);
+            }
+        }
+        capabilities.sort(null);
         return Json.obj(
                 "id", ns.local(t.spec().id()),
                 "type", ns.local(t.spec().type()),

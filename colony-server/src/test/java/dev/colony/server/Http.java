@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,7 +109,33 @@ final class Http {
         return send("DELETE", path, null);
     }
 
-    Res send(String method, String path, String json) {
+    /** The body of {@code GET path} as bytes (a snapshot file), or the exception {@link HttpWire} maps it to. */
+    byte[] bytes(String path) {
+        HttpRequest.Builder b = request(path).GET();
+        try {
+            HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+                throw HttpWire.failure(
+                        new Res(r.statusCode(), r.headers().map(), new String(r.body(), StandardCharsets.UTF_8)));
+            }
+            return r.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code POST path} with {@code body} as {@code application/octet-stream}. */
+    Res postBytes(String path, byte[] body) {
+        HttpRequest.Builder b = request(path)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        return send(b.build());
+    }
+
+    private HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
@@ -116,6 +143,11 @@ final class Http {
         for (int i = 0; i < extra.size(); i += 2) {
             b.header(extra.get(i), extra.get(i + 1));
         }
+        return b;
+    }
+
+    Res send(String method, String path, String json) {
+        HttpRequest.Builder b = request(path);
         if (json != null) {
             b.header("Content-Type", "application/json");
         }

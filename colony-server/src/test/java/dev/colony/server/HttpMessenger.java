@@ -307,6 +307,16 @@ final class HttpMessenger implements Messenger {
         return deadLetters;
     }
 
+    /**
+     * No route records a dead letter for a client: the server records those of its own HTTP inboxes when one
+     * closes with messages its reader did not acknowledge (ADR 0054).
+     */
+    @Override
+    public void deadLetter(Envelope message, AgentId recipient, DeadLetter.Reason reason, String detail) {
+        throw new UnsupportedOperationException(
+                "no route records a dead letter: the server records those of its HTTP inboxes when one closes");
+    }
+
     @Override
     public MessengerMetrics metrics() {
         long dead = deadLetters.total();

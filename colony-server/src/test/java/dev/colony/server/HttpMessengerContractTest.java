@@ -329,31 +329,10 @@ class HttpMessengerContractTest extends MessengerContract {
     }
 
     /**
-     * Closing an HTTP inbox ends it; the messages still waiting in the server's buffer are not dead-lettered
-     * there (a gap of the server's inbox, reported in ADR 0044): what holds is that any letters are
-     * RECIPIENT_CLOSED, later sends find no agent and attach is refused.
-     */
-    @Override
-    @Test
-    public void close_inboxWithQueuedMessages_deadLettersThemAndLaterSendsFindNoAgent() {
-        Messenger messenger = messenger();
-        Inbox inbox = messenger.open(BOB);
-        messenger.send(message(ALICE, BOB, 1));
-        messenger.send(message(ALICE, BOB, 2));
-
-        inbox.close();
-        inbox.close();
-
-        assertThat(inbox.isClosed()).isTrue();
-        assertThat(messenger.deadLetters().drain())
-                .allSatisfy(letter -> assertThat(letter.reason()).isEqualTo(DeadLetter.Reason.RECIPIENT_CLOSED));
-        assertThat(messenger.send(message(ALICE, BOB, 3))).isEqualTo(SendOutcome.NO_SUCH_AGENT);
-        assertThatThrownBy(() -> inbox.attach(m -> {})).isInstanceOf(IllegalStateException.class);
-    }
-
-    /**
-     * The stuck handler is abandoned after the close timeout and its interrupt is a HANDLER_FAILED letter; the
-     * queued messages sit in the server's buffer, which closing does not dead-letter (ADR 0044).
+     * The stuck handler is abandoned after the close timeout and its interrupt is a HANDLER_FAILED letter on the
+     * client's side. The server dead-letters every message its reader did not acknowledge when the inbox closes
+     * (ADR 0054): the three queued ones, and the stuck one too, since the client acknowledges a message only
+     * once its handler returned (at-least-once: the server cannot know the handler took it).
      */
     @Override
     @Test
@@ -378,6 +357,10 @@ class HttpMessengerContractTest extends MessengerContract {
 
         assertThat(messenger.metrics().abandonedHandlers()).isEqualTo(1);
         eventually().until(() -> !handlerThread.get().isAlive());
+        assertThat(messenger.deadLetters().peekAll())
+                .filteredOn(letter -> letter.reason() == DeadLetter.Reason.RECIPIENT_CLOSED)
+                .extracting(letter -> letter.envelope().payload())
+                .containsExactlyInAnyOrder("stuck", "queued0", "queued1", "queued2");
         assertThat(messenger.deadLetters().peekAll())
                 .filteredOn(letter -> letter.reason() == DeadLetter.Reason.HANDLER_FAILED)
                 .extracting(DeadLetter::detail)
@@ -435,8 +418,8 @@ class HttpMessengerContractTest extends MessengerContract {
     }
 
     /**
-     * The request waits in the server's buffer, which closing the inbox does not dead-letter (ADR 0044): the
-     * request fails, UNDELIVERED or at its deadline.
+     * The request reaches the inbox asynchronously (the route sends it on its own thread): the close waits until
+     * it is there. Then, as the contract says, closing fails it UNDELIVERED, with one RECIPIENT_CLOSED letter.
      */
     @Override
     @Test
@@ -448,8 +431,41 @@ class HttpMessengerContractTest extends MessengerContract {
 
         inbox.close();
 
-        assertThat(failureOf(reply).failure()).isIn(ReplyFailure.UNDELIVERED, ReplyFailure.TIMEOUT);
+        assertThat(failureOf(reply).failure()).isEqualTo(ReplyFailure.UNDELIVERED);
+        assertThat(messenger.deadLetters().drain())
+                .singleElement()
+                .satisfies(letter -> assertThat(letter.reason()).isEqualTo(DeadLetter.Reason.RECIPIENT_CLOSED));
         eventually().until(() -> messenger.metrics().pendingRequests() == 0);
+    }
+
+    /**
+     * No route records a dead letter for a client ({@link HttpMessenger#deadLetter} refuses): the server records
+     * those of its own HTTP inboxes. So the counterpart is the server's: a request and a message that a reader
+     * read and did not acknowledge become one RECIPIENT_CLOSED letter each when the inbox closes, and the request
+     * fails UNDELIVERED at once.
+     */
+    @Override
+    @Test
+    public void deadLetter_messagesAHandlerHeld_recordedOnceEachAndTheRequestUndelivered() throws Exception {
+        HttpMessenger messenger = (HttpMessenger) messenger();
+        Inbox inbox = messenger.open(BOB); // no handler: the test reads the inbox itself
+        var reply = messenger.request(message(ALICE, BOB, "?"), Duration.ofSeconds(20));
+        messenger.send(message(ALICE, BOB, "plain"));
+        eventually().until(() -> inbox.size() == 2);
+        Http.Res read = messenger.http.get(HttpMessenger.path(BOB) + "/inbox?after=0&max=10");
+        assertThat(read.json().path("messages")).hasSize(2); // read, not acknowledged
+
+        inbox.close();
+
+        assertThat(failureOf(reply).failure()).isEqualTo(ReplyFailure.UNDELIVERED);
+        List<DeadLetter> letters = messenger.deadLetters().drain();
+        assertThat(letters).extracting(l -> l.envelope().payload()).containsExactlyInAnyOrder("?", "plain");
+        assertThat(letters)
+                .allSatisfy(letter -> assertThat(letter.reason()).isEqualTo(DeadLetter.Reason.RECIPIENT_CLOSED));
+        eventually().until(() -> messenger.metrics().pendingRequests() == 0);
+        assertThatThrownBy(() -> messenger.deadLetter(
+                        letters.getFirst().envelope(), BOB, DeadLetter.Reason.RECIPIENT_CLOSED, "x"))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 
     /**

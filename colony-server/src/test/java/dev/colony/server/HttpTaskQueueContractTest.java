@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * submit is idempotent over HTTP (the same submit again answers the task; only another type or payload is
  * refused); a payload or result that is not JSON is stored as a JSON string, so the size limit applies to
  * that form; no route shows a task's lease token (only the claim's answer carries it); the bus subjects
- * name the stored task ids; and snapshots are admin routes, not adapted.
+ * name the stored task ids; and this server has no data directory, so no snapshots (the retention test reads the kept tasks by status).
  */
 class HttpTaskQueueContractTest extends HttpStateFixture implements TaskQueueContract {
     @Override

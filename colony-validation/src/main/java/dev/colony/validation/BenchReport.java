@@ -51,6 +51,19 @@ public record BenchReport(
     public static final String QUICK_NOTE =
             "Note: --quick figures come from a cold JVM and 3 iterations: for checking the harness, not for quoting.";
 
+    /**
+     * The backend for the text reports: {@code redis} with where node B ran ({@code two-jvms} or {@code
+     * one-jvm}, the scenarios' {@code nodes} detail, ADR 0058) when the run recorded it, else as recorded.
+     */
+    public String backendText() {
+        return scenarios.stream()
+                .map(s -> Details.text(s.details(), "nodes"))
+                .flatMap(java.util.Optional::stream)
+                .findFirst()
+                .map(nodes -> backend + " (node B: " + nodes + ")")
+                .orElse(backend);
+    }
+
     /** Whether the run's figures came from a {@code --quick} smoke run. */
     public boolean quickRun() {
         return Boolean.TRUE.equals(quick);

@@ -3,9 +3,10 @@ package dev.colony.validation;
 import org.HdrHistogram.Histogram;
 
 /**
- * The one warm-up/measure loop of every scenario: {@code warmup} iterations whose figures are thrown away,
- * then {@code iterations} measured ones, each recorded in a {@link Measurement} with its verified count and
- * (when the iteration timed one) its latency histogram. Progress goes through {@link BenchSettings#progress}
+ * The one warm-up/measure loop of every scenario: {@code warmup} iterations whose timings and latencies are
+ * thrown away, then {@code iterations} measured ones, each recorded in a {@link Measurement} with its verified
+ * count and (when the iteration timed one) its latency histogram. The counts of warm-up iterations are kept:
+ * a unit lost or duplicated in a warm-up fails the run as one in a measured iteration does. Progress goes through {@link BenchSettings#progress}
  * before the loop and {@link Progress#CURRENT} after each measured iteration.
  */
 public final class Loop {
@@ -61,7 +62,8 @@ public final class Loop {
 
     /**
      * Runs {@code settings.warmup()} + {@code settings.iterations()} iterations of {@code body} and returns the
-     * measured ones, each expected to verify {@code operations} units.
+     * measured ones, each expected to verify {@code operations} units; the counts of the warm-up iterations are
+     * added to the measurement's verification (not to its timings).
      *
      * @param what names the variant in the progress line ("event-bus: DIRECT")
      */
@@ -71,12 +73,14 @@ public final class Loop {
         Measurement m = new Measurement(operations);
         for (int it = 0; it < settings.warmup() + settings.iterations(); it++) {
             Tally tally = body.run(it);
+            long expected = tally.expected() == Tally.OPERATIONS ? operations : tally.expected();
             if (it >= settings.warmup()) {
                 if (tally.latency() != null) {
                     m.latency.add(tally.latency());
                 }
-                long expected = tally.expected() == Tally.OPERATIONS ? operations : tally.expected();
                 m.iteration(tally.nanos(), expected, tally.observed());
+            } else {
+                m.warmup(expected, tally.observed());
             }
         }
         return m;

@@ -16,6 +16,8 @@ public final class Measurement {
     private final List<ScenarioResult.Latency> latencyPerIteration = new ArrayList<>();
     private long expected;
     private long observed;
+    private long warmupExpected;
+    private long warmupObserved;
     public final Histogram latency = new Histogram(3_600_000_000_000L, 3);
     private Histogram latencyMark = new Histogram(3_600_000_000_000L, 3);
 
@@ -35,6 +37,15 @@ public final class Measurement {
         if (Progress.CURRENT.isBound()) {
             Progress.CURRENT.get().iteration(nanos.size(), operations, elapsedNanos);
         }
+    }
+
+    /**
+     * Records the counts of one warm-up iteration: not timed and not in the spread, but verified with the rest,
+     * so that work lost while warming up still fails the run.
+     */
+    public void warmup(long expectedUnits, long observedUnits) {
+        warmupExpected += expectedUnits;
+        warmupObserved += observedUnits;
     }
 
     /**
@@ -96,16 +107,18 @@ public final class Measurement {
         return nanos.size();
     }
 
+    /** Units every iteration should have verified, warm-up iterations included. */
     public long expected() {
-        return expected;
+        return warmupExpected + expected;
     }
 
+    /** Units every iteration verified, warm-up iterations included. */
     public long observed() {
-        return observed;
+        return warmupObserved + observed;
     }
 
     public boolean verified() {
-        return expected == observed;
+        return expected() == observed();
     }
 
     public double medianSeconds() {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class LoopTest {
 
     @Test
-    void measure_warmupThenMeasured_recordsOnlyTheMeasuredIterations() throws Exception {
+    void measure_warmupThenMeasured_timesOnlyTheMeasuredIterations() throws Exception {
         List<Integer> ran = new ArrayList<>();
         Measurement m = Loop.measure(new BenchSettings(2, 3, null), "test", 10, it -> {
             ran.add(it);
@@ -21,10 +21,21 @@ class LoopTest {
 
         assertThat(ran).containsExactly(0, 1, 2, 3, 4);
         assertThat(m.iterations()).isEqualTo(3);
+        assertThat(m.expected()).isEqualTo(50); // warm-up counts are verified too
+        assertThat(m.observed()).isEqualTo(49);
+        assertThat(m.verified()).isFalse();
+        assertThat(m.medianSeconds()).isEqualTo(0.004); // iterations 2, 3, 4 took 3, 4, 5 ms
+    }
+
+    @Test
+    void measure_aUnitLostInAWarmupIteration_failsTheVerification() throws Exception {
+        Measurement m =
+                Loop.measure(new BenchSettings(1, 2, null), "test", 10, it -> Loop.Tally.of(1_000, it == 0 ? 9 : 10));
+
+        assertThat(m.iterations()).isEqualTo(2);
         assertThat(m.expected()).isEqualTo(30);
         assertThat(m.observed()).isEqualTo(29);
         assertThat(m.verified()).isFalse();
-        assertThat(m.medianSeconds()).isEqualTo(0.004); // iterations 2, 3, 4 took 3, 4, 5 ms
     }
 
     @Test

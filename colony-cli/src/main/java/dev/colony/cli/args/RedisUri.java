@@ -82,6 +82,27 @@ public final class RedisUri {
     }
 
     /**
+     * The URI a command connects with, from its {@code --redis}, {@code --swarm} and {@code --password-file}:
+     * both checked ({@link #check}, {@link #checkSwarm}), a password inside {@code uri} refused (it would be
+     * visible to other users of the machine), then the password of the file or the environment added ({@link
+     * #withPassword}). Every command that takes {@code --redis URI --swarm NAME} resolves it here.
+     *
+     * @throws CommandLine.ParameterException naming what is wrong, with the password masked
+     */
+    public static String resolve(
+            CommandLine.Model.CommandSpec spec, String uri, String swarm, Path passwordFile, Map<String, String> env) {
+        check(spec, "--redis", uri);
+        checkSwarm(spec, "--swarm", swarm);
+        if (uri.substring(uri.indexOf("://") + 3).matches("[^/@]*:[^/@]*@.*")) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--redis must not hold a password (it would be visible to other users): use --password-file or $"
+                            + PASSWORD_ENV + ", got '" + Secrets.maskUri(uri) + "'");
+        }
+        return withPassword(spec, uri, passwordFile, env);
+    }
+
+    /**
      * {@code uri} with the password of {@code passwordFile} (its first line), else of the environment, put in
      * its user info; {@code uri} unchanged when there is neither.
      *

@@ -68,7 +68,7 @@ public final class HtmlReport {
                         report.jdk(),
                         report.cpus(),
                         report.os(),
-                        report.backend())))
+                        report.backendText())))
                 .append("</p>\n");
         List<Goal> goals = Goals.of(report);
         out.append("<p class=\"lead\"><b>")

@@ -45,7 +45,7 @@ public final class MarkdownReport {
                 report.jdk(),
                 report.cpus(),
                 report.os(),
-                report.backend()));
+                report.backendText()));
         if (report.quickRun()) {
             line("");
             line("> " + BenchReport.QUICK_NOTE);

@@ -29,7 +29,7 @@ public final class TerminalTable {
                 report.jdk(),
                 report.cpus(),
                 report.os(),
-                report.backend(),
+                report.backendText(),
                 report.environment() == null
                         ? "not recorded"
                         : report.environment().gitCommit());

@@ -94,14 +94,17 @@ public record RedisBench(String host, int port, String swarm, String password, i
 
     /** A colony builder for {@code swarmName} on this server (the swarm is no longer the URI's path: ADR 0034). */
     dev.colony.Colony.Builder colony(String swarmName) {
+        return dev.colony.Colony.builder().redis(uri()).swarm(swarmName);
+    }
+
+    /** {@code redis://[:password@]host:port} of this server, with the password if any (never print it). */
+    String uri() {
         String auth = password == null
                 ? ""
                 : ":"
                         + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8)
                                 .replace("+", "%20") + "@";
-        return dev.colony.Colony.builder()
-                .redis("redis://" + auth + host + ":" + port)
-                .swarm(swarmName);
+        return "redis://" + auth + host + ":" + port;
     }
 
     /** The key prefix of a swarm (docs/redis-protocol.md, Naming). */

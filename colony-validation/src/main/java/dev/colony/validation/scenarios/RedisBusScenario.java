@@ -3,33 +3,26 @@ package dev.colony.validation.scenarios;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.colony.Colony;
-import dev.colony.bus.Event;
 import dev.colony.bus.PublishResult;
-import dev.colony.bus.SubjectPattern;
-import dev.colony.bus.SubscribeOptions;
-import dev.colony.bus.Subscription;
 import dev.colony.validation.BenchSettings;
 import dev.colony.validation.Loop;
 import dev.colony.validation.Measurement;
 import dev.colony.validation.Scenario;
 import dev.colony.validation.ScenarioResult;
 import dev.colony.validation.ThroughputSpread;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.ConcurrentHistogram;
 
 /**
  * {@code redis-bus}: two nodes of one swarm over Redis pub/sub. Node B subscribes {@code bench.>} with a
  * DIRECT handler that checks every payload; node A publishes N events of 200 bytes from two threads; a
  * publish whose Redis copy the outbound buffer dropped is retried after a pause, so every event must arrive
- * exactly once. Both nodes are in this JVM, each with its own Redis connections.
+ * exactly once. Node B runs in a child JVM, or in this one with {@link RedisNodes#ONE_JVM} (ADR 0058).
  */
 final class RedisBusScenario implements Scenario {
     static final int PAYLOAD_BYTES = 200;
     static final int PUBLISHERS = 2;
     static final ScenarioResult.Target TARGET = new ScenarioResult.Target("throughput_per_sec", 200_000);
+    static final int AWAIT_SECONDS = 60;
 
     private final RedisFixture fixture;
     private final RedisBench redis;
@@ -67,6 +60,7 @@ final class RedisBusScenario implements Scenario {
             int eventsPerIteration,
             int payloadBytes,
             int publisherThreads,
+            String nodes,
             String mode,
             String latencyBasis,
             @JsonUnwrapped ThroughputSpread spread,
@@ -80,78 +74,32 @@ final class RedisBusScenario implements Scenario {
             String baseline,
             String baselineCommand) {}
 
-    /** Node B's checking subscriber: counts each event of the current iteration once, and its latency. */
-    private static final class Receiver {
-        final ConcurrentHistogram latency = new ConcurrentHistogram(3_600_000_000_000L, 3);
-        final AtomicReference<AtomicIntegerArray> seen = new AtomicReference<>();
-        final AtomicInteger iteration = new AtomicInteger();
-        final LongAdder good = new LongAdder();
-        final LongAdder duplicates = new LongAdder();
-        final int n;
-
-        Receiver(int n) {
-            this.n = n;
-        }
-
-        void start(int it) {
-            seen.set(new AtomicIntegerArray(n));
-            good.reset();
-            latency.reset();
-            iteration.set(it);
-        }
-
-        void handle(Event event) {
-            long now = System.nanoTime();
-            if (!(event.payload() instanceof String text) || text.length() != PAYLOAD_BYTES) {
-                return;
-            }
-            String[] parts = text.split(":", 4);
-            int it = Integer.parseInt(parts[0]);
-            int seq = Integer.parseInt(parts[1]);
-            if (it != iteration.get() || seq < 0 || seq >= n) {
-                return; // a straggler of an earlier iteration cannot happen over pub/sub, but is not counted
-            }
-            if (seen.get().incrementAndGet(seq) == 1) {
-                latency.recordValue(Math.max(0, now - Long.parseLong(parts[2])));
-                good.increment();
-            } else {
-                duplicates.increment();
-            }
-        }
-    }
-
     @Override
     public ScenarioResult run(BenchSettings settings) throws Exception {
         int n = redis.size(100_000, 20_000);
         Colony a = fixture.a();
-        Colony b = fixture.b();
-        Receiver receiver = new Receiver(n);
+        NodeB b = fixture.b();
         LongAdder retries = new LongAdder();
-        long[] timedOut = new long[1];
-        Measurement m;
-        Subscription subscription =
-                b.bus().subscribe(SubjectPattern.of("bench.>"), receiver::handle, SubscribeOptions.direct());
-        try {
-            m = Loop.measure(settings, "redis-bus", n, it -> {
-                receiver.start(it);
-                long start = System.nanoTime();
-                publishAll(a, it, n, retries);
-                boolean all = RedisBench.await(() -> receiver.good.sum() >= n, 60);
-                long elapsed = System.nanoTime() - start;
-                timedOut[0] += all ? 0 : 1;
-                settings.progress(
-                        "redis-bus: iteration %d: %d/%d events in %.3f s",
-                        it + 1, receiver.good.sum(), n, elapsed / 1e9);
-                return Loop.Tally.of(elapsed, receiver.good.sum(), receiver.latency.copy());
-            });
-        } finally {
-            subscription.close();
-        }
-        return result(n, m, receiver, retries.sum(), timedOut[0]);
+        long[] counts = new long[2]; // timed-out iterations, duplicates
+        b.call("bus.subscribe", 60);
+        // on a failure node B's subscription is closed with node B, by the fixture
+        Measurement m = Loop.measure(settings, "redis-bus", n, it -> {
+            b.call("bus.start " + it + " " + n, 60);
+            long start = System.nanoTime();
+            publishAll(a, it, n, retries);
+            NodeBReply got = b.call("bus.await " + n + " " + AWAIT_SECONDS, AWAIT_SECONDS + 60);
+            long elapsed = System.nanoTime() - start;
+            counts[0] += got.good() < n ? 1 : 0;
+            counts[1] = got.duplicates();
+            settings.progress("redis-bus: iteration %d: %d/%d events in %.3f s", it + 1, got.good(), n, elapsed / 1e9);
+            return Loop.Tally.of(elapsed, got.good(), got.histogram());
+        });
+        long bDropped = b.call("bus.close", 60).dropped();
+        return result(n, m, counts[1], bDropped, retries.sum(), counts[0]);
     }
 
     /** The result: the figures, the same-run redis-benchmark baseline, and whether every event was clean. */
-    private ScenarioResult result(int n, Measurement m, Receiver receiver, long retries, long timedOut) {
+    private ScenarioResult result(int n, Measurement m, long duplicates, long bDropped, long retries, long timedOut) {
         String command = redis.benchmarkCommand(n, "PUBLISH bench:ch <200 B>");
         var baseline = redis.baseline(
                 "redis-benchmark PUBLISH",
@@ -168,21 +116,21 @@ final class RedisBusScenario implements Scenario {
                 n,
                 PAYLOAD_BYTES,
                 PUBLISHERS,
-                "node A publishes, node B's DIRECT subscription handles; both nodes in this JVM (the goal"
-                        + " is between two JVMs), each with its own Redis connections",
-                "publish call on A to the start of B's handler, every event (one JVM, one clock); publishers are"
-                        + " not paced, so it includes the time queued behind earlier events",
+                fixture.nodes().flag(),
+                fixture.mode("node A publishes, node B's DIRECT subscription handles"),
+                "publish call on A to the start of B's handler, every event (" + fixture.clock() + "); publishers"
+                        + " are not paced, so it includes the time queued behind earlier events",
                 m.spread(),
                 retries,
                 "a publish whose Redis copy the outbound buffer dropped is retried after 1 ms",
-                receiver.duplicates.sum(),
+                duplicates,
                 timedOut,
                 fixture.a().bus().metrics().dropped(),
-                fixture.b().bus().metrics().dropped(),
+                bDropped,
                 fixture.keysDeleted(),
                 baseline.isEmpty() ? RedisBench.NO_BASELINE : null,
                 baseline.isEmpty() ? null : command);
-        boolean clean = receiver.duplicates.sum() == 0;
+        boolean clean = duplicates == 0;
         return ScenarioResult.of(
                         name(), m, new ScenarioResult.Verified(m.expected(), m.observed()), TARGET, clean, details)
                 .with(baseline.orElse(null));

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.colony.Colony;
 import dev.colony.messaging.AgentId;
 import dev.colony.state.Leadership;
-import dev.colony.state.Lease;
-import dev.colony.state.LeaseOutcome;
 import dev.colony.state.TaskSpec;
 import dev.colony.validation.BenchSettings;
 import dev.colony.validation.Loop;
@@ -20,16 +18,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.ConcurrentHistogram;
 
 /**
  * {@code redis-tasks}: two nodes of one swarm with their coordination state in Redis. Node A submits N tasks
  * from {@value #SUBMITTERS} virtual threads while node B's {@value #WORKERS} worker virtual threads claim and
  * complete them; every task must be completed exactly once. Each iteration then measures a leader failover:
- * A wins a 1 s lease, renews it once and stops (a crash, no resignation); B campaigns every 50 ms.
+ * A wins a 1 s lease, renews it once and stops (a crash, no resignation); B campaigns every 50 ms. Node B
+ * runs in a child JVM, or in this one with {@link RedisNodes#ONE_JVM} (ADR 0058).
  */
 final class RedisTasksScenario implements Scenario {
     static final int WORKERS = 8;
@@ -85,6 +80,8 @@ final class RedisTasksScenario implements Scenario {
             int tasksPerIteration,
             String workers,
             String submitters,
+            String nodes,
+            String mode,
             String latencyBasis,
             @JsonUnwrapped ThroughputSpread spread,
             long completedTwice,
@@ -98,9 +95,9 @@ final class RedisTasksScenario implements Scenario {
 
     /** Counts over the whole run: tasks completed twice or not OK, timed-out iterations, failovers. */
     private static final class Totals {
-        final LongAdder twice = new LongAdder();
-        final LongAdder notOk = new LongAdder();
         final List<Double> failovers = new ArrayList<>();
+        long twice;
+        long notOk;
         long failedFailovers;
         long timedOut;
     }
@@ -109,22 +106,24 @@ final class RedisTasksScenario implements Scenario {
     public ScenarioResult run(BenchSettings settings) throws Exception {
         int n = redis.size(5_000, 1_000);
         Totals totals = new Totals();
+        Colony a = fixture.a();
+        NodeB b = fixture.b();
         Measurement m = Loop.measure(settings, "redis-tasks", n, it -> {
-            ConcurrentHistogram latency = new ConcurrentHistogram(3_600_000_000_000L, 3);
-            LongAdder good = new LongAdder();
             long start = System.nanoTime();
-            submitAndComplete(fixture.a(), fixture.b(), "t-" + it + "-", n, good, latency, totals);
+            NodeBReply got = submitAndComplete(a, b, "t-" + it + "-", n);
             long elapsed = System.nanoTime() - start;
-            totals.timedOut += good.sum() < n ? 1 : 0;
-            double failover = failover(fixture.a(), fixture.b(), "bench-leader-" + it);
+            totals.timedOut += got.good() < n ? 1 : 0;
+            totals.twice = got.duplicates();
+            totals.notOk = got.notOk();
+            double failover = failover(a, b, "bench-leader-" + it);
             totals.failedFailovers += failover < 0 ? 1 : 0;
             if (it >= settings.warmup()) {
                 totals.failovers.add(failover);
             }
             settings.progress(
                     "redis-tasks: iteration %d: %d/%d tasks in %.3f s; failover %.0f ms",
-                    it + 1, good.sum(), n, elapsed / 1e9, failover);
-            return Loop.Tally.of(elapsed, good.sum(), latency);
+                    it + 1, got.good(), n, elapsed / 1e9, failover);
+            return Loop.Tally.of(elapsed, got.good(), got.histogram());
         });
         String key = RedisBench.prefix(fixture.swarm()) + "rb-list";
         String script = "redis.call('LPUSH',KEYS[1],ARGV[1]) return redis.call('RPOP',KEYS[1])";
@@ -143,7 +142,7 @@ final class RedisTasksScenario implements Scenario {
                 key,
                 "x".repeat(64));
         Details details = details(n, m, totals, baseline.isEmpty() ? null : command);
-        boolean clean = totals.twice.sum() == 0 && totals.failedFailovers == 0;
+        boolean clean = totals.twice == 0 && totals.failedFailovers == 0;
         return ScenarioResult.of(
                         name(), m, new ScenarioResult.Verified(m.expected(), m.observed()), TARGET, clean, details)
                 .with(baseline.orElse(null));
@@ -151,25 +150,14 @@ final class RedisTasksScenario implements Scenario {
 
     /**
      * Node A submits tasks {@code prefix0..} from its submitter threads while node B's workers claim and
-     * complete them; returns when every task was completed once or the 120 s bound passed.
+     * complete them; returns node B's counts when every task was completed once or the 120 s bound passed.
      */
-    private static void submitAndComplete(
-            Colony a, Colony b, String prefix, int n, LongAdder good, ConcurrentHistogram latency, Totals totals)
-            throws InterruptedException {
-        long start = System.nanoTime();
-        AtomicIntegerArray completed = new AtomicIntegerArray(n);
-        Thread[] threads = new Thread[WORKERS + SUBMITTERS];
-        for (int w = 0; w < WORKERS; w++) {
-            AgentId worker = AgentId.of("worker-" + w);
-            threads[w] = Thread.ofVirtual().start(() -> {
-                while (good.sum() < n && System.nanoTime() - start < 120_000_000_000L) {
-                    work(b, worker, prefix, completed, good, latency, totals);
-                }
-            });
-        }
+    private static NodeBReply submitAndComplete(Colony a, NodeB b, String prefix, int n) throws InterruptedException {
+        b.call("tasks.start " + prefix + " " + n, 60);
+        Thread[] submitters = new Thread[SUBMITTERS];
         for (int s = 0; s < SUBMITTERS; s++) {
             int first = s;
-            threads[WORKERS + s] = Thread.ofVirtual().start(() -> {
+            submitters[s] = Thread.ofVirtual().start(() -> {
                 for (int seq = first; seq < n; seq += SUBMITTERS) {
                     byte[] payload =
                             ByteBuffer.allocate(64).putLong(System.nanoTime()).array();
@@ -177,40 +165,10 @@ final class RedisTasksScenario implements Scenario {
                 }
             });
         }
-        for (Thread t : threads) {
+        for (Thread t : submitters) {
             t.join();
         }
-    }
-
-    /** One claim and complete by a worker on node B; each task counts once, with its submit-to-complete time. */
-    private static void work(
-            Colony b,
-            AgentId worker,
-            String prefix,
-            AtomicIntegerArray completed,
-            LongAdder good,
-            ConcurrentHistogram latency,
-            Totals totals) {
-        Optional<Lease> claimed = b.tasks().claim(worker, Set.of(), Duration.ofSeconds(30));
-        if (claimed.isEmpty()) {
-            pause(1);
-            return;
-        }
-        Lease lease = claimed.get();
-        byte[] payload = lease.task().spec().payload();
-        LeaseOutcome outcome = b.tasks().complete(lease, payload);
-        if (outcome != LeaseOutcome.OK || !lease.taskId().startsWith(prefix)) {
-            totals.notOk.increment();
-            return;
-        }
-        long now = System.nanoTime();
-        int seq = Integer.parseInt(lease.taskId().substring(prefix.length()));
-        if (completed.incrementAndGet(seq) == 1) {
-            latency.recordValue(Math.max(0, now - ByteBuffer.wrap(payload).getLong()));
-            good.increment();
-        } else {
-            totals.twice.increment();
-        }
+        return b.call("tasks.await", (int) (TaskWorkers.BOUND_NANOS / 1_000_000_000L) + 60);
     }
 
     private Details details(int n, Measurement m, Totals totals, String baselineCommand) {
@@ -230,10 +188,13 @@ final class RedisTasksScenario implements Scenario {
                 n,
                 WORKERS + " virtual threads on node B, claim lease 30 s",
                 SUBMITTERS + " virtual threads on node A",
-                "submit call on A to B's OK complete, every task (one JVM, one clock)",
+                fixture.nodes().flag(),
+                fixture.mode("node A submits tasks and loses a leadership, node B's workers claim and complete, and"
+                        + " node B campaigns"),
+                "submit call on A to B's OK complete, every task (" + fixture.clock() + ")",
                 m.spread(),
-                totals.twice.sum(),
-                totals.notOk.sum(),
+                totals.twice,
+                totals.notOk,
                 totals.timedOut,
                 "no figure in the original report; 1,000 cycles/s is a modest floor",
                 leader,
@@ -246,9 +207,8 @@ final class RedisTasksScenario implements Scenario {
      * A crashes as leader, B takes over: the milliseconds from A's last renewal to B's win, or -1 when A did
      * not win, B did not win within 10 s, or B's term is not above A's.
      */
-    private static double failover(Colony a, Colony b, String group) throws InterruptedException {
+    private static double failover(Colony a, NodeB b, String group) throws InterruptedException {
         AgentId first = AgentId.of("leader-a");
-        AgentId second = AgentId.of("leader-b");
         Optional<Leadership> won = a.leaders().campaign(group, first, LEADER_LEASE);
         if (won.isEmpty()) {
             return -1;
@@ -258,23 +218,8 @@ final class RedisTasksScenario implements Scenario {
         if (!a.leaders().renew(won.get(), LEADER_LEASE)) {
             return -1;
         }
-        while (System.nanoTime() - renewedAt < 10_000_000_000L) {
-            Optional<Leadership> next = b.leaders().campaign(group, second, LEADER_LEASE);
-            if (next.isPresent()) {
-                long at = System.nanoTime();
-                b.leaders().resign(next.get());
-                return next.get().term() > won.get().term() ? Measurement.round((at - renewedAt) / 1e6) : -1;
-            }
-            Thread.sleep(CAMPAIGN_EVERY_MS);
-        }
-        return -1;
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        NodeBReply next = b.call(
+                "leader.campaign " + group + " " + LEADER_LEASE.toMillis() + " " + CAMPAIGN_EVERY_MS + " 10", 70);
+        return next.term() > won.get().term() ? Measurement.round((next.at() - renewedAt) / 1e6) : -1;
     }
 }

@@ -1,0 +1,134 @@
+package dev.colony.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The coalescing SSE stream (ADR 0056): batches, one flush per batch, the gap policy and closing. */
+class SseStreamTest {
+    /** A sink that records what each flush carried. */
+    private static final class Flushes extends OutputStream {
+        private final ByteArrayOutputStream current = new ByteArrayOutputStream();
+        final List<String> flushed = new ArrayList<>();
+
+        @Override
+        public synchronized void write(int b) {
+            current.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            current.write(b, off, len);
+        }
+
+        @Override
+        public synchronized void flush() {
+            if (current.size() > 0) {
+                flushed.add(current.toString(StandardCharsets.UTF_8));
+                current.reset();
+            }
+        }
+
+        synchronized List<String> flushed() {
+            return List.copyOf(flushed);
+        }
+    }
+
+    private static byte[] data(int i) {
+        return ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void pump_framesQueuedBeforeIt_writesThemAllInOneFlush() throws IOException {
+        Flushes sink = new Flushes();
+        SseStream stream = new SseStream(sink, 16);
+        for (int i = 0; i < 5; i++) {
+            assertThat(stream.offer(SseStream.frame("e-" + i, "message", data(i)), null))
+                    .isTrue();
+        }
+        stream.close();
+
+        stream.pump(() -> true);
+
+        assertThat(sink.flushed()).hasSize(1);
+        String batch = sink.flushed().getFirst();
+        for (int i = 0; i < 5; i++) {
+            assertThat(batch).contains("id: e-" + i + "\nevent: message\ndata: {\"n\":" + i + "}\n\n");
+        }
+        assertThat(batch.indexOf("e-0")).isLessThan(batch.indexOf("e-4"));
+    }
+
+    @Test
+    void offer_fullBuffer_dropsThisAndEveryLaterFrame_thenPumpWritesHeldFramesAndOneGap() throws IOException {
+        Flushes sink = new Flushes();
+        SseStream stream = new SseStream(sink, 2);
+        assertThat(stream.offer(null, "message", data(1))).isTrue();
+        assertThat(stream.offer(null, "message", data(2))).isTrue();
+        assertThat(stream.offer(null, "message", data(3))).isFalse();
+        assertThat(stream.offer(null, "message", data(4))).isFalse();
+
+        stream.pump(() -> true); // returns by itself after the gap
+
+        String all = String.join("", sink.flushed());
+        assertThat(all).contains("{\"n\":1}", "{\"n\":2}").doesNotContain("{\"n\":3}", "{\"n\":4}");
+        assertThat(all)
+                .endsWith("event: gap\ndata: {\"dropped\":2,"
+                        + "\"detail\":\"this connection fell behind; reconnect with Last-Event-ID\"}\n\n");
+        assertThat(stream.dropped()).isEqualTo(2);
+    }
+
+    @Test
+    void offer_afterClose_isRefusedAndCounted() throws IOException {
+        Flushes sink = new Flushes();
+        SseStream stream = new SseStream(sink, 8);
+        stream.close();
+        stream.close(); // idempotent
+
+        assertThat(stream.offer(null, "message", data(1))).isFalse();
+        stream.pump(() -> true);
+
+        assertThat(String.join("", sink.flushed())).doesNotContain("{\"n\":1}");
+    }
+
+    @Test
+    void pump_framesFromAnotherThreadWhilePumping_writesEveryFrameOnceInOrder() throws Exception {
+        Flushes sink = new Flushes();
+        int frames = 5_000;
+        SseStream stream = new SseStream(sink, frames); // room for all: this test is about batching, not gaps
+        CountDownLatch pumped = new CountDownLatch(1);
+        Thread pump = Thread.ofVirtual().start(() -> {
+            try {
+                stream.pump(() -> true);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                pumped.countDown();
+            }
+        });
+        for (int i = 0; i < frames; i++) {
+            assertThat(stream.offer(SseStream.frame(Integer.toString(i), "message", data(i)), null))
+                    .isTrue();
+        }
+        stream.close();
+        assertThat(pumped.await(60, TimeUnit.SECONDS)).isTrue();
+        pump.join();
+
+        String all = String.join("", sink.flushed());
+        assertThat(all.split("event: message\n", -1)).hasSize(frames + 1);
+        int from = 0;
+        for (int i = 0; i < frames; i++) {
+            int at = all.indexOf("id: " + i + "\nevent: message\ndata: {\"n\":" + i + "}\n\n", from);
+            assertThat(at).as("frame %d after frame %d", i, i - 1).isGreaterThanOrEqualTo(from);
+            from = at + 1;
+        }
+        assertThat(stream.dropped()).isZero();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.colony.validation.scenarios;
+
+import dev.colony.Colony;
+import dev.colony.messaging.AgentId;
+import dev.colony.state.Lease;
+import dev.colony.state.LeaseOutcome;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.ConcurrentHistogram;
+
+/**
+ * Node B's {@value RedisTasksScenario#WORKERS} task workers of {@code redis-tasks}: virtual threads that claim
+ * (30 s lease) and complete tasks {@code PREFIX0..PREFIX(n-1)} until each was completed once or 120 s passed.
+ * Each task counts once, with the time from its submission (A's {@link System#nanoTime} in its first 8 payload
+ * bytes) to its OK completion; one completed twice or not OK is counted over the whole run.
+ *
+ * <p>One iteration at a time: {@link #start}, then {@link #await}.
+ */
+final class TaskWorkers {
+    static final long BOUND_NANOS = 120_000_000_000L;
+
+    private final Colony b;
+    private final LongAdder twice = new LongAdder();
+    private final LongAdder notOk = new LongAdder();
+    private final Thread[] threads = new Thread[RedisTasksScenario.WORKERS];
+    private ConcurrentHistogram latency;
+    private LongAdder good;
+
+    TaskWorkers(Colony b) {
+        this.b = b;
+    }
+
+    /** Starts the workers on tasks {@code prefix0..prefix(n-1)}. */
+    void start(String prefix, int n) {
+        long start = System.nanoTime();
+        AtomicIntegerArray completed = new AtomicIntegerArray(n);
+        ConcurrentHistogram iterationLatency = new ConcurrentHistogram(3_600_000_000_000L, 3);
+        LongAdder iterationGood = new LongAdder();
+        latency = iterationLatency;
+        good = iterationGood;
+        for (int w = 0; w < threads.length; w++) {
+            AgentId worker = AgentId.of("worker-" + w);
+            threads[w] = Thread.ofVirtual().start(() -> {
+                while (iterationGood.sum() < n && System.nanoTime() - start < BOUND_NANOS) {
+                    work(worker, prefix, completed, iterationGood, iterationLatency);
+                }
+            });
+        }
+    }
+
+    /** Waits for the workers of the current iteration; the counts. */
+    NodeBReply await() throws InterruptedException {
+        for (Thread t : threads) {
+            t.join();
+        }
+        return NodeBReply.counts(good.sum(), twice.sum(), null, notOk.sum(), latency);
+    }
+
+    /** One claim and complete; each task counts once, with its submit-to-complete time. */
+    private void work(
+            AgentId worker,
+            String prefix,
+            AtomicIntegerArray completed,
+            LongAdder iterationGood,
+            ConcurrentHistogram iterationLatency) {
+        Optional<Lease> claimed = b.tasks().claim(worker, Set.of(), Duration.ofSeconds(30));
+        if (claimed.isEmpty()) {
+            pause();
+            return;
+        }
+        Lease lease = claimed.get();
+        byte[] payload = lease.task().spec().payload();
+        LeaseOutcome outcome = b.tasks().complete(lease, payload);
+        if (outcome != LeaseOutcome.OK || !lease.taskId().startsWith(prefix)) {
+            notOk.increment();
+            return;
+        }
+        long now = System.nanoTime();
+        int seq = Integer.parseInt(lease.taskId().substring(prefix.length()));
+        if (completed.incrementAndGet(seq) == 1) {
+            iterationLatency.recordValue(
+                    Math.max(0, now - ByteBuffer.wrap(payload).getLong()));
+            iterationGood.increment();
+        } else {
+            twice.increment();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
