@@ -65,8 +65,39 @@ final class ColonyHandler extends Handler.Abstract {
                             "the server failed: " + e.getClass().getSimpleName()),
                     request.getHttpURI().getPath());
         }
+        if (!drainArrived(request)) {
+            reply = reply.withHeaders(Map.of("Connection", "close"));
+        }
         send(reply, response, callback);
         return true;
+    }
+
+    /**
+     * Whether the request's body is all read, after reading and dropping what has arrived without waiting. An
+     * answer given before the body was read (a 401, 404 or 405 does not read it) leaves its rest on the wire, and
+     * Jetty then closes the connection after the answer; the answer must say so ({@code Connection: close}), else a
+     * client that keeps the connection for its next request (the JDK's pool does) sends it into a closed socket and
+     * gets no answer at all (ADR 0057). At most the body limit is dropped.
+     */
+    private boolean drainArrived(Request request) {
+        long dropped = 0;
+        while (dropped <= limits.maxBodyBytes()) {
+            Content.Chunk chunk = request.read();
+            if (chunk == null) {
+                return false; // the rest is on its way
+            }
+            boolean last = chunk.isLast();
+            boolean failed = Content.Chunk.isFailure(chunk);
+            dropped += chunk.remaining();
+            chunk.release();
+            if (failed) {
+                return false;
+            }
+            if (last) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Reply dispatch(Request request) {

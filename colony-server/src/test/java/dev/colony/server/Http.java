@@ -13,12 +13,38 @@ import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
-/** A small HTTP client for the tests: JSON in, {@link Res} out, with a bearer token and extra headers. */
+/**
+ * A small HTTP client for the tests: JSON in, {@link Res} out, with a bearer token and extra headers.
+ *
+ * <p>The JDK client under it belongs to whoever made it with {@link #newClient()} (a fixture), and is closed with
+ * {@link #close(HttpClient)} before that fixture's server stops: its keep-alive connections then end with it
+ * instead of idling in a pool shared by every test (ADR 0057), and the server's graceful stop does not wait a
+ * second for them to time out.
+ */
 final class Http {
-    static final HttpClient CLIENT = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    /** A JDK client as the tests use it: HTTP/1.1, a 10 s connect timeout. The caller closes it. */
+    static HttpClient newClient() {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    /**
+     * Closes a client at the end of a test: requests still running (a long-poll that outlived its test) are
+     * aborted, every connection is closed, and this waits up to 10 s for the client's threads to finish.
+     */
+    static void close(HttpClient client) {
+        client.shutdownNow();
+        try {
+            if (!client.awaitTermination(Duration.ofSeconds(10))) {
+                throw new IllegalStateException("the test's HTTP client did not terminate within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 
     /** A response: status, headers and the body (parsed when JSON). */
     record Res(int status, Map<String, List<String>> headers, String text) {
@@ -39,24 +65,32 @@ final class Http {
         }
     }
 
+    private final HttpClient client;
     private final URI base;
     private final String token;
     private final List<String> extra;
 
-    Http(URI base, String token, String... headers) {
+    /** Requests to {@code base} through {@code client} (which the caller owns), with this token and headers. */
+    Http(HttpClient client, URI base, String token, String... headers) {
+        this.client = client;
         this.base = base;
         this.token = token;
         this.extra = List.of(headers);
     }
 
     Http as(String otherToken) {
-        return new Http(base, otherToken, extra.toArray(String[]::new));
+        return new Http(client, base, otherToken, extra.toArray(String[]::new));
     }
 
     Http with(String... headers) {
         List<String> all = new ArrayList<>(extra);
         all.addAll(List.of(headers));
-        return new Http(base, token, all.toArray(String[]::new));
+        return new Http(client, base, token, all.toArray(String[]::new));
+    }
+
+    /** The JDK client under this one, for a test that builds its own requests. */
+    HttpClient client() {
+        return client;
     }
 
     Res get(String path) {
@@ -79,7 +113,7 @@ final class Http {
     byte[] bytes(String path) {
         HttpRequest.Builder b = request(path).GET();
         try {
-            HttpResponse<byte[]> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
                 throw HttpWire.failure(
                         new Res(r.statusCode(), r.headers().map(), new String(r.body(), StandardCharsets.UTF_8)));
@@ -98,7 +132,7 @@ final class Http {
         HttpRequest.Builder b = request(path)
                 .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        return send(b);
+        return send(b.build());
     }
 
     private HttpRequest.Builder request(String path) {
@@ -119,12 +153,13 @@ final class Http {
         }
         b.method(
                 method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        return send(b);
+        return send(b.build());
     }
 
-    private static Res send(HttpRequest.Builder b) {
+    /** A request the test built itself (its own headers), through this client. */
+    Res send(HttpRequest request) {
         try {
-            HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
             return new Res(r.statusCode(), r.headers().map(), r.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -12,6 +12,7 @@ import dev.colony.bus.Subscription;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,7 @@ final class HttpBus implements EventBus {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private final String id = UUID.randomUUID().toString();
+    private final HttpClient client = Http.newClient();
     private final Http http;
     private final EventBus local;
     private final Consumer<Event> deadEvents;
@@ -53,7 +55,7 @@ final class HttpBus implements EventBus {
     private volatile boolean closed;
 
     HttpBus(URI base, String token, EventBus.Builder builder) {
-        this.http = new Http(base, token);
+        this.http = new Http(client, base, token);
         // dead events go to the handler on the publisher's thread, as in one JVM: the local bus only counts them
         this.deadEvents = builder.settings().deadEventHandler().orElse(e -> {});
         this.local = builder.onDeadEvent(e -> {}).build();
@@ -203,7 +205,10 @@ final class HttpBus implements EventBus {
         return local.metrics();
     }
 
-    /** Closes the local bus (waiting as it does for running handlers), then the stream; a parking lock, so concurrent closers wait alike. */
+    /**
+     * Closes the local bus (waiting as it does for running handlers), then the stream and the HTTP client; a parking
+     * lock, so concurrent closers wait alike.
+     */
     @Override
     public void close() {
         closing.lock();
@@ -211,6 +216,7 @@ final class HttpBus implements EventBus {
             closed = true;
             local.close();
             stream.close();
+            Http.close(client);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -16,6 +16,7 @@ import dev.colony.messaging.ReplyException;
 import dev.colony.messaging.ReplyFailure;
 import dev.colony.messaging.SendOutcome;
 import dev.colony.metrics.LatencySnapshot;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -46,6 +47,7 @@ final class HttpMessenger implements Messenger {
     final Settings settings;
     private final Colony colony;
     private final ColonyServer server;
+    private final HttpClient client = Http.newClient();
     private final Map<AgentId, HttpMessengerInbox> inboxes = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
     final HttpDeadLetters deadLetters;
@@ -68,7 +70,7 @@ final class HttpMessenger implements Messenger {
                 .guard(new TestGuard())
                 .build()
                 .start();
-        this.http = new Http(server.uri(), "admin");
+        this.http = new Http(client, server.uri(), "admin");
         this.deadLetters = new HttpDeadLetters(http, settings.deadLetterCapacity());
     }
 
@@ -357,7 +359,8 @@ final class HttpMessenger implements Messenger {
 
     /**
      * Completes the waiting requests with CLOSED, closes every inbox (waiting for running handlers at most
-     * the close timeout), keeps the server's dead letters, then stops the server and its colony.
+     * the close timeout), keeps the server's dead letters, then closes the HTTP client and stops the server and its
+     * colony.
      */
     @Override
     public synchronized void close() {
@@ -373,6 +376,7 @@ final class HttpMessenger implements Messenger {
         }
         deadLetters.keepServers();
         try {
+            Http.close(client);
             server.close();
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -16,6 +16,7 @@ import dev.colony.state.StateOptions;
 import dev.colony.state.Task;
 import dev.colony.state.TaskSpec;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 /**
  * The state contracts' fixture with a server in between: each state is a colony (from {@link #colony()})
  * behind a {@link ColonyServer} on a free port, and the contract talks to it through {@link HttpState} as
- * the admin of account {@code acme}. Announcements are the colony's, on its bus.
+ * the admin of account {@code acme}, with an HTTP client of that state's own (closed before its server, ADR 0057).
+ * Announcements are the colony's, on its bus.
  */
 abstract class HttpStateFixture implements StateFixture {
     /** The stored-name prefix of the admin token's account. */
@@ -36,6 +38,7 @@ abstract class HttpStateFixture implements StateFixture {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private ManualClock clock;
     private URI uri;
+    private Http admin;
     private Colony colony;
 
     /** Settings of a fresh colony for one state (embedded, or a fresh swarm on Redis). */
@@ -52,8 +55,11 @@ abstract class HttpStateFixture implements StateFixture {
                 .build()
                 .start();
         resources.add(0, server);
+        HttpClient client = Http.newClient();
+        resources.add(0, () -> Http.close(client));
         uri = server.uri();
-        return new HttpState(new Http(server.uri(), "admin"), colony.state());
+        admin = new Http(client, server.uri(), "admin");
+        return new HttpState(admin, colony.state());
     }
 
     @Override
@@ -69,7 +75,7 @@ abstract class HttpStateFixture implements StateFixture {
 
     /** A client of the last state's server with the admin token of account {@code acme}. */
     final Http admin() {
-        return new Http(uri, "admin");
+        return admin;
     }
 
     @Override

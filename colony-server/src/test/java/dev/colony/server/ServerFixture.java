@@ -1,12 +1,17 @@
 package dev.colony.server;
 
 import dev.colony.Colony;
+import java.net.http.HttpClient;
 
-/** A colony in memory behind a server on a free loopback port, with the {@link TestGuard}; close both. */
+/**
+ * A colony in memory behind a server on a free loopback port, with the {@link TestGuard}, and an HTTP client of its
+ * own; {@link #close()} closes the client, then the server, then the colony.
+ */
 final class ServerFixture implements AutoCloseable {
     final Colony colony;
     final TestGuard guard = new TestGuard();
     final ColonyServer server;
+    final HttpClient client = Http.newClient();
     final Http admin;
 
     ServerFixture() {
@@ -23,11 +28,12 @@ final class ServerFixture implements AutoCloseable {
                 .endpoint(dev.colony.server.mcp.McpEndpoint::create)
                 .build()
                 .start();
-        this.admin = new Http(server.uri(), "admin");
+        this.admin = new Http(client, server.uri(), "admin");
     }
 
     @Override
     public void close() {
+        Http.close(client);
         server.close();
         colony.close();
     }
