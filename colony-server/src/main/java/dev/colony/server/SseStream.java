@@ -43,7 +43,7 @@ import java.util.function.Predicate;
  */
 final class SseStream implements AutoCloseable {
     /** How long a busy stream's pump waits after the first new frame for more, before it writes them all. */
-    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** A stream that wrote a batch less than this ago is busy: it may linger. */
     static final long BUSY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** How often a busy stream whose last linger gathered nothing tries lingering again. */
