@@ -7,7 +7,9 @@ import dev.colony.bus.SubjectPattern;
 import dev.colony.bus.Subscription;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -21,6 +23,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * replay it gets ends exactly where its live part begins, so a resume neither loses nor repeats an event
  * the ring still holds. Thread-safe; appends are serialized by the lock (the fan-out to streams is a
  * non-blocking offer each of one frame encoded once per event; each stream's pump writes it, ADR 0056).
+ *
+ * <p>Live streams are grouped by their stored pattern, so an event is matched once per distinct pattern,
+ * not once per stream: 1,000 dashboards on {@code acct.a.task.>} cost one match per event (ADR 0059).
  */
 final class EventRing implements AutoCloseable {
     private record Entry(long seq, Event event, byte[] data) {}
@@ -36,7 +41,8 @@ final class EventRing implements AutoCloseable {
 
     private final String epoch = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
-    private final List<Listener> listeners = new ArrayList<>();
+    private final Map<SubjectPattern, List<Listener>> byPattern = new LinkedHashMap<>();
+    private int listenerCount;
     private final int maxEvents;
     private final long maxBytes;
     private final Subscription subscription;
@@ -61,19 +67,22 @@ final class EventRing implements AutoCloseable {
             bytes -= entries.removeFirst().data().length;
         }
         byte[] frame = null; // encoded once, shared by every stream it goes to
-        for (Listener listener : listeners) {
-            if (listener.pattern().matches(event.subject())) {
+        for (Map.Entry<SubjectPattern, List<Listener>> group : byPattern.entrySet()) {
+            if (group.getKey().matches(event.subject())) {
                 if (frame == null) {
                     frame = SseStream.frame(id(entry.seq()), "message", data);
                 }
-                listener.stream().offer(frame, event);
+                for (Listener listener : group.getValue()) {
+                    listener.stream().offer(frame, event);
+                }
             }
         }
     }
 
     /** Attaches a live stream and returns what to replay first (frames of id and data) or a reset. */
     synchronized Attachment attach(Listener listener, String lastEventId) {
-        listeners.add(listener);
+        byPattern.computeIfAbsent(listener.pattern(), p -> new ArrayList<>()).add(listener);
+        listenerCount++;
         if (lastEventId == null || lastEventId.isBlank()) {
             return new Attachment(false, List.of());
         }
@@ -92,20 +101,26 @@ final class EventRing implements AutoCloseable {
     }
 
     synchronized void detach(Listener listener) {
-        listeners.remove(listener);
+        List<Listener> group = byPattern.get(listener.pattern());
+        if (group != null && group.remove(listener)) {
+            listenerCount--;
+            if (group.isEmpty()) {
+                byPattern.remove(listener.pattern());
+            }
+        }
     }
 
     /** The live streams whose pattern matches {@code subject} (a stored subject). */
     synchronized int listening(Subject subject) {
         int n = 0;
-        for (Listener listener : listeners) {
-            n += listener.pattern().matches(subject) ? 1 : 0;
+        for (Map.Entry<SubjectPattern, List<Listener>> group : byPattern.entrySet()) {
+            n += group.getKey().matches(subject) ? group.getValue().size() : 0;
         }
         return n;
     }
 
     synchronized int listeners() {
-        return listeners.size();
+        return listenerCount;
     }
 
     /** The id of the newest event, to start a stream's cursor. */
@@ -135,8 +150,10 @@ final class EventRing implements AutoCloseable {
         subscription.close();
         List<Listener> all;
         synchronized (this) {
-            all = List.copyOf(listeners);
-            listeners.clear();
+            all = new ArrayList<>(listenerCount);
+            byPattern.values().forEach(all::addAll);
+            byPattern.clear();
+            listenerCount = 0;
         }
         all.forEach(l -> l.stream().close());
     }

@@ -11,7 +11,6 @@ import dev.colony.state.TaskQueue;
 import dev.colony.state.TaskSpec;
 import dev.colony.state.TaskStatus;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -129,7 +128,7 @@ final class TaskRoutes {
             Optional<Lease> claimed = tasks.claim(agent, offered, lease);
             if (claimed.isPresent()) {
                 call.audit("task.claim", ns.local(claimed.get().taskId()));
-                return Reply.ok(lease(ns, claimed.get()));
+                return new Reply(200, Reply.JSON, Map.of(), TaskJson.lease(ns, claimed.get()), null);
             }
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0 || !parts.signal().await(generation, remaining)) {
@@ -246,11 +245,12 @@ final class TaskRoutes {
             case OK -> {
                 call.audit(operation, id);
                 // a finished task may be purged at once by the retention policy: then no task in the answer
-                yield Reply.ok(Json.obj(
-                        "outcome",
-                        "OK",
-                        "task",
-                        tasks.get(storedId).map(t -> task(ns, t)).orElse(null)));
+                yield new Reply(
+                        200,
+                        Reply.JSON,
+                        Map.of(),
+                        TaskJson.ok(ns, tasks.get(storedId).orElse(null)),
+                        null);
             }
             case STALE_LEASE ->
                 throw Problem.conflict(
@@ -296,16 +296,8 @@ final class TaskRoutes {
     }
 
     static Map<String, Object> task(Namespace ns, Task t) {
-        // a loop, not a stream: this runs for every claim and complete answer (ADR 0056)
-        List<String> capabilities =
-                new ArrayList<>(t.spec().requiredCapabilities().size());
-        for (String stored : t.spec().requiredCapabilities()) {
-            String c = ns.local(stored);
-            if (!isTypeMark(c)) {
-                capabilities.add(c);
-            }
-        }
-        capabilities.sort(null);
+        // the claim and complete answers write the same members with a generator (TaskJson, ADR 0059)
+        List<String> capabilities = TaskJson.capabilities(ns, t);
         return Json.obj(
                 "id", ns.local(t.spec().id()),
                 "type", ns.local(t.spec().type()),
@@ -323,7 +315,8 @@ final class TaskRoutes {
                 "submittedAt", t.submittedAt());
     }
 
-    private static Map<String, Object> lease(Namespace ns, Lease lease) {
+    /** The claim's answer as a map: {@link TaskJson#lease} writes the same without it (compared in TaskJsonTest). */
+    static Map<String, Object> lease(Namespace ns, Lease lease) {
         return Json.obj(
                 "taskId", ns.local(lease.taskId()),
                 "agent", ns.local(lease.holder()),
