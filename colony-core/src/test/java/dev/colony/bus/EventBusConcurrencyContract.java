@@ -171,10 +171,14 @@ public interface EventBusConcurrencyContract extends EventBusFixture {
         MetricsWatch watch = new MetricsWatch(bus, publishing);
         Thread watcher = Thread.ofVirtual().name("metrics-watch").start(watch);
 
-        PublishResult total = publishConcurrently(bus, events);
-        publishing.set(false);
-        join(churner);
-        join(watcher);
+        PublishResult total;
+        try {
+            total = publishConcurrently(bus, events);
+        } finally {
+            publishing.set(false); // a failed publish must not leave the churner and the watcher running
+            join(churner);
+            join(watcher);
+        }
 
         long stableExpected = 0;
         for (Tracker tracker : stable) {
