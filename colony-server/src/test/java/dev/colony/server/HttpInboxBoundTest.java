@@ -41,8 +41,7 @@ class HttpInboxBoundTest {
     void open() {
         colony = colony();
         messenger = colony.messenger();
-        InboxOptions options =
-                InboxOptions.defaults().withCapacity(CAPACITY).withOverflow(OverflowPolicy.FAIL);
+        InboxOptions options = InboxOptions.defaults().withCapacity(CAPACITY).withOverflow(OverflowPolicy.FAIL);
         inbox = new HttpInbox(messenger.open(BOB, options), messenger, CAPACITY);
     }
 
