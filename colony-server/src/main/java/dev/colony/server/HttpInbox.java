@@ -20,6 +20,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Overflow policy: when {@code capacity} messages are unacknowledged the delivering thread waits, so
  * the Colony inbox behind it fills and senders get {@code MAILBOX_FULL} (back-pressure, nothing dropped).
  *
+ * <p><b>The bound.</b> A message delivered and not acknowledged is in one of three places, each bounded:
+ * this buffer ({@code capacity}); the batch the Colony inbox's thread took and is handing over, the first
+ * waiting here for room (both backends take a batch only when the previous one was handed over, and a batch
+ * is at most what was queued, so at most {@code capacity}, and at most 64 embedded or the Redis messenger's
+ * {@code batch}); and the Colony inbox, which counts only what its thread has not taken ({@code capacity}:
+ * embedded the mailbox, on Redis the stream's entries no reader took). So at most {@code 2 * capacity +
+ * min(capacity, batch)}, {@code 3 * capacity} for a capacity up to the batch; it is reached when the buffer
+ * fills exactly as a batch ends and the next batch is a whole full Colony inbox (HttpInboxBoundTest).
+ *
  * <p>Closing (a {@code DELETE}, a deregistration, the server stopping): from the first {@code close()} on, a
  * message the Colony inbox hands over is kept aside instead of buffered; then the Colony inbox closes, which
  * dead-letters the messages still queued in it and waits for the handing-over thread; last, every message
@@ -41,6 +50,7 @@ final class HttpInbox implements AutoCloseable {
     private final Condition room = lock.newCondition();
     private long nextSeq = 1;
     private boolean closed;
+    private boolean waiting; // the delivering thread waits for room with a message in hand
 
     HttpInbox(Inbox inbox, Messenger messenger, int capacity) {
         this.inbox = inbox;
@@ -52,8 +62,13 @@ final class HttpInbox implements AutoCloseable {
     private void deliver(Envelope message) throws InterruptedException {
         lock.lock();
         try {
-            while (pending.size() >= capacity && !closed) {
-                room.await();
+            try {
+                while (pending.size() >= capacity && !closed) {
+                    waiting = true;
+                    room.await();
+                }
+            } finally {
+                waiting = false;
             }
             if (closed) {
                 late.add(message); // close() dead-letters it with the unacknowledged ones
@@ -150,6 +165,16 @@ final class HttpInbox implements AutoCloseable {
         lock.lock();
         try {
             return pending.size() + inbox.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the Colony inbox's thread waits for room here with a message in hand (for tests). */
+    boolean deliveryWaiting() {
+        lock.lock();
+        try {
+            return waiting;
         } finally {
             lock.unlock();
         }

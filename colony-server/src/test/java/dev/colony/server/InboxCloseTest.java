@@ -20,8 +20,8 @@ import tools.jackson.databind.JsonNode;
  * {@code RECIPIENT_CLOSED} dead letter; a request among them fails {@code UNDELIVERED} at once.
  *
  * <p>The inbox holds 8: the messages after the acknowledged ones fill its buffer and queue behind it. A send the
- * full inbox refuses (503 {@code MAILBOX_FULL}, possible on Redis where the stream counts the batch in hand) is
- * not delivered and is not counted: the checks are exact whatever the split.
+ * full inbox refuses (503 {@code MAILBOX_FULL}, possible on either backend while the colony inbox's thread has
+ * not taken its batch yet) is not delivered and is not counted: the checks are exact whatever the split.
  */
 class InboxCloseTest {
     private static final int CAPACITY = 8;
