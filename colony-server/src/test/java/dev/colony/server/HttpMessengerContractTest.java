@@ -105,6 +105,28 @@ class HttpMessengerContractTest extends MessengerContract {
     }
 
     /**
+     * As the contract, but the count of five is awaited: one message passing from the colony inbox to the
+     * server's buffer is briefly in neither (see {@link #inboxSize_openOrNot_countsTheWaitingMessagesOrIsEmpty}).
+     */
+    @Override
+    @Test
+    public void send_beforeAttach_keptInOrderAndDeliveredOnAttach() throws Exception {
+        Messenger messenger = messenger();
+        Inbox inbox = messenger.open(BOB);
+        for (int i = 0; i < 5; i++) {
+            assertThat(messenger.send(message(ALICE, BOB, i))).isEqualTo(SendOutcome.DELIVERED);
+        }
+        eventually().until(() -> inbox.size() == 5);
+
+        List<Object> received = new CopyOnWriteArrayList<>();
+        inbox.attach(m -> received.add(m.payload()));
+
+        eventually().until(() -> received.size() == 5);
+        assertThat(received).containsExactly(0, 1, 2, 3, 4);
+        assertThat(inbox.size()).isZero();
+    }
+
+    /**
      * No sender waits for room over HTTP: when the reader falls behind, a send answers MAILBOX_FULL and is sent
      * again (as an HTTP client does); every message arrives once, in order.
      */
