@@ -30,10 +30,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * fills exactly as a batch ends and the next batch is a whole full Colony inbox (HttpInboxBoundTest).
  *
  * <p>Closing (a {@code DELETE}, a deregistration, the server stopping): from the first {@code close()} on, a
- * message the Colony inbox hands over is kept aside instead of buffered; then the Colony inbox closes, which
- * dead-letters the messages still queued in it and waits for the handing-over thread; last, every message
- * still unacknowledged here, and every one kept aside, becomes a {@link DeadLetter.Reason#RECIPIENT_CLOSED}
- * dead letter through {@link Messenger#deadLetter}, failing the request it was. Each message is so either
+ * message the Colony inbox hands over is kept aside instead of buffered, and every message still
+ * unacknowledged here becomes a {@link DeadLetter.Reason#RECIPIENT_CLOSED} dead letter through {@link
+ * Messenger#deadLetter}, failing the request it was; then the Colony inbox closes, which dead-letters the
+ * messages still queued in it (newer) and waits for the handing-over thread; last, the messages kept aside
+ * are dead-lettered. So the letters come oldest first, except a message that was in hand at the moment of
+ * closing, which comes after the ones still queued. Each message is so either
  * acknowledged or dead-lettered, once: an ack and the final drain both hold the lock. Thread-safe.
  */
 final class HttpInbox implements AutoCloseable {
@@ -197,6 +199,7 @@ final class HttpInbox implements AutoCloseable {
 
     /** {@link #close()}; how many messages it dead-lettered (0 for a call after the first). */
     int shut() {
+        List<Envelope> held = new ArrayList<>();
         lock.lock();
         try {
             if (closed) {
@@ -205,25 +208,29 @@ final class HttpInbox implements AutoCloseable {
             closed = true;
             room.signalAll();
             arrived.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        inbox.close(); // returns once the handing-over thread did: nothing reaches late after this
-        List<Envelope> unacknowledged = new ArrayList<>();
-        lock.lock();
-        try {
-            pending.forEach(n -> unacknowledged.add(n.message()));
+            pending.forEach(n -> held.add(n.message())); // no ack can take them from here on
             pending.clear();
-            unacknowledged.addAll(late);
-            late.clear();
         } finally {
             lock.unlock();
         }
         String detail = "agent \"" + inbox.id() + "\" closed its inbox before acknowledging it";
-        for (Envelope message : unacknowledged) {
+        // oldest first: what the readers held, then (in the Colony inbox's close) what was still queued there
+        for (Envelope message : held) {
             messenger.deadLetter(message, inbox.id(), DeadLetter.Reason.RECIPIENT_CLOSED, detail);
         }
-        return unacknowledged.size();
+        inbox.close(); // returns once the handing-over thread did: nothing reaches late after this
+        List<Envelope> inHand;
+        lock.lock();
+        try {
+            inHand = new ArrayList<>(late);
+            late.clear();
+        } finally {
+            lock.unlock();
+        }
+        for (Envelope message : inHand) {
+            messenger.deadLetter(message, inbox.id(), DeadLetter.Reason.RECIPIENT_CLOSED, detail);
+        }
+        return held.size() + inHand.size();
     }
 
     static long nanos(java.time.Duration d) {

@@ -105,6 +105,30 @@ class HttpMessengerContractTest extends MessengerContract {
     }
 
     /**
+     * As the contract, but the two letters in either order: a message in passage from the Colony inbox to the
+     * server's buffer at the moment of closing is dead-lettered after the ones still queued (HttpInbox's class
+     * comment); every other message comes oldest first.
+     */
+    @Override
+    @Test
+    public void close_inboxWithQueuedMessages_deadLettersThemAndLaterSendsFindNoAgent() {
+        Messenger messenger = messenger();
+        Inbox inbox = messenger.open(BOB);
+        messenger.send(message(ALICE, BOB, 1));
+        messenger.send(message(ALICE, BOB, 2));
+
+        inbox.close();
+        inbox.close();
+
+        assertThat(inbox.isClosed()).isTrue();
+        List<DeadLetter> letters = messenger.deadLetters().drain();
+        assertThat(letters).extracting(DeadLetter::reason).containsOnly(DeadLetter.Reason.RECIPIENT_CLOSED);
+        assertThat(letters).extracting(l -> l.envelope().payload()).containsExactlyInAnyOrder(1, 2);
+        assertThat(messenger.send(message(ALICE, BOB, 3))).isEqualTo(SendOutcome.NO_SUCH_AGENT);
+        assertThatThrownBy(() -> inbox.attach(m -> {})).isInstanceOf(IllegalStateException.class);
+    }
+
+    /**
      * As the contract, but the count of five is awaited: one message passing from the colony inbox to the
      * server's buffer is briefly in neither (see {@link #inboxSize_openOrNot_countsTheWaitingMessagesOrIsEmpty}).
      */
