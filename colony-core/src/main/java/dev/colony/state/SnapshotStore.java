@@ -122,12 +122,7 @@ public final class SnapshotStore {
                 Matcher m = NAME.matcher(file.getFileName().toString());
                 if (m.matches()) {
                     try {
-                        entries.add(new Entry(
-                                file,
-                                Long.parseLong(m.group(1)),
-                                m.group(2),
-                                Files.size(file),
-                                Files.getLastModifiedTime(file).toInstant()));
+                        entries.add(entry(file, m));
                     } catch (NoSuchFileException e) {
                         // deleted since the directory was read
                     }
@@ -153,17 +148,22 @@ public final class SnapshotStore {
         }
         Path file = directory.resolve(name);
         try {
-            return Optional.of(new Entry(
-                    file,
-                    Long.parseLong(m.group(1)),
-                    m.group(2),
-                    Files.size(file),
-                    Files.getLastModifiedTime(file).toInstant()));
+            return Optional.of(entry(file, m));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read snapshot " + file, e);
         }
+    }
+
+    /** The entry of {@code file}, whose name {@code name} matched {@link #NAME}; its size and time read now. */
+    private static Entry entry(Path file, Matcher name) throws IOException {
+        return new Entry(
+                file,
+                Long.parseLong(name.group(1)),
+                name.group(2),
+                Files.size(file),
+                Files.getLastModifiedTime(file).toInstant());
     }
 
     /**
