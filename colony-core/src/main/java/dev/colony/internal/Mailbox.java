@@ -267,17 +267,21 @@ public final class Mailbox<T> {
                     // Full by count with nothing to evict: either a fast-path producer has reserved room
                     // and not yet claimed its slot (it takes no lock, so it gets there: its event is the
                     // victim to wait for), or a producer whose reservation failed has not undone it yet
-                    // (then room appears). Read the count before the claims: a count read after them
-                    // may already lack the undone reservation and look "all claimed" with the rings empty.
+                    // (then room appears). Read in this order: the count, then the claims, then the rings.
+                    // A count read after the claims may already lack an undone reservation, and rings
+                    // read before the claims may miss a claim made in between; either looked like "all
+                    // claimed, nothing to evict" and dropped the arrival. Under the lock claims only grow,
+                    // so claims counted before the rings were seen empty are critical events.
                     int current = count;
                     if (current < capacity) {
                         return offerLocked(item, priority, publishedNanos);
                     }
-                    if (claimedInRings() >= current) {
+                    long claimed = claimedInRings();
+                    victimLevel = lowestNonCriticalLevel();
+                    if (victimLevel < 0 && claimed >= current) {
                         break; // every reservation is a queued critical event: nothing to evict
                     }
                     Thread.onSpinWait();
-                    victimLevel = lowestNonCriticalLevel();
                 }
                 if (!critical
                         && (victimLevel < 0
