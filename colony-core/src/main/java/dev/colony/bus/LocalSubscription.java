@@ -58,6 +58,11 @@ final class LocalSubscription implements Subscription {
     private final LocalEventBus bus;
     final boolean direct;
 
+    // Bookkeeping of the bus and of its route table, each guarded by its owner's lock; no hash set of
+    // subscriptions is needed, so subscribing and closing touch no table that grows with their number.
+    int liveIndex = -1; // position in LocalEventBus.live while not retired, guarded by its `retired` lock
+    long routedIn; // the RouteTable generation it was added in, 0 once removed; guarded by the table's lock
+
     private volatile boolean closed;
     private volatile boolean abandoned; // a close gave up on the running ASYNC handler call and interrupted it
     private volatile long discarded;

@@ -2,9 +2,8 @@ package dev.colony.bus;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,7 +14,9 @@ import java.util.function.BiPredicate;
  * subject text to its {@link Route}.
  *
  * <p><b>Locks.</b> Publishers read the cache without locks. The table's {@code lock} guards the trie, the
- * set of open subscriptions, the {@code version} of that set, and every write to the cache; it is only
+ * open subscriptions (each one's {@link LocalSubscription#routedIn} and their {@code count}), the
+ * {@code version} of that set, the {@code generation} that {@link #clear} starts, and every write to
+ * the cache; it is only
  * ever held for bounded work (a trie walk, a few map writes), never while a pattern is matched against a
  * list of subjects or a subject against the regex patterns. Subscribe and unsubscribe are serialized by
  * a second lock, {@code changes}, which no publisher takes. The order is {@code changes}, then
@@ -58,7 +59,8 @@ final class RouteTable {
     private final BiPredicate<SubjectPattern, Subject> matcher;
     private final LongAdder misses = new LongAdder();
     private final LongAdder evictions = new LongAdder();
-    private final Set<LocalSubscription> open = new LinkedHashSet<>(); // identity, in subscription order
+    private long generation = 1; // guarded by lock; a subscription is open iff its routedIn equals it
+    private int count; // guarded by lock: the open subscriptions
 
     RouteTable(int capacity) {
         this(capacity, SubjectPattern::matches);
@@ -133,7 +135,8 @@ final class RouteTable {
                     case SubjectPattern.Wildcard w -> trie.add(w, subscription);
                     case SubjectPattern.Regex r -> regexes = with(regexes, subscription);
                 }
-                open.add(subscription);
+                subscription.routedIn = generation;
+                count++;
                 version++;
             } finally {
                 lock.unlock();
@@ -141,7 +144,7 @@ final class RouteTable {
             List<String> affected = affected(subscription, true);
             lock.lock();
             try {
-                if (open.contains(subscription)) { // else the table was cleared meanwhile (bus closing)
+                if (subscription.routedIn == generation) { // else the table was cleared meanwhile (bus closing)
                     for (String subject : affected) {
                         cache.computeIfPresent(subject, (s, route) -> route.with(subscription));
                     }
@@ -160,9 +163,11 @@ final class RouteTable {
         try {
             lock.lock();
             try {
-                if (!open.remove(subscription)) {
+                if (subscription.routedIn != generation) {
                     return false;
                 }
+                subscription.routedIn = 0;
+                count--;
                 switch (subscription.pattern()) {
                     case SubjectPattern.Wildcard w -> trie.remove(w, subscription);
                     case SubjectPattern.Regex r -> regexes = without(regexes, subscription);
@@ -191,11 +196,10 @@ final class RouteTable {
      * those the pattern matches; removing, those whose route holds the subscription (no matching needed).
      */
     private List<String> affected(LocalSubscription subscription, boolean adding) {
-        List<String> affected = new ArrayList<>();
         if (subscription.pattern() instanceof SubjectPattern.Wildcard w && w.isLiteral()) {
-            affected.add(w.value());
-            return affected;
+            return List.of(w.value());
         }
+        List<String> affected = new ArrayList<>();
         for (Route route : cache.values()) {
             if (adding ? matcher.test(subscription.pattern(), route.subject) : route.contains(subscription)) {
                 affected.add(route.subject.value());
@@ -210,7 +214,8 @@ final class RouteTable {
         try {
             trie.clear();
             regexes = NONE;
-            open.clear();
+            generation++;
+            count = 0;
             cache.clear();
             version++;
         } finally {
@@ -230,20 +235,24 @@ final class RouteTable {
         return rest.toArray(NONE);
     }
 
-    /** The open subscriptions, in subscription order. */
+    /** The open subscriptions, in subscription order (collected from the trie: for tests). */
     List<LocalSubscription> subscriptions() {
+        List<LocalSubscription> all = new ArrayList<>();
         lock.lock();
         try {
-            return List.copyOf(open);
+            trie.collect(all);
+            all.addAll(Arrays.asList(regexes));
         } finally {
             lock.unlock();
         }
+        all.sort(Comparator.comparingLong(LocalSubscription::id));
+        return all;
     }
 
     int subscriptionCount() {
         lock.lock();
         try {
-            return open.size();
+            return count;
         } finally {
             lock.unlock();
         }

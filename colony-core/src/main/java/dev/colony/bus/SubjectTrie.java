@@ -120,6 +120,28 @@ final class SubjectTrie {
         }
     }
 
+    /** Adds every subscription in the trie to {@code out}, in no particular order. */
+    void collect(List<LocalSubscription> out) {
+        collect(root, out);
+    }
+
+    private static void collect(Node node, List<LocalSubscription> out) {
+        if (node.here != null) {
+            out.addAll(node.here);
+        }
+        if (node.tail != null) {
+            out.addAll(node.tail);
+        }
+        if (node.children != null) {
+            for (Node child : node.children.values()) {
+                collect(child, out);
+            }
+        }
+        if (node.star != null) {
+            collect(node.star, out);
+        }
+    }
+
     private static boolean isNullOrEmpty(List<?> list) {
         return list == null || list.isEmpty();
     }
