@@ -75,7 +75,7 @@ final class LocalSubscription implements Subscription {
     private final Mailbox<Event> mailbox;
     private final Thread drainer;
     private final SingleWriterRecorder latency;
-    private final long[] asyncCounters = new long[18];
+    private final long[] asyncCounters; // 18 longs, only for ASYNC
     private volatile long drainerDiscarded;
 
     LocalSubscription(
@@ -92,11 +92,13 @@ final class LocalSubscription implements Subscription {
             mailbox = null;
             drainer = null;
             latency = null;
+            asyncCounters = null;
         } else {
             directDelivered = null;
             directFailed = null;
             mailbox = new Mailbox<>(options.capacity(), Mailbox.Overflow.named(options.overflow()));
             latency = new SingleWriterRecorder(3);
+            asyncCounters = new long[18];
             drainer = Thread.ofVirtual().name(threadName()).unstarted(this::drain);
         }
     }

@@ -1,6 +1,5 @@
 package dev.colony.bus;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -41,7 +40,7 @@ public final class Subject {
         if (value == null) {
             throw new NullPointerException("subject must not be null");
         }
-        return new Subject(value, split(value, "subject", false).length);
+        return new Subject(value, count(value, "subject", false));
     }
 
     /** The subject's text. */
@@ -90,11 +89,12 @@ public final class Subject {
     }
 
     /**
-     * Splits {@code value} into tokens and validates them. Wildcard tokens ({@code *} anywhere,
-     * {@code >} last) are accepted only when {@code wildcards} is true; partial wildcards such as
-     * {@code a*} are never accepted.
+     * Validates {@code value} as tokens and returns how many there are, without cutting them (a
+     * subscribe or a route miss would otherwise allocate a string per token only to count them).
+     * Wildcard tokens ({@code *} anywhere, {@code >} last) are accepted only when {@code wildcards} is
+     * true; partial wildcards such as {@code a*} are never accepted.
      */
-    static String[] split(String value, String what, boolean wildcards) {
+    static int count(String value, String what, boolean wildcards) {
         if (value.isEmpty()) {
             throw new IllegalArgumentException("invalid " + what + " \"\": must not be empty");
         }
@@ -102,28 +102,39 @@ public final class Subject {
             throw new IllegalArgumentException(what + " \"" + abbreviate(value) + "\" is " + value.length()
                     + " characters long; the limit is " + MAX_LENGTH);
         }
-        List<String> tokens = new ArrayList<>(8);
+        int count = 0;
         int start = 0;
+        boolean wildcardChar = false; // in the current token
         for (int i = 0; i <= value.length(); i++) {
-            if (i == value.length() || value.charAt(i) == '.') {
-                String token = value.substring(start, i);
-                checkToken(value, what, token, tokens.size(), i == value.length(), wildcards);
-                tokens.add(token);
+            char c = i == value.length() ? '.' : value.charAt(i);
+            if (c == '.') {
+                checkToken(value, what, start, i, count, i == value.length(), wildcardChar, wildcards);
+                count++;
                 start = i + 1;
-            } else if (isSpace(value.charAt(i))) {
+                wildcardChar = false;
+            } else if (c == '*' || c == '>') {
+                wildcardChar = true;
+            } else if (isSpace(c)) {
                 throw new IllegalArgumentException("invalid " + what + " \"" + value + "\": whitespace at index " + i);
             }
         }
-        return tokens.toArray(String[]::new);
+        return count;
     }
 
+    /** Checks the token {@code value[start, end)}; cuts it only to quote it in an error. */
     private static void checkToken(
-            String value, String what, String token, int position, boolean last, boolean wildcards) {
-        if (token.isEmpty()) {
+            String value,
+            String what,
+            int start,
+            int end,
+            int position,
+            boolean last,
+            boolean hasWildcardChar,
+            boolean wildcards) {
+        if (start == end) {
             throw new IllegalArgumentException(
                     "invalid " + what + " \"" + value + "\": empty token at position " + position);
         }
-        boolean hasWildcardChar = token.indexOf('*') >= 0 || token.indexOf('>') >= 0;
         if (!hasWildcardChar) {
             return;
         }
@@ -131,11 +142,12 @@ public final class Subject {
             throw new IllegalArgumentException("invalid " + what + " \"" + value
                     + "\": wildcards ('*', '>') are not allowed in a published subject");
         }
-        if (!token.equals("*") && !token.equals(">")) {
-            throw new IllegalArgumentException("invalid " + what + " \"" + value + "\": token \"" + token
+        if (end - start != 1) {
+            throw new IllegalArgumentException("invalid " + what + " \"" + value + "\": token \""
+                    + value.substring(start, end)
                     + "\" mixes a wildcard with other characters; '*' and '>' must be whole tokens");
         }
-        if (token.equals(">") && !last) {
+        if (value.charAt(start) == '>' && !last) {
             throw new IllegalArgumentException("invalid " + what + " \"" + value + "\": '>' must be the last token");
         }
     }

@@ -35,7 +35,7 @@ public sealed interface SubjectPattern permits SubjectPattern.Wildcard, SubjectP
         if (pattern == null) {
             throw new NullPointerException("pattern must not be null");
         }
-        return new Wildcard(pattern, Subject.split(pattern, "pattern", true));
+        return new Wildcard(pattern, Subject.count(pattern, "pattern", true));
     }
 
     /** The longest regex {@link #regex} accepts, in characters. */
@@ -77,20 +77,22 @@ public sealed interface SubjectPattern permits SubjectPattern.Wildcard, SubjectP
     /** The pattern's source text. */
     String value();
 
-    /** A NATS-style pattern of literal tokens, {@code *} and a trailing {@code >}. */
+    /**
+     * A NATS-style pattern of literal tokens, {@code *} and a trailing {@code >}. A pattern with a
+     * wildcard keeps its tokens (matching and the route table's trie read them); a literal one, which is
+     * matched and routed by its whole text, cuts them only when {@link #tokens} or {@link #token} asks.
+     */
     final class Wildcard implements SubjectPattern {
         private final String value;
-        private final String[] tokens;
-        private final boolean literal;
+        private final String[] tokens; // null when literal
+        private final int size;
 
-        private Wildcard(String value, String[] tokens) {
+        private Wildcard(String value, int size) {
             this.value = value;
-            this.tokens = tokens;
-            boolean anyWildcard = false;
-            for (String token : tokens) {
-                anyWildcard |= isWildcard(token);
-            }
-            this.literal = !anyWildcard;
+            this.size = size;
+            // valid, so '*' and '>' occur only as whole tokens
+            boolean literal = value.indexOf('*') < 0 && value.indexOf('>') < 0;
+            this.tokens = literal ? null : value.split("\\.", -1);
         }
 
         @Override
@@ -100,25 +102,25 @@ public sealed interface SubjectPattern permits SubjectPattern.Wildcard, SubjectP
 
         /** The pattern's tokens, wildcards included. */
         public List<String> tokens() {
-            return List.of(tokens);
+            return List.of(tokens != null ? tokens : value.split("\\.", -1));
         }
 
         /** True when the pattern has no wildcard and so matches exactly the subject of the same text. */
         public boolean isLiteral() {
-            return literal;
+            return tokens == null;
         }
 
         int size() {
-            return tokens.length;
+            return size;
         }
 
         String token(int index) {
-            return tokens[index];
+            return tokens != null ? tokens[index] : Subject.of(value).token(index);
         }
 
         @Override
         public boolean matches(Subject subject) {
-            if (literal) {
+            if (tokens == null) {
                 return value.equals(subject.value());
             }
             // walks the subject's text instead of cutting its tokens: the route table runs this over every
@@ -142,10 +144,6 @@ public sealed interface SubjectPattern permits SubjectPattern.Wildcard, SubjectP
                 start = end + 1;
             }
             return n == tokens.length;
-        }
-
-        static boolean isWildcard(String token) {
-            return token.equals("*") || token.equals(">");
         }
 
         @Override

@@ -1,14 +1,21 @@
 package dev.colony.bus;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A token trie of wildcard patterns. Matching a subject walks at most two branches per token (the
- * literal child and the {@code *} child) and collects {@code >} subscriptions on the way, so its cost
- * depends on the subject's length and the patterns that match it, not on how many patterns exist.
+ * A token trie of wildcard patterns, beside a map of literal ones. Matching a subject looks its text up
+ * in the map, then walks at most two branches per token (the literal child and the {@code *} child) and
+ * collects {@code >} subscriptions on the way, so its cost depends on the subject's length and the
+ * patterns that match it, not on how many patterns exist.
+ *
+ * <p>A literal pattern (no wildcard) matches one subject only, so it is kept by its text, not as a path
+ * of nodes: adding or removing one is a single map operation that allocates no node, and the trie holds
+ * only the patterns that need it. Most subscriptions of a swarm are literal (one per service or agent).
  *
  * <p>Not thread-safe: the route table guards it with its lock.
  */
@@ -28,8 +35,21 @@ final class SubjectTrie {
     }
 
     private final Node root = new Node();
+    private final Map<String, LocalSubscription[]> literals = new HashMap<>(); // arrays replaced, never changed
 
     void add(SubjectPattern.Wildcard pattern, LocalSubscription subscription) {
+        if (pattern.isLiteral()) {
+            LocalSubscription[] old = literals.get(pattern.value());
+            LocalSubscription[] next;
+            if (old == null) {
+                next = new LocalSubscription[] {subscription};
+            } else {
+                next = Arrays.copyOf(old, old.length + 1);
+                next[old.length] = subscription;
+            }
+            literals.put(pattern.value(), next);
+            return;
+        }
         Node node = root;
         for (int i = 0; i < pattern.size(); i++) {
             String token = pattern.token(i);
@@ -59,6 +79,7 @@ final class SubjectTrie {
     }
 
     void clear() {
+        literals.clear();
         root.children = null;
         root.star = null;
         root.here = null;
@@ -66,7 +87,33 @@ final class SubjectTrie {
     }
 
     void remove(SubjectPattern.Wildcard pattern, LocalSubscription subscription) {
-        remove(root, pattern, 0, subscription);
+        if (pattern.isLiteral()) {
+            removeLiteral(pattern.value(), subscription);
+        } else {
+            remove(root, pattern, 0, subscription);
+        }
+    }
+
+    private void removeLiteral(String subject, LocalSubscription subscription) {
+        LocalSubscription[] old = literals.get(subject);
+        if (old == null) {
+            return;
+        }
+        int at = 0;
+        while (at < old.length && old[at] != subscription) {
+            at++;
+        }
+        if (at == old.length) {
+            return;
+        }
+        if (old.length == 1) {
+            literals.remove(subject);
+            return;
+        }
+        LocalSubscription[] next = new LocalSubscription[old.length - 1];
+        System.arraycopy(old, 0, next, 0, at);
+        System.arraycopy(old, at + 1, next, at, next.length - at);
+        literals.put(subject, next);
     }
 
     /** Removes the subscription below {@code node}; returns true when {@code node} became empty. */
@@ -96,6 +143,10 @@ final class SubjectTrie {
     }
 
     void match(Subject subject, List<LocalSubscription> out) {
+        LocalSubscription[] exact = literals.get(subject.value());
+        if (exact != null) {
+            Collections.addAll(out, exact);
+        }
         match(root, subject, 0, out);
     }
 
@@ -122,6 +173,9 @@ final class SubjectTrie {
 
     /** Adds every subscription in the trie to {@code out}, in no particular order. */
     void collect(List<LocalSubscription> out) {
+        for (LocalSubscription[] exact : literals.values()) {
+            Collections.addAll(out, exact);
+        }
         collect(root, out);
     }
 
