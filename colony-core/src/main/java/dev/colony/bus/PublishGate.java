@@ -21,6 +21,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * both phases, one after the other, also covers a publisher that read the phase long ago and increments
  * late. Each wait is on a phase that new publishers no longer enter, so publishing cannot starve a closer.
  *
+ * <p>Fast path: before taking the lock and flipping, a closer sweeps every cell of both phases once,
+ * reading each cell's exits, then its entries. If every cell is equal, it is done: the argument above
+ * holds cell by cell (a publisher increments one cell, and was either out of it when the closer read its
+ * exits, or increments it later and then sees the closed flag), so no flip is needed. The flips exist
+ * for progress under steady publishing, when some cell is rarely seen equal; with no publish running
+ * (most closes) the sweep costs a few cache lines instead of the lock and two fenced phase writes.
+ *
  * <p>A publisher that must wait for mailbox space leaves the gate while it waits and comes back through
  * {@link #reenter}, which uses a second pair of cells per stripe and phase; the closer checks those too.
  * So the first-entry counters count each published event exactly once and double as the bus's count of
@@ -104,6 +111,9 @@ final class PublishGate {
         if (holders.get().inFlight > 0) {
             return Quiescence.INSIDE_PUBLISH;
         }
+        if (isQuiet()) {
+            return Quiescence.QUIET;
+        }
         if (!lockCloser(deadline)) {
             return Quiescence.TIMED_OUT;
         }
@@ -122,6 +132,20 @@ final class PublishGate {
         } finally {
             closers.unlock();
         }
+    }
+
+    /** The fast path (see the class comment): one sweep finds every cell of both phases equal. */
+    private boolean isQuiet() {
+        for (int stripe = 0; stripe < STRIPES; stripe++) {
+            for (int cell = 0; cell < 2 * REENTRY; cell += 2) { // entry and re-entry cells of both phases
+                int index = stripe * STRIDE + cell;
+                long exits = (long) CELLS.getVolatile(cells, index + 1);
+                if ((long) CELLS.getVolatile(cells, index) != exits) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private boolean lockCloser(long deadline) {

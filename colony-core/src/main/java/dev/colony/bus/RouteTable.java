@@ -16,11 +16,11 @@ import java.util.function.BiPredicate;
  * <p><b>Locks.</b> Publishers read the cache without locks. The table's {@code lock} guards the trie, the
  * open subscriptions (each one's {@link LocalSubscription#routedIn} and their {@code count}), the
  * {@code version} of that set, the {@code generation} that {@link #clear} starts, and every write to
- * the cache; it is only
- * ever held for bounded work (a trie walk, a few map writes), never while a pattern is matched against a
- * list of subjects or a subject against the regex patterns. Subscribe and unsubscribe are serialized by
- * a second lock, {@code changes}, which no publisher takes. The order is {@code changes}, then
- * {@code lock}; nothing takes them the other way round.
+ * the cache; it is only ever held for bounded work (a trie walk, a few map writes), never while a
+ * pattern is matched against a list of subjects or a subject against the regex patterns. Subscribe and
+ * unsubscribe of wildcard and regex patterns are serialized by a second lock, {@code changes}, which no
+ * publisher takes. The order is {@code changes}, then {@code lock}; nothing takes them the other way
+ * round.
  *
  * <p><b>A miss</b> (the first publish of a subject): under {@code lock}, walk the trie, take the regex
  * array (replaced on change, never modified) and read {@code version}; release; match the subject
@@ -29,18 +29,27 @@ import java.util.function.BiPredicate;
  * used for this publish and not cached. Either way the route contains every subscription whose subscribe
  * returned before the publish began (its step 1 below happened before the miss read the trie).
  *
- * <p><b>A change</b> (under {@code changes}): (1) under {@code lock}, update the trie or the regex array
- * and the open set, and increment {@code version}; (2) without {@code lock}, scan the cache for the
- * subjects the change affects (for a subscribe, the pattern is matched against each cached subject; for
- * an unsubscribe, the routes that contain the subscription); (3) under {@code lock}, replace those
- * routes. The scan is weakly consistent, but it sees every entry cached before step 1 that is still
- * cached; an entry cached after step 1 was computed with the new version (step 3 of a miss refuses older
- * ones), so it already reflects the change. Step 3 is idempotent per route ({@link Route#with} and
- * {@link Route#without} leave a route that already reflects the change alone), and, with changes
- * serialized, no other change's step 3 can interleave except {@link #clear}, after which a subscribe's
- * step 3 does nothing. Hence once a change returns, every cached route is current, and a publish that
+ * <p><b>A change</b> (under {@code changes}): (1) under {@code lock}, update the trie or the regex
+ * array and the subscription's open mark, and increment {@code version}; (2) without {@code lock},
+ * scan the cache for the subjects the change affects (for a subscribe, the pattern is matched against
+ * each cached subject; for an unsubscribe, the routes that contain the subscription); (3) under
+ * {@code lock}, replace those routes. The scan is weakly consistent, but it sees every entry cached
+ * before step 1 that is still cached; an entry cached after step 1 was computed with the new version
+ * (step 3 of a miss refuses older ones), so it already reflects the change. Step 3 is idempotent per
+ * route ({@link Route#with} and {@link Route#without} leave a route that already reflects the change
+ * alone), and, with these changes serialized, no other change's step 3 can interleave except
+ * {@link #clear}, after which a subscribe's step 3 does nothing, and a literal change (below), which
+ * commutes with it. Hence once a change returns, every cached route is current, and a publish that
  * starts after {@code subscribe} returns sees the new subscription. A publisher that took an old route
  * before an unsubscribe finished skips the closed subscription by its flag.
+ *
+ * <p><b>A literal change</b> (a pattern without wildcards) does not take {@code changes}: it affects one
+ * route only, the cached route of the subject with its text, so it does all three steps in one hold of
+ * {@code lock} (a map update and one cache replacement, bounded work) and is atomic to every other
+ * change and miss. It may run between the steps of a wildcard or regex change; that change's scan sees
+ * for each subject either the route before or after the literal change, which agree on everything but
+ * the literal subscription, and its step 3 applies {@link Route#with} or {@link Route#without} to the
+ * route cached at that moment, so both changes end up in the route whatever the interleaving.
  *
  * <p>The cache holds at most {@code capacity} subjects. When it is full, it is cleared before the next
  * insertion (counted in {@link #evictions()}), so a workload with unbounded distinct subjects keeps
@@ -127,6 +136,10 @@ final class RouteTable {
     }
 
     void add(LocalSubscription subscription) {
+        if (subscription.pattern() instanceof SubjectPattern.Wildcard w && w.isLiteral()) {
+            changeLiteral(w, subscription, true);
+            return;
+        }
         changes.lock();
         try {
             lock.lock();
@@ -159,6 +172,9 @@ final class RouteTable {
 
     /** Removes the subscription; returns false when it was not present (already removed). */
     boolean remove(LocalSubscription subscription) {
+        if (subscription.pattern() instanceof SubjectPattern.Wildcard w && w.isLiteral()) {
+            return changeLiteral(w, subscription, false);
+        }
         changes.lock();
         try {
             lock.lock();
@@ -192,13 +208,40 @@ final class RouteTable {
     }
 
     /**
-     * Step 2 of a change, without the lock: the cached subjects whose routes the change affects. Adding,
-     * those the pattern matches; removing, those whose route holds the subscription (no matching needed).
+     * A change of a literal subscription, all three steps in one hold of {@code lock}: the only route it
+     * affects is the one of the subject with its text. Returns false when removing what is not there.
+     */
+    private boolean changeLiteral(SubjectPattern.Wildcard pattern, LocalSubscription subscription, boolean adding) {
+        lock.lock();
+        try {
+            if (adding) {
+                trie.add(pattern, subscription);
+                subscription.routedIn = generation;
+                count++;
+                version++;
+                cache.computeIfPresent(pattern.value(), (s, route) -> route.with(subscription));
+            } else {
+                if (subscription.routedIn != generation) {
+                    return false;
+                }
+                subscription.routedIn = 0;
+                count--;
+                trie.remove(pattern, subscription);
+                version++;
+                cache.computeIfPresent(pattern.value(), (s, route) -> route.without(subscription));
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Step 2 of a wildcard or regex change, without the lock: the cached subjects whose routes it
+     * affects. Adding, those the pattern matches; removing, those whose route holds the subscription (no
+     * matching needed).
      */
     private List<String> affected(LocalSubscription subscription, boolean adding) {
-        if (subscription.pattern() instanceof SubjectPattern.Wildcard w && w.isLiteral()) {
-            return List.of(w.value());
-        }
         List<String> affected = new ArrayList<>();
         for (Route route : cache.values()) {
             if (adding ? matcher.test(subscription.pattern(), route.subject) : route.contains(subscription)) {

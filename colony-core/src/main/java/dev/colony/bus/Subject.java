@@ -88,11 +88,15 @@ public final class Subject {
         return value;
     }
 
+    /** Set in the result of {@link #count} when a token is a wildcard. */
+    static final int HAS_WILDCARD = 1 << 16; // above any token count: at most MAX_LENGTH / 2 + 1 tokens
+
     /**
-     * Validates {@code value} as tokens and returns how many there are, without cutting them (a
-     * subscribe or a route miss would otherwise allocate a string per token only to count them).
-     * Wildcard tokens ({@code *} anywhere, {@code >} last) are accepted only when {@code wildcards} is
-     * true; partial wildcards such as {@code a*} are never accepted.
+     * Validates {@code value} as tokens and returns how many there are, plus {@link #HAS_WILDCARD} when
+     * one is a wildcard, without cutting them (a subscribe or a route miss would otherwise allocate a
+     * string per token only to count them). Wildcard tokens ({@code *} anywhere, {@code >} last) are
+     * accepted only when {@code wildcards} is true; partial wildcards such as {@code a*} are never
+     * accepted.
      */
     static int count(String value, String what, boolean wildcards) {
         if (value.isEmpty()) {
@@ -105,12 +109,14 @@ public final class Subject {
         int count = 0;
         int start = 0;
         boolean wildcardChar = false; // in the current token
+        boolean anyWildcard = false;
         for (int i = 0; i <= value.length(); i++) {
             char c = i == value.length() ? '.' : value.charAt(i);
             if (c == '.') {
                 checkToken(value, what, start, i, count, i == value.length(), wildcardChar, wildcards);
                 count++;
                 start = i + 1;
+                anyWildcard |= wildcardChar;
                 wildcardChar = false;
             } else if (c == '*' || c == '>') {
                 wildcardChar = true;
@@ -118,7 +124,7 @@ public final class Subject {
                 throw new IllegalArgumentException("invalid " + what + " \"" + value + "\": whitespace at index " + i);
             }
         }
-        return count;
+        return anyWildcard ? count | HAS_WILDCARD : count;
     }
 
     /** Checks the token {@code value[start, end)}; cuts it only to quote it in an error. */
@@ -154,6 +160,9 @@ public final class Subject {
 
     /** Whitespace by either of Java's definitions, so that no-break spaces are refused too. */
     private static boolean isSpace(char c) {
+        if (c > ' ' && c < 0x7f) {
+            return false; // printable ASCII, the common case, without the two table lookups
+        }
         return Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 

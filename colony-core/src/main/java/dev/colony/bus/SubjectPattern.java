@@ -87,12 +87,10 @@ public sealed interface SubjectPattern permits SubjectPattern.Wildcard, SubjectP
         private final String[] tokens; // null when literal
         private final int size;
 
-        private Wildcard(String value, int size) {
+        private Wildcard(String value, int counted) {
             this.value = value;
-            this.size = size;
-            // valid, so '*' and '>' occur only as whole tokens
-            boolean literal = value.indexOf('*') < 0 && value.indexOf('>') < 0;
-            this.tokens = literal ? null : value.split("\\.", -1);
+            this.size = counted & ~Subject.HAS_WILDCARD;
+            this.tokens = (counted & Subject.HAS_WILDCARD) == 0 ? null : value.split("\\.", -1);
         }
 
         @Override
