@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -176,6 +177,135 @@ class RouteTableTest {
         join(subscriber);
         for (String subject : List.of("x.1", "x.2", "x.3")) {
             assertThat(table.route(subject).subscriptions).as(subject).containsExactly(early, late);
+        }
+    }
+
+    @Test
+    void add_literalChangesWhileAWildcardSubscribeScans_proceedAndBothEndUpInTheRoute() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RouteTable table = new RouteTable(
+                16, pausing((p, s) -> p.value().equals("x.*") && s.value().equals("x.1"), entered, release));
+        LocalSubscription leaving = subscription(SubjectPattern.of("x.1"), 0);
+        table.add(leaving);
+        assertThat(table.route("x.1").subscriptions).containsExactly(leaving);
+        LocalSubscription wildcard = subscription(SubjectPattern.of("x.*"), 0);
+        LocalSubscription literal = subscription(SubjectPattern.of("x.1"), 0);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread.Builder threads = Thread.ofPlatform().uncaughtExceptionHandler((t, e) -> failure.set(e));
+        Thread subscriber = threads.start(() -> table.add(wildcard));
+        try {
+            awaitLatch(entered); // the wildcard subscribe is matching its pattern against the cached x.1
+
+            Thread literals = threads.start(() -> {
+                table.add(literal);
+                assertThat(table.remove(leaving)).isTrue();
+                assertThat(table.route("x.1").subscriptions)
+                        .as("the cached route, with the literal changes, not the paused one yet")
+                        .containsExactly(literal);
+            });
+            join(literals); // fails the test if a literal change waited for the paused wildcard change
+
+            assertThat(subscriber.isAlive())
+                    .as("the wildcard subscribe is still paused")
+                    .isTrue();
+        } finally {
+            release.countDown();
+        }
+        join(subscriber);
+        assertThat(failure.get()).as("failure in a thread").isNull();
+        assertThat(table.route("x.1").subscriptions).containsExactly(wildcard, literal);
+        assertThat(table.subscriptionCount()).isEqualTo(2);
+    }
+
+    @Test
+    void addRemove_concurrentLiteralWildcardAndRegexChangesWhileRouting_leaveEveryCachedRouteExact() throws Exception {
+        long seed = TestSeeds.seed("RouteTableTest.addRemove_concurrent", 0x21L);
+        Random random = new Random(seed);
+        RandomSubjects generator = new RandomSubjects(random);
+        List<String> space = new ArrayList<>();
+        allSubjects("", 0, space);
+        RouteTable table = new RouteTable(1024); // holds every subject: cached routes are only updated in place
+        int changers = 4;
+        List<List<LocalSubscription>> owned = new ArrayList<>();
+        for (int t = 0; t < changers; t++) {
+            List<LocalSubscription> mine = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                SubjectPattern pattern = switch (t) {
+                    case 0, 1 -> SubjectPattern.of(generator.subject()); // literal
+                    case 2 -> SubjectPattern.of(generator.wildcard());
+                    default ->
+                        i % 2 == 0 ? SubjectPattern.regex(generator.regex()) : SubjectPattern.of(generator.wildcard());
+                };
+                mine.add(subscription(pattern, random.nextInt(3) * 4));
+            }
+            owned.add(mine);
+        }
+        boolean[][] isOpen = new boolean[changers][40];
+        AtomicBoolean changing = new AtomicBoolean(true);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread.Builder builder = Thread.ofPlatform().uncaughtExceptionHandler((t, e) -> failure.set(e));
+        Thread router = builder.start(() -> {
+            for (int i = 0; changing.get() && i < 5_000_000; i++) {
+                table.route(space.get(i % space.size()));
+            }
+        });
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < changers; t++) {
+            int me = t;
+            Random mine = new Random(seed + 1 + t);
+            threads.add(builder.start(() -> {
+                for (int op = 0; op < 4_000; op++) {
+                    int i = mine.nextInt(40);
+                    if (isOpen[me][i]) {
+                        assertThat(table.remove(owned.get(me).get(i))).isTrue();
+                    } else {
+                        table.add(owned.get(me).get(i));
+                    }
+                    isOpen[me][i] = !isOpen[me][i];
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            join(thread);
+        }
+        changing.set(false);
+        join(router);
+        assertThat(failure.get()).as("failure in a thread").isNull();
+
+        List<LocalSubscription> open = new ArrayList<>();
+        for (int t = 0; t < changers; t++) {
+            for (int i = 0; i < 40; i++) {
+                if (isOpen[t][i]) {
+                    open.add(owned.get(t).get(i));
+                }
+            }
+        }
+        assertThat(table.subscriptionCount()).isEqualTo(open.size());
+        assertThat(table.evictions()).isZero();
+        assertThat(table.cacheSize())
+                .as("the router cached routes during the changes")
+                .isPositive();
+        for (String subject : space) {
+            List<LocalSubscription> expected = open.stream()
+                    .filter(s -> expects(s, subject))
+                    .sorted(Route.ORDER)
+                    .toList();
+            assertThat(Arrays.asList(table.route(subject).subscriptions))
+                    .as("route of %s (seed %d)", subject, seed)
+                    .containsExactlyElementsOf(expected);
+        }
+    }
+
+    /** Every subject of 1 to 5 tokens over the alphabet of {@link RandomSubjects}. */
+    private static void allSubjects(String prefix, int depth, List<String> out) {
+        if (depth == 5) {
+            return;
+        }
+        for (String token : List.of("a", "b", "c")) {
+            String subject = prefix.isEmpty() ? token : prefix + "." + token;
+            out.add(subject);
+            allSubjects(subject, depth + 1, out);
         }
     }
 }
