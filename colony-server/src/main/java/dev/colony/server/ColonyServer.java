@@ -46,6 +46,16 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class ColonyServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.colony.server");
 
+    /**
+     * The listen backlog asked of the kernel (which caps it at {@code net.core.somaxconn}, 4096 by default on Linux
+     * since 5.4). Jetty's default, 0, means Java's 50: a burst of a few hundred agents connecting while the acceptor
+     * is slow (a loaded machine) overflowed it, the kernel dropped SYNs (a connect then waits 1 s, 3 s, ...) and
+     * answered others with SYN cookies, and a cookie connection whose first segment was dropped was reset when its
+     * next one arrived: a request with no answer at all (ADR 0057, second amendment). Pending connections cost the
+     * kernel a socket each, and only while they wait.
+     */
+    static final int ACCEPT_QUEUE = 4096;
+
     private final Server jetty;
     private final ServerConnector connector;
     private final Parts parts;
@@ -106,6 +116,7 @@ public final class ColonyServer implements AutoCloseable {
         connector.setHost(b.bind);
         connector.setPort(b.port);
         connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(60)); // above the 25 s long-poll cap
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
         jetty.addConnector(connector);
         HostPolicy hostPolicy = b.hostPolicy();
         jetty.setHandler(new Dashboard(
@@ -191,6 +202,14 @@ public final class ColonyServer implements AutoCloseable {
             host = connector.getHost() == null ? "localhost" : connector.getHost();
         }
         return host + ":" + port();
+    }
+
+    /**
+     * Pauses ({@code false}) or resumes taking connections off the kernel's accept queue, for the test of the
+     * listen backlog (a busy acceptor on a loaded machine, made deterministic).
+     */
+    void accepting(boolean accepting) {
+        connector.setAccepting(accepting);
     }
 
     /** How many task claims are waiting now. */
