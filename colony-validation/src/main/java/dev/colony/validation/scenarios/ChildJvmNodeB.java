@@ -32,6 +32,7 @@ final class ChildJvmNodeB implements NodeB {
      * start-up notice there unless {@code -Xlog:disable} comes with it (other {@code -Xlog} settings do not stop it).
      */
     static final String OPTIONS_ENV = "COLONY_BENCH_NODE_B_JVM_OPTIONS";
+
     static final int STDERR_LINES = 20;
     static final int START_SECONDS = 180;
     /** Put after the child's last line; no JSON line starts with a NUL character. */
@@ -102,7 +103,9 @@ final class ChildJvmNodeB implements NodeB {
 
     /** The options of {@link #OPTIONS_ENV}'s value, split on whitespace; none when it is null or blank. */
     static List<String> extraOptions(String value) {
-        return value == null || value.isBlank() ? List.of() : List.of(value.strip().split("\\s+"));
+        return value == null || value.isBlank()
+                ? List.of()
+                : List.of(value.strip().split("\\s+"));
     }
 
     /** This JVM's flags that shape the work's speed: the collector and the heap and stack sizes. */
