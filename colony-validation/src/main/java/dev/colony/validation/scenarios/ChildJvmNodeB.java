@@ -29,7 +29,7 @@ final class ChildJvmNodeB implements NodeB {
     /**
      * Extra JVM options for the child, split on whitespace, e.g. {@code -XX:StartFlightRecording=filename=b.jfr
      * -Xlog:disable} to profile node B (ADR 0063). The child's standard output is the reply pipe: JFR prints its
-     * start-up notice there unless {@code -Xlog:disable} comes with it (other {@code -Xlog} settings do not stop it).
+     * start-up notice there unless {@code -Xlog:disable} comes with it (an {@code -Xlog} output to stderr brings it back).
      */
     static final String OPTIONS_ENV = "COLONY_BENCH_NODE_B_JVM_OPTIONS";
 
