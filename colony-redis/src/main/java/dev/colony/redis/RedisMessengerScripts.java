@@ -26,25 +26,66 @@ enum RedisMessengerScripts {
      * none), request value, request ttl ms. Answers {NO_SUCH_AGENT} | {MAILBOX_FULL, policy} | {FULL, policy} | {OK, entry id} |
      * {EVICTED, entry id, victim id, victim message, victim ref}.
      */
-    SEND(Lua.SEND_FUNCTION + """
-            local answer = send(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
-            if #KEYS > 2 and (answer[1] == 'OK' or answer[1] == 'EVICTED') then
-              redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[6])
+    SEND("""
+            local entry = redis.call('HGET', KEYS[1], ARGV[1])
+            if not entry then return {'NO_SUCH_AGENT'} end
+            local info = cjson.decode(entry)
+            local capacity = tonumber(info.capacity)
+            local prio = tonumber(ARGV[3])
+            local victim = nil
+            local len = redis.call('XLEN', KEYS[2])
+            if len >= capacity then
+              local ok, summary = pcall(redis.call, 'XPENDING', KEYS[2], 'colony')
+              local pending = 0
+              if ok then pending = tonumber(summary[1]) end
+              if len - pending >= capacity then
+                local policy = info.overflow
+                local critical = prio >= 8
+                if policy == 'FAIL' then return {'MAILBOX_FULL', policy} end
+                if policy == 'BLOCK' then return {'FULL', policy} end
+                if policy == 'DROP_NEWEST' and not critical then return {'MAILBOX_FULL', policy} end
+                local last = '0-0'
+                for _, group in ipairs(redis.call('XINFO', 'GROUPS', KEYS[2])) do
+                  local fields = {}
+                  for i = 1, #group, 2 do fields[group[i]] = group[i + 1] end
+                  if fields['name'] == 'colony' then last = fields['last-delivered-id'] end
+                end
+                local limit = prio
+                if critical then limit = 7 end
+                local from = '(' .. last
+                local to = '+'
+                while victim == nil do
+                  local chunk
+                  if policy == 'DROP_OLDEST' then
+                    chunk = redis.call('XRANGE', KEYS[2], from, '+', 'COUNT', 64)
+                  else
+                    chunk = redis.call('XREVRANGE', KEYS[2], to, '(' .. last, 'COUNT', 64)
+                  end
+                  if #chunk == 0 then break end
+                  for _, e in ipairs(chunk) do
+                    local f = {}
+                    for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
+                    local p = tonumber(f['p'] or '4') or 4
+                    if p <= limit then victim = {e[1], f['m'] or '', f['r'] or ''} break end
+                  end
+                  if policy == 'DROP_OLDEST' then from = '(' .. chunk[#chunk][1] else to = '(' .. chunk[#chunk][1] end
+                end
+                if victim == nil then
+                  if critical then return {'FULL', policy} end
+                  return {'MAILBOX_FULL', policy}
+                end
+                redis.call('XDEL', KEYS[2], victim[1])
+              end
             end
-            return answer
-            """),
-    /**
-     * Several messages in one call (ADR 0063): KEYS: directory, then one inbox stream per message. ARGV: four per
-     * message: agent id, message bytes, priority, local ref ("" for none). Runs SEND's steps for each message in
-     * order and answers one SEND answer per message, in order. No request key: requests go by SEND.
-     */
-    SEND_MANY(Lua.SEND_FUNCTION + """
-            local answers = {}
-            for i = 2, #KEYS do
-              local a = (i - 2) * 4
-              answers[i - 1] = send(KEYS[1], KEYS[i], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4])
+            local id
+            if ARGV[4] ~= '' then
+              id = redis.call('XADD', KEYS[2], '*', 'm', ARGV[2], 'p', ARGV[3], 'r', ARGV[4])
+            else
+              id = redis.call('XADD', KEYS[2], '*', 'm', ARGV[2], 'p', ARGV[3])
             end
-            return answers
+            if #KEYS > 2 then redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[6]) end
+            if victim then return {'EVICTED', id, victim[1], victim[2], victim[3]} end
+            return {'OK', id}
             """),
     /**
      * KEYS: request key. ARGV: the reply's recipient (the request's reply-to), reply bytes, key prefix.
@@ -104,73 +145,6 @@ enum RedisMessengerScripts {
             redis.call('PEXPIRE', KEYS[2], math.max(3 * tonumber(ARGV[1]), 60000))
             return {'OK'}
             """);
-
-    /** Lua shared by scripts. */
-    private static final class Lua {
-        /** SEND's steps for one message, as a function of the directory, the stream and the message's fields. */
-        static final String SEND_FUNCTION = """
-            local function send(dir, stream, agent, message, priority, ref)
-              local entry = redis.call('HGET', dir, agent)
-              if not entry then return {'NO_SUCH_AGENT'} end
-              local info = cjson.decode(entry)
-              local capacity = tonumber(info.capacity)
-              local prio = tonumber(priority)
-              local victim = nil
-              local len = redis.call('XLEN', stream)
-              if len >= capacity then
-                local ok, summary = pcall(redis.call, 'XPENDING', stream, 'colony')
-                local pending = 0
-                if ok then pending = tonumber(summary[1]) end
-                if len - pending >= capacity then
-                  local policy = info.overflow
-                  local critical = prio >= 8
-                  if policy == 'FAIL' then return {'MAILBOX_FULL', policy} end
-                  if policy == 'BLOCK' then return {'FULL', policy} end
-                  if policy == 'DROP_NEWEST' and not critical then return {'MAILBOX_FULL', policy} end
-                  local last = '0-0'
-                  for _, group in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
-                    local fields = {}
-                    for i = 1, #group, 2 do fields[group[i]] = group[i + 1] end
-                    if fields['name'] == 'colony' then last = fields['last-delivered-id'] end
-                  end
-                  local limit = prio
-                  if critical then limit = 7 end
-                  local from = '(' .. last
-                  local to = '+'
-                  while victim == nil do
-                    local chunk
-                    if policy == 'DROP_OLDEST' then
-                      chunk = redis.call('XRANGE', stream, from, '+', 'COUNT', 64)
-                    else
-                      chunk = redis.call('XREVRANGE', stream, to, '(' .. last, 'COUNT', 64)
-                    end
-                    if #chunk == 0 then break end
-                    for _, e in ipairs(chunk) do
-                      local f = {}
-                      for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
-                      local p = tonumber(f['p'] or '4') or 4
-                      if p <= limit then victim = {e[1], f['m'] or '', f['r'] or ''} break end
-                    end
-                    if policy == 'DROP_OLDEST' then from = '(' .. chunk[#chunk][1] else to = '(' .. chunk[#chunk][1] end
-                  end
-                  if victim == nil then
-                    if critical then return {'FULL', policy} end
-                    return {'MAILBOX_FULL', policy}
-                  end
-                  redis.call('XDEL', stream, victim[1])
-                end
-              end
-              local id
-              if ref ~= '' then
-                id = redis.call('XADD', stream, '*', 'm', message, 'p', priority, 'r', ref)
-              else
-                id = redis.call('XADD', stream, '*', 'm', message, 'p', priority)
-              end
-              if victim then return {'EVICTED', id, victim[1], victim[2], victim[3]} end
-              return {'OK', id}
-            end
-            """;
-    }
 
     private final String source;
     private final String sha;

@@ -16,8 +16,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The sending side of a {@link RedisMessenger} node: runs the SEND script for one encoded message (combined
- * with the messages other threads send meanwhile by a {@link RedisSendBatch}; a request goes alone) and turns
+ * The sending side of a {@link RedisMessenger} node: runs the SEND script for one encoded message and turns
  * its answer into a {@link SendOutcome}, waiting for room while a BLOCK inbox is full (pauses from 20 µs
  * doubling to 5 ms, cut short when this node's reader takes entries), and recording evictions.
  *
@@ -36,7 +35,6 @@ final class RedisMessengerSender {
     private final AtomicLong refSeq = new AtomicLong();
     private final ReentrantLock roomLock = new ReentrantLock();
     private final Condition room = roomLock.newCondition();
-    private volatile RedisSendBatch batch;
 
     RedisMessengerSender(RedisMessenger messenger) {
         this.messenger = messenger;
@@ -76,10 +74,7 @@ final class RedisMessengerSender {
         while (true) {
             List<Object> answer;
             try {
-                answer = RedisMessengerScripts.await(
-                        requestKey == null
-                                ? batch().send(keys[1], new byte[][] {args[0], args[1], args[2], args[3]})
-                                : RedisMessengerScripts.SEND.run(messenger.redis, keys, args));
+                answer = RedisMessengerScripts.await(RedisMessengerScripts.SEND.run(messenger.redis, keys, args));
             } catch (RuntimeException e) {
                 refs.remove(ref);
                 messenger.countFailure();
@@ -146,21 +141,6 @@ final class RedisMessengerSender {
                 }
             }
         }
-    }
-
-    /** The node's send batch, made at the first send (the messenger's connection is set after this sender). */
-    private RedisSendBatch batch() {
-        RedisSendBatch current = batch;
-        if (current == null) {
-            synchronized (this) {
-                current = batch;
-                if (current == null) {
-                    current = new RedisSendBatch(messenger.redis, messenger.key("inboxes"));
-                    batch = current;
-                }
-            }
-        }
-        return current;
     }
 
     private SendOutcome full(Envelope original, byte[] encoded, AgentId to, String policy, String why) {
