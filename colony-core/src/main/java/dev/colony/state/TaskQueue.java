@@ -3,6 +3,7 @@ package dev.colony.state;
 import dev.colony.messaging.AgentId;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -53,6 +54,29 @@ public interface TaskQueue {
      * it is null; {@code STALE_TERM} once the fence's group has a newer term.
      */
     LeaseOutcome complete(Lease lease, byte[] result, Fence fence);
+
+    /**
+     * A worker's loop in one step: completes {@code lease}'s task with {@code result} ({@code complete(lease,
+     * result)}, no fence) and then claims the next task for the same agent ({@code claim(lease.holder(),
+     * capabilities, nextLease)}), whatever the completion's outcome (a worker whose lease went stale still gets
+     * work). The two steps are each linearizable and announced as they would be apart (completed, then
+     * claimed); another caller may act between them. Backends that pay a round trip per call do both in one
+     * (on Redis, one function call; ADR 0063), as job queues hand the next job to the worker that finished one.
+     *
+     * @throws IllegalArgumentException if {@code nextLease} is not positive or the result is larger than the
+     *     limit; nothing is completed then
+     */
+    default Handoff completeAndClaim(Lease lease, byte[] result, Set<String> capabilities, Duration nextLease) {
+        Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(result, "result");
+        Set<String> offered = Set.copyOf(capabilities);
+        Objects.requireNonNull(nextLease, "nextLease");
+        if (nextLease.isNegative() || nextLease.isZero()) {
+            throw new IllegalArgumentException("nextLease must be positive, got " + nextLease);
+        }
+        LeaseOutcome outcome = complete(lease, result);
+        return new Handoff(outcome, claim(lease.holder(), offered, nextLease));
+    }
 
     /**
      * Ends the attempt: retried after backoff if {@code retryable} and attempts remain, DEAD otherwise,

@@ -16,7 +16,11 @@ import org.junit.jupiter.api.Test;
  * assignment and concurrency are in the interfaces this one extends.
  */
 public interface TaskQueueContract
-        extends TaskAssignmentContract, TaskChooserContract, TaskQueueConcurrencyContract, TaskRetentionContract {
+        extends TaskAssignmentContract,
+                TaskChooserContract,
+                TaskHandoffContract,
+                TaskQueueConcurrencyContract,
+                TaskRetentionContract {
 
     private static TaskSpec spec(String id) {
         return TaskSpec.of(id, "work", bytes("input-" + id));

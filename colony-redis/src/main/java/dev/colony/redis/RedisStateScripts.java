@@ -42,6 +42,7 @@ final class RedisStateScripts {
             "task_give",
             "task_renew",
             "task_complete",
+            "task_complete_claim",
             "task_fail",
             "task_cancel",
             "task_list",

@@ -5,6 +5,7 @@ import dev.colony.state.AgentChooser;
 import dev.colony.state.AssignmentRounds;
 import dev.colony.state.AssignmentStrategy;
 import dev.colony.state.Fence;
+import dev.colony.state.Handoff;
 import dev.colony.state.Lease;
 import dev.colony.state.LeaseOutcome;
 import dev.colony.state.Task;
@@ -165,6 +166,32 @@ final class RedisStateTasks implements TaskQueue {
                 copy,
                 fence == null ? "" : fence.group(),
                 fence == null ? "" : fence.term()));
+    }
+
+    /** One {@code task_complete_claim} call: the completion and the next claim in one round trip (ADR 0063). */
+    @Override
+    public Handoff completeAndClaim(Lease lease, byte[] result, Set<String> capabilities, Duration nextLease) {
+        Objects.requireNonNull(lease, "lease");
+        byte[] copy = Objects.requireNonNull(result, "result").clone();
+        Set<String> offered = Set.copyOf(capabilities);
+        Objects.requireNonNull(nextLease, "nextLease");
+        RedisState.positive(nextLease, "nextLease");
+        state.options.checkSize("result of task \"" + lease.taskId() + "\"", copy.length);
+        Object[] args = new Object[5 + offered.size()];
+        args[0] = lease.taskId();
+        args[1] = lease.token();
+        args[2] = copy;
+        args[3] = lease.holder().value();
+        args[4] = RedisState.millis(nextLease);
+        int i = 5;
+        for (String capability : offered) {
+            args[i++] = capability;
+        }
+        List<?> reply = RedisState.list(state.run("task_complete_claim", args));
+        if (reply.size() != 2) {
+            throw new RedisStateException("task_complete_claim answered " + reply.size() + " items, not 2");
+        }
+        return new Handoff(outcome(reply.get(0)), lease(reply.get(1)));
     }
 
     @Override

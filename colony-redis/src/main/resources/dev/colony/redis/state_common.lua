@@ -258,6 +258,62 @@ local function checkLease(id, token)
   return 'NOT_CLAIMED', t
 end
 
+-- The set of capabilities argv[first..] (a claim's offer).
+local function capabilitySet(argv, first)
+  local offered = {}
+  for i = first, #argv do
+    offered[argv[i]] = true
+  end
+  return offered
+end
+
+-- Expires lapsed leases and readies tasks whose backoff ended, then claims the highest-priority (then
+-- earliest submitted) QUEUED task whose required capabilities offered (a set) covers, for agent until
+-- NOW + leaseMs. Returns the task's fields, or 0 when there is none (task_claim, task_complete_claim).
+local function claimBest(agent, leaseMs, offered)
+  catchUp()
+  local best, bestGroup, bestScore
+  for _, caps in ipairs(redis.call('SMEMBERS', P .. 'groups')) do
+    local covered = true
+    for _, c in ipairs(split(caps)) do
+      if not offered[c] then
+        covered = false
+        break
+      end
+    end
+    if covered then
+      local head = redis.call('ZRANGE', P .. 'ready:' .. caps, 0, 0, 'WITHSCORES')
+      if head[1] and (best == nil or tonumber(head[2]) < bestScore) then
+        best, bestGroup, bestScore = head[1], caps, tonumber(head[2])
+      end
+    end
+  end
+  if best == nil then
+    return 0
+  end
+  return claimTask(best, bestGroup, agent, leaseMs)
+end
+
+-- Completes task id under lease token with result: OK (COMPLETED), STALE_LEASE or NOT_CLAIMED
+-- (task_complete, task_complete_claim; the caller checks the fence first). Lapsed leases only: a
+-- completion reads no ready group, so readying tasks whose backoff ended is left to the calls that do
+-- (claim, assign, offer, give, renew, fail) and costs a completion nothing (ADR 0060).
+local function completeLease(id, token, result)
+  expireLeases()
+  local outcome, lease = checkLease(id, token)
+  if outcome == 'OK' then
+    local k = taskKey(id)
+    local t = {lease[3], lease[4]}
+    unclaim(id, t[1])
+    redis.call('HDEL', k, 'holder', 'token', 'lexp', 'nb')
+    redis.call('HSET', k, 'status', 'COMPLETED', 'result', result)
+    moveStatus(id, 'CLAIMED', 'COMPLETED', t[2])
+    record('colony.task.' .. id .. '.completed', 'completed', 'task', redis.call('HGETALL', k))
+    purgeFinished()
+  end
+  return outcome
+end
+
 -- Memory ----------------------------------------------------------------------------------------------
 
 local MAX_TOMBSTONES = 65536

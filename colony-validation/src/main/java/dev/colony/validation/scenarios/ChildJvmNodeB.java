@@ -26,6 +26,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChildJvmNodeB implements NodeB {
     static final String REDIS_ENV = "COLONY_BENCH_NODE_B_REDIS";
+    /**
+     * Extra JVM options for the child, split on whitespace, e.g. {@code -XX:StartFlightRecording=filename=b.jfr
+     * -Xlog:disable} to profile node B (ADR 0063). The child's standard output is the reply pipe: JFR prints its
+     * start-up notice there unless {@code -Xlog:disable} comes with it (an {@code -Xlog} output to stderr brings it back).
+     */
+    static final String OPTIONS_ENV = "COLONY_BENCH_NODE_B_JVM_OPTIONS";
+
     static final int STDERR_LINES = 20;
     static final int START_SECONDS = 180;
     /** Put after the child's last line; no JSON line starts with a NUL character. */
@@ -85,12 +92,20 @@ final class ChildJvmNodeB implements NodeB {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvmFlags());
+        command.addAll(extraOptions(System.getenv(OPTIONS_ENV)));
         String logLevel = System.getProperty("org.slf4j.simpleLogger.log.dev.colony");
         if (logLevel != null) {
             command.add("-Dorg.slf4j.simpleLogger.log.dev.colony=" + logLevel);
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), NodeBMain.class.getName(), swarm));
         return command;
+    }
+
+    /** The options of {@link #OPTIONS_ENV}'s value, split on whitespace; none when it is null or blank. */
+    static List<String> extraOptions(String value) {
+        return value == null || value.isBlank()
+                ? List.of()
+                : List.of(value.strip().split("\\s+"));
     }
 
     /** This JVM's flags that shape the work's speed: the collector and the heap and stack sizes. */

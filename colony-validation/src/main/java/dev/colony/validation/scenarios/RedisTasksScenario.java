@@ -186,7 +186,8 @@ final class RedisTasksScenario implements Scenario {
         return new Details(
                 fixture.swarm(),
                 n,
-                WORKERS + " virtual threads on node B, claim lease 30 s",
+                WORKERS
+                        + " virtual threads on node B, claim lease 30 s, each completion claiming the next in one call (completeAndClaim)",
                 SUBMITTERS + " virtual threads on node A",
                 fixture.nodes().flag(),
                 fixture.mode("node A submits tasks and loses a leadership, node B's workers claim and complete, and"

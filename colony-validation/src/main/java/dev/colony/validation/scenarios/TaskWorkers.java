@@ -2,6 +2,7 @@ package dev.colony.validation.scenarios;
 
 import dev.colony.Colony;
 import dev.colony.messaging.AgentId;
+import dev.colony.state.Handoff;
 import dev.colony.state.Lease;
 import dev.colony.state.LeaseOutcome;
 import java.nio.ByteBuffer;
@@ -14,7 +15,8 @@ import org.HdrHistogram.ConcurrentHistogram;
 
 /**
  * Node B's {@value RedisTasksScenario#WORKERS} task workers of {@code redis-tasks}: virtual threads that claim
- * (30 s lease) and complete tasks {@code PREFIX0..PREFIX(n-1)} until each was completed once or 120 s passed.
+ * (30 s lease) and complete tasks, each completion claiming the worker's next task in the same call
+ * ({@code completeAndClaim}, ADR 0063), {@code PREFIX0..PREFIX(n-1)} until each was completed once or 120 s passed.
  * Each task counts once, with the time from its submission (A's {@link System#nanoTime} in its first 8 payload
  * bytes) to its OK completion; one completed twice or not OK is counted over the whole run.
  *
@@ -22,6 +24,7 @@ import org.HdrHistogram.ConcurrentHistogram;
  */
 final class TaskWorkers {
     static final long BOUND_NANOS = 120_000_000_000L;
+    private static final Duration LEASE = Duration.ofSeconds(30);
 
     private final Colony b;
     private final LongAdder twice = new LongAdder();
@@ -45,8 +48,9 @@ final class TaskWorkers {
         for (int w = 0; w < threads.length; w++) {
             AgentId worker = AgentId.of("worker-" + w);
             threads[w] = Thread.ofVirtual().start(() -> {
+                Optional<Lease> held = Optional.empty();
                 while (iterationGood.sum() < n && System.nanoTime() - start < BOUND_NANOS) {
-                    work(worker, prefix, completed, iterationGood, iterationLatency);
+                    held = work(worker, held, prefix, completed, iterationGood, iterationLatency);
                 }
             });
         }
@@ -60,24 +64,31 @@ final class TaskWorkers {
         return NodeBReply.counts(good.sum(), twice.sum(), null, notOk.sum(), latency);
     }
 
-    /** One claim and complete; each task counts once, with its submit-to-complete time. */
-    private void work(
+    /**
+     * One step of a worker: claims when it holds no lease (pausing 1 ms when there is none), else completes its
+     * lease and claims the next in one call ({@link dev.colony.state.TaskQueue#completeAndClaim}, ADR 0063); each
+     * task counts once, with its submit-to-complete time. Returns the lease held now.
+     */
+    private Optional<Lease> work(
             AgentId worker,
+            Optional<Lease> held,
             String prefix,
             AtomicIntegerArray completed,
             LongAdder iterationGood,
             ConcurrentHistogram iterationLatency) {
-        Optional<Lease> claimed = b.tasks().claim(worker, Set.of(), Duration.ofSeconds(30));
-        if (claimed.isEmpty()) {
-            pause();
-            return;
+        if (held.isEmpty()) {
+            Optional<Lease> claimed = b.tasks().claim(worker, Set.of(), LEASE);
+            if (claimed.isEmpty()) {
+                pause();
+            }
+            return claimed;
         }
-        Lease lease = claimed.get();
+        Lease lease = held.get();
         byte[] payload = lease.task().spec().payload();
-        LeaseOutcome outcome = b.tasks().complete(lease, payload);
-        if (outcome != LeaseOutcome.OK || !lease.taskId().startsWith(prefix)) {
+        Handoff handoff = b.tasks().completeAndClaim(lease, payload, Set.of(), LEASE);
+        if (handoff.outcome() != LeaseOutcome.OK || !lease.taskId().startsWith(prefix)) {
             notOk.increment();
-            return;
+            return handoff.next();
         }
         long now = System.nanoTime();
         int seq = Integer.parseInt(lease.taskId().substring(prefix.length()));
@@ -88,6 +99,7 @@ final class TaskWorkers {
         } else {
             twice.increment();
         }
+        return handoff.next();
     }
 
     private static void pause() {
