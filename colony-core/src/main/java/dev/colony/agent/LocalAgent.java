@@ -7,6 +7,7 @@ import dev.colony.bus.Subscription;
 import dev.colony.messaging.AgentId;
 import dev.colony.messaging.Envelope;
 import dev.colony.messaging.Inbox;
+import dev.colony.messaging.MessageHandler;
 import dev.colony.messaging.Messenger;
 import dev.colony.messaging.SendOutcome;
 import dev.colony.state.AgentRegistry;
@@ -41,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Every crash, restart and failure is one line on the {@code dev.colony.agent} {@link System.Logger},
  * naming the agent: a crash at WARNING (its stack trace at DEBUG), a restart at INFO, FAILED at ERROR.
  */
-final class LocalAgent implements AgentHandle, AgentContext {
+final class LocalAgent implements AgentHandle, AgentContext, MessageHandler {
     private final LocalAgents runtime;
     private final AgentSpec spec;
     private final Behavior behavior;
@@ -125,7 +126,7 @@ final class LocalAgent implements AgentHandle, AgentContext {
         if (attach) {
             // still the lifecycle thread: a stopper joins it before closing the inbox
             runtime.move(spec.id(), AgentStatus.IDLE);
-            inbox.attach(this::handle);
+            inbox.attach(this); // the agent is its inbox's handler: no closure per agent
         }
     }
 
@@ -201,7 +202,8 @@ final class LocalAgent implements AgentHandle, AgentContext {
     }
 
     /** The inbox's handler: onMessage, once the agent is running. On the inbox's drainer. */
-    private void handle(Envelope message) throws Exception {
+    @Override
+    public void onMessage(Envelope message) throws Exception {
         drainer = Thread.currentThread();
         awaitRunning();
         try {

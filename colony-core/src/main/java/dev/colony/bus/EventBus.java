@@ -139,7 +139,11 @@ public interface EventBus extends AutoCloseable {
 
         Builder() {}
 
-        /** The most subjects whose routes are cached (default 65,536); the cache is cleared when full. */
+        /**
+         * The most subjects whose routes are cached (default 65,536); the cache is cleared when full. A subject
+         * under {@code colony.} (Colony's own announcements) is not cached while no subscription could match
+         * it: its route is empty and costs nothing to compute.
+         */
         public Builder routeCacheCapacity(int capacity) {
             if (capacity < 1) {
                 throw new IllegalArgumentException("routeCacheCapacity must be at least 1, got " + capacity);

@@ -51,6 +51,17 @@ import java.util.function.BiPredicate;
  * the literal subscription, and its step 3 applies {@link Route#with} or {@link Route#without} to the
  * route cached at that moment, so both changes end up in the route whatever the interleaving.
  *
+ * <p><b>Unwatched system subjects are not cached.</b> Colony announces every state change on a subject
+ * of its own under {@code colony.} ({@code colony.agent.<id>.heartbeat}, {@code colony.task.<id>.…}):
+ * many distinct subjects, each published now and then, usually to nobody. Cached, each cost about
+ * 160 bytes (ADR 0064), three per idle agent. So while no open subscription could match a subject under
+ * {@code colony.} ({@code watchers}: wildcard patterns whose first token is {@code colony}, {@code *} or
+ * {@code >}, and every regex), a miss of such a subject returns an empty route without taking the lock
+ * or caching it. {@code watchers} is written under {@code lock} in step 1 of every change (and by
+ * {@link #clear}) and read by publishers without it: volatile, so a publish that starts after a subscribe
+ * returned sees the count that subscribe raised and takes the ordinary miss. Routes of such subjects
+ * cached while someone watched stay cached and are kept current by changes like any other.
+ *
  * <p>The cache holds at most {@code capacity} subjects. When it is full, it is cleared before the next
  * insertion (counted in {@link #evictions()}), so a workload with unbounded distinct subjects keeps
  * working at the cost of more misses.
@@ -70,6 +81,10 @@ final class RouteTable {
     private final LongAdder evictions = new LongAdder();
     private long generation = 1; // guarded by lock; a subscription is open iff its routedIn equals it
     private int count; // guarded by lock: the open subscriptions
+    private volatile int watchers; // written under lock: open subscriptions that could match a SYSTEM subject
+
+    /** The prefix of Colony's own announcements; see "Unwatched system subjects" above. */
+    static final String SYSTEM = "colony.";
 
     RouteTable(int capacity) {
         this(capacity, SubjectPattern::matches);
@@ -93,6 +108,9 @@ final class RouteTable {
     }
 
     private Route miss(Subject subject) {
+        if (watchers == 0 && subject.value().startsWith(SYSTEM)) { // pairs with the volatile write in step 1
+            return Route.of(subject, List.of()); // nobody can be listening: neither locked nor cached
+        }
         misses.increment();
         List<LocalSubscription> matches = new ArrayList<>();
         LocalSubscription[] regexesSeen;
@@ -150,6 +168,7 @@ final class RouteTable {
                 }
                 subscription.routedIn = generation;
                 count++;
+                watch(subscription, 1);
                 version++;
             } finally {
                 lock.unlock();
@@ -184,6 +203,7 @@ final class RouteTable {
                 }
                 subscription.routedIn = 0;
                 count--;
+                watch(subscription, -1);
                 switch (subscription.pattern()) {
                     case SubjectPattern.Wildcard w -> trie.remove(w, subscription);
                     case SubjectPattern.Regex r -> regexes = without(regexes, subscription);
@@ -218,6 +238,7 @@ final class RouteTable {
                 trie.add(pattern, subscription);
                 subscription.routedIn = generation;
                 count++;
+                watch(subscription, 1);
                 version++;
                 cache.computeIfPresent(pattern.value(), (s, route) -> route.with(subscription));
             } else {
@@ -226,6 +247,7 @@ final class RouteTable {
                 }
                 subscription.routedIn = 0;
                 count--;
+                watch(subscription, -1);
                 trie.remove(pattern, subscription);
                 version++;
                 cache.computeIfPresent(pattern.value(), (s, route) -> route.without(subscription));
@@ -233,6 +255,20 @@ final class RouteTable {
             return true;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Counts {@code subscription} in or out of {@code watchers} if it could match a SYSTEM subject. Under lock. */
+    private void watch(LocalSubscription subscription, int delta) {
+        boolean watching = switch (subscription.pattern()) {
+            case SubjectPattern.Regex r -> true; // not worth deciding: regexes are rare
+            case SubjectPattern.Wildcard w ->
+                w.value().startsWith(SYSTEM)
+                        || w.value().startsWith("*")
+                        || w.value().startsWith(">");
+        };
+        if (watching) {
+            watchers += delta; // the only writer holds the lock, so the read-modify-write is safe
         }
     }
 
@@ -259,6 +295,7 @@ final class RouteTable {
             regexes = NONE;
             generation++;
             count = 0;
+            watchers = 0;
             cache.clear();
             version++;
         } finally {

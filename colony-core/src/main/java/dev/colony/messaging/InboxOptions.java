@@ -34,8 +34,11 @@ public record InboxOptions(Set<String> roles, int capacity, OverflowPolicy overf
 
     /** No roles, {@value #DEFAULT_CAPACITY} messages, BLOCK when full, generic payloads when marshalled. */
     public static InboxOptions defaults() {
-        return new InboxOptions(Set.of(), DEFAULT_CAPACITY, OverflowPolicy.BLOCK, Object.class);
+        return DEFAULTS; // shared: 10,000 agents need not carry 10,000 copies (ADR 0064)
     }
+
+    private static final InboxOptions DEFAULTS =
+            new InboxOptions(Set.of(), DEFAULT_CAPACITY, OverflowPolicy.BLOCK, Object.class);
 
     public InboxOptions withRoles(String... newRoles) {
         return new InboxOptions(Set.of(newRoles), capacity, overflow, payloadType);

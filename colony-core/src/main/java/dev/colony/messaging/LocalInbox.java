@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 
 /**
  * An inbox of a {@link LocalMessenger}: a {@link Mailbox} of envelopes (or {@link Encoded} messages when
@@ -22,21 +23,25 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * <p>Items the overflow policy evicts are handed over under the mailbox lock; they are parked in
  * {@code evicted} and turned into dead letters by the sender after its offer returns, so no dead-letter
- * work (which may complete a request's future and run user code) happens under the lock.
+ * work (which may complete a request's future and run user code) happens under the lock. The queue is
+ * created with the first eviction, by a compare-and-set so racing evictions share one (ADR 0064): most
+ * inboxes never evict.
  */
-final class LocalInbox implements Inbox {
+final class LocalInbox implements Inbox, Consumer<Object> {
     /** Batches start small and grow to {@code MAX_BATCH} when one fills: an idle agent's inbox stays light. */
     private static final int FIRST_BATCH = 4;
 
     private static final int MAX_BATCH = 64;
     private static final VarHandle CLOSED;
     private static final VarHandle STARTED;
+    private static final VarHandle EVICTED;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             CLOSED = lookup.findVarHandle(LocalInbox.class, "closed", boolean.class);
             STARTED = lookup.findVarHandle(LocalInbox.class, "started", boolean.class);
+            EVICTED = lookup.findVarHandle(LocalInbox.class, "evicted", ConcurrentLinkedQueue.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -49,7 +54,7 @@ final class LocalInbox implements Inbox {
     private final AgentId id;
     private final InboxOptions options;
     private final Mailbox<Object> mailbox;
-    private final ConcurrentLinkedQueue<Object> evicted = new ConcurrentLinkedQueue<>();
+    private volatile ConcurrentLinkedQueue<Object> evicted; // created with the first eviction
     private final InboxDrainer drainer = new InboxDrainer();
     private volatile boolean closed;
     private volatile boolean attached; // a handler is set: the drainer may start
@@ -60,7 +65,7 @@ final class LocalInbox implements Inbox {
         this.messenger = messenger;
         this.id = id;
         this.options = options;
-        this.mailbox = new Mailbox<>(options.capacity(), Mailbox.Overflow.named(options.overflow()), evicted::add);
+        this.mailbox = new Mailbox<>(options.capacity(), Mailbox.Overflow.named(options.overflow()), this);
     }
 
     @Override
@@ -143,9 +148,32 @@ final class LocalInbox implements Inbox {
         return options.overflow() == OverflowPolicy.BLOCK ? detail + " and the sender is its own handler" : detail;
     }
 
+    /** The mailbox's eviction callback: parks {@code victim} for {@link #reportEvicted}. Under the mailbox lock. */
+    @Override
+    public void accept(Object victim) {
+        evicted().add(victim);
+    }
+
+    /** The queue of evicted items, created once by whichever caller comes first. */
+    ConcurrentLinkedQueue<Object> evicted() {
+        ConcurrentLinkedQueue<Object> queue = evicted;
+        if (queue == null) {
+            ConcurrentLinkedQueue<Object> created = new ConcurrentLinkedQueue<>();
+            @SuppressWarnings("unchecked")
+            ConcurrentLinkedQueue<Object> witness =
+                    (ConcurrentLinkedQueue<Object>) EVICTED.compareAndExchange(this, null, created);
+            queue = witness != null ? witness : created;
+        }
+        return queue;
+    }
+
     private void reportEvicted() {
+        ConcurrentLinkedQueue<Object> queue = evicted; // volatile: pairs with the exchange in evicted()
+        if (queue == null) {
+            return;
+        }
         Object victim;
-        while ((victim = evicted.poll()) != null) {
+        while ((victim = queue.poll()) != null) {
             messenger.deadLetter(
                     victim,
                     id,
