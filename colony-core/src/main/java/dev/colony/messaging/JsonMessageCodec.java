@@ -105,6 +105,11 @@ public final class JsonMessageCodec implements MessageCodec {
     private final JsonMapper mapper;
     private final CodecLimits limits;
     private final int maxMessageBytes;
+    /**
+     * The size of a recent message of the direct path, to size the next one's buffer; read and written
+     * without synchronization on purpose: any value is correct, a stale one only costs a copy.
+     */
+    private int sizeHint = 256;
 
     private JsonMessageCodec(CodecLimits limits) {
         this.limits = limits;
@@ -167,6 +172,21 @@ public final class JsonMessageCodec implements MessageCodec {
 
     @Override
     public byte[] encode(Envelope envelope) {
+        PlainRecord plain = PlainRecord.of(envelope.payload().getClass());
+        if (plain != null) {
+            byte[] bytes = PlainRecordCodec.encode(envelope, plain, sizeHint);
+            if (bytes != null) {
+                sizeHint = Math.min(bytes.length, maxMessageBytes) + 64;
+                if (bytes.length > maxMessageBytes) {
+                    throw new MessageTooLargeException("encoded", bytes.length, maxMessageBytes);
+                }
+                return bytes;
+            }
+        }
+        return encodeWithJackson(envelope);
+    }
+
+    private byte[] encodeWithJackson(Envelope envelope) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = mapper.createGenerator(out)) {
             g.writeStartObject();
@@ -235,6 +255,13 @@ public final class JsonMessageCodec implements MessageCodec {
     }
 
     private Envelope decodeWithin(byte[] bytes, Class<?> payloadType) {
+        PlainRecord plain = PlainRecord.of(payloadType);
+        if (plain != null) {
+            Envelope direct = PlainRecordCodec.decode(bytes, plain, limits);
+            if (direct != null) {
+                return direct;
+            }
+        }
         if (payloadType != RawJson.class) {
             try {
                 return CloudEventReader.readBinding(mapper, limits, bytes, payloadType)
