@@ -186,7 +186,8 @@ public final class JsonMessageCodec implements MessageCodec {
         return encodeWithJackson(envelope);
     }
 
-    private byte[] encodeWithJackson(Envelope envelope) {
+    /** The Jackson path of {@link #encode}, for every payload that is not a {@link PlainRecord}. */
+    byte[] encodeWithJackson(Envelope envelope) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = mapper.createGenerator(out)) {
             g.writeStartObject();

@@ -52,6 +52,7 @@ final class PlainRecordCodec {
     };
 
     private static final byte[][] ATTRIBUTE_NAMES = new byte[ATTRIBUTES.length][];
+    private static final int LONGEST_ATTRIBUTE = "datacontenttype".length();
 
     static {
         for (int i = 0; i < ATTRIBUTES.length; i++) {
@@ -114,7 +115,7 @@ final class PlainRecordCodec {
 
     /** The message with its payload bound to {@code payload}'s record, or null to decode it with Jackson. */
     static Envelope decode(byte[] bytes, PlainRecord payload, CodecLimits limits) {
-        if (payload.longestName() > limits.maxNameLength()) {
+        if (Math.max(payload.longestName(), LONGEST_ATTRIBUTE) > limits.maxNameLength()) {
             return null;
         }
         try {
