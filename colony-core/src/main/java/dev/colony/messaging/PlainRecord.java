@@ -1,5 +1,7 @@
 package dev.colony.messaging;
 
+import java.lang.invoke.CallSite;
+import java.lang.invoke.LambdaMetafactory;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -15,6 +17,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * The shape of a plain record, one that the codec writes and reads without Jackson's data binding (ADR
@@ -68,8 +75,12 @@ final class PlainRecord {
     /** A value's kind, with the record's shape or the list's element where it has one. */
     private record Value(Kind kind, PlainRecord record, Value element) {}
 
-    /** A component: its name, its value, and its accessor typed for the value (primitives unboxed). */
-    private record Component(byte[] property, Value value, MethodHandle getter) {}
+    /**
+     * A component: its name, its value, and its accessor as a function of the value's type (primitives
+     * unboxed); the accessor is a class spun by {@link LambdaMetafactory}, as Jackson's Blackbird spins
+     * them, because a method handle that is not a constant is interpreted on every call.
+     */
+    private record Component(byte[] property, Value value, Object getter) {}
 
     private final Component[] components;
     private final byte[][] names;
@@ -95,6 +106,7 @@ final class PlainRecord {
         return longestName;
     }
 
+    @SuppressWarnings("unchecked") // each getter was spun for its component's kind, taking any record
     void write(JsonOutput out, Object record) {
         out.raw('{');
         for (int i = 0; i < components.length; i++) {
@@ -103,18 +115,13 @@ final class PlainRecord {
             }
             Component c = components[i];
             out.name(c.property());
-            try {
-                switch (c.value().kind()) {
-                    case DOUBLE -> out.number((double) c.getter().invokeExact(record));
-                    case LONG -> out.number((long) c.getter().invokeExact(record));
-                    case INT -> out.number((int) c.getter().invokeExact(record));
-                    case BOOLEAN -> out.bool((boolean) c.getter().invokeExact(record));
-                    default -> writeValue(out, (Object) c.getter().invokeExact(record), c.value());
-                }
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable e) {
-                throw FALLBACK; // an accessor's checked exception: Jackson's path reports it
+            Object getter = c.getter();
+            switch (c.value().kind()) {
+                case DOUBLE -> out.number(((ToDoubleFunction<Object>) getter).applyAsDouble(record));
+                case LONG -> out.number(((ToLongFunction<Object>) getter).applyAsLong(record));
+                case INT -> out.number(((ToIntFunction<Object>) getter).applyAsInt(record));
+                case BOOLEAN -> out.bool(((Predicate<Object>) getter).test(record));
+                default -> writeValue(out, ((Function<Object, Object>) getter).apply(record), c.value());
             }
         }
         out.raw('}');
@@ -264,10 +271,7 @@ final class PlainRecord {
             if (value == null) {
                 return null;
             }
-            accessor.setAccessible(true);
-            Class<?> returned = r.getType().isPrimitive() ? r.getType() : Object.class;
-            MethodHandle getter =
-                    MethodHandles.lookup().unreflect(accessor).asType(MethodType.methodType(returned, Object.class));
+            Object getter = getter(type, accessor);
             names[i] = r.getName().getBytes(StandardCharsets.US_ASCII);
             byte[] property = ("\"" + r.getName() + "\":").getBytes(StandardCharsets.US_ASCII);
             components[i] = new Component(property, value, getter);
@@ -284,6 +288,44 @@ final class PlainRecord {
                 .asSpreader(Object[].class, rc.length)
                 .asType(MethodType.methodType(Object.class, Object[].class));
         return new PlainRecord(components, names, constructor, longest);
+    }
+
+    private static Object getter(Class<?> type, Method accessor) {
+        Class<?> r = accessor.getReturnType();
+        Class<?> face;
+        String name;
+        if (r == double.class) {
+            face = ToDoubleFunction.class;
+            name = "applyAsDouble";
+        } else if (r == long.class) {
+            face = ToLongFunction.class;
+            name = "applyAsLong";
+        } else if (r == int.class) {
+            face = ToIntFunction.class;
+            name = "applyAsInt";
+        } else if (r == boolean.class) {
+            face = Predicate.class;
+            name = "test";
+        } else {
+            face = Function.class;
+            name = "apply";
+        }
+        Class<?> erased = r.isPrimitive() ? r : Object.class;
+        try {
+            PlainRecord.class.getModule().addReads(type.getModule());
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+            CallSite site = LambdaMetafactory.metafactory(
+                    lookup,
+                    name,
+                    MethodType.methodType(face),
+                    MethodType.methodType(erased, Object.class),
+                    lookup.unreflect(accessor),
+                    MethodType.methodType(r, type));
+            return site.getTarget().invoke();
+        } catch (Throwable e) {
+            // not open to Colony, or no class could be spun: the record is left to Jackson
+            throw new IllegalStateException("no accessor function for " + accessor, e);
+        }
     }
 
     private static int nestedLongest(Value value) {
