@@ -233,6 +233,9 @@ final class JsonInput {
         peek();
         int start = pos;
         int end = numberEnd();
+        if (end - start == 2 && b[start] == '-' && b[start + 1] == '0') {
+            throw PlainRecord.FALLBACK; // Jackson reads the integer -0 as the int 0, so as +0.0
+        }
         // FastDoubleParser's CharSequence path: its char[] path reads through a MemorySegment whose session
         // the JIT did not scalar-replace here (a fifth of the decode's samples, ADR 0062)
         double value = NumberInput.parseDouble(new String(b, start, end - start, StandardCharsets.ISO_8859_1), true);

@@ -128,13 +128,23 @@ class PlainRecordCodecTest {
             "{\"key\":\"a\",\"value\":1,\"extra\":true}", // unknown: Jackson ignores it
             "{\"key\":\"\\u0061\",\"value\":1}", // an escape
             "{\"key\":\"é\",\"value\":1e400}", // non-ASCII, and a double out of range
+            "{\"key\":\"a\",\"value\":-0}", // the integer -0: Jackson reads +0.0
+            "{\"key\":\"a\",\"value\":-0.0}",
+            "{\"key\":\"a\",\"value\":12345678901234567890123}", // an integer beyond a long, for a double
             "{ \"value\" : 2 , \"key\" : \"b\" }", // whitespace and order: direct
         };
         for (String d : data) {
             byte[] bytes = message(d);
-            assertThat(codec.decode(bytes, Entry.class)).as(d).isEqualTo(jacksonDecode(bytes, Entry.class));
+            Envelope direct = codec.decode(bytes, Entry.class);
+            Envelope jackson = jacksonDecode(bytes, Entry.class);
+            assertThat(direct).as(d).isEqualTo(jackson);
+            assertThat(Double.doubleToRawLongBits(direct.payload(Entry.class).value()))
+                    .as(d)
+                    .isEqualTo(Double.doubleToRawLongBits(
+                            jackson.payload(Entry.class).value()));
         }
-        assertThat(PlainRecordCodec.decode(message(data[5]), PlainRecord.of(Entry.class), CodecLimits.DEFAULTS))
+        assertThat(PlainRecordCodec.decode(
+                        message(data[data.length - 1]), PlainRecord.of(Entry.class), CodecLimits.DEFAULTS))
                 .isNotNull();
     }
 
