@@ -67,6 +67,17 @@ import tools.jackson.module.blackbird.BlackbirdModule;
  * for Blackbird too. On the class path nothing is needed; a fat jar needs {@code Multi-Release: true} in
  * its manifest for Blackbird.
  *
+ * <h2>The direct path for plain records</h2>
+ *
+ * <p>A payload that is a plain record (no annotations, no type parameters, components of type {@code
+ * String}, {@code double}, {@code long}, {@code int}, {@code boolean}, their boxes, plain records and
+ * {@code List}s of them; {@code PlainRecord} has the full rule) is written by the codec itself, and a
+ * typed decode to such a record is read by a strict reader of its own, about twice as fast as Jackson's
+ * path (ADR 0062). The bytes and the results are the Jackson path's: the reader gives up at anything it
+ * does not read exactly as Jackson reads it (an escape or a non-ASCII string, an unknown or missing
+ * property, a coercion, anything near a limit, anything malformed) and the message is then decoded by
+ * Jackson, which gives its value or its refusal with the reasons below.
+ *
  * <h2>Decoding in one pass</h2>
  *
  * <p>{@link #decode(byte[], Class)} reads the attributes and binds {@code data} with the same parser as
@@ -94,8 +105,9 @@ import tools.jackson.module.blackbird.BlackbirdModule;
  * Nothing else escapes {@code decode}: an unexpected failure inside the library is reported as a
  * malformed message too.
  *
- * <p>Instances are immutable and thread-safe; they keep no per-thread state, so they suit virtual
- * threads (Jackson's buffer pool is its default, a shared concurrent deque).
+ * <p>Instances are thread-safe; they keep no per-thread state, so they suit virtual threads (Jackson's
+ * buffer pool is its default, a shared concurrent deque). Their one mutable field is a size hint for the
+ * direct path's output buffer, racy on purpose: any value is correct.
  */
 public final class JsonMessageCodec implements MessageCodec {
     static final String SPEC_VERSION = "1.0";
@@ -105,6 +117,11 @@ public final class JsonMessageCodec implements MessageCodec {
     private final JsonMapper mapper;
     private final CodecLimits limits;
     private final int maxMessageBytes;
+    /**
+     * The size of a recent message of the direct path, to size the next one's buffer; read and written
+     * without synchronization on purpose: any value is correct, a stale one only costs a copy.
+     */
+    private int sizeHint = 256;
 
     private JsonMessageCodec(CodecLimits limits) {
         this.limits = limits;
@@ -167,6 +184,22 @@ public final class JsonMessageCodec implements MessageCodec {
 
     @Override
     public byte[] encode(Envelope envelope) {
+        PlainRecord plain = PlainRecord.of(envelope.payload().getClass());
+        if (plain != null) {
+            byte[] bytes = PlainRecordCodec.encode(envelope, plain, sizeHint);
+            if (bytes != null) {
+                sizeHint = Math.min(bytes.length, maxMessageBytes) + 64;
+                if (bytes.length > maxMessageBytes) {
+                    throw new MessageTooLargeException("encoded", bytes.length, maxMessageBytes);
+                }
+                return bytes;
+            }
+        }
+        return encodeWithJackson(envelope);
+    }
+
+    /** The Jackson path of {@link #encode}, for every payload that is not a {@link PlainRecord}. */
+    byte[] encodeWithJackson(Envelope envelope) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = mapper.createGenerator(out)) {
             g.writeStartObject();
@@ -235,6 +268,13 @@ public final class JsonMessageCodec implements MessageCodec {
     }
 
     private Envelope decodeWithin(byte[] bytes, Class<?> payloadType) {
+        PlainRecord plain = PlainRecord.of(payloadType);
+        if (plain != null) {
+            Envelope direct = PlainRecordCodec.decode(bytes, plain, limits);
+            if (direct != null) {
+                return direct;
+            }
+        }
         if (payloadType != RawJson.class) {
             try {
                 return CloudEventReader.readBinding(mapper, limits, bytes, payloadType)
