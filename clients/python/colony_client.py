@@ -9,8 +9,10 @@ detail; connection failures are OSError as usual.
     c = Client("http://127.0.0.1:7070")              # token from $COLONY_TOKEN, or token="..."
     c.submit("render", {"frame": 7}, id="t1")
     lease = c.claim("w1", ["render"], wait="25s")     # None when nothing came within wait
-    if lease:
-        c.complete(lease["taskId"], lease["token"], result={"ok": True})
+    while lease:                                      # complete, and claim the next in the same request
+        handoff = c.complete(lease["taskId"], lease["token"], result={"ok": True},
+                             claim_next={"agent": "w1", "types": ["render"]})
+        lease = handoff["next"]                       # None: nothing queued (claim with wait again)
     for event in c.events("orders.>"):                # resumes with Last-Event-ID after a disconnect
         print(event.kind, event.id, event.data)
 """
@@ -220,10 +222,29 @@ class Client:
         return self.request("POST", "/v1/tasks/%s/renew" % _name(task_id, "task_id"),
                             _body(token=token, extension=_duration(extension)))[2]
 
-    def complete(self, task_id, token, result=None, fence=None):
-        """Completes a claimed task; ColonyError STALE_LEASE when the lease was lost."""
-        return self.request("POST", "/v1/tasks/%s/complete" % _name(task_id, "task_id"),
-                            _body(token=token, result=result, fence=fence))[2]
+    def complete(self, task_id, token, result=None, fence=None, claim_next=None):
+        """Completes a claimed task; ColonyError STALE_LEASE when the lease was lost.
+
+        With claim_next ({"agent": ..., "types": [...], "capabilities": [...]?, "lease": ...?}, the claim's
+        arguments), the same call also claims the worker's next task, without waiting, whatever the
+        completion's outcome, and returns the handoff {"taskId", "outcome", "next"}: outcome is "OK",
+        "STALE_LEASE" or "NOT_CLAIMED" (not raised: the next lease must not be lost), next the Lease or None
+        (then claim with wait). A fence cannot go with claim_next."""
+        if claim_next is None:
+            return self.request("POST", "/v1/tasks/%s/complete" % _name(task_id, "task_id"),
+                                _body(token=token, result=result, fence=fence))[2]
+        if not isinstance(claim_next, dict):
+            raise ValueError("claim_next must be a dict such as {'agent': 'w1', 'types': ['render']}, got %r"
+                             % (claim_next,))
+        nxt = dict(claim_next)
+        if "types" in nxt and nxt["types"] is not None:
+            nxt["types"] = list(nxt["types"])
+        if "lease" in nxt:
+            nxt["lease"] = _duration(nxt["lease"])
+        handoff = self.request("POST", "/v1/tasks/%s/complete" % _name(task_id, "task_id"),
+                               _body(token=token, result=result, fence=fence, next=_body(**nxt)))[2]
+        handoff.setdefault("next", None)
+        return handoff
 
     def fail(self, task_id, token, reason=None, retryable=None):
         return self.request("POST", "/v1/tasks/%s/fail" % _name(task_id, "task_id"),

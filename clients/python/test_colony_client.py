@@ -146,6 +146,33 @@ class TaskTest(_Test):
         self.assertEqual(outcome["task"]["status"], "DEAD")
         self.assertIsNone(c.claim("s1", ["pystale"], wait="100ms"))
 
+    def test_complete_claimNext_completesAndReturnsTheNextLease(self):
+        c = self.client()
+        c.submit("pynext", {"n": 1}, id="next-1")
+        c.submit("pynext", {"n": 2}, id="next-2")
+        lease = c.claim("n1", ["pynext"], wait=5)
+        self.assertEqual(lease["taskId"], "next-1")
+
+        handoff = c.complete("next-1", lease["token"], result={"ok": 1},
+                             claim_next={"agent": "n1", "types": ("pynext",), "lease": 10})
+
+        self.assertEqual(handoff["outcome"], "OK")
+        self.assertEqual(handoff["taskId"], "next-1")
+        self.assertEqual(handoff["next"]["taskId"], "next-2")
+        self.assertEqual(handoff["next"]["agent"], "n1")
+        self.assertEqual(c.task("next-1")["status"], "COMPLETED")
+        self.assertEqual(c.task("next-1")["result"], {"ok": 1})
+        stale = c.complete("next-1", lease["token"], claim_next={"agent": "n1", "types": ["pynext"]})
+        self.assertEqual(stale["outcome"], "NOT_CLAIMED")  # not raised: the answer could have held a lease
+        self.assertIsNone(stale["next"])
+        last = c.complete("next-2", handoff["next"]["token"], claim_next={"agent": "n1", "types": ["pynext"]})
+        self.assertEqual(last["outcome"], "OK")
+        self.assertIsNone(last["next"])  # nothing queued: the next part does not wait
+        with self.assertRaises(ColonyError) as raised:
+            c.complete("next-2", 1, claim_next={"agent": "n1"})
+        self.assertEqual(raised.exception.code, "BAD_REQUEST")
+        self.assertIn("next.types", raised.exception.detail)
+
 
 class MemoryTest(_Test):
     PROCESSES = 12

@@ -97,8 +97,8 @@ class BenchSuiteTest {
         // plugins: 10,000 events x 5 subscribers per round; 2 rounds each of the compiled, Java and no-filter
         // variants and 1 interpreted round in the headline's counts
         assertThat(scenarios.get(5).get("verified").get("expected").asLong()).isEqualTo(7 * 50_000L);
-        // serve: 8,000 claim+complete cycles per iteration, each checked against the colony
-        assertThat(scenarios.get(6).get("verified").get("expected").asLong()).isEqualTo(2 * 8_000L);
+        // serve: 8,000 claim+complete cycles and 8,000 handoff cycles per iteration, each checked against the colony
+        assertThat(scenarios.get(6).get("verified").get("expected").asLong()).isEqualTo(2 * 2 * 8_000L);
         assertThat(Files.readString(md)).contains("## Summary").contains("## `load`");
         assertThat(Files.readString(html)).contains("<svg").contains("id=\"scenario-load\"");
     }

@@ -1,5 +1,6 @@
 package dev.colony.server;
 
+import dev.colony.state.Handoff;
 import dev.colony.state.Lease;
 import dev.colony.state.Task;
 import java.io.ByteArrayOutputStream;
@@ -10,7 +11,7 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The claim and complete answers written with a streaming generator straight to bytes (ADR 0059): the same
+ * The claim and complete answers (and a completion's with its next claim) written with a streaming generator straight to bytes (ADR 0059): the same
  * JSON, member for member and in the same order, as {@link TaskRoutes#task} put in {@link Json#obj} maps,
  * without building the maps. These two answers run on every task cycle; the other task answers keep the maps.
  */
@@ -21,17 +22,41 @@ final class TaskJson {
     static byte[] lease(Namespace ns, Lease lease) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try (JsonGenerator g = Json.MAPPER.createGenerator(out)) {
+            lease(g, ns, lease);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * The answer of a completion with {@code next} (ADR 0066): the completed task's id, the completion's outcome,
+     * and the next lease as a claim answers it, left out when nothing was claimable. The completed task is not in
+     * it (the worker knows it, and reading it back would cost the queue a second call).
+     */
+    static byte[] handoff(Namespace ns, String taskId, Handoff handoff) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = Json.MAPPER.createGenerator(out)) {
             g.writeStartObject();
-            g.writeStringProperty("taskId", ns.local(lease.taskId()));
-            string(g, "agent", ns.local(lease.holder()));
-            g.writeNumberProperty("token", lease.token());
-            instant(g, "expiresAt", lease.expiresAt());
-            g.writeNumberProperty("attempt", lease.attempt());
-            g.writeName("task");
-            task(g, ns, lease.task());
+            g.writeStringProperty("taskId", taskId);
+            g.writeStringProperty("outcome", handoff.outcome().name());
+            if (handoff.next().isPresent()) {
+                g.writeName("next");
+                lease(g, ns, handoff.next().get());
+            }
             g.writeEndObject();
         }
         return out.toByteArray();
+    }
+
+    private static void lease(JsonGenerator g, Namespace ns, Lease lease) {
+        g.writeStartObject();
+        g.writeStringProperty("taskId", ns.local(lease.taskId()));
+        string(g, "agent", ns.local(lease.holder()));
+        g.writeNumberProperty("token", lease.token());
+        instant(g, "expiresAt", lease.expiresAt());
+        g.writeNumberProperty("attempt", lease.attempt());
+        g.writeName("task");
+        task(g, ns, lease.task());
+        g.writeEndObject();
     }
 
     /** The answer of a renew, complete or fail that succeeded: the task, left out if it is gone (purged). */

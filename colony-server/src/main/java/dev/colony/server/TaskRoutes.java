@@ -4,6 +4,7 @@ import dev.colony.messaging.AgentId;
 import dev.colony.messaging.Envelope;
 import dev.colony.server.auth.Action;
 import dev.colony.state.Fence;
+import dev.colony.state.Handoff;
 import dev.colony.state.Lease;
 import dev.colony.state.LeaseOutcome;
 import dev.colony.state.Task;
@@ -21,7 +22,8 @@ import java.util.Set;
 
 /**
  * The task routes: submit (idempotent on id), claim with a lease and a long-poll {@code wait}, renew,
- * complete and fail by lease token, cancel, get and list.
+ * complete and fail by lease token (a completion may claim the worker's next task in the same call), cancel,
+ * get and list.
  *
  * <p>A claim names the task types it takes: each submitted task requires the hidden capability
  * {@code <account>__t-<type>}, and a claim offers it for each type it names (after authorizing
@@ -100,32 +102,15 @@ final class TaskRoutes {
     }
 
     private Reply claim(Call call) {
-        Body body = call.object();
         Namespace ns = call.ns();
-        String agentName = body.text("agent");
-        AgentId agent = ns.agent(agentName);
-        call.authorize(Action.AGENT, agentName);
-        List<String> types = body.strings("types", 32);
-        if (types.isEmpty()) {
-            throw Problem.badRequest("member types is missing: name the task types to claim, such as [\"render\"]");
-        }
-        Set<String> offered = new HashSet<>();
-        for (String type : types) {
-            ns.token(type, "types[]");
-            call.authorize(Action.TASK_CLAIM, type);
-            offered.add(typeMark(ns, type));
-        }
-        for (String capability : body.strings("capabilities", 64)) {
-            offered.add(capability(ns, capability));
-        }
-        Duration lease = positive(body.duration("lease").orElse(DEFAULT_LEASE), "lease");
+        ClaimRequest request = claimRequest(call, ns, call.object());
         Duration wait = call.duration("wait").orElse(Duration.ZERO);
         Duration capped =
                 wait.compareTo(parts.limits().maxWait()) > 0 ? parts.limits().maxWait() : wait;
         long deadline = System.nanoTime() + capped.toNanos();
         while (true) {
             long generation = parts.signal().generation();
-            Optional<Lease> claimed = tasks.claim(agent, offered, lease);
+            Optional<Lease> claimed = tasks.claim(request.agent(), request.offered(), request.lease());
             if (claimed.isPresent()) {
                 call.audit("task.claim", ns.local(claimed.get().taskId()));
                 return new Reply(200, Reply.JSON, Map.of(), TaskJson.lease(ns, claimed.get()), null);
@@ -135,6 +120,36 @@ final class TaskRoutes {
                 return Reply.noContent();
             }
         }
+    }
+
+    /** What a claim asks: the agent, the type marks and capabilities it offers, the lease. */
+    private record ClaimRequest(AgentId agent, Set<String> offered, Duration lease) {}
+
+    /**
+     * A claim's members ({@code agent}, {@code types}, {@code capabilities}, {@code lease}), checked and
+     * authorized ({@code agent.<agent>}, {@code task.claim.<type>}) before anything changes: the claim route's
+     * body, and the {@code next} member of a completion.
+     */
+    private static ClaimRequest claimRequest(Call call, Namespace ns, Body body) {
+        String agentName = body.text("agent");
+        AgentId agent = ns.agent(agentName);
+        call.authorize(Action.AGENT, agentName);
+        List<String> types = body.strings("types", 32);
+        if (types.isEmpty()) {
+            throw Problem.badRequest(
+                    "member " + body.prefix() + "types is missing: name the task types to claim, such as [\"render\"]");
+        }
+        Set<String> offered = new HashSet<>();
+        for (String type : types) {
+            ns.token(type, body.prefix() + "types[]");
+            call.authorize(Action.TASK_CLAIM, type);
+            offered.add(typeMark(ns, type));
+        }
+        for (String capability : body.strings("capabilities", 64)) {
+            offered.add(capability(ns, capability));
+        }
+        Duration lease = positive(body.duration("lease").orElse(DEFAULT_LEASE), body.prefix() + "lease");
+        return new ClaimRequest(agent, offered, lease);
     }
 
     private Reply renew(Call call) {
@@ -151,6 +166,9 @@ final class TaskRoutes {
         Body body = call.object();
         Task task = claimable(call);
         byte[] result = body.member("result") == null ? new byte[0] : Json.write(body.member("result"));
+        if (body.member("next") != null) {
+            return handoff(call, ns, body, task, result);
+        }
         Fence fence = LeaderRoutes.fence(ns, body).orElse(null);
         LeaseOutcome outcome;
         try {
@@ -162,6 +180,44 @@ final class TaskRoutes {
             parts.completed().increment();
         }
         return outcome(call, "task.complete", outcome, ns, task.spec().id());
+    }
+
+    /**
+     * A completion with {@code next}: completes the task and claims the worker's next one in one queue call
+     * ({@link TaskQueue#completeAndClaim}, ADR 0066). The claim is checked and authorized as a claim is, before
+     * anything changes; it happens whatever the completion's outcome, so the answer is 200 with the outcome
+     * ({@code OK}, {@code STALE_LEASE}, {@code NOT_CLAIMED}) and the next lease when one was claimable. It does
+     * not wait: a worker with nothing to do falls back to a claim with {@code wait}.
+     */
+    private Reply handoff(Call call, Namespace ns, Body body, Task task, byte[] result) {
+        if (!body.member("next").isObject()) {
+            throw Problem.badRequest("member next must be an object such as {\"agent\": \"w1\", \"types\":"
+                    + " [\"render\"]}: the claim made after the completion");
+        }
+        if (body.member("fence") != null) {
+            throw Problem.badRequest("member fence cannot go with next: a completion under a fence claims"
+                    + " nothing; complete with the fence, then claim");
+        }
+        Body next = new Body(body.member("next"), "next.");
+        if (next.member("wait") != null) {
+            throw Problem.badRequest("member next.wait is not taken: the next claim does not wait (a worker"
+                    + " with nothing to do claims with ?wait=)");
+        }
+        ClaimRequest claim = claimRequest(call, ns, next);
+        Lease lease = leaseOf(task, body, claim.agent()); // the queue claims the next task for the lease's holder
+        Handoff handoff;
+        try {
+            handoff = tasks.completeAndClaim(lease, result, claim.offered(), claim.lease());
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest(e.getMessage());
+        }
+        String id = ns.local(task.spec().id());
+        if (handoff.outcome() == LeaseOutcome.OK) {
+            parts.completed().increment();
+            call.audit("task.complete", id);
+        }
+        handoff.next().ifPresent(l -> call.audit("task.claim", ns.local(l.taskId())));
+        return new Reply(200, Reply.JSON, Map.of(), TaskJson.handoff(ns, id, handoff), null);
     }
 
     private Reply fail(Call call) {
@@ -228,8 +284,11 @@ final class TaskRoutes {
 
     /** The lease the client holds by token: the queue checks only the token (and the task it names). */
     private static Lease leaseOf(Task task, Body body) {
+        return leaseOf(task, body, task.holder() == null ? AgentId.of("none") : task.holder());
+    }
+
+    private static Lease leaseOf(Task task, Body body, AgentId holder) {
         long token = body.longValue("token");
-        AgentId holder = task.holder() == null ? AgentId.of("none") : task.holder();
         return new Lease(
                 task.spec().id(),
                 holder,

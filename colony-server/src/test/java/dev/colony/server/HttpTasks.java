@@ -4,6 +4,7 @@ import dev.colony.messaging.AgentId;
 import dev.colony.state.AgentChooser;
 import dev.colony.state.AssignmentStrategy;
 import dev.colony.state.Fence;
+import dev.colony.state.Handoff;
 import dev.colony.state.Lease;
 import dev.colony.state.LeaseOutcome;
 import dev.colony.state.Task;
@@ -100,6 +101,46 @@ final class HttpTasks implements TaskQueue {
                         "token", lease.token(),
                         "result", Json.fromStored(result),
                         "fence", HttpWire.fence(fence)));
+    }
+
+    /**
+     * {@code POST /v1/tasks/{id}/complete} with {@code next}: the completion and the next claim (of {@link #TYPES})
+     * in one request. A refusal of the server (400) is the Java API's IllegalArgumentException, with the
+     * {@code next.lease} of its detail named {@code nextLease} as the Java API names it.
+     */
+    @Override
+    public Handoff completeAndClaim(Lease lease, byte[] result, Set<String> capabilities, Duration nextLease) {
+        Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(result, "result");
+        List<String> offered = List.copyOf(capabilities);
+        Objects.requireNonNull(nextLease, "nextLease");
+        Http.Res res = http.post(
+                path(lease.taskId()) + "/complete",
+                HttpWire.json(
+                        "token", lease.token(),
+                        "result", Json.fromStored(result),
+                        "next",
+                                Json.obj(
+                                        "agent",
+                                        lease.holder().value(),
+                                        "types",
+                                        TYPES,
+                                        "capabilities",
+                                        offered,
+                                        "lease",
+                                        HttpWire.duration(nextLease))));
+        if (res.status() == 404 && res.code().equals("NO_SUCH_TASK")) {
+            // as the Java API answers an unknown task; the server claims nothing then, so claim as the Java API does
+            return new Handoff(LeaseOutcome.NOT_CLAIMED, claim(lease.holder(), capabilities, nextLease));
+        }
+        if (res.status() == 400) {
+            throw new IllegalArgumentException(
+                    res.json().path("detail").asString().replace("next.lease", "nextLease"));
+        }
+        JsonNode answer = HttpWire.expect(res, 200);
+        LeaseOutcome outcome = LeaseOutcome.valueOf(answer.path("outcome").asString());
+        return new Handoff(
+                outcome, answer.hasNonNull("next") ? Optional.of(lease(answer.path("next"))) : Optional.empty());
     }
 
     @Override

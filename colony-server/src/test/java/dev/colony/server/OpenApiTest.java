@@ -27,4 +27,17 @@ class OpenApiTest {
             assertThat(doc.path("openapi").asString()).startsWith("3.1");
         }
     }
+
+    @Test
+    void openapi_completeTakesNext_withTheClaimsMembers() {
+        try (ServerFixture f = new ServerFixture()) {
+            JsonNode paths = f.admin.as(null).get("/openapi.json").json().path("paths");
+            String schema = "/requestBody/content/application~1json/schema";
+            JsonNode claim = paths.path("/v1/tasks/claim").path("post").at(schema);
+            JsonNode next = paths.path("/v1/tasks/{id}/complete").path("post").at(schema + "/properties/next");
+
+            assertThat(next.path("properties")).isEqualTo(claim.path("properties"));
+            assertThat(next.path("required")).isEqualTo(claim.path("required"));
+        }
+    }
 }

@@ -57,7 +57,7 @@ class PythonClientTest {
             String log = Files.readString(dir.resolve("unittest.log"), StandardCharsets.UTF_8);
             System.out.println(log);
             assertThat(python.exitValue()).as(log).isZero();
-            assertThat(log).contains("Ran 9 tests").doesNotContain("skipped");
+            assertThat(log).contains("Ran 10 tests").doesNotContain("skipped");
         } finally {
             watcher.shutdownNow();
             watcher.awaitTermination(1, TimeUnit.MINUTES);

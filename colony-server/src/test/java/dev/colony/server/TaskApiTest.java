@@ -61,6 +61,66 @@ class TaskApiTest {
     }
 
     @Test
+    void completeWithNext_completesAndAnswersTheNextLeaseOfTheNamedTypes() {
+        http.post("/v1/tasks", "{\"id\":\"t1\",\"type\":\"render\",\"payload\":1}");
+        http.post("/v1/tasks", "{\"id\":\"e1\",\"type\":\"encode\",\"payload\":2}");
+        http.post("/v1/tasks", "{\"id\":\"t2\",\"type\":\"render\",\"payload\":3}");
+        long token = http.post("/v1/tasks/claim", "{\"agent\":\"w1\",\"types\":[\"render\"]}")
+                .json()
+                .path("token")
+                .asLong();
+
+        Http.Res res = http.post(
+                "/v1/tasks/t1/complete",
+                "{\"token\":" + token
+                        + ",\"result\":{\"ok\":true},\"next\":{\"agent\":\"w1\",\"types\":[\"render\"],\"lease\":\"7s\"}}");
+
+        assertThat(res.status()).as(res.text()).isEqualTo(200);
+        assertThat(res.json().path("taskId").asString()).isEqualTo("t1");
+        assertThat(res.json().path("outcome").asString()).isEqualTo("OK");
+        JsonNode next = res.json().path("next");
+        assertThat(next.path("taskId").asString()).isEqualTo("t2");
+        assertThat(next.path("agent").asString()).isEqualTo("w1");
+        assertThat(next.path("task").path("payload").asInt()).isEqualTo(3);
+        assertThat(f.colony.tasks().get("acme_t1").orElseThrow().status().name())
+                .isEqualTo("COMPLETED");
+        assertThat(f.colony.tasks().get("acme_e1").orElseThrow().status().name())
+                .isEqualTo("QUEUED");
+        assertThat(f.guard.audits).contains("acme.admin task.complete t1", "acme.admin task.claim t2");
+
+        Http.Res last = http.post(
+                "/v1/tasks/t2/complete",
+                "{\"token\":" + next.path("token").asLong() + ",\"next\":{\"agent\":\"w1\",\"types\":[\"render\"]}}");
+
+        assertThat(last.status()).isEqualTo(200);
+        assertThat(last.json().path("outcome").asString()).isEqualTo("OK");
+        assertThat(last.json().has("next")).as(last.text()).isFalse();
+    }
+
+    @Test
+    void completeWithNext_staleToken_answersTheOutcomeAndStillClaims() {
+        http.post("/v1/tasks", "{\"id\":\"t1\",\"type\":\"render\",\"payload\":1}");
+        http.post("/v1/tasks", "{\"id\":\"t2\",\"type\":\"render\",\"payload\":2}");
+        long token = http.post("/v1/tasks/claim", "{\"agent\":\"w1\",\"types\":[\"render\"]}")
+                .json()
+                .path("token")
+                .asLong();
+
+        Http.Res res = http.post(
+                "/v1/tasks/t1/complete",
+                "{\"token\":" + (token + 100) + ",\"next\":{\"agent\":\"w2\",\"types\":[\"render\"]}}");
+
+        assertThat(res.status()).as(res.text()).isEqualTo(200);
+        assertThat(res.json().path("outcome").asString()).isEqualTo("STALE_LEASE");
+        assertThat(res.json().path("next").path("taskId").asString()).isEqualTo("t2");
+        assertThat(res.json().path("next").path("agent").asString()).isEqualTo("w2");
+        assertThat(f.colony.tasks().get("acme_t1").orElseThrow().status().name())
+                .isEqualTo("CLAIMED");
+        assertThat(f.colony.tasks().get("acme_t2").orElseThrow().holder().value())
+                .isEqualTo("acme_w2");
+    }
+
+    @Test
     void submit_sameIdTwice_isIdempotentAndOtherPayloadConflicts() {
         String body = "{\"id\":\"t1\",\"type\":\"render\",\"payload\":{\"a\":1}}";
         assertThat(http.post("/v1/tasks", body).status()).isEqualTo(201);

@@ -33,9 +33,12 @@ import org.HdrHistogram.Histogram;
  * threads, each with one keep-alive connection, claim and complete 8,000 tasks per iteration
  * ({@code POST /v1/tasks/claim}, then {@code POST /v1/tasks/{id}/complete} by lease token) until the queue is
  * empty. The tasks are submitted over HTTP before the timed part. A cycle counts when the colony itself holds
- * its task as COMPLETED after one attempt and no client completed it twice. The same-run floor: the same
- * threads and connections ask the cheapest route, {@code GET /health/live}, twice per unit, so the ratio
- * compares a cycle with two requests that do nothing. Clients and server share the machine.
+ * its task as COMPLETED after one attempt and no client completed it twice. Beside it, the handoff cycles
+ * (ADR 0066): the same threads complete each task and claim the next in one request ({@code POST
+ * /v1/tasks/{id}/complete} with {@code next}), as a worker does with it, claiming apart only to start and when
+ * an answer held no next lease; the same verification. The same-run floor: the same threads and connections
+ * ask the cheapest route, {@code GET /health/live}, twice per unit, so the ratio compares a cycle with two
+ * requests that do nothing. Clients and server share the machine.
  */
 final class ServeScenario implements Scenario {
     private static final int THREADS = 8;
@@ -51,7 +54,7 @@ final class ServeScenario implements Scenario {
     @Override
     public String description() {
         return "task claim+complete cycles over HTTP keep-alive, 8 client threads, vs GET /health/live on the same"
-                + " server";
+                + " server; beside them, cycles completing with the next claim in one request";
     }
 
     @Override
@@ -76,15 +79,36 @@ final class ServeScenario implements Scenario {
     }
 
     /**
+     * The handoff cycles' figures: each task completed with the next claimed in the same request.
+     *
+     * @param throughputPerSec verified handoff cycles per second in the median iteration
+     * @param overFloor handoff cycles per second over the floor's units (two trivial requests) per second
+     * @param overTwoRequestCycles handoff cycles per second over the two-request cycles' (the headline)
+     * @param requestsPerCycle requests sent over the measured iterations per cycle (a little over one: each
+     *     thread's first claim, and the claims after answers without a next lease)
+     */
+    record HandoffCycles(
+            String what,
+            int cyclesPerIteration,
+            double throughputPerSec,
+            List<Double> throughputPerIteration,
+            ScenarioResult.Verified verified,
+            double overFloor,
+            double overTwoRequestCycles,
+            double requestsPerCycle) {}
+
+    /**
      * The figures under {@code details}.
      *
      * @param cycleRequestsOverFloorRequests requests per second of the cycles (two per cycle) over the floor's
+     * @param handoff the one-request cycles measured beside the headline's two-request cycles
      */
     private record Details(
             int clientThreads,
             int cyclesPerIteration,
             String floorRoute,
             double cycleRequestsOverFloorRequests,
+            HandoffCycles handoff,
             List<RouteLatency> routes) {}
 
     @Override
@@ -114,10 +138,17 @@ final class ServeScenario implements Scenario {
     private ScenarioResult measure(BenchSettings settings, Colony colony, Clients clients) throws Exception {
         Histogram claim = new Histogram(3);
         Histogram complete = new Histogram(3);
+        Histogram handoff = new Histogram(3);
         Histogram floor = new Histogram(3);
         Measurement cycles = Loop.measure(settings, "serve: claim+complete", CYCLES, it -> {
             boolean measured = it >= settings.warmup();
             return cycleRound(colony, clients, "i" + it + "-", measured ? claim : null, measured ? complete : null);
+        });
+        AtomicLong handoffRequests = new AtomicLong();
+        Measurement handoffs = Loop.measure(settings, "serve: complete with next", CYCLES, it -> {
+            boolean measured = it >= settings.warmup();
+            return handoffRound(
+                    colony, clients, "h" + it + "-", measured ? handoff : null, measured ? handoffRequests : null);
         });
         Measurement trivial = Loop.measure(settings, "serve: floor " + FLOOR_ROUTE, CYCLES, it -> {
             return floorRound(clients, it >= settings.warmup() ? floor : null);
@@ -127,14 +158,26 @@ final class ServeScenario implements Scenario {
                 CYCLES,
                 FLOOR_ROUTE,
                 Measurement.round(cycles.throughput() / trivial.throughput()),
+                new HandoffCycles(
+                        "POST /v1/tasks/{id}/complete with next {agent, types}: the completion and the next claim"
+                                + " in one request; a claim apart only to start and after an answer without next;"
+                                + " each cycle checked against the colony as the headline's",
+                        CYCLES,
+                        Measurement.round(handoffs.throughput()),
+                        handoffs.perIteration().throughputPerSec(),
+                        ScenarioResult.verified(handoffs),
+                        Measurement.round(handoffs.throughput() / trivial.throughput()),
+                        Measurement.round(handoffs.throughput() / cycles.throughput()),
+                        Measurement.round((double) handoffRequests.get() / (handoffs.iterations() * (long) CYCLES))),
                 List.of(
                         RouteLatency.of("POST /v1/tasks/claim", claim),
                         RouteLatency.of("POST /v1/tasks/{id}/complete", complete),
+                        RouteLatency.of("POST /v1/tasks/{id}/complete with next", handoff),
                         RouteLatency.of(FLOOR_ROUTE, floor)));
         return ScenarioResult.of(
                         name(),
                         cycles,
-                        ScenarioResult.verified(cycles),
+                        ScenarioResult.verified(cycles, handoffs),
                         new ScenarioResult.Target("throughput_per_sec", 0),
                         true,
                         details)
@@ -157,14 +200,7 @@ final class ServeScenario implements Scenario {
      */
     private static Loop.Tally cycleRound(
             Colony colony, Clients clients, String prefix, Histogram claim, Histogram complete) throws Exception {
-        clients.each((c, t) -> {
-            for (int n = t; n < CYCLES; n += THREADS) {
-                c.expect(
-                        c.send("POST", "/v1/tasks", "{\"id\":\"" + prefix + n + "\",\"type\":\"bench\",\"payload\":1}"),
-                        201,
-                        "submit");
-            }
-        });
+        submit(clients, prefix);
         Set<String> done = ConcurrentHashMap.newKeySet();
         AtomicLong twice = new AtomicLong();
         Histogram cycle = new Histogram(3);
@@ -200,13 +236,88 @@ final class ServeScenario implements Scenario {
                 }
             }
         });
-        long verified = done.stream()
+        return Loop.Tally.of(nanos, verified(colony, done) - twice.get(), cycle);
+    }
+
+    /**
+     * Submits {@link #CYCLES} tasks named {@code prefix<n>} (untimed), then times the threads completing each
+     * task with the next claimed in the same request until the queue is empty: a thread claims apart to start
+     * and after an answer without a next lease, and stops when that claim finds nothing. Verified as
+     * {@link #cycleRound}; {@code requests} counts the requests sent (null for a warmup round).
+     */
+    private static Loop.Tally handoffRound(
+            Colony colony, Clients clients, String prefix, Histogram handoff, AtomicLong requests) throws Exception {
+        submit(clients, prefix);
+        Set<String> done = ConcurrentHashMap.newKeySet();
+        AtomicLong twice = new AtomicLong();
+        AtomicLong sent = new AtomicLong();
+        Histogram cycle = new Histogram(3);
+        long nanos = clients.each((c, t) -> {
+            Histogram mine = new Histogram(3);
+            String claimBody = "{\"agent\":\"w" + t + "\",\"types\":[\"bench\"]}";
+            String next = ",\"next\":" + claimBody + "}";
+            long mySent = 0;
+            String lease = null;
+            while (true) {
+                if (lease == null) {
+                    ServeConnection.Answer claimed = c.send("POST", "/v1/tasks/claim", claimBody);
+                    mySent++;
+                    if (claimed.status() == 204) {
+                        break;
+                    }
+                    lease = c.expect(claimed, 200, "claim");
+                }
+                String id = field(lease, "\"taskId\":\"", '"');
+                String token = field(lease, "\"token\":", ',');
+                long start = System.nanoTime();
+                String body = c.expect(
+                        c.send("POST", "/v1/tasks/" + id + "/complete", "{\"token\":" + token + next),
+                        200,
+                        "complete with next");
+                mine.recordValue(System.nanoTime() - start);
+                mySent++;
+                if (!body.startsWith("{\"taskId\":\"" + id + "\",\"outcome\":\"OK\"")) {
+                    throw new IllegalStateException("complete with next of " + id + " answered " + body);
+                }
+                if (!done.add(id)) {
+                    twice.incrementAndGet();
+                }
+                int at = body.indexOf("\"next\":");
+                lease = at < 0 ? null : body.substring(at);
+            }
+            sent.addAndGet(mySent);
+            synchronized (cycle) {
+                cycle.add(mine);
+                if (handoff != null) {
+                    handoff.add(mine);
+                }
+            }
+        });
+        if (requests != null) {
+            requests.addAndGet(sent.get());
+        }
+        return Loop.Tally.of(nanos, verified(colony, done) - twice.get(), cycle);
+    }
+
+    private static void submit(Clients clients, String prefix) throws InterruptedException {
+        clients.each((c, t) -> {
+            for (int n = t; n < CYCLES; n += THREADS) {
+                c.expect(
+                        c.send("POST", "/v1/tasks", "{\"id\":\"" + prefix + n + "\",\"type\":\"bench\",\"payload\":1}"),
+                        201,
+                        "submit");
+            }
+        });
+    }
+
+    /** How many of the ids the colony itself holds as COMPLETED after one attempt. */
+    private static long verified(Colony colony, Set<String> done) {
+        return done.stream()
                 .filter(id -> colony.tasks()
                         .get(ACCOUNT + "_" + id)
                         .filter(ServeScenario::completedOnce)
                         .isPresent())
                 .count();
-        return Loop.Tally.of(nanos, verified - twice.get(), cycle);
     }
 
     private static boolean completedOnce(Task task) {
