@@ -23,6 +23,9 @@ final class SseClient implements AutoCloseable {
 
     static final Frame END = new Frame(null, "<end>", "");
 
+    /** Chunks read by every client of this JVM: one per server flush (FanOutBench reports writes per event). */
+    static final java.util.concurrent.atomic.LongAdder CHUNKS = new java.util.concurrent.atomic.LongAdder();
+
     private final Socket socket;
     private final InputStream in;
     private final LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
@@ -89,6 +92,7 @@ final class SseClient implements AutoCloseable {
                 if (size == 0) {
                     break;
                 }
+                CHUNKS.increment();
                 pending.append(new String(in.readNBytes(size), StandardCharsets.UTF_8));
                 int end;
                 while ((end = pending.indexOf("\n\n")) >= 0) {
