@@ -42,7 +42,7 @@ final class EventRing implements AutoCloseable {
     private final String epoch = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private final Map<SubjectPattern, List<Listener>> byPattern = new LinkedHashMap<>();
-    private volatile int listenerCount; // written under the lock, read without it (each stream's pace)
+    private int listenerCount;
     private final int maxEvents;
     private final long maxBytes;
     private final Subscription subscription;
@@ -119,8 +119,7 @@ final class EventRing implements AutoCloseable {
         return n;
     }
 
-    /** How many live streams are attached now; without the lock (read by every stream's pump, ADR 0067). */
-    int listeners() {
+    synchronized int listeners() {
         return listenerCount;
     }
 

@@ -66,8 +66,7 @@ final class EventRoutes {
         Predicate<Event> filter = filterName.isEmpty() ? null : filter(call, filterName.get());
         Map<String, Object> ready = Json.obj("pattern", pattern, "filter", filterName.orElse(null));
         return Reply.events(out -> {
-            try (SseStream stream =
-                    new SseStream(out, parts.limits().streamBuffer(), filter, parts.ring()::listeners)) {
+            try (SseStream stream = new SseStream(out, parts.limits().streamBuffer(), filter)) {
                 EventRing.Listener listener = new EventRing.Listener(stored, stream);
                 EventRing.Attachment attachment = parts.ring().attach(listener, resumeFrom);
                 try {

@@ -12,23 +12,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
-import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 
 /**
  * One server-sent-events connection: producers {@link #offer} frames without blocking into a bounded
  * buffer, and the request's own thread {@link #pump}s them to the socket in batches.
  *
- * <p>Pacing (ADR 0067, replacing ADR 0056's linger): a producer only appends to the buffer; it wakes the pump
- * only when the pump waits for the first frame, or when a pacing pump's buffer reaches half its capacity. After
- * each write the pump waits out its stream's pace ({@link #pace}: nothing while the server has fewer than
- * {@link #PACED_FROM} streams, then {@link #PACE_PER_STREAM_NANOS} per stream up to {@link #MAX_PACE_NANOS}),
- * then writes everything that came meanwhile with one flush (one chunk, one syscall), or, if nothing came,
- * writes the next frame the moment it comes. So a stream writes at most once per pace, the server's writes per
- * second stay near {@code 1 / PACE_PER_STREAM_NANOS} however many streams a busy subject fans out to, and the
- * publisher pays no wake-up per stream per event while a stream paces; a frame that comes after a quiet spell
- * goes out at once, and a client that publishes and awaits its echo waits at most one pace for it (none on a
- * server with few streams).
+ * <p>Coalescing (ADR 0056): a producer only appends to the buffer; it wakes the pump only when the pump is
+ * idle, or when a lingering pump's buffer reaches half its capacity. A busy pump (one that wrote a batch less
+ * than {@link #BUSY_NANOS} ago) lingers up to {@link #LINGER_NANOS} after the first new frame, so that the
+ * frames of a busy stream go out many to one write and one flush (one chunk, one syscall) instead of one each,
+ * and a publisher does not pay a wake-up per stream per event. It goes on lingering only while lingering
+ * gathers more frames: a stream whose client waits for each frame before it causes the next (publish, then
+ * await the echo) would only be slowed, so after a linger that gathered nothing the pump writes each frame at
+ * once and tries lingering again at most every {@link #PROBE_NANOS}. A quiet stream writes its first frame at
+ * once; a buffer of one frame never lingers.
  *
  * <p>Overflow policy: when the buffer is full the frame is dropped and counted, and every later frame too;
  * the pump writes the frames it holds (they precede the dropped ones), then an {@code event: gap} naming how
@@ -44,13 +42,12 @@ import java.util.function.Predicate;
  * the closed flag are guarded by one lock, held only to append or to take the whole buffer.
  */
 final class SseStream implements AutoCloseable {
-    /** Below this many streams on the server, a stream writes every frame as soon as its pump can. */
-    static final int PACED_FROM = 100;
-    /** A stream's pace grows by this per stream on the server: the server then writes about 100,000 times a second. */
-    static final long PACE_PER_STREAM_NANOS = TimeUnit.MICROSECONDS.toNanos(
-            Long.getLong("colony.sse.pacePerStreamMicros", 10)); // TODO(fanout17): constant once measured
-    /** The longest a stream waits between two writes (the most a frame waits for its batch). */
-    static final long MAX_PACE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** How long a busy stream's pump waits after the first new frame for more, before it writes them all. */
+    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** A stream that wrote a batch less than this ago is busy: it may linger. */
+    static final long BUSY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How often a busy stream whose last linger gathered nothing tries lingering again. */
+    static final long PROBE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private static final long KEEPALIVE_NANOS = TimeUnit.SECONDS.toNanos(15);
     private static final byte[] KEEPALIVE = ": keepalive\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -61,27 +58,21 @@ final class SseStream implements AutoCloseable {
     private final int capacity;
     private final int urgent;
     private final Predicate<Event> filter;
-    private final IntSupplier streams;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final ArrayDeque<Frame> pending = new ArrayDeque<>(); // guarded by lock
     private long dropped; // guarded by lock
     private boolean closed; // guarded by lock
     private boolean waiting; // guarded by lock: the pump is parked on arrived
-    private boolean pacing; // guarded by lock: ... and waits out its pace, not for the first frame
+    private boolean lingering; // guarded by lock: ... and waits for more than the first frame
 
-    /** An unpaced stream: it writes every frame as soon as its pump can. */
     SseStream(OutputStream out, int capacity) {
-        this(out, capacity, null, () -> 1);
+        this(out, capacity, null);
     }
 
-    /**
-     * A stream whose frames from events {@code filter} (nullable: none) refuses are skipped, paced by how many
-     * streams the server has now ({@code streams}, read once per write).
-     */
-    SseStream(OutputStream out, int capacity, Predicate<Event> filter, IntSupplier streams) {
+    /** A stream whose frames from events {@code filter} (nullable: none) refuses are skipped. */
+    SseStream(OutputStream out, int capacity, Predicate<Event> filter) {
         this.filter = filter;
-        this.streams = streams;
         this.out = new BufferedOutputStream(out, 16 * 1024);
         this.capacity = capacity;
         this.urgent = Math.max(1, capacity / 2);
@@ -121,7 +112,7 @@ final class SseStream implements AutoCloseable {
                 return false;
             }
             pending.addLast(new Frame(frame, source));
-            if (waiting && (!pacing || pending.size() >= urgent)) {
+            if (waiting && (!lingering || pending.size() >= urgent)) {
                 arrived.signal();
             }
             return true;
@@ -147,25 +138,25 @@ final class SseStream implements AutoCloseable {
         return filter == null || source == null || filter.test(source);
     }
 
-    /** The least time between two writes of one of {@code streams} streams: see the class comment. */
-    static long pace(int streams) {
-        return streams < PACED_FROM ? 0 : Math.min(MAX_PACE_NANOS, streams * PACE_PER_STREAM_NANOS);
-    }
-
     /** Writes queued frames until the stream is closed, overflows, or {@code open} turns false. */
     void pump(BooleanSupplier open) throws IOException {
         out.flush();
         List<Frame> batch = new ArrayList<>();
-        long lastWrite = System.nanoTime() - MAX_PACE_NANOS;
+        long lastBatch = System.nanoTime() - BUSY_NANOS;
+        long nextProbe = lastBatch;
+        boolean gathering = false; // the last linger gathered more than the first frame
         while (open.getAsBoolean()) {
             long gap;
             boolean end;
+            boolean linger = false;
             lock.lock();
             try {
-                if (!awaitFrames(lastWrite + pace(streams.getAsInt()))) {
+                int got = awaitFrames(lastBatch, gathering || System.nanoTime() - nextProbe >= 0);
+                if (got == TIMED_OUT) {
                     end = closed;
                     gap = 0;
                 } else {
+                    linger = got == LINGERED;
                     batch.addAll(pending);
                     pending.clear();
                     end = closed;
@@ -187,6 +178,10 @@ final class SseStream implements AutoCloseable {
                     out.write(f.bytes());
                 }
             }
+            if (linger) {
+                gathering = batch.size() > 1;
+                nextProbe = System.nanoTime() + PROBE_NANOS;
+            }
             batch.clear();
             if (gap > 0) {
                 out.write(frame(
@@ -202,33 +197,41 @@ final class SseStream implements AutoCloseable {
             if (end || gap > 0) {
                 return;
             }
-            lastWrite = System.nanoTime();
+            lastBatch = System.nanoTime();
         }
     }
 
+    private static final int TIMED_OUT = 0;
+    private static final int AT_ONCE = 1;
+    private static final int LINGERED = 2;
+
     /**
-     * Under the lock: waits until {@code due} (the last write plus the pace) unless half the buffer fills first,
-     * then, if nothing came, up to the keep-alive period for the first frame (false if none came). Returns
-     * without waiting when the stream is closed or overflowed.
+     * Under the lock: waits up to the keep-alive period for a frame ({@link #TIMED_OUT} if none came); then, if
+     * the stream is busy (its last batch was written less than {@link #BUSY_NANOS} before this frame came) and
+     * {@code mayLinger}, up to the linger time for more frames or for half the buffer ({@link #LINGERED}).
+     * Returns without waiting when the stream is closed or overflowed.
      */
-    private boolean awaitFrames(long due) throws InterruptedException {
-        pacing = true;
-        try {
-            long left;
-            while ((left = due - System.nanoTime()) > 0 && pending.size() < urgent && !closed && dropped == 0) {
-                park(left);
-            }
-        } finally {
-            pacing = false;
-        }
+    private int awaitFrames(long lastBatch, boolean mayLinger) throws InterruptedException {
         long keepalive = KEEPALIVE_NANOS;
         while (pending.isEmpty() && !closed && dropped == 0) {
             if (keepalive <= 0) {
-                return false;
+                return TIMED_OUT;
             }
             keepalive = park(keepalive);
         }
-        return true;
+        if (!mayLinger || urgent <= 1 || System.nanoTime() - lastBatch >= BUSY_NANOS) {
+            return AT_ONCE;
+        }
+        lingering = true;
+        try {
+            long linger = LINGER_NANOS;
+            while (linger > 0 && pending.size() < urgent && !closed && dropped == 0) {
+                linger = park(linger);
+            }
+        } finally {
+            lingering = false;
+        }
+        return LINGERED;
     }
 
     private long park(long nanos) throws InterruptedException {
