@@ -206,11 +206,11 @@ public interface EventBus extends AutoCloseable {
          * handler that outlives the close timeout, so the factory must return a new, unstarted thread.
          *
          * <p>{@code Thread.ofPlatform().daemon().factory()} gives every ASYNC subscription its own platform
-         * thread. On a busy machine that hands events over faster (ADR 0065 measured it against the
-         * default): a drainer waiting for the next burst yields its core to the publisher, where a virtual
-         * one keeps its carrier, and wakes without the scheduler's hand-off. It costs an operating-system
-         * thread, with its stack, per ASYNC subscription: worth it for a few busy subscriptions; keep the
-         * default for many, or mostly idle, ones.
+         * thread. On a busy two-core machine that handed events over faster one-to-one, and usually but not
+         * always from two publishers (ADR 0065): a drainer waiting for the next burst yields its core to the
+         * publisher, where a virtual one keeps its carrier, and wakes without the scheduler's hand-off. It
+         * costs an operating-system thread, with its stack, per ASYNC subscription: worth it for a few busy
+         * subscriptions; keep the default for many, or mostly idle, ones.
          */
         public Builder drainerThreads(ThreadFactory factory) {
             this.drainerThreads = Objects.requireNonNull(factory, "drainerThreads");
