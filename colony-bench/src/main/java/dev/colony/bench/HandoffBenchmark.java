@@ -57,6 +57,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code colonyBus}: one ASYNC subscription (bound {@value #CAPACITY}, BLOCK), drained by its
  *       virtual thread; the publisher does pattern routing and metrics.
+ *   <li>{@code colonyBusPlatform}: the same, drained by a platform thread of its own ({@code
+ *       EventBus.builder().drainerThreads(Thread.ofPlatform().daemon().factory())}, ADR 0065).
  *   <li>{@code colonyMessenger}: {@code Messenger.send} by reference into one inbox (bound {@value
  *       #CAPACITY}, BLOCK), the same envelope every time.
  *   <li>{@code colonyMessengerNewEnvelope}: the same, but each message is a new {@code Envelope.of} (a
@@ -173,6 +175,20 @@ public class HandoffBenchmark {
             if (delivered != expected) {
                 throw new IllegalStateException("the bus reports " + delivered + " deliveries, expected " + expected);
             }
+        }
+    }
+
+    /** The same subscription drained by a platform thread of its own ({@code EventBus.Builder#drainerThreads}). */
+    public static class ColonyBusPlatform extends ColonyBus {
+        @Override
+        void start() {
+            bus = EventBus.builder()
+                    .drainerThreads(Thread.ofPlatform().daemon().factory())
+                    .build();
+            bus.subscribe(
+                    SubjectPattern.of("agent.*.inbox"),
+                    event -> consume(event.payload()),
+                    SubscribeOptions.async().withCapacity(CAPACITY).withOverflow(OverflowPolicy.BLOCK));
         }
     }
 
@@ -426,6 +442,12 @@ public class HandoffBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long colonyBus(ColonyBus state) {
+        return state.run();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long colonyBusPlatform(ColonyBusPlatform state) {
         return state.run();
     }
 

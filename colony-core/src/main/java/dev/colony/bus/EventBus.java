@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 
 /**
@@ -133,6 +134,7 @@ public interface EventBus extends AutoCloseable {
         Consumer<Event> deadEventHandler;
         int latencySampling = 64;
         Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+        ThreadFactory drainerThreads;
 
         private static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
         private static final Duration MAX_CLOSE_TIMEOUT = Duration.ofDays(1);
@@ -201,6 +203,24 @@ public interface EventBus extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes the thread that drains each ASYNC subscription's mailbox and runs its handler (default: a new
+         * virtual thread per subscription). The factory gets one unstarted thread per ASYNC subscription, at
+         * subscribe; the bus names and starts it, joins it on close and interrupts it only to abandon a
+         * handler that outlives the close timeout, so the factory must return a new, unstarted thread.
+         *
+         * <p>{@code Thread.ofPlatform().daemon().factory()} gives every ASYNC subscription its own platform
+         * thread. On a busy two-core machine that handed events over faster one-to-one, and usually but not
+         * always from two publishers (ADR 0065): a drainer waiting for the next burst yields its core to the
+         * publisher, where a virtual one keeps its carrier, and wakes without the scheduler's hand-off. It
+         * costs an operating-system thread, with its stack, per ASYNC subscription: worth it for a few busy
+         * subscriptions; keep the default for many, or mostly idle, ones.
+         */
+        public Builder drainerThreads(ThreadFactory factory) {
+            this.drainerThreads = Objects.requireNonNull(factory, "drainerThreads");
+            return this;
+        }
+
         /** An embedded bus with these settings. */
         public EventBus build() {
             return new LocalEventBus(this);
@@ -216,7 +236,8 @@ public interface EventBus extends AutoCloseable {
                     Optional.ofNullable(failureHandler),
                     Optional.ofNullable(deadEventHandler),
                     latencySampling,
-                    closeTimeout);
+                    closeTimeout,
+                    Optional.ofNullable(drainerThreads));
         }
 
         /**
@@ -227,18 +248,21 @@ public interface EventBus extends AutoCloseable {
          * @param deadEventHandler see {@link Builder#onDeadEvent}; empty for none
          * @param latencySampling see {@link Builder#latencySampling(int)}
          * @param closeTimeout see {@link Builder#closeTimeout(Duration)}
+         * @param drainerThreads see {@link Builder#drainerThreads(ThreadFactory)}; empty for virtual threads
          */
         public record Settings(
                 int routeCacheCapacity,
                 Optional<Consumer<HandlerFailure>> failureHandler,
                 Optional<Consumer<Event>> deadEventHandler,
                 int latencySampling,
-                Duration closeTimeout) {
+                Duration closeTimeout,
+                Optional<ThreadFactory> drainerThreads) {
             /** Checks that the handlers are present or explicitly empty and that the close timeout is present. */
             public Settings {
                 Objects.requireNonNull(failureHandler, "failureHandler");
                 Objects.requireNonNull(deadEventHandler, "deadEventHandler");
                 Objects.requireNonNull(closeTimeout, "closeTimeout");
+                Objects.requireNonNull(drainerThreads, "drainerThreads");
             }
         }
     }

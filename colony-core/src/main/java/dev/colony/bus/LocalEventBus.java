@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -27,6 +28,7 @@ final class LocalEventBus implements EventBus {
     private final Consumer<Event> deadEventHandler;
     private final int latencySampling;
     private final long closeTimeoutNanos;
+    private final ThreadFactory drainerThreads;
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean closed;
 
@@ -52,6 +54,9 @@ final class LocalEventBus implements EventBus {
         this.deadEventHandler = builder.deadEventHandler;
         this.latencySampling = builder.latencySampling;
         this.closeTimeoutNanos = builder.closeTimeout.toNanos();
+        this.drainerThreads = builder.drainerThreads != null
+                ? builder.drainerThreads
+                : Thread.ofVirtual().factory();
     }
 
     @Override
@@ -192,6 +197,16 @@ final class LocalEventBus implements EventBus {
     /** See {@link PublishGate#awaitQuiescence}. */
     PublishGate.Quiescence awaitQuiescence(long deadline) {
         return gate.awaitQuiescence(deadline);
+    }
+
+    /** An unstarted thread named {@code name} that will run {@code drain}, from the builder's factory. */
+    Thread drainerThread(String name, Runnable drain) {
+        Thread thread = drainerThreads.newThread(drain);
+        if (thread == null || thread.getState() != Thread.State.NEW) {
+            throw new IllegalStateException("drainerThreads must return a new, unstarted thread, got " + thread);
+        }
+        thread.setName(name);
+        return thread;
     }
 
     long closeTimeoutNanos() {

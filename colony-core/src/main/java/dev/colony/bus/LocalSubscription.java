@@ -99,7 +99,7 @@ final class LocalSubscription implements Subscription {
             mailbox = new Mailbox<>(options.capacity(), Mailbox.Overflow.named(options.overflow()));
             latency = new SingleWriterRecorder(3);
             asyncCounters = new long[18];
-            drainer = Thread.ofVirtual().name(threadName()).unstarted(this::drain);
+            drainer = bus.drainerThread(threadName(), this::drain);
         }
     }
 

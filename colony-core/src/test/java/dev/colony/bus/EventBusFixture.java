@@ -9,6 +9,14 @@ public interface EventBusFixture {
     /** A new bus with {@code builder}'s settings; the fixture closes it after the test. */
     EventBus bus(EventBus.Builder builder);
 
+    /**
+     * Whether the buses' ASYNC handlers run on virtual threads: the default; false for a fixture that
+     * sets {@link EventBus.Builder#drainerThreads} to platform threads.
+     */
+    default boolean virtualDrainers() {
+        return true;
+    }
+
     /** A new bus with default settings; the fixture closes it after the test. */
     default EventBus bus() {
         return bus(EventBus.builder());

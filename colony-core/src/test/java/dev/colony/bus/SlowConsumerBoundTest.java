@@ -38,8 +38,23 @@ class SlowConsumerBoundTest {
             value = OverflowPolicy.class,
             names = {"BLOCK", "DROP_OLDEST", "DROP_NEWEST"})
     void asyncSubscription_slowHandler_holdsAtMostMailboxPlusOneBatch(OverflowPolicy policy) {
+        assertBusBound(policy, EventBus.builder());
+    }
+
+    /** The same with a platform drainer thread ({@link EventBus.Builder#drainerThreads}, ADR 0065). */
+    @ParameterizedTest
+    @EnumSource(
+            value = OverflowPolicy.class,
+            names = {"BLOCK", "DROP_OLDEST", "DROP_NEWEST"})
+    void asyncSubscriptionOnAPlatformDrainer_slowHandler_holdsAtMostMailboxPlusOneBatch(OverflowPolicy policy) {
+        assertBusBound(
+                policy,
+                EventBus.builder().drainerThreads(Thread.ofPlatform().daemon().factory()));
+    }
+
+    private static void assertBusBound(OverflowPolicy policy, EventBus.Builder builder) {
         int events = policy == OverflowPolicy.BLOCK ? 2_000 : 20_000;
-        try (EventBus bus = EventBus.create()) {
+        try (EventBus bus = builder.build()) {
             AtomicLong handled = new AtomicLong();
             Subscription subscription = bus.subscribe(
                     SubjectPattern.of("slow.*"),

@@ -86,13 +86,14 @@ final class RedisEventBus implements EventBus {
         this.codec = new RedisEventBusFrame(loader != null ? loader : RedisEventBus.class.getClassLoader());
         Consumer<HandlerFailure> failures = settings.failureHandler().orElse(null);
         Consumer<Event> deadEvents = settings.deadEventHandler().orElse(null);
-        this.local = EventBus.builder()
+        EventBus.Builder localSettings = EventBus.builder()
                 .routeCacheCapacity(settings.routeCacheCapacity())
                 .latencySampling(settings.latencySampling())
                 .closeTimeout(settings.closeTimeout())
                 .onHandlerFailure(failure -> reportFailure(failure, failures))
-                .onDeadEvent(event -> deadEvent(event, deadEvents))
-                .build();
+                .onDeadEvent(event -> deadEvent(event, deadEvents));
+        settings.drainerThreads().ifPresent(localSettings::drainerThreads);
+        this.local = localSettings.build();
         this.closeTimeout = settings.closeTimeout();
         this.sender = new RedisEventBusSender(link, node, limits);
         this.receiver = new RedisEventBusReceiver(
