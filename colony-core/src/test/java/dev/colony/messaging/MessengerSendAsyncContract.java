@@ -43,8 +43,9 @@ public interface MessengerSendAsyncContract extends MessengerFixture {
     default void sendAsync_oneSenderManyInFlight_deliveredInCallOrder() throws Exception {
         Messenger messenger = messenger();
         List<Object> received = new CopyOnWriteArrayList<>();
-        messenger.open(BOB).attach(m -> received.add(m.payload()));
         int count = 2_000;
+        // room for all: a message that waits for room under BLOCK may be overtaken (Messenger#sendAsync)
+        messenger.open(BOB, InboxOptions.defaults().withCapacity(count)).attach(m -> received.add(m.payload()));
 
         List<CompletableFuture<SendOutcome>> outcomes = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -68,7 +69,9 @@ public interface MessengerSendAsyncContract extends MessengerFixture {
         int[] next = new int[ASYNC_SENDERS];
         AtomicInteger duplicates = new AtomicInteger();
         AtomicInteger outOfOrder = new AtomicInteger();
-        InboxOptions options = InboxOptions.defaults().withPayloadType(Numbered.class);
+        InboxOptions options = InboxOptions.defaults() // room for all, as above
+                .withCapacity(ASYNC_SENDERS * ASYNC_PER_SENDER)
+                .withPayloadType(Numbered.class);
         messenger.open(BOB, options).attach(m -> {
             Numbered n = m.payload(Numbered.class);
             if (handled.put(n, Boolean.TRUE) != null) {
@@ -108,6 +111,38 @@ public interface MessengerSendAsyncContract extends MessengerFixture {
         MessengerMetrics metrics = messenger.metrics();
         assertThat(metrics.sent()).isEqualTo(total);
         assertThat(metrics.deadLettered()).isZero();
+    }
+
+    @Test
+    default void sendAsync_manyInFlightToSmallBlockingInbox_everyMessageDeliveredOnce() throws Exception {
+        Messenger messenger = messenger();
+        Map<Object, Boolean> handled = new ConcurrentHashMap<>();
+        AtomicInteger duplicates = new AtomicInteger();
+        messenger.open(BOB, InboxOptions.defaults().withCapacity(4)).attach(m -> {
+            if (handled.put(m.payload(), Boolean.TRUE) != null) {
+                duplicates.incrementAndGet();
+            }
+        });
+        int count = 500;
+        AtomicInteger notDelivered = new AtomicInteger();
+        // the embedded messenger waits in sendAsync itself under BLOCK: a thread of its own, joined with a bound
+        Thread sender = Thread.ofVirtual().start(() -> {
+            List<CompletableFuture<SendOutcome>> outcomes = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                outcomes.add(messenger.sendAsync(message(ALICE, BOB, i)));
+            }
+            for (CompletableFuture<SendOutcome> outcome : outcomes) {
+                if (outcome.join() != SendOutcome.DELIVERED) {
+                    notDelivered.incrementAndGet();
+                }
+            }
+        });
+        join(sender);
+
+        eventually().until(() -> handled.size() == count);
+        assertThat(notDelivered).hasValue(0);
+        assertThat(duplicates).hasValue(0);
+        assertThat(messenger.deadLetters().size()).isZero();
     }
 
     @Test
