@@ -205,6 +205,35 @@ class HttpMessengerContractTest extends MessengerContract {
         assertThat(messenger.metrics().deadLettered()).isEqualTo(1);
     }
 
+    /**
+     * No sender waits for room over HTTP: a send into the full inbox answers MAILBOX_FULL and is sent again (as
+     * {@code send}'s counterpart does); every message arrives once.
+     */
+    @Override
+    @Test
+    public void sendAsync_manyInFlightToSmallBlockingInbox_everyMessageDeliveredOnce() throws Exception {
+        Messenger messenger = messenger();
+        Map<Object, Boolean> handled = new ConcurrentHashMap<>();
+        AtomicInteger duplicates = new AtomicInteger();
+        messenger.open(BOB, InboxOptions.defaults().withCapacity(4)).attach(m -> {
+            if (handled.put(m.payload(), Boolean.TRUE) != null) {
+                duplicates.incrementAndGet();
+            }
+        });
+        int count = 500;
+        for (int i = 0; i < count; i++) {
+            SendOutcome outcome;
+            while ((outcome = MessengerSendAsyncContract.outcomeOf(messenger.sendAsync(message(ALICE, BOB, i))))
+                    == SendOutcome.MAILBOX_FULL) {
+                Thread.yield();
+            }
+            assertThat(outcome).isEqualTo(SendOutcome.DELIVERED);
+        }
+
+        eventually().until(() -> handled.size() == count);
+        assertThat(duplicates).hasValue(0);
+    }
+
     /** As {@code send}'s counterpart: the dead letter's envelope is the server's (its id and time). */
     @Override
     @Test
