@@ -14,8 +14,9 @@ import java.util.function.Consumer;
  * before it attaches a handler wait in the inbox. Every send names its sender ({@link Envelope#source()}),
  * which needs no inbox.
  *
- * <p><b>Outcomes, not exceptions.</b> {@link #send} returns a {@link SendOutcome}; a message that is not
- * delivered also becomes a {@link DeadLetter} with its reason. Only programming errors (a null argument,
+ * <p><b>Outcomes, not exceptions.</b> {@link #send} returns a {@link SendOutcome} ({@link #sendAsync} a
+ * future of one, for several messages in flight); a message that is not delivered also becomes a
+ * {@link DeadLetter} with its reason. Only programming errors (a null argument,
  * a broadcast envelope given to {@code send}) throw.
  *
  * <p><b>Order.</b> Messages of one priority sent from one thread to one recipient are handled in the order
@@ -72,6 +73,36 @@ public interface Messenger extends AutoCloseable {
      * @throws IllegalArgumentException if the message has no recipient (use {@link #broadcast})
      */
     SendOutcome send(Envelope message);
+
+    /**
+     * Sends {@code message} as {@link #send} does, without waiting for the outcome: a sender keeps several
+     * messages in flight. The future completes with the outcome {@link #send} would have returned, after the
+     * same dead letter, if any, was recorded; it never completes exceptionally (a message Redis did not
+     * confirm is {@link SendOutcome#REJECTED}, as with {@code send}). Programming errors throw at once, as
+     * with {@code send}; a message that cannot be sent (too large or not encodable when marshalled, past
+     * its deadline, the messenger closed) is refused before anything is sent, with an already completed
+     * future and its dead letter.
+     *
+     * <p><b>Order.</b> Messages of one priority given to {@code sendAsync} (or {@code send}) from one thread
+     * to one recipient reach its inbox in call order, without waiting for the earlier futures. One
+     * exception: a message that waits for room in a full inbox under the BLOCK policy may be overtaken by
+     * the same sender's later messages (wait for its future, or use {@code send}, when order matters then).
+     *
+     * <p><b>Waiting.</b> This default, which the embedded messenger keeps, calls {@link #send} and returns a
+     * completed future: in one JVM a send does not wait for a round trip, except under the BLOCK policy,
+     * where it waits here as {@code send} does. A distributed messenger (Redis) sends without waiting and
+     * bounds the messages in flight per messenger; a caller past the bound waits here until one is answered
+     * (see the backend's documentation for the bound).
+     *
+     * <p><b>Threads.</b> The future may be completed on a thread of the messenger (a virtual thread, or the
+     * Redis client's I/O thread when nothing depends on the future yet): dependent actions must not block,
+     * or must be given with the {@code ...Async} methods. Joining the future from the sender's thread is fine.
+     *
+     * @throws IllegalArgumentException if the message has no recipient (use {@link #broadcast})
+     */
+    default CompletableFuture<SendOutcome> sendAsync(Envelope message) {
+        return CompletableFuture.completedFuture(send(message));
+    }
 
     /**
      * Sends {@code message} as a request and returns its reply. The request gets a correlation id (its

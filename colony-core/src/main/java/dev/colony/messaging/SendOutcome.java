@@ -1,7 +1,7 @@
 package dev.colony.messaging;
 
 /**
- * What {@link Messenger#send} did with a message. Every outcome but {@link #DELIVERED} also leaves a
+ * What {@link Messenger#send} (or the future of {@link Messenger#sendAsync}) did with a message. Every outcome but {@link #DELIVERED} also leaves a
  * {@link DeadLetter} with the reason.
  */
 public enum SendOutcome {

@@ -15,7 +15,8 @@ public abstract class MessengerContract
                 MessengerBroadcastContract,
                 MessengerMarshalContract,
                 MessengerConcurrencyContract,
-                MessengerSupervisionContract {
+                MessengerSupervisionContract,
+                MessengerSendAsyncContract {
 
     private final List<Messenger> messengers = new ArrayList<>();
 

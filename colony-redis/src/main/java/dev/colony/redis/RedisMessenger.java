@@ -48,6 +48,11 @@ import java.util.concurrent.atomic.LongAdder;
  * receiving side {@link RedisInboxDelivery}; requests, replies and timeouts are in
  * {@link RedisMessengerRequests}.
  *
+ * <p><b>Several in flight.</b> {@link #sendAsync} writes the SEND script call without waiting for its answer
+ * (Lettuce pipelines it on the node's connection) and completes the future from the answer; at most
+ * {@link #MAX_IN_FLIGHT} such sends of a node wait for their answers at a time, a caller past that waits for
+ * a place (ADR 0068).
+ *
  * <p><b>Outcomes.</b> DELIVERED means Redis appended the message to the recipient's stream. A send whose
  * script failed (Redis unreachable past the command timeout) is REJECTED with a dead letter saying why;
  * the message may still have been appended, and a retried send with the same message id is then a
@@ -57,6 +62,13 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class RedisMessenger implements Messenger {
     static final String GROUP = "colony";
+    /**
+     * The most {@link #sendAsync} messages of one node unanswered by Redis at a time: 1,024, a few times
+     * what one pipelined connection needs to keep Redis busy (ADR 0068), and bounded so that a sender
+     * faster than Redis waits instead of queueing without end.
+     */
+    static final int MAX_IN_FLIGHT = 1024;
+
     private static final System.Logger LOG = System.getLogger("dev.colony.redis");
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
 
@@ -219,8 +231,48 @@ final class RedisMessenger implements Messenger {
         return route(message, message.recipient(), null, null, 0);
     }
 
+    /**
+     * Sends without waiting for Redis: the SEND script call is written to the connection at once, pipelined
+     * behind the node's other commands, and the future completes from its answer. At most
+     * {@link #MAX_IN_FLIGHT} sends of this node are unanswered at a time; a caller past that waits here for
+     * a place. The connection keeps the order of the calls, so one thread's messages to one recipient are
+     * appended in call order (except a message that waits for room in a full BLOCK inbox, and messages
+     * whose script Redis had forgotten, which run again as EVAL).
+     */
+    @Override
+    public CompletableFuture<SendOutcome> sendAsync(Envelope message) {
+        Objects.requireNonNull(message, "message");
+        AgentId to = message.recipient();
+        if (to == null) {
+            throw new IllegalArgumentException("message \"" + message.id() + "\" has no recipient; use broadcast");
+        }
+        sent.increment();
+        SendOutcome refused = refused(message, to);
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
+        byte[] encoded = encode(message, to);
+        if (encoded == null) {
+            return CompletableFuture.completedFuture(SendOutcome.REJECTED);
+        }
+        return sender.deliverAsync(message, encoded, to, message.priority());
+    }
+
     /** Checks, encodes and delivers {@code message} to {@code to}; registers a request when {@code requestKey} is set. */
     SendOutcome route(Envelope message, AgentId to, String requestKey, String requestValue, long ttlMillis) {
+        SendOutcome refused = refused(message, to);
+        if (refused != null) {
+            return refused;
+        }
+        byte[] encoded = encode(message, to);
+        if (encoded == null) {
+            return SendOutcome.REJECTED;
+        }
+        return sender.deliver(message, encoded, to, message.priority(), requestKey, requestValue, ttlMillis);
+    }
+
+    /** The outcome, its dead letter recorded, when the messenger is closed or the deadline has passed; else null. */
+    private SendOutcome refused(Envelope message, AgentId to) {
         if (closed) {
             return deadLetter(
                     message, null, to, DeadLetter.Reason.REJECTED, "the messenger is closed", SendOutcome.REJECTED);
@@ -234,18 +286,22 @@ final class RedisMessenger implements Messenger {
                     "its deadline " + message.deadline() + " had passed when it was sent",
                     SendOutcome.EXPIRED);
         }
-        byte[] encoded;
+        return null;
+    }
+
+    /** The encoded message, or null with a REJECTED dead letter when it is too large or not encodable. */
+    private byte[] encode(Envelope message, AgentId to) {
         long start = System.nanoTime();
         try {
-            encoded = codec.encode(message);
+            return codec.encode(message);
         } catch (MessageTooLargeException e) {
-            return deadLetter(message, null, to, DeadLetter.Reason.TOO_LARGE, e.getMessage(), SendOutcome.REJECTED);
+            deadLetter(message, null, to, DeadLetter.Reason.TOO_LARGE, e.getMessage(), SendOutcome.REJECTED);
         } catch (IllegalArgumentException e) {
-            return deadLetter(message, null, to, DeadLetter.Reason.UNENCODABLE, e.getMessage(), SendOutcome.REJECTED);
+            deadLetter(message, null, to, DeadLetter.Reason.UNENCODABLE, e.getMessage(), SendOutcome.REJECTED);
         } finally {
             marshalTime.record(System.nanoTime() - start);
         }
-        return sender.deliver(message, encoded, to, message.priority(), requestKey, requestValue, ttlMillis);
+        return null;
     }
 
     @Override

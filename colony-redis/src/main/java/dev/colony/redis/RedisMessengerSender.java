@@ -9,7 +9,10 @@ import dev.colony.messaging.DeadLetter;
 import dev.colony.messaging.Envelope;
 import dev.colony.messaging.SendOutcome;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -35,6 +38,7 @@ final class RedisMessengerSender {
     private final AtomicLong refSeq = new AtomicLong();
     private final ReentrantLock roomLock = new ReentrantLock();
     private final Condition room = roomLock.newCondition();
+    private final Semaphore inFlight = new Semaphore(RedisMessenger.MAX_IN_FLIGHT);
 
     RedisMessengerSender(RedisMessenger messenger) {
         this.messenger = messenger;
@@ -47,6 +51,78 @@ final class RedisMessengerSender {
 
     /** Runs the SEND script until it answers for good: waits for room while a BLOCK inbox is full. */
     SendOutcome deliver(
+            Envelope original,
+            byte[] encoded,
+            AgentId to,
+            int priority,
+            String requestKey,
+            String requestValue,
+            long ttlMillis) {
+        Send send = prepare(original, encoded, to, priority, requestKey, requestValue, ttlMillis);
+        List<Object> answer;
+        try {
+            answer = RedisMessengerScripts.await(send.run(messenger));
+        } catch (RuntimeException e) {
+            return failed(send, e);
+        }
+        SendOutcome outcome = outcome(send, answer);
+        return outcome != null ? outcome : untilRoom(send, answer);
+    }
+
+    /**
+     * Runs the SEND script for {@code encoded} without waiting for its answer, once one of the
+     * {@link RedisMessenger#MAX_IN_FLIGHT} places of the node's sends in flight is free (waiting for it
+     * here); the future completes with what {@link #deliver} would have returned. A BLOCK inbox found full
+     * is waited for on a virtual thread of its own, which keeps the place until the message is answered.
+     */
+    CompletableFuture<SendOutcome> deliverAsync(Envelope original, byte[] encoded, AgentId to, int priority) {
+        Send send = prepare(original, encoded, to, priority, null, null, 0);
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            refs.remove(send.ref());
+            return CompletableFuture.completedFuture(deadLetter(
+                    original,
+                    encoded,
+                    to,
+                    DeadLetter.Reason.REJECTED,
+                    "the sender was interrupted while waiting for a place among the sends in flight",
+                    SendOutcome.REJECTED));
+        }
+        CompletableFuture<SendOutcome> result = new CompletableFuture<>();
+        send.run(messenger).whenComplete((answer, error) -> {
+            if (error != null) {
+                complete(result, failed(send, RedisMessengerScripts.unwrap(error)));
+                return;
+            }
+            SendOutcome outcome = outcome(send, answer);
+            if (outcome != null) {
+                complete(result, outcome);
+            } else { // the I/O thread never waits: room is awaited on a thread of the message's own
+                Thread.ofVirtual()
+                        .name("colony-redis-send-wait")
+                        .start(() -> complete(result, untilRoom(send, answer)));
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Frees the message's place in flight, then completes {@code result}: on this thread when nothing
+     * depends on it yet (the Redis client's I/O thread runs no caller code then), else on a virtual thread,
+     * so that dependent actions never run on the I/O thread.
+     */
+    private void complete(CompletableFuture<SendOutcome> result, SendOutcome outcome) {
+        inFlight.release();
+        if (result.getNumberOfDependents() == 0 || Thread.currentThread().isVirtual()) {
+            result.complete(outcome);
+        } else {
+            Thread.ofVirtual().name("colony-redis-send-done").start(() -> result.complete(outcome));
+        }
+    }
+
+    private Send prepare(
             Envelope original,
             byte[] encoded,
             AgentId to,
@@ -70,86 +146,111 @@ final class RedisMessengerSender {
             bytes(requestValue == null ? "" : requestValue),
             bytes(Long.toString(Math.max(1, ttlMillis)))
         };
+        RedisInbox local = messenger.inbox(to);
+        boolean ownHandler = local != null && local.drainer().isCurrent();
+        return new Send(original, encoded, to, ref, keys, args, ownHandler);
+    }
+
+    /** Runs the SEND script again while {@code answer} says FULL, pausing for room in between; never null. */
+    private SendOutcome untilRoom(Send send, List<Object> answer) {
         long pause = TimeUnit.MICROSECONDS.toNanos(20);
         while (true) {
-            List<Object> answer;
-            try {
-                answer = RedisMessengerScripts.await(RedisMessengerScripts.SEND.run(messenger.redis, keys, args));
-            } catch (RuntimeException e) {
-                refs.remove(ref);
-                messenger.countFailure();
-                return deadLetter(
-                        original,
-                        encoded,
-                        to,
-                        DeadLetter.Reason.REJECTED,
-                        "Redis did not confirm the message: " + e.getMessage(),
-                        SendOutcome.REJECTED);
+            SendOutcome refused = cannotWait(send, answer);
+            if (refused != null) {
+                return refused;
             }
-            switch (status(answer)) {
-                case "OK" -> {
-                    return SendOutcome.DELIVERED;
-                }
-                case "EVICTED" -> {
-                    evicted(answer, to);
-                    return SendOutcome.DELIVERED;
-                }
-                case "NO_SUCH_AGENT" -> {
-                    refs.remove(ref);
-                    return deadLetter(
-                            original,
-                            encoded,
-                            to,
-                            DeadLetter.Reason.NO_SUCH_AGENT,
-                            "no agent \"" + to + "\"",
-                            SendOutcome.NO_SUCH_AGENT);
-                }
-                case "MAILBOX_FULL" -> {
-                    refs.remove(ref);
-                    return full(original, encoded, to, text(answer.get(1)), "");
-                }
-                case "FULL" -> { // wait for room
-                    RedisInbox local = messenger.inbox(to);
-                    if (local != null && local.drainer().isCurrent()) {
-                        refs.remove(ref); // waiting for room only this thread can make would deadlock
-                        return full(original, encoded, to, text(answer.get(1)), " and the sender is its own handler");
-                    }
-                    if (messenger.closed || Thread.currentThread().isInterrupted()) {
-                        refs.remove(ref);
-                        return deadLetter(
-                                original,
-                                encoded,
-                                to,
-                                DeadLetter.Reason.REJECTED,
-                                messenger.closed
-                                        ? "the messenger closed"
-                                        : "the sender was interrupted while waiting for room",
-                                SendOutcome.REJECTED);
-                    }
-                    awaitRoom(pause);
-                    pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
-                }
-                default -> {
-                    refs.remove(ref);
-                    return deadLetter(
-                            original,
-                            encoded,
-                            to,
-                            DeadLetter.Reason.REJECTED,
-                            "unexpected answer from the SEND script: " + answer,
-                            SendOutcome.REJECTED);
-                }
+            awaitRoom(pause);
+            pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
+            try {
+                answer = RedisMessengerScripts.await(send.run(messenger));
+            } catch (RuntimeException e) {
+                return failed(send, e);
+            }
+            SendOutcome outcome = outcome(send, answer);
+            if (outcome != null) {
+                return outcome;
             }
         }
     }
 
-    private SendOutcome full(Envelope original, byte[] encoded, AgentId to, String policy, String why) {
+    /** The outcome when the sender may not wait for room in the full inbox; null when it may. */
+    private SendOutcome cannotWait(Send send, List<Object> answer) {
+        if (send.ownHandler()) {
+            refs.remove(send.ref()); // waiting for room only this thread can make would deadlock
+            return full(send, text(answer.get(1)), " and the sender is its own handler");
+        }
+        if (messenger.closed || Thread.currentThread().isInterrupted()) {
+            refs.remove(send.ref());
+            return deadLetter(
+                    send.original(),
+                    send.encoded(),
+                    send.to(),
+                    DeadLetter.Reason.REJECTED,
+                    messenger.closed ? "the messenger closed" : "the sender was interrupted while waiting for room",
+                    SendOutcome.REJECTED);
+        }
+        return null;
+    }
+
+    private SendOutcome failed(Send send, Throwable error) {
+        refs.remove(send.ref());
+        messenger.countFailure();
         return deadLetter(
-                original,
-                encoded,
-                to,
+                send.original(),
+                send.encoded(),
+                send.to(),
+                DeadLetter.Reason.REJECTED,
+                "Redis did not confirm the message: " + error.getMessage(),
+                SendOutcome.REJECTED);
+    }
+
+    /** The outcome the SEND script's {@code answer} means, its dead letter recorded; null for FULL (wait for room). */
+    private SendOutcome outcome(Send send, List<Object> answer) {
+        switch (status(answer)) {
+            case "OK" -> {
+                return SendOutcome.DELIVERED;
+            }
+            case "EVICTED" -> {
+                evicted(answer, send.to());
+                return SendOutcome.DELIVERED;
+            }
+            case "NO_SUCH_AGENT" -> {
+                refs.remove(send.ref());
+                return deadLetter(
+                        send.original(),
+                        send.encoded(),
+                        send.to(),
+                        DeadLetter.Reason.NO_SUCH_AGENT,
+                        "no agent \"" + send.to() + "\"",
+                        SendOutcome.NO_SUCH_AGENT);
+            }
+            case "MAILBOX_FULL" -> {
+                refs.remove(send.ref());
+                return full(send, text(answer.get(1)), "");
+            }
+            case "FULL" -> {
+                return null;
+            }
+            default -> {
+                refs.remove(send.ref());
+                return deadLetter(
+                        send.original(),
+                        send.encoded(),
+                        send.to(),
+                        DeadLetter.Reason.REJECTED,
+                        "unexpected answer from the SEND script: " + answer,
+                        SendOutcome.REJECTED);
+            }
+        }
+    }
+
+    private SendOutcome full(Send send, String policy, String why) {
+        return deadLetter(
+                send.original(),
+                send.encoded(),
+                send.to(),
                 DeadLetter.Reason.MAILBOX_FULL,
-                "the inbox of agent \"" + to + "\" is full (" + policy + ")" + why,
+                "the inbox of agent \"" + send.to() + "\" is full (" + policy + ")" + why,
                 SendOutcome.MAILBOX_FULL);
     }
 
@@ -199,5 +300,22 @@ final class RedisMessengerSender {
             String detail,
             SendOutcome outcome) {
         return messenger.deadLetter(envelope, encoded, to, reason, detail, outcome);
+    }
+
+    /**
+     * One message on its way: what the SEND script is given, the reference it carries, and whether its
+     * sender is the handler of the recipient's inbox on this node (which must never wait for room).
+     */
+    private record Send(
+            Envelope original,
+            byte[] encoded,
+            AgentId to,
+            String ref,
+            String[] keys,
+            byte[][] args,
+            boolean ownHandler) {
+        CompletionStage<List<Object>> run(RedisMessenger messenger) {
+            return RedisMessengerScripts.SEND.run(messenger.redis, keys, args);
+        }
     }
 }

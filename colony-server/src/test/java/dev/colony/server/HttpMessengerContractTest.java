@@ -22,6 +22,7 @@ import dev.colony.messaging.Messenger;
 import dev.colony.messaging.MessengerConcurrencyContract;
 import dev.colony.messaging.MessengerContract;
 import dev.colony.messaging.MessengerMarshalContract;
+import dev.colony.messaging.MessengerSendAsyncContract;
 import dev.colony.messaging.ReplyException;
 import dev.colony.messaging.ReplyFailure;
 import dev.colony.messaging.SendOutcome;
@@ -202,6 +203,90 @@ class HttpMessengerContractTest extends MessengerContract {
         assertThat(letter.reason()).isEqualTo(DeadLetter.Reason.NO_SUCH_AGENT);
         assertThat(letter.detail()).contains("carol");
         assertThat(messenger.metrics().deadLettered()).isEqualTo(1);
+    }
+
+    /**
+     * No sender waits for room over HTTP: a send into the full inbox answers MAILBOX_FULL and is sent again (as
+     * {@code send}'s counterpart does); every message arrives once.
+     */
+    @Override
+    @Test
+    public void sendAsync_manyInFlightToSmallBlockingInbox_everyMessageDeliveredOnce() throws Exception {
+        Messenger messenger = messenger();
+        Map<Object, Boolean> handled = new ConcurrentHashMap<>();
+        AtomicInteger duplicates = new AtomicInteger();
+        messenger.open(BOB, InboxOptions.defaults().withCapacity(4)).attach(m -> {
+            if (handled.put(m.payload(), Boolean.TRUE) != null) {
+                duplicates.incrementAndGet();
+            }
+        });
+        int count = 500;
+        for (int i = 0; i < count; i++) {
+            SendOutcome outcome;
+            while ((outcome = MessengerSendAsyncContract.outcomeOf(messenger.sendAsync(message(ALICE, BOB, i))))
+                    == SendOutcome.MAILBOX_FULL) {
+                Thread.yield();
+            }
+            assertThat(outcome).isEqualTo(SendOutcome.DELIVERED);
+        }
+
+        eventually().until(() -> handled.size() == count);
+        assertThat(duplicates).hasValue(0);
+    }
+
+    /** As {@code send}'s counterpart: the dead letter's envelope is the server's (its id and time). */
+    @Override
+    @Test
+    public void sendAsync_unknownRecipient_noSuchAgentAndTheSameDeadLetterAsSend() throws Exception {
+        Messenger messenger = messenger();
+        Envelope lost = message(ALICE, CAROL, "anyone?");
+
+        assertThat(MessengerSendAsyncContract.outcomeOf(messenger.sendAsync(lost)))
+                .isEqualTo(SendOutcome.NO_SUCH_AGENT);
+
+        DeadLetter letter = messenger.deadLetters().poll();
+        assertThat(letter.envelope()).isEqualTo(asServerMade(lost, letter.envelope()));
+        assertThat(letter.recipient()).isEqualTo(CAROL);
+        assertThat(letter.reason()).isEqualTo(DeadLetter.Reason.NO_SUCH_AGENT);
+        assertThat(letter.detail()).contains("carol");
+        assertThat(messenger.metrics().deadLettered()).isEqualTo(1);
+    }
+
+    /** As {@code send}'s counterpart: an HTTP inbox holds up to three times its capacity, then MAILBOX_FULL. */
+    @Override
+    @Test
+    public void sendAsync_fullInboxFailPolicy_mailboxFullNothingQueuedTouched() throws Exception {
+        Messenger messenger = messenger();
+        int capacity = 2;
+        messenger.open(BOB, InboxOptions.defaults().withCapacity(capacity).withOverflow(OverflowPolicy.FAIL));
+        int sent = 0;
+        SendOutcome outcome;
+        do {
+            sent++;
+            assertThat(sent).isLessThan(1_000);
+            outcome = MessengerSendAsyncContract.outcomeOf(messenger.sendAsync(message(ALICE, BOB, sent)));
+        } while (outcome == SendOutcome.DELIVERED);
+
+        assertThat(outcome).isEqualTo(SendOutcome.MAILBOX_FULL);
+        assertThat(sent - 1).isBetween(capacity, 3 * capacity);
+        DeadLetter letter = messenger.deadLetters().poll();
+        assertThat(letter.reason()).isEqualTo(DeadLetter.Reason.MAILBOX_FULL);
+        assertThat(letter.envelope().payload()).isEqualTo(sent);
+        assertThat(messenger.deadLetters().poll()).isNull();
+    }
+
+    /** As {@code send}'s counterpart: an already expired message has a negative {@code ttl}, refused (400). */
+    @Override
+    @Test
+    public void sendAsync_pastDeadline_expiredAtOnceAndDeadLetter() {
+        Messenger messenger = messenger();
+        collect(messenger, BOB);
+        Envelope stale = message(ALICE, BOB, "late").withDeadline(Instant.now().minusSeconds(1));
+
+        assertThatThrownBy(() -> messenger.sendAsync(stale))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ttl must not be negative");
+        assertThat(messenger.deadLetters().size()).isZero();
     }
 
     /** The server gives the message its id and time; the record arrives as a copy, its double exact. */

@@ -12,18 +12,24 @@ import dev.colony.validation.Measurement;
 import dev.colony.validation.Scenario;
 import dev.colony.validation.ScenarioResult;
 import dev.colony.validation.ThroughputSpread;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@code redis-messenger}: two nodes of one swarm over Redis streams (at least once). Node B opens an inbox;
- * node A sends N envelopes of ~500 bytes from {@value #SENDERS} virtual threads; an outcome other than
- * DELIVERED (a full inbox) is retried after a pause. Every message must be handled exactly once, with the
+ * node A sends N envelopes of ~500 bytes from {@value #SENDERS} virtual threads, each keeping
+ * {@value #WINDOW} messages in flight with {@code sendAsync}; an outcome other than DELIVERED (a full inbox) is
+ * retried after a pause. Every message must be handled exactly once, with the
  * id it was sent with (which its payload carries, so node B checks it in its own JVM). Node B runs in a child
  * JVM, or in this one with {@link RedisNodes#ONE_JVM} (ADR 0058).
  */
 final class RedisMessengerScenario implements Scenario {
     static final int PAYLOAD_BYTES = 500;
     static final int SENDERS = 16;
+    /** Messages each sender keeps in flight ({@code sendAsync}, ADR 0068): 16 x 64 = the node's 1,024 places. */
+    static final int WINDOW = 64;
+
     static final int INBOX_CAPACITY = 16_384;
     static final ScenarioResult.Target TARGET = new ScenarioResult.Target("throughput_per_sec", 50_000);
     static final int AWAIT_SECONDS = 120;
@@ -43,7 +49,7 @@ final class RedisMessengerScenario implements Scenario {
 
     @Override
     public String description() {
-        return "~500 B envelopes from node A (16 virtual threads) to an inbox on node B over Redis streams, each"
+        return "~500 B envelopes from node A (16 virtual threads, 64 in flight each) to an inbox on node B over Redis streams, each"
                 + " handled exactly once; baseline redis-benchmark XADD";
     }
 
@@ -64,6 +70,7 @@ final class RedisMessengerScenario implements Scenario {
             int messagesPerIteration,
             int payloadBytes,
             int senderThreads,
+            int inFlightPerSender,
             String inbox,
             String nodes,
             String mode,
@@ -132,10 +139,11 @@ final class RedisMessengerScenario implements Scenario {
                 n,
                 PAYLOAD_BYTES,
                 SENDERS,
+                WINDOW,
                 "capacity " + INBOX_CAPACITY + ", overflow FAIL, payload type String",
                 fixture.nodes().flag(),
                 fixture.mode("node A's messenger sends, node B's inbox handles and acknowledges (at least once)"),
-                "send call on A to the start of B's handler, every message (" + fixture.clock() + ")",
+                "sendAsync call on A to the start of B's handler, every message (" + fixture.clock() + ")",
                 m.spread(),
                 retries,
                 "an outcome other than DELIVERED (MAILBOX_FULL) is retried after 1 ms",
@@ -152,31 +160,25 @@ final class RedisMessengerScenario implements Scenario {
     }
 
     /**
-     * Node A sends messages {@code 0..n-1} of iteration {@code it} from its sender virtual threads; each payload
-     * carries the id its envelope is sent with, which node B checks.
+     * Node A sends messages {@code 0..n-1} of iteration {@code it} from its sender virtual threads, each keeping
+     * up to {@value #WINDOW} of its messages in flight ({@code sendAsync}); each payload carries the id its
+     * envelope is sent with, which node B checks.
      */
     private static void sendAll(Colony a, int it, int n, LongAdder retries) throws InterruptedException {
         Thread[] senders = new Thread[SENDERS];
         for (int s = 0; s < SENDERS; s++) {
             int first = s;
             senders[s] = Thread.ofVirtual().start(() -> {
+                ArrayDeque<InFlight> window = new ArrayDeque<>(WINDOW);
                 for (int seq = first; seq < n; seq += SENDERS) {
-                    String head = it + ":" + seq + ":";
-                    while (true) {
-                        String id = Envelope.newId();
-                        String payload = RedisBench.padded(head + System.nanoTime() + ":" + id + ":", PAYLOAD_BYTES);
-                        Envelope envelope =
-                                Envelope.of(SENDER, RECIPIENT, "bench", payload).withId(id);
-                        if (a.messenger().send(envelope) == SendOutcome.DELIVERED) {
-                            break;
-                        }
-                        retries.increment();
-                        try {
-                            Thread.sleep(1);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return;
-                        }
+                    if (window.size() == WINDOW && !settle(a, it, window.poll(), retries)) {
+                        return;
+                    }
+                    window.add(new InFlight(seq, a.messenger().sendAsync(envelope(it, seq))));
+                }
+                while (!window.isEmpty()) {
+                    if (!settle(a, it, window.poll(), retries)) {
+                        return;
                     }
                 }
             });
@@ -184,5 +186,34 @@ final class RedisMessengerScenario implements Scenario {
         for (Thread t : senders) {
             t.join();
         }
+    }
+
+    /** A message on its way: its sequence number and the future of its outcome. */
+    private record InFlight(int seq, CompletableFuture<SendOutcome> outcome) {}
+
+    /**
+     * Waits for {@code sent}'s outcome; an outcome other than DELIVERED is retried (a new envelope, the same
+     * sequence number) with {@code send} after 1 ms until delivered. False when interrupted.
+     */
+    private static boolean settle(Colony a, int it, InFlight sent, LongAdder retries) {
+        SendOutcome outcome = sent.outcome().join();
+        while (outcome != SendOutcome.DELIVERED) {
+            retries.increment();
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            outcome = a.messenger().send(envelope(it, sent.seq()));
+        }
+        return true;
+    }
+
+    /** Message {@code seq} of iteration {@code it}: a fresh id, which the ~500-byte payload carries with the send time. */
+    private static Envelope envelope(int it, int seq) {
+        String id = Envelope.newId();
+        String payload = RedisBench.padded(it + ":" + seq + ":" + System.nanoTime() + ":" + id + ":", PAYLOAD_BYTES);
+        return Envelope.of(SENDER, RECIPIENT, "bench", payload).withId(id);
     }
 }
