@@ -4,10 +4,8 @@ import dev.colony.bus.Event;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
@@ -40,20 +38,6 @@ final class RedisEventBusFrame {
     static final String TYPE = "dev.colony.event";
     static final String SOURCE_PREFIX = "colony:node/";
     private static final int MAX_CACHED_TYPES = 1024;
-    /** The attributes a frame's reader tells apart by a bit each, to refuse one that comes twice. */
-    private static final List<String> ATTRIBUTES = List.of(
-            "colonynode",
-            "colonyseq",
-            "specversion",
-            "id",
-            "source",
-            "type",
-            "subject",
-            "priority",
-            "colonytype",
-            "datacontenttype",
-            "data",
-            "time");
 
     /** A decoded frame: its id and sender (null when a foreign publisher left them out), priority and payload. */
     record Decoded(String id, String node, long seq, int priority, Object payload) {}
@@ -67,35 +51,18 @@ final class RedisEventBusFrame {
         }
     }
 
-    /**
-     * Reads frames: without Jackson's duplicate detection, which kept a set of names per object (a tenth of
-     * the receiver thread's samples, ADR 0069); {@link #object} refuses a repeated attribute itself, and
-     * structured {@code data} is read again by {@link #strict}.
-     */
-    private final JsonMapper mapper = mapper(false);
-    /** Reads structured {@code data} (an object or an array), refusing a repeated name at any depth. */
-    private final JsonMapper strict = mapper(true);
-
+    private final JsonMapper mapper = JsonMapper.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER, StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // an object without properties would travel as {}: refuse it rather than lose it silently
+            .enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .build();
     private final ClassLoader loader;
     private final Map<String, Class<?>> types = new ConcurrentHashMap<>();
 
     RedisEventBusFrame(ClassLoader loader) {
         this.loader = loader;
-    }
-
-    private static JsonMapper mapper(boolean strictDuplicates) {
-        var builder = JsonMapper.builder()
-                .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-                .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
-                .disable(
-                        DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
-                        DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                // an object without properties would travel as {}: refuse it rather than lose it silently
-                .enable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-        if (strictDuplicates) {
-            builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
-        }
-        return builder.build();
     }
 
     /**
@@ -186,13 +153,13 @@ final class RedisEventBusFrame {
                     if (next != JsonToken.START_OBJECT) {
                         throw new MalformedFrame("a batch must be an array of JSON objects, got " + next);
                     }
-                    frames.add(object(p, bytes, subject));
+                    frames.add(object(p, subject));
                 }
                 if (frames.isEmpty()) {
                     throw new MalformedFrame("an empty batch");
                 }
             } else if (first == JsonToken.START_OBJECT) {
-                frames = List.of(object(p, bytes, subject));
+                frames = List.of(object(p, subject));
             } else {
                 throw new MalformedFrame("an event frame must be a JSON object (or an array of them)");
             }
@@ -206,26 +173,15 @@ final class RedisEventBusFrame {
     }
 
     /** Reads one frame, the parser being on its START_OBJECT; leaves it on its END_OBJECT. */
-    private Decoded object(JsonParser p, byte[] bytes, String subject) {
+    private Decoded object(JsonParser p, String subject) {
         String id = null;
         String node = null;
         long seq = 0;
         int priority = Event.NORMAL_PRIORITY;
         Class<?> type = null;
         Object payload = null;
-        int seen = 0; // one bit per attribute of ATTRIBUTES already read
-        Set<String> others = null; // names of other attributes, only when a frame has some
         String name;
         while ((name = p.nextName()) != null) {
-            int bit = 1 << ATTRIBUTES.indexOf(name); // 1 << -1: bit 31, not a known attribute's
-            if (bit != Integer.MIN_VALUE) {
-                if ((seen & bit) != 0) {
-                    throw new MalformedFrame("duplicate attribute " + name);
-                }
-                seen |= bit;
-            } else if (!(others == null ? others = new HashSet<>() : others).add(name)) {
-                throw new MalformedFrame("duplicate attribute " + name);
-            }
             JsonToken token = p.nextToken();
             if (token == JsonToken.VALUE_NULL && !name.equals("data")) {
                 continue; // CloudEvents: a null attribute is absent
@@ -249,7 +205,7 @@ final class RedisEventBusFrame {
                 }
                 case "priority" -> priority = priority(p);
                 case "colonytype" -> type = type(string(name, p));
-                case "data" -> payload = data(p, bytes, type);
+                case "data" -> payload = data(p, type);
                 default -> p.skipChildren();
             }
         }
@@ -264,21 +220,12 @@ final class RedisEventBusFrame {
         return new Decoded(id, node, seq, priority, payload);
     }
 
-    private Object data(JsonParser p, byte[] bytes, Class<?> type) {
-        JsonToken token = p.currentToken();
-        if (token == JsonToken.VALUE_NULL) {
+    private Object data(JsonParser p, Class<?> type) {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
             return null;
         }
-        if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-            // read again from its bytes by the strict mapper, which refuses a repeated name at any depth
-            int start = (int) p.currentTokenLocation().getByteOffset();
-            p.skipChildren();
-            int end = (int) p.currentLocation().getByteOffset();
-            Class<?> target = type == null ? Object.class : type;
-            return bind(() -> strict.readValue(bytes, start, end - start, target), target, type != null);
-        }
         if (type == null) {
-            return switch (token) {
+            return switch (p.currentToken()) {
                 case VALUE_STRING -> p.getString(); // the common scalars without the data binding's dispatch
                 case VALUE_TRUE -> Boolean.TRUE;
                 case VALUE_FALSE -> Boolean.FALSE;
@@ -286,17 +233,6 @@ final class RedisEventBusFrame {
             };
         }
         return bind(() -> mapper.readValue(p, type), type);
-    }
-
-    private static Object bind(Supplier<Object> binder, Class<?> type, boolean named) {
-        if (named) {
-            return bind(binder, type);
-        }
-        try {
-            return binder.get();
-        } catch (JacksonException e) {
-            throw new MalformedFrame("data is not valid JSON: " + e.getOriginalMessage());
-        }
     }
 
     private static Object bind(Supplier<Object> binder, Class<?> type) {

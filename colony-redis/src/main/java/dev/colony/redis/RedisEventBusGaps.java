@@ -21,7 +21,7 @@ import java.util.Map;
 final class RedisEventBusGaps {
     static final int MAX_PAIRS = 65_536;
 
-    /** A publishing node and a channel: a record key, so no string is built per event (ADR 0069). */
+    /** A publishing node and a channel: a record key, so no string is built per event. */
     private record Pair(String publisher, String channel) {}
 
     private final Map<Pair, long[]> last = new LinkedHashMap<>(1024, 0.75f, true) {

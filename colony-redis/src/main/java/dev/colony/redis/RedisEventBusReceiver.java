@@ -77,12 +77,9 @@ final class RedisEventBusReceiver implements AutoCloseable {
     // to another event-loop thread): the patterns Redis confirmed
     private final NavigableSet<String> confirmed = new ConcurrentSkipListSet<>();
 
-    /** A channel's subject and whether an open subscription's pattern matches it. */
-    private record Route(Subject subject, boolean matched) {}
-
-    // dispatcher thread only: per channel, its route for the pattern set `cachedFor`
+    // dispatcher thread only
     private SubjectPattern[] cachedFor;
-    private final Map<String, Route> routes = new HashMap<>();
+    private final Map<String, Boolean> interested = new HashMap<>();
 
     private final LongAdder received = new LongAdder();
     private final LongAdder echoes = new LongAdder();
@@ -261,11 +258,15 @@ final class RedisEventBusReceiver implements AutoCloseable {
     }
 
     private void handle(Incoming incoming) {
-        Route route;
+        Subject subject;
         List<RedisEventBusFrame.Decoded> frames;
         try {
-            route = route(incoming.channel());
-            frames = codec.decode(incoming.frame(), route.subject().value());
+            String text = channels.subject(incoming.channel());
+            if (text == null) {
+                throw new RedisEventBusFrame.MalformedFrame("not an event channel of this swarm");
+            }
+            subject = Subject.of(text);
+            frames = codec.decode(incoming.frame(), text);
         } catch (RedisEventBusFrame.MalformedFrame | IllegalArgumentException e) {
             malformed.increment();
             LOG.log(
@@ -274,8 +275,7 @@ final class RedisEventBusReceiver implements AutoCloseable {
                             + e.getMessage());
             return;
         }
-        Subject subject = route.subject();
-        boolean matched = route.matched();
+        boolean matched = isInterested(subject);
         int shrunk = interestShrunk;
         if (shrunk != gapsForgotAt) {
             gaps.forget();
@@ -303,28 +303,16 @@ final class RedisEventBusReceiver implements AutoCloseable {
         }
     }
 
-    /**
-     * The channel's subject and whether a pattern of this node matches it, cached per channel until the
-     * pattern set changes (a channel's subject is parsed and matched once, not per message).
-     *
-     * @throws RedisEventBusFrame.MalformedFrame or IllegalArgumentException for a channel that is not an event
-     *     channel of this swarm or whose subject is invalid (never cached)
-     */
-    private Route route(String channel) {
+    private boolean isInterested(Subject subject) {
         SubjectPattern[] now = interest;
-        if (now != cachedFor || routes.size() >= SUBJECT_CACHE_LIMIT) {
-            routes.clear();
+        if (now != cachedFor || interested.size() >= SUBJECT_CACHE_LIMIT) {
+            interested.clear();
             cachedFor = now;
         }
-        Route cached = routes.get(channel);
+        Boolean cached = interested.get(subject.value());
         if (cached != null) {
             return cached;
         }
-        String text = channels.subject(channel);
-        if (text == null) {
-            throw new RedisEventBusFrame.MalformedFrame("not an event channel of this swarm");
-        }
-        Subject subject = Subject.of(text);
         boolean any = false;
         for (SubjectPattern pattern : now) {
             if (pattern.matches(subject)) {
@@ -332,9 +320,8 @@ final class RedisEventBusReceiver implements AutoCloseable {
                 break;
             }
         }
-        Route route = new Route(subject, any);
-        routes.put(channel, route);
-        return route;
+        interested.put(subject.value(), any);
+        return any;
     }
 
     /** Events received from other nodes (once each, whatever the number of matching patterns). */

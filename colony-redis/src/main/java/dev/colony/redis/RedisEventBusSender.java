@@ -42,7 +42,6 @@ final class RedisEventBusSender implements AutoCloseable {
     static final int MAX_MESSAGE_BYTES = 64 * 1024;
 
     private static final Duration IDLE_POLL = Duration.ofMillis(20);
-    private static final byte[] SEQ_ATTRIBUTE = ",\"colonyseq\":".getBytes(StandardCharsets.US_ASCII);
 
     /** Bounds of the publish path. */
     record Limits(int capacity, Duration criticalWait, Duration closeFlush, boolean pipelined) {
@@ -188,29 +187,17 @@ final class RedisEventBusSender implements AutoCloseable {
      * consecutive in the order Redis receives them.
      */
     private byte[] numbered(byte[] frame, long seq) {
-        int digits = digits(seq);
-        int extra = SEQ_ATTRIBUTE.length + digits;
-        byte[] out = new byte[frame.length + extra];
+        byte[] attribute = (",\"colonyseq\":" + seq).getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[frame.length + attribute.length];
         System.arraycopy(frame, 0, out, 0, nodeAttributeLength);
-        System.arraycopy(SEQ_ATTRIBUTE, 0, out, nodeAttributeLength, SEQ_ATTRIBUTE.length);
-        // the decimal digits written in place: no String per event (ADR 0069)
-        long rest = seq;
-        for (int at = nodeAttributeLength + extra - 1; at >= nodeAttributeLength + SEQ_ATTRIBUTE.length; at--) {
-            out[at] = (byte) ('0' + rest % 10);
-            rest /= 10;
-        }
+        System.arraycopy(attribute, 0, out, nodeAttributeLength, attribute.length);
         System.arraycopy(
-                frame, nodeAttributeLength, out, nodeAttributeLength + extra, frame.length - nodeAttributeLength);
+                frame,
+                nodeAttributeLength,
+                out,
+                nodeAttributeLength + attribute.length,
+                frame.length - nodeAttributeLength);
         return out;
-    }
-
-    /** The number of decimal digits of a positive {@code value}. */
-    static int digits(long value) {
-        int digits = 1;
-        for (long rest = value / 10; rest > 0; rest /= 10) {
-            digits++;
-        }
-        return digits;
     }
 
     /** Waits for the replies of a batch and counts their events; returns an empty list. */
