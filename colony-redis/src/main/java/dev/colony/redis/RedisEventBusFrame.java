@@ -93,6 +93,18 @@ final class RedisEventBusFrame {
      * @throws IllegalArgumentException if the payload cannot be written as JSON
      */
     byte[] encode(String node, String id, Event event) {
+        if (event.payload() instanceof String text) {
+            byte[] plain =
+                    RedisEventBusPlainFrame.encode(node, id, event.subject().value(), event.priority(), text);
+            if (plain != null) {
+                return plain;
+            }
+        }
+        return encodeWithJackson(node, id, event);
+    }
+
+    /** {@link #encode} by Jackson's generator, whatever the payload. */
+    byte[] encodeWithJackson(String node, String id, Event event) {
         ByteArrayOutputStream out =
                 new ByteArrayOutputStream(128 + event.subject().value().length());
         Object payload = event.payload();

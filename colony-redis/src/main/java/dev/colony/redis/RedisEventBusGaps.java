@@ -21,11 +21,14 @@ import java.util.Map;
 final class RedisEventBusGaps {
     static final int MAX_PAIRS = 65_536;
 
-    private final Map<String, long[]> last = new LinkedHashMap<>(1024, 0.75f, true) {
+    /** A publishing node and a channel: a record key, so no string is built per event. */
+    private record Pair(String publisher, String channel) {}
+
+    private final Map<Pair, long[]> last = new LinkedHashMap<>(1024, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Pair, long[]> eldest) {
             return size() > MAX_PAIRS;
         }
     };
@@ -35,7 +38,7 @@ final class RedisEventBusGaps {
         if (seq < 1 || publisher == null) {
             return 0;
         }
-        String pair = publisher + ' ' + channel;
+        Pair pair = new Pair(publisher, channel);
         long[] seen = last.get(pair);
         if (seen == null) {
             last.put(pair, new long[] {seq});

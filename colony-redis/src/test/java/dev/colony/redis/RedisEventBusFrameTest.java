@@ -76,6 +76,8 @@ class RedisEventBusFrameTest {
         assertMalformed("{\"specversion\":\"0.3\",\"data\":1}", "unsupported specversion");
         assertMalformed("{\"subject\":\"other\",\"data\":1}", "differs from the channel's subject");
         assertMalformed("{\"data\":1,\"data\":2}", "not valid JSON");
+        assertMalformed("{\"x\":1,\"data\":1,\"x\":2}", "not valid JSON");
+        assertMalformed("{\"data\":{\"a\":{\"b\":1,\"b\":2}}}", "not valid JSON");
         assertMalformed(
                 "{\"colonytype\":\"" + Order.class.getName() + "\",\"data\":{\"quantity\":\"many\"}}",
                 "does not fit " + Order.class.getName());
@@ -111,6 +113,35 @@ class RedisEventBusFrameTest {
         assertMalformed("[]", "an empty batch");
         assertMalformed("[{\"data\":1},2]", "array of JSON objects");
         assertMalformed("{\"data\":1} {}", "content after");
+    }
+
+    @Test
+    void encode_plainStrings_areTheBytesJacksonWrites() {
+        List<String> texts = List.of(
+                "",
+                "x".repeat(200),
+                "printable ~!@#$%^&*()_+{}[]|:;'<>,.?/`",
+                "a \"quote\"",
+                "back\\slash",
+                "tab\there",
+                "line\nbreak",
+                "\u0001",
+                "caf\u00e9",
+                "\ud83d\ude00");
+        for (String text : texts) {
+            for (int priority : new int[] {0, 4, 9}) {
+                Event event = new Event(Subject.of("orders.eu.new"), text, priority);
+                assertThat(new String(codec.encode("n1", "n1-42", event), StandardCharsets.UTF_8))
+                        .as("%s, priority %d", text, priority)
+                        .isEqualTo(new String(codec.encodeWithJackson("n1", "n1-42", event), StandardCharsets.UTF_8));
+            }
+        }
+        Event odd = new Event(Subject.of("caf\u00e9.\"q\""), "text");
+        assertThat(codec.encode("n1", "n1-1", odd)).isEqualTo(codec.encodeWithJackson("n1", "n1-1", odd));
+        assertThat(RedisEventBusPlainFrame.encode("n1", "n1-1", "a", 4, "tab\t"))
+                .isNull();
+        assertThat(RedisEventBusPlainFrame.encode("n1", "n1-1", "a", 4, "plain"))
+                .isNotNull();
     }
 
     private void assertMalformed(String json, String message) {
