@@ -106,6 +106,122 @@ class McpJavaClientTest {
     }
 
     @Test
+    void finishWithNextTypes_completesAndClaimsTheNextTaskInOneCall() {
+        McpSyncClient c = client("admin");
+        call(c, "colony_join", Map.of("agent", "w1", "role", "worker"));
+        call(c, "task_submit", Map.of("agent", "w1", "id", "t1", "type", "review", "payload", 1));
+        call(c, "task_submit", Map.of("agent", "w1", "id", "t2", "type", "review", "payload", 2));
+        long token = call(c, "task_claim", Map.of("agent", "w1", "types", List.of("review"), "wait", 1))
+                .path("result")
+                .path("token")
+                .asLong();
+
+        JsonNode done = call(
+                c,
+                "task_finish",
+                Map.of(
+                        "agent",
+                        "w1",
+                        "taskId",
+                        "t1",
+                        "token",
+                        token,
+                        "outcome",
+                        "completed",
+                        "nextTypes",
+                        List.of("review"),
+                        "nextLease",
+                        60));
+
+        assertThat(done.path("result").path("outcome").asString())
+                .as(done.toString())
+                .isEqualTo("OK");
+        JsonNode next = done.path("result").path("next");
+        assertThat(next.path("claimed").asBoolean()).isTrue();
+        assertThat(next.path("taskId").asString()).isEqualTo("t2");
+        assertThat(f.colony.tasks().get("acme_t1").orElseThrow().status()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(f.colony.tasks().get("acme_t2").orElseThrow().status()).isEqualTo(TaskStatus.CLAIMED);
+
+        JsonNode stale = call(
+                c,
+                "task_finish",
+                Map.of(
+                        "agent", "w1",
+                        "taskId", "t1",
+                        "token", token,
+                        "outcome", "completed",
+                        "nextTypes", List.of("review")));
+        assertThat(stale.path("result").path("outcome").asString()).isEqualTo("NOT_CLAIMED");
+        assertThat(stale.path("result").path("next").path("claimed").asBoolean())
+                .isFalse();
+
+        JsonNode last = call(
+                c,
+                "task_finish",
+                Map.of(
+                        "agent",
+                        "w1",
+                        "taskId",
+                        "t2",
+                        "token",
+                        next.path("token").asLong(),
+                        "outcome",
+                        "completed"));
+        assertThat(last.has("error")).as(last.toString()).isFalse();
+        assertThat(f.colony.tasks().get("acme_t2").orElseThrow().status()).isEqualTo(TaskStatus.COMPLETED);
+    }
+
+    @Test
+    void finishWithNextTypes_badCombinations_areRefusedAndChangeNothing() {
+        McpSyncClient c = client("admin");
+        call(c, "colony_join", Map.of("agent", "w1", "role", "worker"));
+        call(c, "task_submit", Map.of("agent", "w1", "id", "t1", "type", "review", "payload", 1));
+        call(c, "task_submit", Map.of("agent", "w1", "id", "t2", "type", "review", "payload", 2));
+        long token = call(c, "task_claim", Map.of("agent", "w1", "types", List.of("review"), "wait", 1))
+                .path("result")
+                .path("token")
+                .asLong();
+
+        JsonNode failed = call(
+                c,
+                "task_finish",
+                Map.of(
+                        "agent", "w1",
+                        "taskId", "t1",
+                        "token", token,
+                        "outcome", "failed",
+                        "nextTypes", List.of("review")));
+        JsonNode leaseOnly = call(
+                c,
+                "task_finish",
+                Map.of("agent", "w1", "taskId", "t1", "token", token, "outcome", "completed", "nextLease", 60));
+        JsonNode fenced = call(
+                c,
+                "task_finish",
+                Map.of(
+                        "agent",
+                        "w1",
+                        "taskId",
+                        "t1",
+                        "token",
+                        token,
+                        "outcome",
+                        "completed",
+                        "fence",
+                        Map.of("lock", "l", "term", 1),
+                        "nextTypes",
+                        List.of("review")));
+
+        assertThat(failed.path("detail").asString()).contains("nextTypes works with outcome completed only");
+        assertThat(leaseOnly.path("detail").asString()).contains("nextLease needs nextTypes");
+        assertThat(fenced.path("detail").asString()).contains("cannot go with a fence");
+        assertThat(List.of(failed, leaseOnly, fenced))
+                .allSatisfy(r -> assertThat(r.path("error").asString()).isEqualTo("BAD_REQUEST"));
+        assertThat(f.colony.tasks().get("acme_t1").orElseThrow().status()).isEqualTo(TaskStatus.CLAIMED);
+        assertThat(f.colony.tasks().get("acme_t2").orElseThrow().status()).isEqualTo(TaskStatus.QUEUED);
+    }
+
+    @Test
     void memoryPut_staleVersion_isCasConflictWithTheCurrentEntry() {
         McpSyncClient c = client("admin");
         call(c, "colony_join", Map.of("agent", "w1"));

@@ -140,7 +140,11 @@ final class ColonyTools {
         if (r.status() == 204) {
             return Map.of("claimed", false, "detail", "no task of these types came within " + wait + " s; call again");
         }
-        JsonNode lease = ok(r).body();
+        return claimed(ok(r).body());
+    }
+
+    /** A lease as task_claim and task_finish's {@code next} show it. */
+    private static Map<String, Object> claimed(JsonNode lease) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("claimed", true);
         out.put("taskId", lease.path("taskId").asString());
@@ -167,8 +171,43 @@ final class ColonyTools {
         } else {
             throw ToolError.badArgument("outcome must be completed or failed, got \"" + outcome + "\"");
         }
+        List<String> nextTypes = a.strings("nextTypes");
+        if (!nextTypes.isEmpty()) {
+            if (!route.equals("complete")) {
+                throw ToolError.badArgument(
+                        "nextTypes works with outcome completed only; after a failure call" + " task_claim");
+            }
+            if (body.get("fence") != null) {
+                throw ToolError.badArgument(
+                        "nextTypes cannot go with a fence: finish the fenced task, then call" + " task_claim");
+            }
+            body.put(
+                    "next",
+                    Map.of(
+                            "agent",
+                            a.text("agent"),
+                            "types",
+                            nextTypes,
+                            "lease",
+                            a.seconds("nextLease", 120, 1, 86_400) + "s"));
+        } else if (a.optNumber("nextLease").isPresent()) {
+            throw ToolError.badArgument("nextLease needs nextTypes, the task types to claim next");
+        }
         body.values().removeIf(java.util.Objects::isNull);
-        return post(p, List.of("v1", "tasks", a.text("taskId"), route), body).body();
+        JsonNode answer =
+                post(p, List.of("v1", "tasks", a.text("taskId"), route), body).body();
+        if (nextTypes.isEmpty()) {
+            return answer;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("taskId", answer.path("taskId").asString());
+        out.put("outcome", answer.path("outcome").asString());
+        out.put(
+                "next",
+                answer.has("next")
+                        ? claimed(answer.path("next"))
+                        : Map.of("claimed", false, "detail", "no task of these types was ready; call task_claim"));
+        return out;
     }
 
     private Object send(Principal p, Args a) {

@@ -97,7 +97,9 @@ final class ToolCatalog {
                 "Finish a claimed task: outcome completed (with an optional result) or failed (with a reason; it"
                         + " is retried unless retryable is false). A task is never completed twice: a stale token"
                         + " gets STALE_LEASE, a finished task NOT_CLAIMED. With a fence, refused (STALE_TERM) once"
-                        + " you no longer hold that lock.",
+                        + " you no longer hold that lock. With nextTypes (outcome completed, no fence), the same"
+                        + " call also claims your next task: returns {taskId, outcome, next} where outcome is OK,"
+                        + " STALE_LEASE or NOT_CLAIMED and next is a task_claim answer (it never waits).",
                 props(
                         "agent",
                         AGENT,
@@ -114,7 +116,11 @@ final class ToolCatalog {
                         "retryable",
                         bool("default true"),
                         "fence",
-                        FENCE),
+                        FENCE,
+                        "nextTypes",
+                        strs("optional: task types to claim next in the same call"),
+                        "nextLease",
+                        num("seconds the next task is yours; default 120")),
                 "agent",
                 "taskId",
                 "token",
