@@ -105,16 +105,21 @@ class McpJavaClientTest {
         assertThat(again.path("error").asString()).isEqualTo("NOT_CLAIMED");
     }
 
-    @Test
-    void finishWithNextTypes_completesAndClaimsTheNextTaskInOneCall() {
-        McpSyncClient c = client("admin");
+    /** Agent w1 joins, submits review tasks t1 and t2, claims t1; returns the claim's token. */
+    private static long twoReviewsFirstClaimed(McpSyncClient c) {
         call(c, "colony_join", Map.of("agent", "w1", "role", "worker"));
         call(c, "task_submit", Map.of("agent", "w1", "id", "t1", "type", "review", "payload", 1));
         call(c, "task_submit", Map.of("agent", "w1", "id", "t2", "type", "review", "payload", 2));
-        long token = call(c, "task_claim", Map.of("agent", "w1", "types", List.of("review"), "wait", 1))
+        return call(c, "task_claim", Map.of("agent", "w1", "types", List.of("review"), "wait", 1))
                 .path("result")
                 .path("token")
                 .asLong();
+    }
+
+    @Test
+    void finishWithNextTypes_completesAndClaimsTheNextTaskInOneCall() {
+        McpSyncClient c = client("admin");
+        long token = twoReviewsFirstClaimed(c);
 
         JsonNode done = call(
                 c,
@@ -174,13 +179,7 @@ class McpJavaClientTest {
     @Test
     void finishWithNextTypes_badCombinations_areRefusedAndChangeNothing() {
         McpSyncClient c = client("admin");
-        call(c, "colony_join", Map.of("agent", "w1", "role", "worker"));
-        call(c, "task_submit", Map.of("agent", "w1", "id", "t1", "type", "review", "payload", 1));
-        call(c, "task_submit", Map.of("agent", "w1", "id", "t2", "type", "review", "payload", 2));
-        long token = call(c, "task_claim", Map.of("agent", "w1", "types", List.of("review"), "wait", 1))
-                .path("result")
-                .path("token")
-                .asLong();
+        long token = twoReviewsFirstClaimed(c);
 
         JsonNode failed = call(
                 c,
