@@ -58,6 +58,16 @@ public record Envelope(
     private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
+    /**
+     * The bounds as epoch seconds: EARLIEST has no nanoseconds and LATEST all of them, so an instant lies
+     * between them exactly when its second does, one comparison each instead of {@code isBefore}/{@code isAfter}.
+     */
+    private static final long EARLIEST_SECOND = EARLIEST.getEpochSecond();
+
+    private static final long LATEST_SECOND = LATEST.getEpochSecond();
+
+    private static final Map<String, String> NO_HEADERS = Map.of();
+
     /** The longest header name accepted; CloudEvents recommends at most 20 characters for portability. */
     public static final int MAX_HEADER_NAME_LENGTH = 64;
 
@@ -132,7 +142,7 @@ public record Envelope(
                 Instant.now(),
                 null,
                 Event.NORMAL_PRIORITY,
-                Map.of(),
+                NO_HEADERS,
                 payload);
     }
 
@@ -209,12 +219,16 @@ public record Envelope(
     }
 
     private static void checkInstant(Instant instant, String name) {
-        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+        long second = instant.getEpochSecond();
+        if (second < EARLIEST_SECOND || second > LATEST_SECOND) {
             throw new IllegalArgumentException(name + " must lie in the years 0000 to 9999 (RFC 3339), got " + instant);
         }
     }
 
     private static Map<String, String> copyHeaders(Map<String, String> headers) {
+        if (headers == NO_HEADERS) {
+            return headers; // what of() and most envelopes carry: no call through the Map interface
+        }
         Objects.requireNonNull(headers, "headers");
         if (headers.isEmpty()) {
             return Map.of(); // the common case, without an iterator or a copy

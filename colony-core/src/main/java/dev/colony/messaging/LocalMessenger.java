@@ -94,11 +94,19 @@ final class LocalMessenger implements Messenger, HandlerSupervisor.Sink {
     }
 
     private SendOutcome route(Envelope message, AgentId to) {
+        return route(message, to, true);
+    }
+
+    /**
+     * Routes {@code message} to {@code to}; {@code checkDeadline} false skips the clock read when the deadline is
+     * known to lie ahead (a request's own timeout, set by {@link PendingReplies#register} from the clock just now).
+     */
+    private SendOutcome route(Envelope message, AgentId to, boolean checkDeadline) {
         if (closed) {
             return deadLetter(message, to, DeadLetter.Reason.REJECTED, "the messenger is closed", SendOutcome.REJECTED);
         }
         Instant deadline = message.deadline();
-        if (deadline != null && deadline.isBefore(clock.instant())) {
+        if (checkDeadline && deadline != null && deadline.isBefore(clock.instant())) {
             return deadLetter(
                     message,
                     to,
@@ -140,7 +148,9 @@ final class LocalMessenger implements Messenger, HandlerSupervisor.Sink {
         PendingReplies.Request request = replies.register(message, timeout);
         if (!request.refused()) {
             sent.increment();
-            route(request.envelope(), message.recipient()); // a refusal has already failed it through deadLetter
+            // without a deadline of its own, the request's is now + timeout (positive): no need to read the clock again
+            route(request.envelope(), message.recipient(), message.deadline() != null);
+            // a refusal has already failed the request through deadLetter
         }
         return request.reply();
     }

@@ -111,7 +111,8 @@ public interface Messenger extends AutoCloseable {
      *
      * <p>The future completes with the reply envelope, or exceptionally with a {@link ReplyException}:
      * {@link ReplyFailure#NO_RECIPIENT} at once when the recipient has no inbox, {@link ReplyFailure#TIMEOUT}
-     * at the deadline, {@link ReplyFailure#RECIPIENT_FAILURE} when the handler throws,
+     * once {@code timeout} has passed (never earlier; the timer sweeps every 5 ms, so at most about 10 ms
+     * later when the machine is not starved), {@link ReplyFailure#RECIPIENT_FAILURE} when the handler throws,
      * {@link ReplyFailure#UNDELIVERED} when the request is not handled for another reason.
      *
      * @throws IllegalArgumentException if the message has no recipient, {@code timeout} is not positive, or

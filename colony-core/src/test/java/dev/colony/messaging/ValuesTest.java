@@ -177,6 +177,12 @@ class ValuesTest {
         Instant last = Instant.parse("9999-12-31T23:59:59.999999999Z");
         Instant first = Instant.parse("0000-01-01T00:00:00Z");
         assertThat(e.withTime(first).withDeadline(last).deadline()).isEqualTo(last);
+        assertThatThrownBy(() -> e.withTime(first.minusNanos(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("time");
+        assertThatThrownBy(() -> e.withDeadline(last.plusNanos(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("deadline");
     }
 
     @ParameterizedTest
