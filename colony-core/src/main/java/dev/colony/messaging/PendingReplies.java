@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -36,7 +38,9 @@ import java.util.function.Consumer;
  * 5 ms tick: registering links the request into the wheel and a reply unlinks
  * it, each under one slot's uncontended lock, with no task, no allocation and no signal to the timer (ADR
  * 0073; one scheduled task per request cost a fifth of the requester's time). A timeout fails its request
- * no earlier than its deadline and less than two ticks after it. A backend may run its own periodic
+ * no earlier than its deadline and less than two ticks after it. The sweep stops after a second without a
+ * waiting request and the next request starts it again (one flag read per request while it runs), so an
+ * idle messenger's timer thread does not wake. A backend may run its own periodic
  * housekeeping (a heartbeat) on the same thread with {@link #every}.
  *
  * <p><b>Thread safety.</b> Every method may be called from any thread.
@@ -59,6 +63,9 @@ public final class PendingReplies {
 
     /** The failure header's value when the recipient's node dead-lettered the request. */
     public static final String UNDELIVERED = "undelivered";
+
+    /** How long the sweep runs on without a waiting request before it stops (a requester restarts it). */
+    private static final long IDLE_STOP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** A timeout longer than this (73 years) waits as long as this: nanoTime differences stay exact. */
     private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
@@ -132,6 +139,8 @@ public final class PendingReplies {
     private final LongAdder timedOut = new LongAdder();
     private final LatencyRecorder roundTrip = new LatencyRecorder();
     private final TimeoutWheel wheel = new TimeoutWheel(System.nanoTime());
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+    private long lastBusyNanos = System.nanoTime(); // written and read by the timer thread only
 
     /**
      * A table whose timer thread is named {@code timerName}; {@code closed} says whether the messenger is
@@ -149,11 +158,49 @@ public final class PendingReplies {
             return thread;
         });
         timer.setRemoveOnCancelPolicy(true);
-        timer.scheduleAtFixedRate(
-                () -> wheel.sweep(System.nanoTime(), this::expire),
-                TimeoutWheel.TICK_NANOS,
-                TimeoutWheel.TICK_NANOS,
-                TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Starts the sweep if it is stopped; called after a request joined {@code pending}. Pairs with {@link
+     * #sweepOnce}'s stop: each side writes (the table, the flag) before it reads the other's, so either this
+     * call sees the sweep stopped and restarts it, or the stopping sweep sees the request and goes on.
+     */
+    private void ensureSweeping() {
+        if (!sweeping.get() && sweeping.compareAndSet(false, true)) {
+            scheduleSweep();
+        }
+    }
+
+    private void scheduleSweep() {
+        try {
+            timer.schedule(this::sweepOnce, TimeoutWheel.TICK_NANOS, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            sweeping.set(false); // closed: register() fails what it added, and close() fails the rest
+        }
+    }
+
+    /**
+     * One tick of the sweep: fails the requests whose timeout passed, then runs again a tick later while a
+     * request waits or one waited within the last {@link #IDLE_STOP_NANOS}; else stops, so that an idle
+     * messenger's timer thread sleeps instead of waking 200 times a second.
+     */
+    private void sweepOnce() {
+        long now = System.nanoTime();
+        wheel.sweep(now, this::expire);
+        if (!pending.isEmpty()) {
+            lastBusyNanos = now; // timer thread only
+        } else if (now - lastBusyNanos >= IDLE_STOP_NANOS) {
+            sweeping.set(false);
+            if (pending.isEmpty() || !sweeping.compareAndSet(false, true)) {
+                return; // stopped; or a requester restarted it meanwhile
+            }
+        }
+        scheduleSweep();
+    }
+
+    /** Whether the timeout sweep is running (it stops after a second without waiting requests). */
+    boolean sweeping() {
+        return sweeping.get();
     }
 
     /** Fails a request whose timeout passed; never throws, so the sweep goes on (the hook is assumed not to). */
@@ -203,6 +250,7 @@ public final class PendingReplies {
             return new Request(request, waiting.future, true);
         }
         wheel.add(waiting, this::expire);
+        ensureSweeping();
         if (timer.isShutdown()) { // the timer stopped meanwhile: the messenger closed, and nothing would time it out
             fail(waiting, ReplyFailure.CLOSED, "the messenger is closed");
             return new Request(request, waiting.future, true);

@@ -40,6 +40,25 @@ class PendingRepliesTest {
     }
 
     @Test
+    void sweep_idleTable_stopsAndARequestStartsItAgainAndTimesOut() {
+        assertThat(replies.sweeping())
+                .as("no request yet: the timer thread has nothing to sweep")
+                .isFalse();
+        CompletableFuture<Envelope> first = replies.register(Envelope.of(ALICE, BOB, "ask", 1), Duration.ofMillis(20))
+                .reply();
+        assertThat(replies.sweeping()).isTrue();
+        assertThat(failureOf(first)).isEqualTo(ReplyFailure.TIMEOUT);
+
+        eventually().until(() -> !replies.sweeping()); // a second after the last waiting request
+
+        CompletableFuture<Envelope> second = replies.register(Envelope.of(ALICE, BOB, "ask", 2), Duration.ofMillis(20))
+                .reply();
+        assertThat(failureOf(second)).isEqualTo(ReplyFailure.TIMEOUT);
+        assertThat(replies.timedOut()).isEqualTo(2);
+        assertThat(replies.scheduledTimeouts()).isZero();
+    }
+
+    @Test
     void register_message_setsCorrelationReplyToAndDeadline() {
         Envelope message = Envelope.of(ALICE, BOB, "ask", "q");
 
