@@ -38,7 +38,8 @@ final class RedisMessengerSender {
     private final AtomicLong refSeq = new AtomicLong();
     private final ReentrantLock roomLock = new ReentrantLock();
     private final Condition room = roomLock.newCondition();
-    private final Semaphore inFlight = new Semaphore(RedisMessenger.MAX_IN_FLIGHT);
+    /** The places of the node's sends in flight (package-private for a test that takes freed places). */
+    final Semaphore inFlight = new Semaphore(RedisMessenger.MAX_IN_FLIGHT);
 
     RedisMessengerSender(RedisMessenger messenger) {
         this.messenger = messenger;
@@ -109,17 +110,15 @@ final class RedisMessengerSender {
     }
 
     /**
-     * Frees the message's place in flight, then completes {@code result}: on this thread when nothing
-     * depends on it yet (the Redis client's I/O thread runs no caller code then), else on a virtual thread,
-     * so that dependent actions never run on the I/O thread.
+     * Frees the message's place in flight, then completes {@code result} on a virtual thread of its own, so
+     * that no dependent action of the caller ever runs on the Redis client's I/O thread (nor on a thread
+     * that retries other messages): a dependent that called Redis synchronously there would wait for the
+     * thread it blocks. Completing on the calling thread "when nothing depends on the future yet" is not
+     * safe: a dependent added between that check and the completion runs here (ADR 0070).
      */
     private void complete(CompletableFuture<SendOutcome> result, SendOutcome outcome) {
         inFlight.release();
-        if (result.getNumberOfDependents() == 0 || Thread.currentThread().isVirtual()) {
-            result.complete(outcome);
-        } else {
-            Thread.ofVirtual().name("colony-redis-send-done").start(() -> result.complete(outcome));
-        }
+        Thread.ofVirtual().name("colony-redis-send-done").start(() -> result.complete(outcome));
     }
 
     private Send prepare(
