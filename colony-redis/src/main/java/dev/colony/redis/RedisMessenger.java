@@ -92,7 +92,7 @@ final class RedisMessenger implements Messenger {
     private final LongAdder redisFailures = new LongAdder();
     private final LatencyRecorder marshalTime = new LatencyRecorder();
     final LatencyRecorder unmarshalTime = new LatencyRecorder();
-    private final RedisMessengerSender sender = new RedisMessengerSender(this);
+    private final RedisMessengerSender sender;
     private final RedisInboxDelivery delivery;
     private final AtomicBoolean closing = new AtomicBoolean();
     volatile boolean closed;
@@ -100,6 +100,7 @@ final class RedisMessenger implements Messenger {
     private RedisMessenger(RedisLink link, Settings settings, RedisMessengerOptions options) {
         this.target = link.target();
         this.options = options;
+        this.sender = new RedisMessengerSender(this, options.nodeTtl());
         this.directory = new RedisMessengerDirectory(this, target, options);
         this.codec = settings.codec();
         this.marshal = settings.marshalEverySend();
@@ -447,6 +448,7 @@ final class RedisMessenger implements Messenger {
         stopped.forEach(RedisInbox::finishClose);
         reader.stop();
         requests.stop();
+        sender.lanes().close(System.nanoTime() + CLOSE_TIMEOUT.toNanos());
         try {
             await(redis.del(key("node:" + nodeId), replyStream()), CLOSE_TIMEOUT);
         } catch (RuntimeException e) {
