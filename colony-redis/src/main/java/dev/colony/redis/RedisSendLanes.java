@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -36,68 +37,114 @@ import java.util.concurrent.locks.LockSupport;
  * has the node's ttl, refreshed by each try that finds the inbox full: a dead node's barrier expires with it.
  * Other nodes' sends never look at it: they meet only the inbox's own fullness.
  *
- * <p><b>Threads.</b> All of a lane's state changes inside {@code lanes.compute} for its recipient (the map's
- * bin lock); a lane leaves the map when it has no message and no unanswered send. Answers are handled on the
- * Redis client's I/O thread, which never waits; tries and pauses happen on the lane's virtual thread.
+ * <p><b>Threads.</b> While no lane is stalled a send takes no lock: it counts itself in its lane's atomic
+ * {@code unanswered}, reads the volatile {@code stalled} and writes; its answer (on the Redis client's I/O
+ * thread) decrements the count. Forming, feeding and draining a lane happen inside {@code lanes.compute}
+ * for its recipient (the map's bin lock); a sender that counted itself before the lane stalled is a direct
+ * send the retrier waits for ({@code unanswered}, sequentially consistent with {@code stalled}). Idle lanes
+ * stay in the map until it grows past 1,024 (then twice its size after the last pruning), when they are
+ * removed; a pruner sets {@code removed} before it reads {@code unanswered} and a sender reads
+ * {@code removed} after it incremented {@code unanswered}, so a lane is never removed under a send it counts.
+ * The I/O thread never waits; tries and pauses happen on the lane's virtual thread.
  */
 final class RedisSendLanes {
     private static final long FIRST_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final int MIN_PRUNE_AT = 1024;
 
     private final RedisMessenger messenger;
     private final RedisMessengerSender sender;
     private final ConcurrentHashMap<AgentId, Lane> lanes = new ConcurrentHashMap<>();
     /** Recipients whose barrier this node may have left standing (set by a FULL answer, not yet passed). */
     private final Set<AgentId> barriers = ConcurrentHashMap.newKeySet();
+    /** The map's size past which idle lanes are removed (written by any sender; a lost update only delays it). */
+    private volatile int pruneAt = MIN_PRUNE_AT;
 
     RedisSendLanes(RedisMessenger messenger, RedisMessengerSender sender) {
         this.messenger = messenger;
         this.sender = sender;
     }
 
-    /** One recipient's lane; mutated only inside {@code lanes.compute} for that recipient. */
+    /**
+     * One recipient's lane. {@code unanswered} is atomic and {@code stalled}, {@code removed} and
+     * {@code retrier} are volatile so that the common path (no lane stalled) takes no lock; the queues,
+     * {@code current} and every write of the volatile fields happen inside {@code lanes.compute}.
+     */
     private static final class Lane {
-        int unanswered;
+        final AtomicInteger unanswered = new AtomicInteger();
+        volatile boolean stalled;
+        volatile boolean removed;
+        volatile Thread retrier;
         final ArrayDeque<RedisMessengerSender.Send> blocked = new ArrayDeque<>();
         final ArrayDeque<RedisMessengerSender.Send> queued = new ArrayDeque<>();
         RedisMessengerSender.Send current;
-        Thread retrier;
 
-        boolean stalled() {
-            return current != null || !blocked.isEmpty() || !queued.isEmpty();
+        void restall() {
+            stalled = current != null || !blocked.isEmpty() || !queued.isEmpty();
         }
 
-        boolean idle() {
-            return unanswered == 0 && !stalled() && retrier == null;
+        boolean busy() {
+            return stalled || retrier != null || unanswered.get() != 0;
         }
     }
 
-    /** Writes {@code send} now, or queues it behind the messages its recipient's lane holds. */
+    /**
+     * Writes {@code send} now, or queues it behind the messages its recipient's lane holds. Lock-free while
+     * the lane is not stalled: count the send unanswered, then read {@code stalled} and {@code removed}
+     * (a pruner sets {@code removed} before it reads {@code unanswered}, so one of the two sees the other).
+     */
     void submit(RedisMessengerSender.Send send) {
-        boolean[] direct = {false};
-        lanes.compute(send.to(), (to, lane) -> {
-            Lane l = lane == null ? new Lane() : lane;
-            if (l.stalled()) {
-                l.queued.add(send);
-            } else {
-                l.unanswered++;
-                direct[0] = true;
+        AgentId to = send.to();
+        while (true) {
+            Lane lane = lanes.get(to);
+            if (lane == null) {
+                lane = lanes.computeIfAbsent(to, key -> new Lane());
+                pruneIfLarge();
             }
-            return l;
-        });
-        if (direct[0]) {
-            send.run(messenger).whenComplete((answer, error) -> answered(send, answer, error));
+            lane.unanswered.incrementAndGet();
+            if (lane.removed) {
+                lane.unanswered.decrementAndGet();
+                continue;
+            }
+            if (!lane.stalled) {
+                write(send, lane);
+                return;
+            }
+            lane.unanswered.decrementAndGet();
+            Lane seen = lane;
+            int[] next = {0}; // 0: lane replaced, try again; 1: queued; 2: write
+            lanes.compute(to, (key, current) -> {
+                if (current != seen) {
+                    return current;
+                }
+                if (seen.stalled) {
+                    seen.queued.add(send);
+                    next[0] = 1;
+                } else {
+                    seen.unanswered.incrementAndGet();
+                    next[0] = 2;
+                }
+                return seen;
+            });
+            if (next[0] == 2) {
+                write(send, seen);
+            }
+            if (next[0] != 0) {
+                return;
+            }
         }
+    }
+
+    private void write(RedisMessengerSender.Send send, Lane lane) {
+        send.run(messenger).whenComplete((answer, error) -> answered(send, lane, answer, error));
     }
 
     /** The answer to a direct send, on the I/O thread: finishes it, or puts it in its lane when FULL under BLOCK. */
-    private void answered(RedisMessengerSender.Send send, List<Object> answer, Throwable error) {
+    private void answered(RedisMessengerSender.Send send, Lane lane, List<Object> answer, Throwable error) {
         if (error != null || !fullUnderBlock(answer) || send.cancelled().get()) {
-            lanes.computeIfPresent(send.to(), (to, lane) -> {
-                lane.unanswered--;
-                return lane.idle() ? null : lane;
-            });
-            LockSupport.unpark(retrierOf(send.to()));
+            if (lane.unanswered.decrementAndGet() == 0 && lane.stalled) {
+                LockSupport.unpark(lane.retrier); // it may wait to try a queued message
+            }
             if (error != null) {
                 send.finish(sender.failed(send, RedisMessengerScripts.unwrap(error)));
             } else if (send.cancelled().get() && fullUnderBlock(answer)) {
@@ -110,24 +157,41 @@ final class RedisSendLanes {
         }
         barriers.add(send.to());
         Thread[] start = {null};
-        lanes.compute(send.to(), (to, lane) -> {
-            Lane l = lane == null ? new Lane() : lane;
-            l.unanswered = Math.max(0, l.unanswered - 1);
-            l.blocked.add(send);
-            if (l.retrier == null) {
-                l.retrier = Thread.ofVirtual().name("colony-redis-send-lane").unstarted(() -> drain(send.to()));
-                start[0] = l.retrier;
+        // the lane is still in the map: it counts this send unanswered, and only a lane with none is pruned
+        lanes.compute(send.to(), (to, current) -> {
+            lane.blocked.add(send);
+            lane.stalled = true;
+            lane.unanswered.decrementAndGet();
+            if (lane.retrier == null) {
+                lane.retrier = Thread.ofVirtual().name("colony-redis-send-lane").unstarted(() -> drain(to, lane));
+                start[0] = lane.retrier;
             }
-            return l;
+            return lane;
         });
         if (start[0] != null) {
             start[0].start();
         }
     }
 
-    private Thread retrierOf(AgentId to) {
-        Lane lane = lanes.get(to);
-        return lane == null ? null : lane.retrier;
+    /** Removes idle lanes once the map has grown past twice its size after the last pruning (at least 1,024). */
+    private void pruneIfLarge() {
+        if (lanes.size() <= pruneAt) {
+            return;
+        }
+        for (AgentId to : lanes.keySet()) {
+            lanes.computeIfPresent(to, (key, lane) -> {
+                if (lane.stalled || lane.retrier != null) {
+                    return lane;
+                }
+                lane.removed = true; // before reading unanswered: pairs with submit's increment-then-read
+                if (lane.unanswered.get() != 0) {
+                    lane.removed = false;
+                    return lane;
+                }
+                return null;
+            });
+        }
+        pruneAt = Math.max(MIN_PRUNE_AT, 2 * lanes.size());
     }
 
     static boolean fullUnderBlock(List<Object> answer) {
@@ -137,23 +201,23 @@ final class RedisSendLanes {
     }
 
     /** The lane's retrier: tries its head until answered for good, then the next, until the lane is empty. */
-    private void drain(AgentId to) {
+    private void drain(AgentId to, Lane lane) {
         while (true) {
             RedisMessengerSender.Send[] head = {null};
             boolean[] wasBlocked = {false};
             boolean[] done = {false};
-            lanes.compute(to, (key, lane) -> {
+            lanes.compute(to, (key, current) -> {
                 if (!lane.blocked.isEmpty()) {
                     head[0] = lane.blocked.poll();
                     wasBlocked[0] = true;
                 } else if (lane.queued.isEmpty()) {
                     lane.retrier = null;
                     done[0] = true;
-                    return lane.idle() ? null : lane;
-                } else if (lane.unanswered == 0) {
+                } else if (lane.unanswered.get() == 0) {
                     head[0] = lane.queued.poll();
                 }
                 lane.current = head[0];
+                lane.restall();
                 return lane;
             });
             if (done[0]) {
@@ -165,8 +229,9 @@ final class RedisSendLanes {
             }
             RedisMessengerSender.Send send = head[0];
             SendOutcome outcome = pass(send, wasBlocked[0]);
-            lanes.compute(to, (key, lane) -> {
+            lanes.compute(to, (key, current) -> {
                 lane.current = null;
+                lane.restall();
                 return lane;
             });
             send.finish(outcome);
@@ -207,6 +272,7 @@ final class RedisSendLanes {
         boolean[] removed = {false};
         lanes.computeIfPresent(send.to(), (to, lane) -> {
             removed[0] = lane.blocked.remove(send) || lane.queued.remove(send);
+            lane.restall();
             return lane;
         });
         return removed[0];
@@ -218,7 +284,7 @@ final class RedisSendLanes {
      * deletes the barriers this node may have left; a barrier not deleted expires with the node's ttl.
      */
     void close(long deadlineNanos) {
-        while (!lanes.isEmpty() && System.nanoTime() < deadlineNanos) {
+        while (lanes.values().stream().anyMatch(Lane::busy) && System.nanoTime() < deadlineNanos) {
             sender.roomMade();
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
@@ -239,8 +305,8 @@ final class RedisSendLanes {
         return messenger.key("barrier:" + messenger.nodeId() + ":" + to);
     }
 
-    /** Recipients with a lane now (tests). */
-    int size() {
-        return lanes.size();
+    /** Lanes with messages, a retrier or unanswered sends (tests). */
+    long busy() {
+        return lanes.values().stream().filter(Lane::busy).count();
     }
 }

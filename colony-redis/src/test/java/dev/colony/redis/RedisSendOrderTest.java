@@ -105,7 +105,7 @@ class RedisSendOrderTest {
                     .as("same node: " + sameNode)
                     .containsExactlyElementsOf(IntStream.range(0, count).boxed().toList());
             assertThat(sender.deadLetters().size()).isZero();
-            assertThat(sender.sender().lanes().size()).isZero();
+            assertThat(sender.sender().lanes().busy()).isZero();
             assertThat(exists(sender.sender().lanes().barrierKey(BOB))).isZero();
         }
     }
@@ -147,6 +147,66 @@ class RedisSendOrderTest {
                     .containsExactlyElementsOf(
                             IntStream.range(0, count).mapToObj(i -> prefix + i).toList());
         }
+    }
+
+    @Test
+    void sendAndSendAsyncMixed_intoAFullBlockInboxOfFour_everyMessageOnceInCallOrder() {
+        RedisMessenger sender = node();
+        RedisMessenger receiver = node();
+        List<Object> received = new CopyOnWriteArrayList<>();
+        slowAtFirst(receiver, 4, 40, received);
+        int count = 300;
+
+        List<CompletableFuture<SendOutcome>> outcomes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Envelope message = message("alice", i);
+            outcomes.add(
+                    i % 10 == 9 ? CompletableFuture.completedFuture(sender.send(message)) : sender.sendAsync(message));
+        }
+
+        assertThat(outcomes).allSatisfy(f -> assertThat(f.join()).isEqualTo(SendOutcome.DELIVERED));
+        eventually().until(() -> received.size() >= count);
+        assertThat(received)
+                .containsExactlyElementsOf(IntStream.range(0, count).boxed().toList());
+    }
+
+    @Test
+    void send_interruptedWhileItsMessageWaitsInTheLane_rejectedWithADeadLetterAndTheRestInOrder() throws Exception {
+        RedisMessenger sender = node();
+        RedisMessenger receiver = node();
+        CountDownLatch release = new CountDownLatch(1);
+        List<Object> received = new CopyOnWriteArrayList<>();
+        receiver.open(BOB, InboxOptions.defaults().withCapacity(4)).attach(m -> {
+            received.add(m.payload());
+            release.await(1, TimeUnit.MINUTES);
+        });
+        int count = 100; // more than a read batch (64) and the capacity (4): some wait in the lane
+        List<CompletableFuture<SendOutcome>> outcomes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            outcomes.add(sender.sendAsync(message("alice", i)));
+        }
+        eventually().until(() -> exists(sender.sender().lanes().barrierKey(BOB)) == 1);
+        java.util.concurrent.atomic.AtomicReference<SendOutcome> interrupted =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread blocked = Thread.ofPlatform().start(() -> {
+            interrupted.set(sender.send(message("alice", "interrupted")));
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        eventually().until(() -> blocked.getState() == Thread.State.WAITING);
+        blocked.interrupt();
+        assertThat(blocked.join(Duration.ofMinutes(1))).isTrue();
+
+        assertThat(interrupted.get()).isEqualTo(SendOutcome.REJECTED);
+        assertThat(stillInterrupted).isTrue();
+        DeadLetter letter = sender.deadLetters().poll();
+        assertThat(letter.envelope().payload()).isEqualTo("interrupted");
+        assertThat(letter.detail()).contains("interrupted");
+        release.countDown();
+        assertThat(outcomes).allSatisfy(f -> assertThat(f.join()).isEqualTo(SendOutcome.DELIVERED));
+        eventually().until(() -> received.size() >= count);
+        assertThat(received)
+                .containsExactlyElementsOf(IntStream.range(0, count).boxed().toList());
     }
 
     @Test
