@@ -84,9 +84,12 @@ public interface Messenger extends AutoCloseable {
      * future and its dead letter.
      *
      * <p><b>Order.</b> Messages of one priority given to {@code sendAsync} (or {@code send}) from one thread
-     * to one recipient reach its inbox in call order, without waiting for the earlier futures. One
-     * exception: a message that waits for room in a full inbox under the BLOCK policy may be overtaken by
-     * the same sender's later messages (wait for its future, or use {@code send}, when order matters then).
+     * to one recipient reach its inbox in call order, without waiting for the earlier futures, also while
+     * the inbox is full under the BLOCK policy: the messages that wait for room are appended in call order
+     * and the sender's later ones wait behind them (each future completes when its message is appended).
+     * Exception: a message of priority 8-9 that waits for room under DROP_OLDEST or DROP_NEWEST (no entry
+     * to evict) may be overtaken by the same sender's later messages, as may, on Redis, a message whose
+     * script the server had forgotten (run again as EVAL); wait for its future when order matters then.
      *
      * <p><b>Waiting.</b> This default, which the embedded messenger keeps, calls {@link #send} and returns a
      * completed future: in one JVM a send does not wait for a round trip, except under the BLOCK policy,
@@ -94,9 +97,10 @@ public interface Messenger extends AutoCloseable {
      * bounds the messages in flight per messenger; a caller past the bound waits here until one is answered
      * (see the backend's documentation for the bound).
      *
-     * <p><b>Threads.</b> The future may be completed on a thread of the messenger (a virtual thread, or the
-     * Redis client's I/O thread when nothing depends on the future yet): dependent actions must not block,
-     * or must be given with the {@code ...Async} methods. Joining the future from the sender's thread is fine.
+     * <p><b>Threads.</b> The future may be completed on the caller's thread or a virtual thread of the
+     * messenger, never on a Redis client's I/O thread: a dependent action may block (even call the
+     * messenger synchronously) without stalling the messenger's connection. Joining the future from the
+     * sender's thread is fine.
      *
      * @throws IllegalArgumentException if the message has no recipient (use {@link #broadcast})
      */

@@ -51,7 +51,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <p><b>Several in flight.</b> {@link #sendAsync} writes the SEND script call without waiting for its answer
  * (Lettuce pipelines it on the node's connection) and completes the future from the answer; at most
  * {@link #MAX_IN_FLIGHT} such sends of a node wait for their answers at a time, a caller past that waits for
- * a place (ADR 0068).
+ * a place (ADR 0068). Futures complete on virtual threads, never on Lettuce's I/O thread. A message that
+ * finds a BLOCK inbox full waits in the node's lane for that recipient, and the node's later messages to it
+ * wait behind it (a barrier in Redis refuses those already written): call order is kept (ADR 0070).
  *
  * <p><b>Outcomes.</b> DELIVERED means Redis appended the message to the recipient's stream. A send whose
  * script failed (Redis unreachable past the command timeout) is REJECTED with a dead letter saying why;
@@ -92,7 +94,7 @@ final class RedisMessenger implements Messenger {
     private final LongAdder redisFailures = new LongAdder();
     private final LatencyRecorder marshalTime = new LatencyRecorder();
     final LatencyRecorder unmarshalTime = new LatencyRecorder();
-    private final RedisMessengerSender sender = new RedisMessengerSender(this);
+    private final RedisMessengerSender sender;
     private final RedisInboxDelivery delivery;
     private final AtomicBoolean closing = new AtomicBoolean();
     volatile boolean closed;
@@ -100,6 +102,7 @@ final class RedisMessenger implements Messenger {
     private RedisMessenger(RedisLink link, Settings settings, RedisMessengerOptions options) {
         this.target = link.target();
         this.options = options;
+        this.sender = new RedisMessengerSender(this, options.nodeTtl());
         this.directory = new RedisMessengerDirectory(this, target, options);
         this.codec = settings.codec();
         this.marshal = settings.marshalEverySend();
@@ -236,8 +239,9 @@ final class RedisMessenger implements Messenger {
      * behind the node's other commands, and the future completes from its answer. At most
      * {@link #MAX_IN_FLIGHT} sends of this node are unanswered at a time; a caller past that waits here for
      * a place. The connection keeps the order of the calls, so one thread's messages to one recipient are
-     * appended in call order (except a message that waits for room in a full BLOCK inbox, and messages
-     * whose script Redis had forgotten, which run again as EVAL).
+     * appended in call order, also while a BLOCK inbox is full ({@link RedisSendLanes}); except a priority
+     * 8-9 message waiting for room under DROP_OLDEST or DROP_NEWEST, and messages whose script Redis had
+     * forgotten, which run again as EVAL.
      */
     @Override
     public CompletableFuture<SendOutcome> sendAsync(Envelope message) {
@@ -447,6 +451,7 @@ final class RedisMessenger implements Messenger {
         stopped.forEach(RedisInbox::finishClose);
         reader.stop();
         requests.stop();
+        sender.lanes().close(System.nanoTime() + CLOSE_TIMEOUT.toNanos());
         try {
             await(redis.del(key("node:" + nodeId), replyStream()), CLOSE_TIMEOUT);
         } catch (RuntimeException e) {

@@ -22,14 +22,25 @@ import java.util.concurrent.TimeoutException;
  */
 enum RedisMessengerScripts {
     /**
-     * KEYS: directory, inbox stream[, request key]. ARGV: agent id, message bytes, priority, local ref ("" for
-     * none), request value, request ttl ms. Answers {NO_SUCH_AGENT} | {MAILBOX_FULL, policy} | {FULL, policy} | {OK, entry id} |
-     * {EVICTED, entry id, victim id, victim message, victim ref}.
+     * KEYS: directory, inbox stream[, request key][, barrier]. ARGV: agent id, message bytes, priority, local
+     * ref ("" for none), request value, request ttl ms[, order, barrier ttl ms]. Answers {NO_SUCH_AGENT} |
+     * {MAILBOX_FULL, policy} | {FULL, policy} | {OK, entry id} | {EVICTED, entry id, victim id, victim message,
+     * victim ref}. Order (ADR 0070; absent or "" as before): "B" answers {FULL, BLOCK} while the barrier (the
+     * last key: this node's for this recipient) stands, and sets it when a BLOCK inbox is full; "P" passes:
+     * deletes the barrier first, then sets it again if the inbox is full.
      */
     SEND("""
+            local order = ARGV[7] or ''
+            local nkeys = #KEYS
+            local barrier = nil
+            if order ~= '' then barrier = KEYS[nkeys] nkeys = nkeys - 1 end
+            if order == 'P' then redis.call('DEL', barrier) end
             local entry = redis.call('HGET', KEYS[1], ARGV[1])
             if not entry then return {'NO_SUCH_AGENT'} end
             local info = cjson.decode(entry)
+            if order == 'B' and info.overflow == 'BLOCK' and redis.call('EXISTS', barrier) == 1 then
+              return {'FULL', 'BLOCK'}
+            end
             local capacity = tonumber(info.capacity)
             local prio = tonumber(ARGV[3])
             local victim = nil
@@ -42,7 +53,10 @@ enum RedisMessengerScripts {
                 local policy = info.overflow
                 local critical = prio >= 8
                 if policy == 'FAIL' then return {'MAILBOX_FULL', policy} end
-                if policy == 'BLOCK' then return {'FULL', policy} end
+                if policy == 'BLOCK' then
+                  if barrier then redis.call('SET', barrier, '1', 'PX', ARGV[8]) end
+                  return {'FULL', policy}
+                end
                 if policy == 'DROP_NEWEST' and not critical then return {'MAILBOX_FULL', policy} end
                 local last = '0-0'
                 for _, group in ipairs(redis.call('XINFO', 'GROUPS', KEYS[2])) do
@@ -83,7 +97,7 @@ enum RedisMessengerScripts {
             else
               id = redis.call('XADD', KEYS[2], '*', 'm', ARGV[2], 'p', ARGV[3])
             end
-            if #KEYS > 2 then redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[6]) end
+            if nkeys > 2 then redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[6]) end
             if victim then return {'EVICTED', id, victim[1], victim[2], victim[3]} end
             return {'OK', id}
             """),

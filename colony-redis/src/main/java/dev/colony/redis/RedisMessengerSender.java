@@ -8,15 +8,20 @@ import dev.colony.messaging.AgentId;
 import dev.colony.messaging.DeadLetter;
 import dev.colony.messaging.Envelope;
 import dev.colony.messaging.SendOutcome;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The sending side of a {@link RedisMessenger} node: runs the SEND script for one encoded message and turns
@@ -33,15 +38,28 @@ final class RedisMessengerSender {
     private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final int MAX_REFS = 1 << 20;
 
+    private static final byte[] ORDERED = bytes("B");
+    private static final byte[] PASS = bytes("P");
+
     private final RedisMessenger messenger;
+    private final RedisSendLanes lanes;
+    private final byte[] barrierTtl;
     private final ConcurrentHashMap<String, Envelope> refs = new ConcurrentHashMap<>();
     private final AtomicLong refSeq = new AtomicLong();
     private final ReentrantLock roomLock = new ReentrantLock();
     private final Condition room = roomLock.newCondition();
-    private final Semaphore inFlight = new Semaphore(RedisMessenger.MAX_IN_FLIGHT);
+    /** The places of the node's sends in flight (package-private for a test that takes freed places). */
+    final Semaphore inFlight = new Semaphore(RedisMessenger.MAX_IN_FLIGHT);
 
-    RedisMessengerSender(RedisMessenger messenger) {
+    RedisMessengerSender(RedisMessenger messenger, Duration barrierTtl) {
         this.messenger = messenger;
+        this.lanes = new RedisSendLanes(messenger, this);
+        this.barrierTtl = bytes(Long.toString(Math.max(1, barrierTtl.toMillis())));
+    }
+
+    /** The node's lanes (ADR 0070). */
+    RedisSendLanes lanes() {
+        return lanes;
     }
 
     /** The envelope this node sent under {@code ref}, removed; null when none (another node's, or decoded). */
@@ -49,7 +67,11 @@ final class RedisMessengerSender {
         return ref.isEmpty() ? null : refs.remove(ref);
     }
 
-    /** Runs the SEND script until it answers for good: waits for room while a BLOCK inbox is full. */
+    /**
+     * Runs the SEND script until it answers for good: waits for room while a BLOCK inbox is full, behind the
+     * messages this node sent to the same recipient before ({@link RedisSendLanes}). Interrupted while it
+     * waits: REJECTED unless already appended (the thread's interrupt status is kept).
+     */
     SendOutcome deliver(
             Envelope original,
             byte[] encoded,
@@ -58,25 +80,55 @@ final class RedisMessengerSender {
             String requestKey,
             String requestValue,
             long ttlMillis) {
-        Send send = prepare(original, encoded, to, priority, requestKey, requestValue, ttlMillis);
-        List<Object> answer;
-        try {
-            answer = RedisMessengerScripts.await(send.run(messenger));
-        } catch (RuntimeException e) {
-            return failed(send, e);
+        CompletableFuture<SendOutcome> done = new CompletableFuture<>();
+        Send send = prepare(original, encoded, to, priority, requestKey, requestValue, ttlMillis, done::complete);
+        if (send.ownHandler()) {
+            List<Object> answer;
+            try {
+                answer = RedisMessengerScripts.await(send.run(messenger));
+            } catch (RuntimeException e) {
+                return failed(send, e);
+            }
+            SendOutcome outcome = outcome(send, answer);
+            return outcome != null ? outcome : untilRoom(send, answer);
         }
-        SendOutcome outcome = outcome(send, answer);
-        return outcome != null ? outcome : untilRoom(send, answer);
+        lanes.submit(send);
+        return awaitOutcome(send, done);
+    }
+
+    private SendOutcome awaitOutcome(Send send, CompletableFuture<SendOutcome> done) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return done.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    if (lanes.withdraw(send)) {
+                        return interrupted(send);
+                    }
+                    send.cancelled().set(true); // tried now or unanswered: its answer decides
+                } catch (ExecutionException e) {
+                    return failed(send, e.getCause()); // not expected: outcomes complete normally
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
      * Runs the SEND script for {@code encoded} without waiting for its answer, once one of the
      * {@link RedisMessenger#MAX_IN_FLIGHT} places of the node's sends in flight is free (waiting for it
-     * here); the future completes with what {@link #deliver} would have returned. A BLOCK inbox found full
-     * is waited for on a virtual thread of its own, which keeps the place until the message is answered.
+     * here); the future completes with what {@link #deliver} would have returned, on a virtual thread. A
+     * message that finds a BLOCK inbox full waits in its recipient's lane ({@link RedisSendLanes}), keeping
+     * its place until answered.
      */
     CompletableFuture<SendOutcome> deliverAsync(Envelope original, byte[] encoded, AgentId to, int priority) {
-        Send send = prepare(original, encoded, to, priority, null, null, 0);
+        CompletableFuture<SendOutcome> result = new CompletableFuture<>();
+        Send send = prepare(original, encoded, to, priority, null, null, 0, outcome -> complete(result, outcome));
         try {
             inFlight.acquire();
         } catch (InterruptedException e) {
@@ -90,36 +142,44 @@ final class RedisMessengerSender {
                     "the sender was interrupted while waiting for a place among the sends in flight",
                     SendOutcome.REJECTED));
         }
-        CompletableFuture<SendOutcome> result = new CompletableFuture<>();
+        if (!send.ownHandler()) {
+            lanes.submit(send);
+            return result;
+        }
         send.run(messenger).whenComplete((answer, error) -> {
             if (error != null) {
-                complete(result, failed(send, RedisMessengerScripts.unwrap(error)));
-                return;
-            }
-            SendOutcome outcome = outcome(send, answer);
-            if (outcome != null) {
-                complete(result, outcome);
-            } else { // the I/O thread never waits: room is awaited on a thread of the message's own
-                Thread.ofVirtual()
-                        .name("colony-redis-send-wait")
-                        .start(() -> complete(result, untilRoom(send, answer)));
+                send.finish(failed(send, RedisMessengerScripts.unwrap(error)));
+            } else {
+                finishDirect(send, answer);
             }
         });
         return result;
     }
 
     /**
-     * Frees the message's place in flight, then completes {@code result}: on this thread when nothing
-     * depends on it yet (the Redis client's I/O thread runs no caller code then), else on a virtual thread,
-     * so that dependent actions never run on the I/O thread.
+     * Finishes {@code send} from its {@code answer}; a FULL one (not a lane's: a handler's own inbox, or a
+     * priority 8-9 message under DROP_OLDEST or DROP_NEWEST) waits for room on a virtual thread of its own:
+     * the I/O thread never waits.
+     */
+    void finishDirect(Send send, List<Object> answer) {
+        SendOutcome outcome = outcome(send, answer);
+        if (outcome != null) {
+            send.finish(outcome);
+        } else {
+            Thread.ofVirtual().name("colony-redis-send-wait").start(() -> send.finish(untilRoom(send, answer)));
+        }
+    }
+
+    /**
+     * Frees the message's place in flight, then completes {@code result} on a virtual thread of its own, so
+     * that no dependent action of the caller ever runs on the Redis client's I/O thread (nor on a thread
+     * that retries other messages): a dependent that called Redis synchronously there would wait for the
+     * thread it blocks. Completing on the calling thread "when nothing depends on the future yet" is not
+     * safe: a dependent added between that check and the completion runs here (ADR 0070).
      */
     private void complete(CompletableFuture<SendOutcome> result, SendOutcome outcome) {
         inFlight.release();
-        if (result.getNumberOfDependents() == 0 || Thread.currentThread().isVirtual()) {
-            result.complete(outcome);
-        } else {
-            Thread.ofVirtual().name("colony-redis-send-done").start(() -> result.complete(outcome));
-        }
+        Thread.ofVirtual().name("colony-redis-send-done").start(() -> result.complete(outcome));
     }
 
     private Send prepare(
@@ -129,26 +189,43 @@ final class RedisMessengerSender {
             int priority,
             String requestKey,
             String requestValue,
-            long ttlMillis) {
+            long ttlMillis,
+            Consumer<SendOutcome> onOutcome) {
         String ref = "";
         if (original != null && !messenger.marshal && messenger.hasInbox(to) && refs.size() < MAX_REFS) {
             ref = messenger.nodeId() + ":" + refSeq.incrementAndGet();
             refs.put(ref, original);
         }
-        String[] keys = requestKey == null
-                ? new String[] {messenger.key("inboxes"), messenger.stream(to)}
-                : new String[] {messenger.key("inboxes"), messenger.stream(to), requestKey};
-        byte[][] args = {
-            bytes(to.value()),
-            encoded,
-            bytes(Integer.toString(priority)),
-            bytes(ref),
-            bytes(requestValue == null ? "" : requestValue),
-            bytes(Long.toString(Math.max(1, ttlMillis)))
-        };
         RedisInbox local = messenger.inbox(to);
         boolean ownHandler = local != null && local.drainer().isCurrent();
-        return new Send(original, encoded, to, ref, keys, args, ownHandler);
+        List<String> keys = new ArrayList<>(4);
+        keys.add(messenger.key("inboxes"));
+        keys.add(messenger.stream(to));
+        if (requestKey != null) {
+            keys.add(requestKey);
+        }
+        List<byte[]> args = new ArrayList<>(8);
+        args.add(bytes(to.value()));
+        args.add(encoded);
+        args.add(bytes(Integer.toString(priority)));
+        args.add(bytes(ref));
+        args.add(bytes(requestValue == null ? "" : requestValue));
+        args.add(bytes(Long.toString(Math.max(1, ttlMillis))));
+        if (!ownHandler) { // a handler never waits for room in its own inbox, so it takes no part in the order
+            keys.add(lanes.barrierKey(to));
+            args.add(ORDERED);
+            args.add(barrierTtl);
+        }
+        return new Send(
+                original,
+                encoded,
+                to,
+                ref,
+                keys.toArray(String[]::new),
+                args.toArray(byte[][]::new),
+                ownHandler,
+                onOutcome,
+                new AtomicBoolean());
     }
 
     /** Runs the SEND script again while {@code answer} says FULL, pausing for room in between; never null. */
@@ -179,7 +256,9 @@ final class RedisMessengerSender {
             refs.remove(send.ref()); // waiting for room only this thread can make would deadlock
             return full(send, text(answer.get(1)), " and the sender is its own handler");
         }
-        if (messenger.closed || Thread.currentThread().isInterrupted()) {
+        if (messenger.closed
+                || Thread.currentThread().isInterrupted()
+                || send.cancelled().get()) {
             refs.remove(send.ref());
             return deadLetter(
                     send.original(),
@@ -192,7 +271,24 @@ final class RedisMessengerSender {
         return null;
     }
 
-    private SendOutcome failed(Send send, Throwable error) {
+    /** REJECTED, with a dead letter: the sender was interrupted while the message waited for room. */
+    SendOutcome interrupted(Send send) {
+        return refused(send, DeadLetter.Reason.REJECTED, "the sender was interrupted while waiting for room");
+    }
+
+    /** {@code outcome}-less refusal: REJECTED with {@code reason} and {@code detail}, the reference dropped. */
+    SendOutcome refused(Send send, DeadLetter.Reason reason, String detail) {
+        refs.remove(send.ref());
+        return deadLetter(send.original(), send.encoded(), send.to(), reason, detail, SendOutcome.REJECTED);
+    }
+
+    /** The outcome of an answer other than FULL (as {@link #outcome}, which answers null for FULL). */
+    SendOutcome outcomeOf(Send send, List<Object> answer) {
+        SendOutcome outcome = outcome(send, answer);
+        return outcome != null ? outcome : refused(send, DeadLetter.Reason.REJECTED, "unexpected FULL answer");
+    }
+
+    SendOutcome failed(Send send, Throwable error) {
         refs.remove(send.ref());
         messenger.countFailure();
         return deadLetter(
@@ -271,7 +367,7 @@ final class RedisMessengerSender {
                 SendOutcome.DELIVERED);
     }
 
-    private void awaitRoom(long nanos) {
+    void awaitRoom(long nanos) {
         roomLock.lock();
         try {
             room.awaitNanos(nanos);
@@ -303,19 +399,33 @@ final class RedisMessengerSender {
     }
 
     /**
-     * One message on its way: what the SEND script is given, the reference it carries, and whether its
-     * sender is the handler of the recipient's inbox on this node (which must never wait for room).
+     * One message on its way: what the SEND script is given, the reference it carries, whether its sender is
+     * the handler of the recipient's inbox on this node (which must never wait for room, and sends
+     * unordered), what to do with its outcome, and whether its synchronous sender was interrupted.
      */
-    private record Send(
+    record Send(
             Envelope original,
             byte[] encoded,
             AgentId to,
             String ref,
             String[] keys,
             byte[][] args,
-            boolean ownHandler) {
+            boolean ownHandler,
+            Consumer<SendOutcome> onOutcome,
+            AtomicBoolean cancelled) {
         CompletionStage<List<Object>> run(RedisMessenger messenger) {
             return RedisMessengerScripts.SEND.run(messenger.redis, keys, args);
+        }
+
+        /** Runs it with order P: past this node's barrier for the recipient, deleting it (ADR 0070). */
+        CompletionStage<List<Object>> pass(RedisMessenger messenger) {
+            byte[][] passing = args.clone();
+            passing[6] = PASS;
+            return RedisMessengerScripts.SEND.run(messenger.redis, keys, passing);
+        }
+
+        void finish(SendOutcome outcome) {
+            onOutcome.accept(outcome);
         }
     }
 }
