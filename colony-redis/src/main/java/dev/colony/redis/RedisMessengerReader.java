@@ -194,7 +194,7 @@ final class RedisMessengerReader {
         byStream.forEach((stream, entries) -> {
             RedisInbox inbox = reading.get(stream);
             if (inbox != null) {
-                inbox.accept(entries);
+                inbox.accept(entries, entries.size() >= options.batch());
             }
         });
         if (!byStream.isEmpty()) {
@@ -245,7 +245,7 @@ final class RedisMessengerReader {
                 fresh = withoutOverDelivered(inbox, fresh);
                 if (!fresh.isEmpty() && !inbox.isClosed()) {
                     messenger.reclaimed(fresh.size());
-                    inbox.accept(fresh);
+                    inbox.accept(fresh, false);
                 }
             } catch (RuntimeException e) {
                 failures.increment();
