@@ -59,7 +59,10 @@ final class RedisInbox implements Inbox {
         }
     }
 
-    /** One stream entry on this node: its id, the message bytes, the priority field, the sender's ref. */
+    /**
+     * One stream entry on this node: its id, the message bytes, the priority field, the sender's ref, and the
+     * order the node's reader received it in (stream order within one inbox).
+     */
     record Received(String entryId, byte[] bytes, int priority, String ref, long seq) {}
 
     private static final Comparator<Received> ORDER =
@@ -80,7 +83,6 @@ final class RedisInbox implements Inbox {
     private final int recentBound;
     private final int batch;
     private final int limit;
-    private long seq; // guarded by lock
     private int inHand; // entries of the chunk being handled; guarded by lock
     private boolean deep; // the last read filled a whole batch; guarded by lock
     private volatile boolean wantRead;
@@ -153,7 +155,7 @@ final class RedisInbox implements Inbox {
             deep = full;
             for (Received entry : entries) {
                 outstanding.add(entry.entryId());
-                buffer.add(new Received(entry.entryId(), entry.bytes(), entry.priority(), entry.ref(), seq++));
+                buffer.add(entry);
             }
             wantRead = roomForRead();
             work.signal();

@@ -3,6 +3,7 @@ package dev.colony.redis;
 import static dev.colony.bus.BusTesting.awaitLatch;
 import static dev.colony.bus.BusTesting.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.colony.messaging.AgentId;
 import dev.colony.messaging.Envelope;
@@ -13,6 +14,7 @@ import dev.colony.messaging.SendOutcome;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
@@ -162,6 +164,14 @@ class RedisInboxReadAheadTest {
         assertThat(defaults.readAheadFor(100)).isEqualTo(100);
         assertThat(defaults.readAheadFor(16_384)).isEqualTo(256);
         assertThat(defaults.withReadAhead(10).readAheadFor(16_384)).isEqualTo(64);
+    }
+
+    @Test
+    void readAheadOption_parsedAndCheckedByName() {
+        assertThat(RedisSettings.from(Map.of("readAhead", "1024")).messenger().readAhead())
+                .isEqualTo(1024);
+        assertThatThrownBy(() -> RedisSettings.from(Map.of("readAhead", "0")))
+                .hasMessageContaining("readAhead must be between 1 and 65536, got 0");
     }
 
     private static void sendAll(Messenger node, int from, int to) {
