@@ -36,7 +36,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * stays in Redis and counts against the capacity there; entries read ahead do not (they are delivered to
  * this node's consumer), so a sender sees room for up to {@code capacity + limit} messages, of which at most
  * {@code limit} are on this node. Entries read ahead are pending for this node's consumer like the chunk in
- * hand: after a crash the next owner claims them after the claim idle time.
+ * hand: after a crash the next owner claims them after the claim idle time. A slow handler gets no read-ahead:
+ * only while {@code limit} entries take less than half the claim idle time at the last chunk's pace, so that
+ * entries do not wait in the buffer until a claim sweep raises their delivery count (which, past {@code
+ * maxDeliveries}, makes the next owner dead-letter them after a crash).
  *
  * <p><b>Flow.</b> The drainer takes a chunk of at most {@code batch} entries from the buffer, highest priority
  * first and in stream order within a priority, handles it, then acknowledges and deletes the chunk from the
@@ -85,6 +88,8 @@ final class RedisInbox implements Inbox {
     private final int limit;
     private int inHand; // entries of the chunk being handled; guarded by lock
     private boolean deep; // the last read filled a whole batch; guarded by lock
+    private final long aheadBudgetNanos; // claimIdle / 2: how long read-ahead entries may wait to be handled
+    private long nanosPerEntry; // of the last chunk handled; guarded by lock
     private volatile boolean wantRead;
     private final InboxDrainer drainer = new InboxDrainer();
     private volatile boolean closed;
@@ -103,6 +108,7 @@ final class RedisInbox implements Inbox {
         this.recentBound = nodeOptions.recentIds();
         this.batch = nodeOptions.batch();
         this.limit = nodeOptions.readAheadFor(options.capacity());
+        this.aheadBudgetNanos = nodeOptions.claimIdle().toNanos() / 2;
     }
 
     @Override
@@ -165,17 +171,21 @@ final class RedisInbox implements Inbox {
     }
 
     /**
-     * Whether to read ahead: the stream is deep and one more read of {@code batch} entries keeps this inbox
-     * within its limit; under the lock.
+     * Whether to read ahead: the stream is deep, one more read of {@code batch} entries keeps this inbox within
+     * its limit, and the handler is fast enough that {@code limit} entries are handled within half the claim
+     * idle time (by the last chunk's pace), so that no entry read ahead waits long enough for a claim sweep
+     * to count one more delivery of it; under the lock.
      */
     private boolean roomForRead() {
-        return deep && buffer.size() + inHand <= limit - batch;
+        return deep && buffer.size() + inHand <= limit - batch && nanosPerEntry * limit < aheadBudgetNanos;
     }
 
     /** The drainer's loop: takes a chunk, handles it, acknowledges it, until the inbox closes. */
     private void drain() {
         List<Received> chunk = new ArrayList<>(batch);
-        while (take(chunk)) {
+        long pace = 0;
+        while (take(chunk, pace)) {
+            long start = System.nanoTime();
             List<String> done = new ArrayList<>(chunk.size());
             for (Received entry : chunk) {
                 if (closed) {
@@ -190,6 +200,7 @@ final class RedisInbox implements Inbox {
                 done.add(entry.entryId());
             }
             messenger.reader().acknowledge(stream, done, outstanding);
+            pace = (System.nanoTime() - start) / Math.max(1, chunk.size());
             taken.clear();
             chunk.clear();
         }
@@ -197,12 +208,14 @@ final class RedisInbox implements Inbox {
 
     /**
      * Waits for entries and moves up to {@code batch} of them, highest priority first, into {@code chunk}; asks
-     * the reader for more when there is room for a read. False once the inbox is closed.
+     * the reader for more when there is room for a read. {@code pace}: the nanoseconds per entry of the chunk
+     * just handled. False once the inbox is closed.
      */
-    private boolean take(List<Received> chunk) {
+    private boolean take(List<Received> chunk, long pace) {
         lock.lock();
         try {
             inHand = 0;
+            nanosPerEntry = pace;
             while (buffer.isEmpty() && !closed) {
                 askForRead();
                 work.awaitUninterruptibly();

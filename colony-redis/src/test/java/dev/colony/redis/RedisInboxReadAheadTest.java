@@ -79,6 +79,38 @@ class RedisInboxReadAheadTest {
     }
 
     @Test
+    void handlerTooSlowForTheClaimIdleTime_noReadAhead() throws Exception {
+        String swarm = "slow";
+        try (RedisLink link = RedisLink.open(server.target(swarm));
+                RedisMessenger node = RedisMessenger.open(link, Messenger.builder(), OPTIONS)) {
+            Inbox inbox = node.open(WORKER, BIG);
+            sendAll(node, 0, 300);
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            List<Object> handled = new CopyOnWriteArrayList<>();
+            inbox.attach(m -> {
+                handled.add(m.payload());
+                if ((int) m.payload() < 64) {
+                    Thread.sleep(10); // the first chunk's pace: 128 entries would take 1.28 s > claimIdle / 2
+                } else if (m.payload().equals(64)) {
+                    entered.countDown();
+                    release.await();
+                }
+            });
+            awaitLatch(entered);
+            String stream = link.target().key("inbox:worker");
+            eventually().until(() -> pending(link, stream) == 64); // the first chunk acknowledged
+            long reads = reads(link);
+            eventually().until(() -> reads(link) >= reads + 3);
+            assertThat(pending(link, stream)).isEqualTo(64); // the chunk in hand, nothing read ahead
+
+            release.countDown();
+            eventually().until(() -> handled.size() == 300);
+            assertThat(handled).containsExactlyElementsOf(range(0, 300));
+        }
+    }
+
+    @Test
     void shallowStream_noReadAhead_nextReadOnlyOnceTheBatchWasHandled() throws Exception {
         String swarm = "shallow";
         try (RedisLink link = RedisLink.open(server.target(swarm));
