@@ -21,16 +21,32 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An inbox of a {@link RedisMessenger} node: the agent's stream {@code colony:{swarm}:inbox:<id>} in Redis,
- * and on this node a small buffer of entries the node's reader took from it, drained by the inbox's own
+ * and on this node a bounded buffer of entries the node's reader took from it, drained by the inbox's own
  * virtual thread once a handler is attached.
  *
- * <p><b>Flow.</b> The drainer asks the reader for entries only when its buffer is empty and no handler call
- * is running ({@link #wantsRead()}), as the local inbox's drainer takes a batch only when it is free: what
- * the handler has not taken stays in Redis, counts against the capacity there, and can be overtaken by a
- * higher priority. A batch is handled highest priority first, in stream order within a priority; once
- * every message of the batch was handled, the batch is acknowledged and deleted from the stream (one ACK
- * script, asynchronously): at-least-once. Entry ids read and not yet acknowledged are {@code outstanding},
- * so that a claim sweep does not hand this node what it already holds.
+ * <p><b>Read-ahead</b> (ADR 0071). The inbox asks the reader for entries ({@link #wantsRead()}) when it holds
+ * none; and, while the stream is <em>deep</em> (the last read filled a whole batch, so more are waiting),
+ * also while it holds at most {@code limit - batch} entries read and not yet handled, the chunk being handled
+ * included, where {@code limit} is {@link RedisMessengerOptions#readAheadFor}: {@code max(batch,
+ * min(readAhead, capacity))}. A read returns at most {@code batch} entries of a stream, so the inbox never
+ * holds more than {@code limit}. A shallow stream, a small inbox or {@code readAhead <= batch} give the old
+ * flow: the next read only once everything read was handled, as the local inbox's drainer takes a batch only
+ * when it is free. Under a backlog the reader reads the next batches while the handler works on this one, so
+ * the handler does not wait a read round trip (and a wake-up) between batches. What the inbox has not read
+ * stays in Redis and counts against the capacity there; entries read ahead do not (they are delivered to
+ * this node's consumer), so a sender sees room for up to {@code capacity + limit} messages, of which at most
+ * {@code limit} are on this node. Entries read ahead are pending for this node's consumer like the chunk in
+ * hand: after a crash the next owner claims them after the claim idle time. A slow handler gets no read-ahead:
+ * only while {@code limit} entries take less than half the claim idle time at the last chunk's pace, so that
+ * entries do not wait in the buffer until a claim sweep raises their delivery count (which, past {@code
+ * maxDeliveries}, makes the next owner dead-letter them after a crash).
+ *
+ * <p><b>Flow.</b> The drainer takes a chunk of at most {@code batch} entries from the buffer, highest priority
+ * first and in stream order within a priority, handles it, then acknowledges and deletes the chunk from the
+ * stream (one ACK script, asynchronously, pipelined with the next chunk's handling): at-least-once. A higher
+ * priority entry read meanwhile overtakes what is still buffered, never a chunk in hand. Entry ids read and
+ * not yet acknowledged are {@code outstanding}, so that a claim sweep does not hand this node what it
+ * already holds.
  *
  * <p><b>Duplicates.</b> The drainer remembers the last {@code recentIds} message ids it handled (insertion
  * order, oldest forgotten first) and skips, but acknowledges, an entry whose message id it has seen.
@@ -46,7 +62,10 @@ final class RedisInbox implements Inbox {
         }
     }
 
-    /** One stream entry on this node: its id, the message bytes, the priority field, the sender's ref. */
+    /**
+     * One stream entry on this node: its id, the message bytes, the priority field, the sender's ref, and the
+     * order the node's reader received it in (stream order within one inbox).
+     */
     record Received(String entryId, byte[] bytes, int priority, String ref, long seq) {}
 
     private static final Comparator<Received> ORDER =
@@ -65,18 +84,31 @@ final class RedisInbox implements Inbox {
     // or while it runs a handler that close() abandons)
     private final Set<String> taken = ConcurrentHashMap.newKeySet();
     private final int recentBound;
-    private long seq; // guarded by lock
+    private final int batch;
+    private final int limit;
+    private int inHand; // entries of the chunk being handled; guarded by lock
+    private boolean deep; // the last read filled a whole batch; guarded by lock
+    private final long aheadBudgetNanos; // claimIdle / 2: how long read-ahead entries may wait to be handled
+    private long nanosPerEntry; // of the last chunk handled; guarded by lock
     private volatile boolean wantRead;
     private final InboxDrainer drainer = new InboxDrainer();
     private volatile boolean closed;
     private MessageHandler handler; // written before the drainer starts, read only by it
 
-    RedisInbox(RedisMessenger messenger, AgentId id, InboxOptions options, String stream, int recentBound) {
+    RedisInbox(
+            RedisMessenger messenger,
+            AgentId id,
+            InboxOptions options,
+            String stream,
+            RedisMessengerOptions nodeOptions) {
         this.messenger = messenger;
         this.id = id;
         this.options = options;
         this.stream = stream;
-        this.recentBound = recentBound;
+        this.recentBound = nodeOptions.recentIds();
+        this.batch = nodeOptions.batch();
+        this.limit = nodeOptions.readAheadFor(options.capacity());
+        this.aheadBudgetNanos = nodeOptions.claimIdle().toNanos() / 2;
     }
 
     @Override
@@ -101,7 +133,7 @@ final class RedisInbox implements Inbox {
         return drainer;
     }
 
-    /** Whether the reader should read this inbox's stream: attached, open, nothing buffered or in hand. */
+    /** Whether the reader should read this inbox's stream: attached, open, room for one more read batch. */
     boolean wantsRead() {
         return wantRead && !closed;
     }
@@ -119,42 +151,43 @@ final class RedisInbox implements Inbox {
         messenger.reader().attach(this);
     }
 
-    /** Called by the reader with entries it read or claimed for this inbox. */
-    void accept(List<Received> entries) {
+    /**
+     * Called by the reader with entries it read ({@code full}: as many as a read returns, so the stream is
+     * deep) or claimed (never {@code full}) for this inbox.
+     */
+    void accept(List<Received> entries, boolean full) {
         lock.lock();
         try {
+            deep = full;
             for (Received entry : entries) {
                 outstanding.add(entry.entryId());
-                buffer.add(new Received(entry.entryId(), entry.bytes(), entry.priority(), entry.ref(), seq++));
+                buffer.add(entry);
             }
-            wantRead = false;
+            wantRead = roomForRead();
             work.signal();
         } finally {
             lock.unlock();
         }
     }
 
+    /**
+     * Whether to read ahead: the stream is deep, one more read of {@code batch} entries keeps this inbox within
+     * its limit, and the handler is fast enough that {@code limit} entries are handled within half the claim
+     * idle time (by the last chunk's pace), so that no entry read ahead waits long enough for a claim sweep
+     * to count one more delivery of it; under the lock.
+     */
+    private boolean roomForRead() {
+        return deep && buffer.size() + inHand <= limit - batch && nanosPerEntry * limit < aheadBudgetNanos;
+    }
+
+    /** The drainer's loop: takes a chunk, handles it, acknowledges it, until the inbox closes. */
     private void drain() {
-        List<Received> batch = new ArrayList<>();
-        while (true) {
-            lock.lock();
-            try {
-                while (buffer.isEmpty() && !closed) {
-                    wantRead = true;
-                    messenger.reader().wake();
-                    work.awaitUninterruptibly();
-                }
-                if (closed) {
-                    return;
-                }
-                while (!buffer.isEmpty()) {
-                    batch.add(buffer.poll());
-                }
-            } finally {
-                lock.unlock();
-            }
-            List<String> done = new ArrayList<>(batch.size());
-            for (Received entry : batch) {
+        List<Received> chunk = new ArrayList<>(batch);
+        long pace = 0;
+        while (take(chunk, pace)) {
+            long start = System.nanoTime();
+            List<String> done = new ArrayList<>(chunk.size());
+            for (Received entry : chunk) {
                 if (closed) {
                     break; // the rest stays in the stream; close() dead-letters it
                 }
@@ -167,8 +200,47 @@ final class RedisInbox implements Inbox {
                 done.add(entry.entryId());
             }
             messenger.reader().acknowledge(stream, done, outstanding);
+            pace = (System.nanoTime() - start) / Math.max(1, chunk.size());
             taken.clear();
-            batch.clear();
+            chunk.clear();
+        }
+    }
+
+    /**
+     * Waits for entries and moves up to {@code batch} of them, highest priority first, into {@code chunk}; asks
+     * the reader for more when there is room for a read. {@code pace}: the nanoseconds per entry of the chunk
+     * just handled. False once the inbox is closed.
+     */
+    private boolean take(List<Received> chunk, long pace) {
+        lock.lock();
+        try {
+            inHand = 0;
+            nanosPerEntry = pace;
+            while (buffer.isEmpty() && !closed) {
+                askForRead();
+                work.awaitUninterruptibly();
+            }
+            if (closed) {
+                return false;
+            }
+            while (chunk.size() < batch && !buffer.isEmpty()) {
+                chunk.add(buffer.poll());
+            }
+            inHand = chunk.size();
+            if (roomForRead()) {
+                askForRead();
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock: marks that this inbox wants entries and wakes the reader if it reads without it. */
+    private void askForRead() {
+        if (!wantRead) {
+            wantRead = true;
+            messenger.reader().wake();
         }
     }
 

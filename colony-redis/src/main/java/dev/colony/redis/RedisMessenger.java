@@ -202,7 +202,7 @@ final class RedisMessenger implements Messenger {
         if (closed) {
             throw new IllegalStateException("the messenger is closed");
         }
-        RedisInbox inbox = new RedisInbox(this, id, inboxOptions, stream(id), options.recentIds());
+        RedisInbox inbox = new RedisInbox(this, id, inboxOptions, stream(id), options);
         if (inboxes.putIfAbsent(id, inbox) != null) {
             throw new IllegalStateException("agent \"" + id + "\" already has an open inbox");
         }

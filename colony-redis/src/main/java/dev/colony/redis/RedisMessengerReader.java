@@ -55,6 +55,7 @@ final class RedisMessengerReader {
     private volatile boolean blocking;
     private volatile boolean stopped;
     private long nextSweepNanos;
+    private long seq; // the order the reader received entries in, for the inboxes' priority order; reader thread only
     private Thread thread;
 
     RedisMessengerReader(
@@ -194,7 +195,7 @@ final class RedisMessengerReader {
         byStream.forEach((stream, entries) -> {
             RedisInbox inbox = reading.get(stream);
             if (inbox != null) {
-                inbox.accept(entries);
+                inbox.accept(entries, entries.size() >= options.batch());
             }
         });
         if (!byStream.isEmpty()) {
@@ -205,7 +206,7 @@ final class RedisMessengerReader {
         }
     }
 
-    static RedisInbox.Received received(StreamMessage<String, byte[]> message) {
+    private RedisInbox.Received received(StreamMessage<String, byte[]> message) {
         Map<String, byte[]> body = message.getBody();
         byte[] bytes = body == null ? null : body.get("m");
         int priority = 4;
@@ -219,7 +220,7 @@ final class RedisMessengerReader {
                 bytes == null ? new byte[0] : bytes,
                 priority,
                 ref == null ? "" : new String(ref, StandardCharsets.UTF_8),
-                0);
+                seq++);
     }
 
     private void sweepWhenDue() {
@@ -245,7 +246,7 @@ final class RedisMessengerReader {
                 fresh = withoutOverDelivered(inbox, fresh);
                 if (!fresh.isEmpty() && !inbox.isClosed()) {
                     messenger.reclaimed(fresh.size());
-                    inbox.accept(fresh);
+                    inbox.accept(fresh, false);
                 }
             } catch (RuntimeException e) {
                 failures.increment();

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * @param criticalPublishWait how long a critical event (priority 8-9) waits for room in a full buffer
  * @param inboundBuffer the most received events a node buffers before handing them to its subscribers
  * @param messenger the messenger's node lease, claim idle time, read block, batch, remembered ids and
- *     deliveries ({@code nodeTtl}, {@code claimIdle}, {@code readBlock}, {@code readBatch},
+ *     deliveries ({@code nodeTtl}, {@code claimIdle}, {@code readBlock}, {@code readBatch}, {@code readAhead},
  *     {@code recentIds}, {@code maxDeliveries})
  * @param tlsCaFile a PEM file of the certificate authorities to trust for {@code rediss://}, or null for the
  *     JVM's default trust store
@@ -85,6 +85,7 @@ record RedisSettings(
                 take(left, "claimIdle", RedisSettings::duration, m.claimIdle()),
                 take(left, "readBlock", RedisSettings::duration, m.readBlock()),
                 take(left, "readBatch", Integer::parseInt, m.batch()),
+                take(left, "readAhead", Integer::parseInt, m.readAhead()),
                 take(left, "recentIds", Integer::parseInt, m.recentIds()),
                 take(left, "maxDeliveries", Integer::parseInt, m.maxDeliveries()));
         RedisSettings settings = new RedisSettings(
@@ -100,7 +101,8 @@ record RedisSettings(
             throw new IllegalArgumentException("unknown Redis backend option(s) "
                     + left.keySet().stream().sorted().toList()
                     + "; known: commandTimeout, connectTimeout, commandQueue, publishBuffer, criticalPublishWait,"
-                    + " inboundBuffer, nodeTtl, claimIdle, readBlock, readBatch, recentIds, maxDeliveries, tlsCaFile");
+                    + " inboundBuffer, nodeTtl, claimIdle, readBlock, readBatch, readAhead, recentIds, maxDeliveries,"
+                    + " tlsCaFile");
         }
         return settings;
     }
