@@ -12,7 +12,6 @@ import dev.colony.state.SnapshotCheck;
 import dev.colony.state.StateChange;
 import dev.colony.state.StateOptions;
 import dev.colony.state.TaskQueue;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +44,7 @@ final class RedisState implements CoordinationState {
     final StateOptions options;
     final EventBus bus;
     final RedisStateScripts scripts;
-    final StatefulRedisConnection<String, byte[]> connection;
+    final RedisLinkConnection<String, byte[]> connection;
     final String prefix;
     private final RedisStateRegistry registry;
     private final RedisStateTasks tasks;

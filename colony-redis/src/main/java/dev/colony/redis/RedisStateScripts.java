@@ -3,7 +3,7 @@ package dev.colony.redis;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -57,11 +57,11 @@ final class RedisStateScripts {
 
     private record Script(String name, String source, String sha) {}
 
-    private final RedisAsyncCommands<String, byte[]> commands;
+    private final RedisClusterAsyncCommands<String, byte[]> commands;
     private final String[] keys;
     private final Map<String, Script> scripts = new HashMap<>();
 
-    RedisStateScripts(RedisAsyncCommands<String, byte[]> commands, String prefix) {
+    RedisStateScripts(RedisClusterAsyncCommands<String, byte[]> commands, String prefix) {
         this.commands = commands;
         this.keys = new String[] {prefix};
         String common = resource("state_common");

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
  * ready when every node reports {@code cluster_state:ok}.
  *
  * <p>Every key of a swarm carries the hash tag {@code {<swarm>}}, so the whole swarm is one slot on one master;
- * {@link #target(String)} points at that master. A node of a cluster answers MOVED for any key of another slot,
- * and a script that touches a key outside its node's slots fails, so a suite that passes through this target
- * proves that the swarm's keys, scripts and functions stay in the slot.
+ * {@link #target(String)} points at another master, so a suite that passes through it proves that the link
+ * connects through the cluster client and follows the slot (a script that touches a key outside its node's
+ * slots fails, so it also proves that the swarm's keys, scripts and functions stay in the slot).
  */
 final class RedisCluster implements AutoCloseable {
     private final List<RedisServer> masters;
@@ -72,9 +72,18 @@ final class RedisCluster implements AutoCloseable {
         throw new IllegalStateException("no master of the cluster serves swarm " + swarm);
     }
 
-    /** The target of swarm {@code swarm} on the master that serves its slot. */
+    /** A master that does not serve the slot of swarm {@code swarm}'s hash tag. */
+    RedisServer otherThanMasterOf(String swarm) {
+        RedisServer owner = masterOf(swarm);
+        return masters.stream().filter(m -> m != owner).findFirst().orElseThrow();
+    }
+
+    /**
+     * The target of swarm {@code swarm} on a master that does <em>not</em> serve its slot: the link finds the
+     * cluster there and routes every command to the slot's master (ADR 0074).
+     */
     RedisTarget target(String swarm) {
-        return masterOf(swarm).target(swarm);
+        return otherThanMasterOf(swarm).target(swarm);
     }
 
     @Override

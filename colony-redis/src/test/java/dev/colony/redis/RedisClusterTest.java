@@ -1,7 +1,6 @@
 package dev.colony.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.colony.Colony;
@@ -23,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A swarm on a real three-master Redis Cluster is one hash slot: after a workload of every part (tasks, leader,
  * memory, bus between two nodes, messages), every key of the swarm is in its tag's slot on one master, the other
- * masters hold none of them, and a node pointed at another master is refused with the slot's address.
+ * masters hold none of them, and a node pointed at another master reaches the slot's master through the cluster
+ * client.
  */
 class RedisClusterTest {
     private static RedisCluster cluster;
@@ -80,13 +80,15 @@ class RedisClusterTest {
     }
 
     @Test
-    void colony_onAMasterWithoutTheSwarmsSlot_refusedNamingTheSlotsMaster() {
+    void colony_onAMasterWithoutTheSwarmsSlot_connectsThroughTheClusterClientToTheSlotsMaster() {
         String swarm = "elsewhere";
         RedisServer owner = cluster.masterOf(swarm);
-        RedisServer other =
-                cluster.masters().stream().filter(m -> m != owner).findFirst().orElseThrow();
-        assertThatThrownBy(() -> other.colony(swarm).build())
-                .hasMessageContaining("not served by this Redis Cluster node")
-                .hasMessageContaining("127.0.0.1:" + owner.port());
+        RedisServer other = cluster.otherThanMasterOf(swarm);
+        try (Colony colony = other.colony(swarm).build()) {
+            colony.memory().put("plans", "k", new byte[] {7});
+            assertThat(colony.memory().get("plans", "k").orElseThrow().value()).containsExactly(7);
+        }
+        assertThat(owner.command("EXISTS " + owner.target(swarm).key("layout"))).isEqualTo(":1");
+        assertThat(other.command("DBSIZE")).isEqualTo(":0");
     }
 }
