@@ -2,6 +2,11 @@ package dev.colony.redis;
 
 import static org.awaitility.Awaitility.await;
 
+import io.lettuce.core.MigrateArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.SlotHash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -84,6 +89,53 @@ final class RedisCluster implements AutoCloseable {
      */
     RedisTarget target(String swarm) {
         return otherThanMasterOf(swarm).target(swarm);
+    }
+
+    /**
+     * Moves the slot of swarm {@code swarm}'s hash tag to master {@code to} with the manual resharding steps
+     * (https://redis.io/docs/latest/commands/cluster-setslot/): SETSLOT IMPORTING on {@code to}, MIGRATING on
+     * the owner, MIGRATE of the slot's keys in batches, then SETSLOT NODE on every master (the owner and the
+     * importer first). Returns the number of keys moved.
+     */
+    long moveSlot(String swarm, RedisServer to) {
+        RedisServer from = masterOf(swarm);
+        if (from == to) {
+            throw new IllegalArgumentException("swarm " + swarm + " is already on :" + to.port());
+        }
+        RedisClient client = RedisClient.create();
+        try (StatefulRedisConnection<String, String> source = client.connect(uri(from));
+                StatefulRedisConnection<String, String> target = client.connect(uri(to))) {
+            int slot =
+                    SlotHash.getSlot(RedisTarget.of("redis://127.0.0.1", swarm).prefix());
+            String fromId = source.sync().clusterMyId();
+            String toId = target.sync().clusterMyId();
+            target.sync().clusterSetSlotImporting(slot, fromId);
+            source.sync().clusterSetSlotMigrating(slot, toId);
+            long moved = 0;
+            for (List<String> keys = source.sync().clusterGetKeysInSlot(slot, 100);
+                    !keys.isEmpty();
+                    keys = source.sync().clusterGetKeysInSlot(slot, 100)) {
+                source.sync().migrate("127.0.0.1", to.port(), 0, 10_000, MigrateArgs.Builder.keys(keys));
+                moved += keys.size();
+            }
+            target.sync().clusterSetSlotNode(slot, toId);
+            source.sync().clusterSetSlotNode(slot, toId);
+            for (RedisServer master : masters) {
+                if (master != from && master != to) {
+                    try (StatefulRedisConnection<String, String> other = client.connect(uri(master))) {
+                        other.sync().clusterSetSlotNode(slot, toId);
+                    }
+                }
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> masterOf(swarm) == to);
+            return moved;
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static RedisURI uri(RedisServer server) {
+        return RedisURI.create("127.0.0.1", server.port());
     }
 
     @Override
