@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A swarm on a real three-master Redis Cluster is one hash slot: after a workload of every part (tasks, leader,
  * memory, bus between two nodes, messages), every key of the swarm is in its tag's slot on one master, the other
- * masters hold none of them, and a node pointed at another master reaches the slot's master through the cluster
- * client.
+ * masters hold none of them, and a drop through another master deletes them all; a node pointed at another master
+ * reaches the slot's master through the cluster client.
  */
 class RedisClusterTest {
     private static RedisCluster cluster;
@@ -77,6 +77,10 @@ class RedisClusterTest {
             }
             assertThat(master.command("FUNCTION LIST LIBRARYNAME colony")).contains("colony_task_claim");
         }
+        // dropped through another master: the cluster client's SCAN visits every master
+        RedisServer other = cluster.otherThanMasterOf(swarm);
+        assertThat(other.colony(swarm).drop(true)).isGreaterThan(10);
+        assertThat(master.command("DBSIZE")).isEqualTo(":0");
     }
 
     @Test
