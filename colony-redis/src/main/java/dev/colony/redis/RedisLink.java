@@ -192,7 +192,9 @@ final class RedisLink implements AutoCloseable {
 
     /** Whether the URI's server says {@code cluster_enabled:1}; false when it refuses to say. */
     private boolean clusterEnabled(RedisClient single) {
-        try (StatefulRedisConnection<String, String> probe = single.connect()) {
+        // database 0: a cluster node refuses SELECT of any other, and cluster() names that problem
+        RedisURI zero = RedisURI.builder(uri).withDatabase(0).build();
+        try (StatefulRedisConnection<String, String> probe = single.connect(zero)) {
             return probe.sync().info("cluster").contains("cluster_enabled:1");
         } catch (RedisCommandExecutionException e) {
             LOG.log(

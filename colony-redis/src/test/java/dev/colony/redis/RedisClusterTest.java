@@ -1,6 +1,7 @@
 package dev.colony.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.colony.Colony;
@@ -94,5 +95,30 @@ class RedisClusterTest {
         }
         assertThat(owner.command("EXISTS " + owner.target(swarm).key("layout"))).isEqualTo(":1");
         assertThat(other.command("DBSIZE")).isEqualTo(":0");
+    }
+
+    @Test
+    void colony_userWithoutInfoOnAnotherMaster_singleServerClientRefusedNamingTheSlotsMaster() {
+        String swarm = "noinfo";
+        RedisServer owner = cluster.masterOf(swarm);
+        RedisServer other = cluster.otherThanMasterOf(swarm);
+        assertThat(other.command("ACL SETUSER noinfo on >pw ~* &* +@all -info")).isEqualTo("+OK");
+        assertThatThrownBy(() -> Colony.builder()
+                        .redis("redis://noinfo:pw@127.0.0.1:" + other.port())
+                        .swarm(swarm)
+                        .build())
+                .hasMessageContaining("not served by this Redis Cluster node")
+                .hasMessageContaining("127.0.0.1:" + owner.port())
+                .hasMessageContaining("allow INFO");
+    }
+
+    @Test
+    void colony_clusterUriWithADatabase_refusedSayingClusterHasDatabaseZeroOnly() {
+        RedisServer any = cluster.masters().getFirst();
+        assertThatThrownBy(() ->
+                        Colony.builder().redis(any.uri() + "/3").swarm("db3").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("names database 3")
+                .hasMessageContaining("database 0 only");
     }
 }
