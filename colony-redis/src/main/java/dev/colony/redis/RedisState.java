@@ -59,7 +59,8 @@ final class RedisState implements CoordinationState {
         this.bus = Objects.requireNonNull(bus, "bus");
         this.prefix = link.target().key("s:");
         this.connection = link.connectBytes();
-        this.scripts = new RedisStateScripts(connection.async(), prefix);
+        this.scripts =
+                new RedisStateScripts(connection.async(), prefix, link.target().key("layout"));
         this.registry = new RedisStateRegistry(this);
         this.tasks = new RedisStateTasks(this);
         this.leaders = new RedisStateLeaders(this);

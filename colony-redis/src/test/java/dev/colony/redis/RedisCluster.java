@@ -98,6 +98,11 @@ final class RedisCluster implements AutoCloseable {
      * importer first). Returns the number of keys moved.
      */
     long moveSlot(String swarm, RedisServer to) {
+        return moveSlot(swarm, to, () -> {});
+    }
+
+    /** As {@link #moveSlot(String, RedisServer)}, running {@code whileMigrating} once the slot is MIGRATING. */
+    long moveSlot(String swarm, RedisServer to, Runnable whileMigrating) {
         RedisServer from = masterOf(swarm);
         if (from == to) {
             throw new IllegalArgumentException("swarm " + swarm + " is already on :" + to.port());
@@ -111,6 +116,7 @@ final class RedisCluster implements AutoCloseable {
             String toId = target.sync().clusterMyId();
             target.sync().clusterSetSlotImporting(slot, fromId);
             source.sync().clusterSetSlotMigrating(slot, toId);
+            whileMigrating.run();
             long moved = 0;
             for (List<String> keys = source.sync().clusterGetKeysInSlot(slot, 100);
                     !keys.isEmpty();

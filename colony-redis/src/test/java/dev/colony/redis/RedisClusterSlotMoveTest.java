@@ -19,8 +19,11 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,8 +32,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A node connected through Lettuce's cluster client follows its swarm's slot when the slot moves to another
  * master while the node runs (ADR 0074): the task submitted before the move is claimed and completed after it
- * exactly once, memory reads and writes, the messenger's blocked reader and the bus go on, and the state's
- * functions run on the new master, which had no library until the node met it there.
+ * exactly once, a task submitted while the slot is half-moved waits (TRYAGAIN) and is then there once, memory
+ * reads and writes, the messenger's blocked reader and the bus go on, and the state's functions run on the new
+ * master, which had no library until the node met it there.
  */
 class RedisClusterSlotMoveTest {
     private static RedisCluster cluster;
@@ -64,22 +68,37 @@ class RedisClusterSlotMoveTest {
             // the new master loses the library: the first FCALL there finds no function and loads it again
             assertThat(to.command("FUNCTION DELETE colony")).isEqualTo("+OK");
 
-            long moved = cluster.moveSlot(swarm, to);
+            // a submit while the slot is half-way: Redis answers TRYAGAIN (nothing runs) until the move ends
+            CompletableFuture<Void> submitted = new CompletableFuture<>();
+            Thread submitter = Thread.ofVirtual().unstarted(() -> {
+                try {
+                    node.tasks().submit(TaskSpec.of("t3", "work", new byte[] {8}));
+                    submitted.complete(null);
+                } catch (RuntimeException e) {
+                    submitted.completeExceptionally(e);
+                }
+            });
+            long moved = cluster.moveSlot(swarm, to, () -> {
+                submitter.start();
+                await().atMost(Duration.ofSeconds(30)).until(() -> tryAgains(from) + tryAgains(to) > 0);
+            });
             System.out.println("[cluster] swarm " + swarm + ": " + moved + " keys moved from :" + from.port() + " to :"
                     + to.port());
             assertThat(moved).isGreaterThan(10);
             assertThat(from.command("DBSIZE")).isEqualTo(":0");
 
-            Lease lease = node.tasks()
-                    .claim(AgentId.of("w"), Set.of(), Duration.ofSeconds(30))
-                    .orElseThrow();
-            assertThat(lease.taskId()).isEqualTo("t1");
-            assertThat(node.tasks().complete(lease, new byte[] {3})).isEqualTo(LeaseOutcome.OK);
-            assertThat(node.tasks().complete(lease, new byte[] {4})).isNotEqualTo(LeaseOutcome.OK);
-            assertThat(node.tasks().claim(AgentId.of("w2"), Set.of(), Duration.ofSeconds(30)))
-                    .isEmpty();
-            assertThat(node.tasks().get("t1").orElseThrow().status()).isEqualTo(TaskStatus.COMPLETED);
-            assertThat(node.tasks().get("t1").orElseThrow().attempts()).isEqualTo(1);
+            assertThat(submitted).succeedsWithin(Duration.ofSeconds(60));
+            List<String> done = new ArrayList<>();
+            for (Optional<Lease> lease = claim(node); lease.isPresent(); lease = claim(node)) {
+                assertThat(node.tasks().complete(lease.get(), new byte[] {3})).isEqualTo(LeaseOutcome.OK);
+                assertThat(node.tasks().complete(lease.get(), new byte[] {4})).isNotEqualTo(LeaseOutcome.OK);
+                done.add(lease.get().taskId());
+            }
+            assertThat(done).containsExactlyInAnyOrder("t1", "t3");
+            for (String id : done) {
+                assertThat(node.tasks().get(id).orElseThrow().status()).isEqualTo(TaskStatus.COMPLETED);
+                assertThat(node.tasks().get(id).orElseThrow().attempts()).isEqualTo(1);
+            }
 
             assertThat(node.memory().get("plans", "k").orElseThrow().value()).containsExactly(1);
             node.memory().put("plans", "k2", new byte[] {5});
@@ -112,13 +131,28 @@ class RedisClusterSlotMoveTest {
                 .hasMessageContaining("cannot reach Redis at redis://127.0.0.1:" + closed + " swarm nowhere");
     }
 
+    private static Optional<Lease> claim(Colony node) {
+        return node.tasks().claim(AgentId.of("w"), Set.of(), Duration.ofSeconds(30));
+    }
+
+    /** The TRYAGAIN errors master {@code server} has answered ({@code INFO errorstats}). */
+    private static long tryAgains(RedisServer server) {
+        return stat(server, "errorstats", "errorstat_TRYAGAIN:count=");
+    }
+
     /** The FCALL calls master {@code server} has answered ({@code INFO commandstats}). */
     private static long fcalls(RedisServer server) {
+        return stat(server, "commandstats", "cmdstat_fcall:calls=");
+    }
+
+    /** The number after {@code field} in section {@code section} of {@code server}'s INFO, or 0. */
+    private static long stat(RedisServer server, String section, String field) {
         RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", server.port()));
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            for (String line : connection.sync().info("commandstats").split("\\R")) {
-                if (line.startsWith("cmdstat_fcall:calls=")) {
-                    return Long.parseLong(line.substring("cmdstat_fcall:calls=".length(), line.indexOf(',')));
+            for (String line : connection.sync().info(section).split("\\R")) {
+                if (line.startsWith(field)) {
+                    int end = line.indexOf(',');
+                    return Long.parseLong(line.substring(field.length(), end < 0 ? line.length() : end));
                 }
             }
             return 0;
