@@ -4,6 +4,7 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.event.EventBus;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
+import io.lettuce.core.protocol.DefaultEndpoint;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.util.Map;
@@ -40,8 +41,11 @@ final class RedisLinkWatch implements RedisConnectionStateListener {
 
     @Override
     public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-        if (connection.isClosed()) {
-            return; // closed by Colony: the handler is marked closed before its channel goes
+        if (connection.isClosed()
+                || connection.getChannelWriter() instanceof DefaultEndpoint endpoint && endpoint.isClosed()) {
+            // closed by Colony: the handler is marked closed before its channel goes; a cluster connection
+            // closes the endpoints of its node connections, not their handlers
+            return;
         }
         lost.put(connection, System.nanoTime());
         LOG.log(Level.WARNING, "Redis connection lost: {0}; reconnecting with backoff", target);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.colony.Colony;
+import dev.colony.LogCapture;
 import dev.colony.bus.Event;
 import dev.colony.messaging.AgentId;
 import dev.colony.messaging.Envelope;
@@ -95,6 +96,7 @@ class RedisClusterTest {
         }
         assertThat(owner.command("EXISTS " + owner.target(swarm).key("layout"))).isEqualTo(":1");
         assertThat(other.command("DBSIZE")).isEqualTo(":0");
+        owner.colony(swarm).drop(true); // the other tests count every master's keys
     }
 
     @Test
@@ -120,5 +122,20 @@ class RedisClusterTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("names database 3")
                 .hasMessageContaining("database 0 only");
+    }
+
+    @Test
+    void colony_closedOnTheCluster_noConnectionLogsALoss() {
+        String swarm = "quiet";
+        try (LogCapture log = LogCapture.of("dev.colony.redis")) {
+            try (Colony colony = cluster.otherThanMasterOf(swarm).colony(swarm).build()) {
+                List<Envelope> received = new CopyOnWriteArrayList<>();
+                colony.messenger().open(AgentId.of("bob")).attach(received::add);
+                colony.messenger().send(Envelope.of(AgentId.of("alice"), AgentId.of("bob"), "hi", "there"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 1);
+            }
+            assertThat(log.containing("Redis connection lost")).isEmpty();
+        }
+        cluster.masterOf(swarm).colony(swarm).drop(true); // the other tests count every master's keys
     }
 }
