@@ -252,6 +252,7 @@ final class RedisLink implements AutoCloseable {
             closed = true;
             used = client;
         }
+        watch.closing();
         reconnectFailures.dispose();
         if (used != null) {
             used.client().shutdown(Duration.ZERO, Duration.ofSeconds(2));

@@ -4,7 +4,6 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.event.EventBus;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
-import io.lettuce.core.protocol.DefaultEndpoint;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.util.Map;
@@ -26,6 +25,7 @@ final class RedisLinkWatch implements RedisConnectionStateListener {
 
     private final String target;
     private final Map<RedisChannelHandler<?, ?>, Long> lost = new ConcurrentHashMap<>(); // value: nanoTime lost
+    private volatile boolean closing;
 
     RedisLinkWatch(RedisTarget target) {
         this.target = target.toString();
@@ -39,12 +39,16 @@ final class RedisLinkWatch implements RedisConnectionStateListener {
                 .subscribe(this::reconnectFailed);
     }
 
+    /** From now on no disconnection is a loss: the link is shutting its client down. */
+    void closing() {
+        closing = true;
+    }
+
     @Override
     public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-        if (connection.isClosed()
-                || connection.getChannelWriter() instanceof DefaultEndpoint endpoint && endpoint.isClosed()) {
-            // closed by Colony: the handler is marked closed before its channel goes; a cluster connection
-            // closes the endpoints of its node connections, not their handlers
+        if (connection.isClosed() || closing) {
+            // closed by Colony: the handler is marked closed before its channel goes; a link closing with
+            // connections still open (a cluster client's node connections among them) is not a loss either
             return;
         }
         lost.put(connection, System.nanoTime());

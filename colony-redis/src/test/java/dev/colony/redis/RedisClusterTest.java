@@ -9,6 +9,7 @@ import dev.colony.LogCapture;
 import dev.colony.bus.Event;
 import dev.colony.messaging.AgentId;
 import dev.colony.messaging.Envelope;
+import dev.colony.messaging.Messenger;
 import dev.colony.messaging.SendOutcome;
 import dev.colony.state.Lease;
 import dev.colony.state.LeaseOutcome;
@@ -125,15 +126,18 @@ class RedisClusterTest {
     }
 
     @Test
-    void colony_closedOnTheCluster_noConnectionLogsALoss() {
+    void link_closedBeforeItsParts_noConnectionLogsALoss() {
         String swarm = "quiet";
         try (LogCapture log = LogCapture.of("dev.colony.redis")) {
-            try (Colony colony = cluster.otherThanMasterOf(swarm).colony(swarm).build()) {
-                List<Envelope> received = new CopyOnWriteArrayList<>();
-                colony.messenger().open(AgentId.of("bob")).attach(received::add);
-                colony.messenger().send(Envelope.of(AgentId.of("alice"), AgentId.of("bob"), "hi", "there"));
-                await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 1);
-            }
+            RedisLink link = RedisLink.open(cluster.target(swarm));
+            Messenger messenger = RedisMessenger.open(link, Messenger.builder());
+            List<Envelope> received = new CopyOnWriteArrayList<>();
+            messenger.open(AgentId.of("bob")).attach(received::add);
+            messenger.send(Envelope.of(AgentId.of("alice"), AgentId.of("bob"), "hi", "there"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 1);
+            assertThat(link.cluster()).isTrue();
+            link.close(); // its client closes the messenger's connections, the reader's blocked one among them
+            messenger.close();
             assertThat(log.containing("Redis connection lost")).isEmpty();
         }
         cluster.masterOf(swarm).colony(swarm).drop(true); // the other tests count every master's keys
