@@ -1,8 +1,7 @@
 package dev.colony.redis;
 
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,8 +56,8 @@ final class RedisEventBusSender implements AutoCloseable {
     /** One frame to publish. */
     record Outgoing(String channel, byte[] frame) {}
 
-    private final StatefulRedisConnection<String, byte[]> connection;
-    private final RedisAsyncCommands<String, byte[]> commands;
+    private final RedisLinkConnection<String, byte[]> connection;
+    private final RedisClusterAsyncCommands<String, byte[]> commands;
     private final ArrayBlockingQueue<Outgoing> buffer;
     private final Limits limits;
     private final Thread thread;

@@ -1,7 +1,10 @@
 package dev.colony.redis;
 
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.AsyncNodeSelection;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -90,18 +93,34 @@ final class RedisFunctions {
 
     /**
      * Loads the library unless the server has this version; logs and answers false when the server refuses,
-     * true when the server has this version now.
+     * true when the server has this version now. Over a Redis Cluster connection it does so on every master
+     * of the connection's topology (FCALL runs on the master of its key's slot, and a slot may move to any
+     * of them), and answers true only when all of them have it.
      */
-    static boolean load(RedisAsyncCommands<String, byte[]> connection) {
+    static boolean load(RedisClusterAsyncCommands<String, byte[]> connection) {
+        if (connection instanceof RedisAdvancedClusterAsyncCommands<String, byte[]> cluster) {
+            boolean all = true;
+            AsyncNodeSelection<String, byte[]> masters = cluster.upstream();
+            for (int i = 0; i < masters.size(); i++) {
+                RedisURI node = masters.node(i).getUri();
+                all &= loadOn(masters.commands(i), "on " + node.getHost() + ":" + node.getPort() + " ");
+            }
+            return all;
+        }
+        return loadOn(connection, "");
+    }
+
+    private static boolean loadOn(RedisClusterAsyncCommands<String, byte[]> connection, String where) {
         try {
             String found = installed(connection);
             if (!VERSION.equals(found)) {
                 connection.functionLoad(LIBRARY_CODE, true).get(30, TimeUnit.SECONDS);
                 LOG.log(
                         Level.INFO,
-                        "loaded Redis Functions library {0} version {1} (was {2})",
+                        "loaded Redis Functions library {0} version {1} {2}(was {3})",
                         LIBRARY,
                         VERSION,
+                        where,
                         found);
             }
             return true;
@@ -111,15 +130,16 @@ final class RedisFunctions {
             }
             LOG.log(
                     Level.WARNING,
-                    "could not load the Redis Functions library {0} (other-language clients cannot FCALL it): {1}",
+                    "could not load the Redis Functions library {0} {1}(other-language clients cannot FCALL it): {2}",
                     LIBRARY,
+                    where,
                     e.getMessage());
             return false;
         }
     }
 
     /** The version the server's library answers, or {@code none}. */
-    private static String installed(RedisAsyncCommands<String, byte[]> connection) throws Exception {
+    private static String installed(RedisClusterAsyncCommands<String, byte[]> connection) throws Exception {
         try {
             byte[] version = connection
                     .<byte[]>fcallReadOnly("colony_version", ScriptOutputType.VALUE, new String[0])

@@ -1,7 +1,6 @@
 package dev.colony.redis;
 
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
  * The version of a swarm's key layout, kept in {@code colony:{swarm}:layout} and checked when a node
@@ -26,18 +25,19 @@ final class RedisLayout {
      */
     static void check(RedisLink link) {
         String key = link.target().key("layout");
-        try (StatefulRedisConnection<String, String> connection = link.connectStrings()) {
+        try (RedisLinkConnection<String, String> connection = link.connectStrings()) {
             try {
                 connection.sync().set(key, VERSION, SetArgs.Builder.nx());
             } catch (io.lettuce.core.RedisCommandExecutionException e) {
                 if (String.valueOf(e.getMessage()).startsWith("MOVED")) {
-                    // a Redis Cluster node that does not serve the swarm's slot (docs/redis-protocol.md, "Redis
-                    // Cluster")
+                    // a Redis Cluster node that does not serve the swarm's slot, reached by the single-server
+                    // client because it refused INFO cluster (docs/redis-protocol.md, "Redis Cluster")
                     throw new IllegalStateException(
                             "the swarm " + link.target() + " is not served by this Redis"
                                     + " Cluster node: its hash slot is at "
                                     + e.getMessage().substring("MOVED".length()).strip()
-                                    + " (slot host:port); connect a Colony to that master",
+                                    + " (slot host:port); allow INFO to the user (the cluster client is chosen by"
+                                    + " INFO cluster) or connect a Colony to that master",
                             e);
                 }
                 throw e;

@@ -25,6 +25,7 @@ final class RedisLinkWatch implements RedisConnectionStateListener {
 
     private final String target;
     private final Map<RedisChannelHandler<?, ?>, Long> lost = new ConcurrentHashMap<>(); // value: nanoTime lost
+    private volatile boolean closing;
 
     RedisLinkWatch(RedisTarget target) {
         this.target = target.toString();
@@ -38,10 +39,17 @@ final class RedisLinkWatch implements RedisConnectionStateListener {
                 .subscribe(this::reconnectFailed);
     }
 
+    /** From now on no disconnection is a loss: the link is shutting its client down. */
+    void closing() {
+        closing = true;
+    }
+
     @Override
     public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-        if (connection.isClosed()) {
-            return; // closed by Colony: the handler is marked closed before its channel goes
+        if (connection.isClosed() || closing) {
+            // closed by Colony: the handler is marked closed before its channel goes; a link closing with
+            // connections still open (a cluster client's node connections among them) is not a loss either
+            return;
         }
         lost.put(connection, System.nanoTime());
         LOG.log(Level.WARNING, "Redis connection lost: {0}; reconnecting with backoff", target);

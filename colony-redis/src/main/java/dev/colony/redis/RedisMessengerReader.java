@@ -10,7 +10,6 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import io.lettuce.core.models.stream.PendingMessage;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +45,7 @@ final class RedisMessengerReader {
     private static final byte[] WAKE = bytes("1");
 
     private final RedisMessenger messenger;
-    private final StatefulRedisConnection<String, byte[]> connection;
+    private final RedisLinkConnection<String, byte[]> connection;
     private final Consumer<String> consumer;
     private final RedisMessengerOptions options;
     private final Set<RedisInbox> attached = ConcurrentHashMap.newKeySet();
@@ -60,7 +59,7 @@ final class RedisMessengerReader {
 
     RedisMessengerReader(
             RedisMessenger messenger,
-            StatefulRedisConnection<String, byte[]> connection,
+            RedisLinkConnection<String, byte[]> connection,
             String nodeId,
             RedisMessengerOptions options) {
         this.messenger = messenger;

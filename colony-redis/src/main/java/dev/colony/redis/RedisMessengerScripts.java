@@ -2,7 +2,7 @@ package dev.colony.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -173,7 +173,7 @@ enum RedisMessengerScripts {
     }
 
     /** Runs the script: EVALSHA, and EVAL on NOSCRIPT. */
-    CompletionStage<List<Object>> run(RedisAsyncCommands<String, byte[]> redis, String[] keys, byte[]... args) {
+    CompletionStage<List<Object>> run(RedisClusterAsyncCommands<String, byte[]> redis, String[] keys, byte[]... args) {
         CompletionStage<List<Object>> first = redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
         return first.exceptionallyCompose(error -> unwrap(error) instanceof RedisNoScriptException
                 ? redis.<List<Object>>eval(source, ScriptOutputType.MULTI, keys, args)

@@ -12,7 +12,6 @@ import dev.colony.state.SnapshotCheck;
 import dev.colony.state.StateChange;
 import dev.colony.state.StateOptions;
 import dev.colony.state.TaskQueue;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +44,7 @@ final class RedisState implements CoordinationState {
     final StateOptions options;
     final EventBus bus;
     final RedisStateScripts scripts;
-    final StatefulRedisConnection<String, byte[]> connection;
+    final RedisLinkConnection<String, byte[]> connection;
     final String prefix;
     private final RedisStateRegistry registry;
     private final RedisStateTasks tasks;
@@ -60,7 +59,8 @@ final class RedisState implements CoordinationState {
         this.bus = Objects.requireNonNull(bus, "bus");
         this.prefix = link.target().key("s:");
         this.connection = link.connectBytes();
-        this.scripts = new RedisStateScripts(connection.async(), prefix);
+        this.scripts =
+                new RedisStateScripts(connection.async(), prefix, link.target().key("layout"));
         this.registry = new RedisStateRegistry(this);
         this.tasks = new RedisStateTasks(this);
         this.leaders = new RedisStateLeaders(this);

@@ -3,7 +3,7 @@ package dev.colony.redis;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -57,13 +57,29 @@ final class RedisStateScripts {
 
     private record Script(String name, String source, String sha) {}
 
-    private final RedisAsyncCommands<String, byte[]> commands;
+    /** How long a script call waits out a Redis Cluster slot move of its swarm (TRYAGAIN answers). */
+    static final java.time.Duration MIGRATION_WAIT = java.time.Duration.ofSeconds(30);
+
+    private final RedisClusterAsyncCommands<String, byte[]> commands;
     private final String[] keys;
     private final Map<String, Script> scripts = new HashMap<>();
 
-    RedisStateScripts(RedisAsyncCommands<String, byte[]> commands, String prefix) {
+    /** For tests that only read the sources: no anchor key. */
+    RedisStateScripts(RedisClusterAsyncCommands<String, byte[]> commands, String prefix) {
+        this(commands, prefix, null);
+    }
+
+    /**
+     * The scripts of the state at {@code prefix} ({@code KEYS[1]}, never a key itself), declaring {@code anchor}
+     * (another key of the swarm) as {@code KEYS[2]} when not null. Two declared keys, one of them always missing,
+     * make every call a multi-key request with a missing key: while the swarm's Redis Cluster slot is being
+     * moved, Redis answers it TRYAGAIN (or ASK, then TRYAGAIN from the importing master) before running it,
+     * instead of running it by ASK on a master that has only part of the swarm (ADR 0074). Outside a move the
+     * second key changes nothing; the scripts read {@code KEYS[1]} only.
+     */
+    RedisStateScripts(RedisClusterAsyncCommands<String, byte[]> commands, String prefix, String anchor) {
         this.commands = commands;
-        this.keys = new String[] {prefix};
+        this.keys = anchor == null ? new String[] {prefix} : new String[] {prefix, anchor};
         String common = resource("state_common");
         for (String name : NAMES) {
             String source = common + "\n" + resource(name);
@@ -100,7 +116,11 @@ final class RedisStateScripts {
         return script(name).source();
     }
 
-    /** Runs script {@code name} with {@code args} (byte arrays as they are, anything else as UTF-8 text). */
+    /**
+     * Runs script {@code name} with {@code args} (byte arrays as they are, anything else as UTF-8 text). While
+     * the swarm's cluster slot is being moved (TRYAGAIN: Redis ran nothing) the call is repeated with growing
+     * pauses for up to {@link #MIGRATION_WAIT}.
+     */
     List<Object> run(String name, Object... args) {
         Script script = script(name);
         byte[][] values = new byte[args.length][];
@@ -109,6 +129,32 @@ final class RedisStateScripts {
                     ? bytes
                     : String.valueOf(args[i]).getBytes(StandardCharsets.UTF_8);
         }
+        long deadline = System.nanoTime() + MIGRATION_WAIT.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return runOnce(script, values);
+            } catch (RedisStateException e) {
+                if (!(e.getCause() instanceof RedisCommandExecutionException redis
+                                && String.valueOf(redis.getMessage()).startsWith("TRYAGAIN"))
+                        || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                pause(Math.min(5L * attempt, 200));
+            }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisStateException("interrupted while waiting for a Redis Cluster slot move", e);
+        }
+    }
+
+    private List<Object> runOnce(Script script, byte[][] values) {
+        String name = script.name();
         if (functions) {
             try {
                 return await(

@@ -3,8 +3,7 @@ package dev.colony.redis;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +23,8 @@ final class RedisSwarmDrop {
     /** Deletes the keys of {@code link}'s swarm; returns how many. */
     static long drop(RedisLink link, boolean force) {
         String pattern = escapeGlob(link.target().prefix()) + "*";
-        try (StatefulRedisConnection<String, String> connection = link.connectStrings()) {
-            RedisCommands<String, String> redis = connection.sync();
+        try (RedisLinkConnection<String, String> connection = link.connectStrings()) {
+            RedisClusterCommands<String, String> redis = connection.sync();
             if (!force) {
                 List<String> live = scan(redis, escapeGlob(link.target().key("node:")) + "*", 10);
                 if (!live.isEmpty()) {
@@ -46,7 +45,7 @@ final class RedisSwarmDrop {
         }
     }
 
-    private static long dropPass(RedisCommands<String, String> redis, String pattern) {
+    private static long dropPass(RedisClusterCommands<String, String> redis, String pattern) {
         long deleted = 0;
         ScanCursor cursor = ScanCursor.INITIAL;
         do {
@@ -60,7 +59,7 @@ final class RedisSwarmDrop {
         return deleted;
     }
 
-    private static List<String> scan(RedisCommands<String, String> redis, String pattern, int most) {
+    private static List<String> scan(RedisClusterCommands<String, String> redis, String pattern, int most) {
         List<String> found = new ArrayList<>();
         ScanCursor cursor = ScanCursor.INITIAL;
         do {

@@ -1,7 +1,6 @@
 package dev.colony.redis;
 
 import dev.colony.state.TaskRetention;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -19,7 +18,7 @@ final class RedisTaskRetention {
 
     private RedisTaskRetention() {}
 
-    static void write(StatefulRedisConnection<String, byte[]> connection, String prefix, TaskRetention retention) {
+    static void write(RedisLinkConnection<String, byte[]> connection, String prefix, TaskRetention retention) {
         Map<String, String> fields = new TreeMap<>();
         put(fields, "ok", retention.completed());
         put(fields, "ko", retention.failed());

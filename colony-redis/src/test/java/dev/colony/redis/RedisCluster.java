@@ -2,6 +2,11 @@ package dev.colony.redis;
 
 import static org.awaitility.Awaitility.await;
 
+import io.lettuce.core.MigrateArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.SlotHash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +21,9 @@ import java.util.concurrent.TimeUnit;
  * ready when every node reports {@code cluster_state:ok}.
  *
  * <p>Every key of a swarm carries the hash tag {@code {<swarm>}}, so the whole swarm is one slot on one master;
- * {@link #target(String)} points at that master. A node of a cluster answers MOVED for any key of another slot,
- * and a script that touches a key outside its node's slots fails, so a suite that passes through this target
- * proves that the swarm's keys, scripts and functions stay in the slot.
+ * {@link #target(String)} points at another master, so a suite that passes through it proves that the link
+ * connects through the cluster client and follows the slot (a script that touches a key outside its node's
+ * slots fails, so it also proves that the swarm's keys, scripts and functions stay in the slot).
  */
 final class RedisCluster implements AutoCloseable {
     private final List<RedisServer> masters;
@@ -72,9 +77,71 @@ final class RedisCluster implements AutoCloseable {
         throw new IllegalStateException("no master of the cluster serves swarm " + swarm);
     }
 
-    /** The target of swarm {@code swarm} on the master that serves its slot. */
+    /** A master that does not serve the slot of swarm {@code swarm}'s hash tag. */
+    RedisServer otherThanMasterOf(String swarm) {
+        RedisServer owner = masterOf(swarm);
+        return masters.stream().filter(m -> m != owner).findFirst().orElseThrow();
+    }
+
+    /**
+     * The target of swarm {@code swarm} on a master that does <em>not</em> serve its slot: the link finds the
+     * cluster there and routes every command to the slot's master (ADR 0074).
+     */
     RedisTarget target(String swarm) {
-        return masterOf(swarm).target(swarm);
+        return otherThanMasterOf(swarm).target(swarm);
+    }
+
+    /**
+     * Moves the slot of swarm {@code swarm}'s hash tag to master {@code to} with the manual resharding steps
+     * (https://redis.io/docs/latest/commands/cluster-setslot/): SETSLOT IMPORTING on {@code to}, MIGRATING on
+     * the owner, MIGRATE of the slot's keys in batches, then SETSLOT NODE on every master (the owner and the
+     * importer first). Returns the number of keys moved.
+     */
+    long moveSlot(String swarm, RedisServer to) {
+        return moveSlot(swarm, to, () -> {});
+    }
+
+    /** As {@link #moveSlot(String, RedisServer)}, running {@code whileMigrating} once the slot is MIGRATING. */
+    long moveSlot(String swarm, RedisServer to, Runnable whileMigrating) {
+        RedisServer from = masterOf(swarm);
+        if (from == to) {
+            throw new IllegalArgumentException("swarm " + swarm + " is already on :" + to.port());
+        }
+        RedisClient client = RedisClient.create();
+        try (StatefulRedisConnection<String, String> source = client.connect(uri(from));
+                StatefulRedisConnection<String, String> target = client.connect(uri(to))) {
+            int slot =
+                    SlotHash.getSlot(RedisTarget.of("redis://127.0.0.1", swarm).prefix());
+            String fromId = source.sync().clusterMyId();
+            String toId = target.sync().clusterMyId();
+            target.sync().clusterSetSlotImporting(slot, fromId);
+            source.sync().clusterSetSlotMigrating(slot, toId);
+            whileMigrating.run();
+            long moved = 0;
+            for (List<String> keys = source.sync().clusterGetKeysInSlot(slot, 100);
+                    !keys.isEmpty();
+                    keys = source.sync().clusterGetKeysInSlot(slot, 100)) {
+                source.sync().migrate("127.0.0.1", to.port(), 0, 10_000, MigrateArgs.Builder.keys(keys));
+                moved += keys.size();
+            }
+            target.sync().clusterSetSlotNode(slot, toId);
+            source.sync().clusterSetSlotNode(slot, toId);
+            for (RedisServer master : masters) {
+                if (master != from && master != to) {
+                    try (StatefulRedisConnection<String, String> other = client.connect(uri(master))) {
+                        other.sync().clusterSetSlotNode(slot, toId);
+                    }
+                }
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> masterOf(swarm) == to);
+            return moved;
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static RedisURI uri(RedisServer server) {
+        return RedisURI.create("127.0.0.1", server.port());
     }
 
     @Override

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The event bus contract, unchanged, on a real three-master Redis Cluster: the node publishes on its swarm's
- * master, and cluster pub/sub carries every message to every node's subscribers.
+ * The event bus contract, unchanged, on a real three-master Redis Cluster: the node connects through the cluster
+ * client, and cluster pub/sub carries every message to every node's subscribers.
  */
 class RedisClusterEventBusContractTest extends EventBusContract {
     private static RedisCluster cluster;

@@ -9,7 +9,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The messenger contract, unchanged, on a real three-master Redis Cluster (each swarm on its slot's master). */
+/**
+ * The messenger contract, unchanged, on a real three-master Redis Cluster (each swarm on its slot's master,
+ * its nodes connected through another master and the cluster client).
+ */
 class RedisClusterMessengerContractTest extends MessengerContract {
     private static final AtomicInteger SWARMS = new AtomicInteger();
     private static RedisCluster cluster;

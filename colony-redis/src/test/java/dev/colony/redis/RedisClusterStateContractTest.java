@@ -10,7 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The state contract, unchanged, on a real three-master Redis Cluster: each state's swarm on the master of its
- * hash tag's slot (the swarms of the run land on all three).
+ * hash tag's slot (the swarms of the run land on all three), its node connected through another master and the
+ * cluster client.
  */
 class RedisClusterStateContractTest extends StateContract {
     private static final AtomicInteger SWARMS = new AtomicInteger();

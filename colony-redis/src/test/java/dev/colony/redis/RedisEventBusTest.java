@@ -8,7 +8,6 @@ import dev.colony.bus.PublishResult;
 import dev.colony.bus.Subject;
 import dev.colony.bus.SubjectPattern;
 import dev.colony.bus.SubscribeOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,7 +88,7 @@ class RedisEventBusTest {
         bus.subscribe(SubjectPattern.of("orders.>"), received::add, SubscribeOptions.direct());
         String channel = "colony:{" + swarm + "}:ev:orders.eu.new";
 
-        try (StatefulRedisConnection<String, String> raw = link(swarm).connectStrings()) {
+        try (RedisLinkConnection<String, String> raw = link(swarm).connectStrings()) {
             raw.sync().publish(channel, "{\"data\":{\"id\":7,\"items\":[\"a\",\"b\"]}}");
             raw.sync().publish(channel, "not json");
             raw.sync().publish(channel, "{\"priority\":4}");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.colony.LogCapture;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +27,7 @@ class RedisLinkTest {
     @Test
     void connectsAndSurvivesARestart() {
         try (RedisLink link = RedisLink.open(server.target("link"));
-                StatefulRedisConnection<String, String> connection = link.connectStrings()) {
+                RedisLinkConnection<String, String> connection = link.connectStrings()) {
             connection.sync().set(link.target().key("k"), "v");
             assertThat(connection.sync().get("colony:{link}:k")).isEqualTo("v");
             server.restart();
@@ -42,7 +41,7 @@ class RedisLinkTest {
         RedisTarget target = server.target("link-log");
         try (LogCapture log = LogCapture.of("dev.colony.redis")) {
             try (RedisLink link = RedisLink.open(target);
-                    StatefulRedisConnection<String, String> connection = link.connectStrings()) {
+                    RedisLinkConnection<String, String> connection = link.connectStrings()) {
                 connection.sync().ping();
                 server.restart();
                 assertThat(connection.sync().ping()).isEqualTo("PONG");
@@ -65,7 +64,7 @@ class RedisLinkTest {
         RedisTarget target = server.target("link-outage");
         try (LogCapture log = LogCapture.of("dev.colony.redis");
                 RedisLink link = RedisLink.open(target);
-                StatefulRedisConnection<String, String> connection = link.connectStrings()) {
+                RedisLinkConnection<String, String> connection = link.connectStrings()) {
             connection.sync().ping();
             server.stop();
             await().atMost(Duration.ofMinutes(1))

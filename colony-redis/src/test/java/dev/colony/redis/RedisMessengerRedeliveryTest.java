@@ -8,7 +8,6 @@ import dev.colony.messaging.AgentId;
 import dev.colony.messaging.Envelope;
 import dev.colony.messaging.Messenger;
 import dev.colony.messaging.SendOutcome;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +88,7 @@ class RedisMessengerRedeliveryTest {
             assertThat(takeover.reclaimedEntries()).isEqualTo(10);
 
             // a copy of a handled message (a retried send, a second delivery) is skipped and acknowledged
-            try (StatefulRedisConnection<String, byte[]> raw = senderLink.connectBytes()) {
+            try (RedisLinkConnection<String, byte[]> raw = senderLink.connectBytes()) {
                 raw.sync()
                         .xadd(
                                 senderLink.target().key("inbox:worker"),

@@ -11,7 +11,6 @@ import dev.colony.state.StateOptions;
 import dev.colony.state.TaskRetention;
 import dev.colony.state.TaskSpec;
 import dev.colony.state.TaskStatus;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +57,7 @@ class RedisRetentionSoakTest {
     void soak_manyTasksUnderRetention_stateSizeFlat() throws Exception {
         RedisTarget target = server.target("soak");
         try (RedisLink link = RedisLink.open(target);
-                StatefulRedisConnection<String, String> admin = link.connectStrings();
+                RedisLinkConnection<String, String> admin = link.connectStrings();
                 EventBus bus = EventBus.create();
                 CoordinationState state =
                         RedisState.open(link, bus, options(TaskRetention.of(TaskRetention.Keep.last(KEEP))))) {
@@ -120,13 +119,13 @@ class RedisRetentionSoakTest {
         assertThat(finished.get()).isEqualTo(n);
     }
 
-    private static long keys(StatefulRedisConnection<String, String> admin, RedisTarget target) {
+    private static long keys(RedisLinkConnection<String, String> admin, RedisTarget target) {
         return admin.sync()
                 .keys(RedisSwarmDrop.escapeGlob(target.prefix()) + "*")
                 .size();
     }
 
-    private static String usedMemory(StatefulRedisConnection<String, String> admin) {
+    private static String usedMemory(RedisLinkConnection<String, String> admin) {
         for (String line : admin.sync().info("memory").split("\\R")) {
             if (line.startsWith("used_memory:")) {
                 return line.substring("used_memory:".length());
