@@ -5,8 +5,6 @@ import dev.colony.messaging.Envelope;
 import dev.colony.messaging.Inbox;
 import dev.colony.messaging.InboxOptions;
 import dev.colony.messaging.Messenger;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,8 +92,8 @@ public final class RedisInboxDrainBenchmark {
     /** Appends {@code n} encoded envelopes of ~500 bytes to the inbox's stream, pipelined, and waits for all. */
     private static void fill(RedisLink link, RedisMessenger node, int n) throws Exception {
         String filler = "x".repeat(440);
-        try (StatefulRedisConnection<String, byte[]> raw = link.connectBytes()) {
-            RedisAsyncCommands<String, byte[]> async = raw.async();
+        try (RedisLinkConnection<String, byte[]> raw = link.connectBytes()) {
+            var async = raw.async();
             List<io.lettuce.core.RedisFuture<String>> pending = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 byte[] bytes = node.codec().encode(Envelope.of(FROM, SINK, "bench", i + ":" + filler));

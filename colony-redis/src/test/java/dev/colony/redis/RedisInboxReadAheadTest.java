@@ -11,7 +11,6 @@ import dev.colony.messaging.Inbox;
 import dev.colony.messaging.InboxOptions;
 import dev.colony.messaging.Messenger;
 import dev.colony.messaging.SendOutcome;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -218,13 +217,13 @@ class RedisInboxReadAheadTest {
 
     /** Entries delivered to a consumer and not acknowledged: read and not yet handled. */
     private static long pending(RedisLink link, String stream) {
-        try (StatefulRedisConnection<String, byte[]> raw = link.connectBytes()) {
+        try (RedisLinkConnection<String, byte[]> raw = link.connectBytes()) {
             return raw.sync().xpending(stream, RedisMessenger.GROUP).getCount();
         }
     }
 
     private static long length(RedisLink link, String stream) {
-        try (StatefulRedisConnection<String, byte[]> raw = link.connectBytes()) {
+        try (RedisLinkConnection<String, byte[]> raw = link.connectBytes()) {
             return raw.sync().xlen(stream);
         }
     }
@@ -232,7 +231,7 @@ class RedisInboxReadAheadTest {
     /** XREADGROUP calls the server ran so far (each node's reader blocks at most readBlock per call). */
     private static long reads(RedisLink link) {
         String stats;
-        try (StatefulRedisConnection<String, byte[]> raw = link.connectBytes()) {
+        try (RedisLinkConnection<String, byte[]> raw = link.connectBytes()) {
             stats = raw.sync().info("commandstats");
         }
         int at = stats.indexOf("cmdstat_xreadgroup:calls=");

@@ -5,7 +5,6 @@ import dev.colony.messaging.Envelope;
 import dev.colony.messaging.InboxOptions;
 import dev.colony.messaging.Messenger;
 import dev.colony.messaging.SendOutcome;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +36,7 @@ public final class RedisSendBlockBenchmark {
                 RedisLink sending = RedisLink.open(target);
                 Messenger receiver = RedisMessenger.open(receiving, Messenger.builder());
                 Messenger sender = RedisMessenger.open(sending, Messenger.builder());
-                StatefulRedisConnection<String, String> admin = sending.connectStrings()) {
+                RedisLinkConnection<String, String> admin = sending.connectStrings()) {
             CountDownLatch all = new CountDownLatch(messages);
             AtomicInteger seen = new AtomicInteger();
             receiver.open(sink, InboxOptions.defaults().withCapacity(capacity)).attach(m -> {

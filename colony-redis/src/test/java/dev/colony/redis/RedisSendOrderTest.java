@@ -9,7 +9,6 @@ import dev.colony.messaging.Envelope;
 import dev.colony.messaging.InboxOptions;
 import dev.colony.messaging.Messenger;
 import dev.colony.messaging.SendOutcome;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -256,7 +255,7 @@ class RedisSendOrderTest {
 
     private long exists(String key) {
         try (RedisLink link = RedisLink.open(server.target(swarm));
-                StatefulRedisConnection<String, String> connection = link.connectStrings()) {
+                RedisLinkConnection<String, String> connection = link.connectStrings()) {
             return connection.sync().exists(key);
         }
     }
