@@ -2,6 +2,7 @@ package dev.colony.state;
 
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -130,6 +131,18 @@ public record StateOptions(
             throw new IllegalArgumentException(what + " is " + size + " bytes, larger than the limit of "
                     + maxValueBytes + " bytes (maxValueBytes)");
         }
+    }
+
+    /**
+     * Checks a {@link TaskQueue#submitAll} list before anything is queued: at most {@link
+     * TaskQueue#MAX_SUBMIT_BATCH} tasks, none null, no id twice, no payload larger than {@link #maxValueBytes()};
+     * what every backend calls. Returns an unmodifiable copy.
+     *
+     * @throws IllegalArgumentException naming the first broken rule
+     * @throws NullPointerException if {@code tasks} or one of its tasks is null
+     */
+    public List<TaskSpec> checkBatch(List<TaskSpec> tasks) {
+        return TaskBatch.check(tasks, maxValueBytes);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.colony.state;
 
 import dev.colony.messaging.AgentId;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,6 +32,41 @@ public interface TaskQueue {
 
     /** {@link #submit(TaskSpec)}, refused (empty) if {@code fence} is stale. */
     Optional<String> submit(TaskSpec task, Fence fence);
+
+    /** The most tasks one {@link #submitAll} takes: a producer with more splits them into several calls. */
+    int MAX_SUBMIT_BATCH = 1_000;
+
+    /**
+     * Queues every task of {@code tasks} whose id is new, in list order (among tasks of one priority, the list's
+     * order is the claim order); returns the ids it queued, in list order. A task whose id exists already (in any
+     * status) is skipped, not an error as in {@link #submit(TaskSpec)}: a producer that does not know whether an
+     * earlier call went through (a timeout, a lost connection) sends the same list again and gets back only what
+     * this call added. Each task queued is announced as by {@code submit}, one {@code submitted} change per task
+     * in list order. An empty list queues nothing and returns an empty list.
+     *
+     * <p>Backends that pay a round trip per call queue the whole list in one (on Redis, one function call, so the
+     * list is queued atomically: no claim sees part of it; embedded, under one lock; ADR 0072). The default
+     * method calls {@code submit} per task: each task linearizable, the list not atomic, and a payload over the
+     * limit refused when its turn comes, after the tasks before it were queued.
+     *
+     * @throws IllegalArgumentException if the list has more than {@link #MAX_SUBMIT_BATCH} tasks, two tasks with
+     *     one id, or a payload larger than the value limit; nothing is queued then (but see the default)
+     * @throws NullPointerException if {@code tasks} or one of its tasks is null; nothing is queued then
+     */
+    default List<String> submitAll(List<TaskSpec> tasks) {
+        List<TaskSpec> batch = TaskBatch.check(tasks, Integer.MAX_VALUE);
+        List<String> queued = new ArrayList<>(batch.size());
+        for (TaskSpec task : batch) {
+            try {
+                queued.add(submit(task));
+            } catch (IllegalStateException e) {
+                if (get(task.id()).isEmpty()) {
+                    throw e; // not a duplicate id: the queue refused (closed, a failed journal)
+                }
+            }
+        }
+        return List.copyOf(queued);
+    }
 
     /**
      * Claims the highest-priority QUEUED task whose backoff is over and whose required capabilities

@@ -20,7 +20,8 @@ public interface TaskQueueContract
                 TaskChooserContract,
                 TaskHandoffContract,
                 TaskQueueConcurrencyContract,
-                TaskRetentionContract {
+                TaskRetentionContract,
+                TaskSubmitAllContract {
 
     private static TaskSpec spec(String id) {
         return TaskSpec.of(id, "work", bytes("input-" + id));

@@ -36,6 +36,7 @@ final class RedisStateScripts {
             "agent_deregister",
             "agent_list",
             "task_submit",
+            "task_submit_all",
             "task_claim",
             "task_assign",
             "task_offer",

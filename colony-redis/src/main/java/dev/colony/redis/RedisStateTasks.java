@@ -48,6 +48,37 @@ final class RedisStateTasks implements TaskQueue {
         return submitScript(task, fence) ? Optional.of(task.id()) : Optional.empty();
     }
 
+    /** One {@code task_submit_all} call for the whole list: atomic, duplicates of existing ids skipped (ADR 0072). */
+    @Override
+    public List<String> submitAll(List<TaskSpec> tasks) {
+        List<TaskSpec> batch = state.options.checkBatch(tasks);
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        Object[] args = new Object[batch.size() * 6];
+        int i = 0;
+        for (TaskSpec task : batch) {
+            args[i++] = task.id();
+            args[i++] = task.type();
+            args[i++] = task.priority();
+            args[i++] = RedisStateCodec.join(task.requiredCapabilities());
+            args[i++] = task.maxAttempts();
+            args[i++] = task.payload();
+        }
+        List<?> flags = RedisState.list(state.run("task_submit_all", args));
+        if (flags.size() != batch.size()) {
+            throw new RedisStateException(
+                    "task_submit_all answered " + flags.size() + " items for " + batch.size() + " tasks");
+        }
+        List<String> queued = new ArrayList<>(batch.size());
+        for (int t = 0; t < flags.size(); t++) {
+            if (!RedisState.none(flags.get(t))) {
+                queued.add(batch.get(t).id());
+            }
+        }
+        return List.copyOf(queued);
+    }
+
     private boolean submitScript(TaskSpec task, Fence fence) {
         Object result = state.run(
                 "task_submit",
