@@ -99,6 +99,14 @@ final class LocalTaskQueue implements TaskQueue {
         });
     }
 
+    /** The default's steps, after checking every result's size first (so an oversized one completes nothing). */
+    @Override
+    public Handoffs completeAndClaim(
+            AgentId agent, List<Completion> completions, Set<String> capabilities, Duration nextLease, int max) {
+        state.options.checkCompletions(completions, nextLease, max);
+        return TaskQueue.super.completeAndClaim(agent, completions, capabilities, nextLease, max);
+    }
+
     private void checkSubmittable(TaskSpec task) {
         Objects.requireNonNull(task, "task");
         state.options.checkSize("payload of task \"" + task.id() + "\"", task.payload().length);

@@ -135,7 +135,7 @@ public record StateOptions(
 
     /**
      * Checks a {@link TaskQueue#submitAll} list before anything is queued: at most {@link
-     * TaskQueue#MAX_SUBMIT_BATCH} tasks, none null, no id twice, no payload larger than {@link #maxValueBytes()};
+     * TaskQueue#MAX_BATCH} tasks, none null, no id twice, no payload larger than {@link #maxValueBytes()};
      * what every backend calls. Returns an unmodifiable copy.
      *
      * @throws IllegalArgumentException naming the first broken rule
@@ -143,6 +143,31 @@ public record StateOptions(
      */
     public List<TaskSpec> checkBatch(List<TaskSpec> tasks) {
         return TaskBatch.check(tasks, maxValueBytes);
+    }
+
+    /**
+     * Checks a batch completion and claim before anything changes: at most {@link TaskQueue#MAX_BATCH}
+     * completions, none null, no result larger than {@link #maxValueBytes()}; {@code nextLease} positive and
+     * {@code max} in 1..{@link TaskQueue#MAX_BATCH}. What every backend calls. Returns an unmodifiable copy.
+     *
+     * @throws IllegalArgumentException naming the first broken rule
+     */
+    public List<Completion> checkCompletions(List<Completion> completions, Duration nextLease, int max) {
+        List<Completion> done = TaskBatch.checkCompletions(completions);
+        TaskBatch.checkClaim(nextLease, "nextLease", max);
+        for (Completion completion : done) {
+            checkSize("result of task \"" + completion.lease().taskId() + "\"", completion.result().length);
+        }
+        return done;
+    }
+
+    /**
+     * Checks a batch claim: {@code lease} positive, {@code max} in 1..{@link TaskQueue#MAX_BATCH}.
+     *
+     * @throws IllegalArgumentException naming the first broken rule
+     */
+    public static void checkClaim(Duration lease, int max) {
+        TaskBatch.checkClaim(lease, "lease", max);
     }
 
     /**

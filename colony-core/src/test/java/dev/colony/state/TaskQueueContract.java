@@ -21,7 +21,8 @@ public interface TaskQueueContract
                 TaskHandoffContract,
                 TaskQueueConcurrencyContract,
                 TaskRetentionContract,
-                TaskSubmitAllContract {
+                TaskSubmitAllContract,
+                TaskBatchClaimContract {
 
     private static TaskSpec spec(String id) {
         return TaskSpec.of(id, "work", bytes("input-" + id));

@@ -141,19 +141,18 @@ public interface TaskSubmitAllContract extends StateFixture {
     default void submitAll_moreThanTheLimit_throwsAndQueuesNothing() {
         TaskQueue tasks = state().tasks();
         List<TaskSpec> tooMany = new ArrayList<>();
-        for (int i = 0; i <= TaskQueue.MAX_SUBMIT_BATCH; i++) {
+        for (int i = 0; i <= TaskQueue.MAX_BATCH; i++) {
             tooMany.add(spec("t" + i));
         }
 
         assertThatThrownBy(() -> tasks.submitAll(tooMany))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(String.valueOf(TaskQueue.MAX_SUBMIT_BATCH + 1))
-                .hasMessageContaining(String.valueOf(TaskQueue.MAX_SUBMIT_BATCH));
+                .hasMessageContaining(String.valueOf(TaskQueue.MAX_BATCH + 1))
+                .hasMessageContaining(String.valueOf(TaskQueue.MAX_BATCH));
 
         assertThat(tasks.get("t0")).isEmpty();
-        assertThat(tasks.submitAll(tooMany.subList(0, TaskQueue.MAX_SUBMIT_BATCH)))
-                .hasSize(TaskQueue.MAX_SUBMIT_BATCH);
-        assertThat(tasks.count(TaskStatus.QUEUED)).isEqualTo(TaskQueue.MAX_SUBMIT_BATCH);
+        assertThat(tasks.submitAll(tooMany.subList(0, TaskQueue.MAX_BATCH))).hasSize(TaskQueue.MAX_BATCH);
+        assertThat(tasks.count(TaskStatus.QUEUED)).isEqualTo(TaskQueue.MAX_BATCH);
     }
 
     /** The default method refuses an oversized payload when its turn comes; a backend that overrides, first. */

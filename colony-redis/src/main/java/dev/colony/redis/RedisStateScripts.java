@@ -44,6 +44,7 @@ final class RedisStateScripts {
             "task_renew",
             "task_complete",
             "task_complete_claim",
+            "task_complete_claim_many",
             "task_fail",
             "task_cancel",
             "task_list",
