@@ -24,7 +24,8 @@ import java.util.Optional;
  * from {@value #SUBMITTERS} virtual threads while node B's {@value #WORKERS} worker virtual threads claim and
  * complete them; every task must be completed exactly once. {@code redis-tasks} submits one task per call
  * ({@code submit}, one waited round trip each, so A's submitters bound it: ADR 0063); {@code
- * redis-tasks-batched} submits {@value #BATCH} per call ({@code submitAll}, ADR 0072), so that B's workers set
+ * redis-tasks-batched} submits {@value #BATCH} per call ({@code submitAll}) and its workers take up to {@value
+ * #PER_CALL} tasks per call (ADR 0072), so that B's workers set
  * the rate, which is what the goal (claim + complete cycles with 8 workers) is about. Each iteration then measures a leader failover:
  * A wins a 1 s lease, renews it once and stops (a crash, no resignation); B campaigns every 50 ms. Node B
  * runs in a child JVM, or in this one with {@link RedisNodes#ONE_JVM} (ADR 0058).
@@ -34,6 +35,8 @@ final class RedisTasksScenario implements Scenario {
     static final int SUBMITTERS = 4;
     /** Tasks per {@code submitAll} call in {@code redis-tasks-batched}. */
     static final int BATCH = 100;
+    /** Tasks a worker claims (and then completes) per call in {@code redis-tasks-batched}. */
+    static final int PER_CALL = 8;
 
     static final Duration LEADER_LEASE = Duration.ofSeconds(1);
     static final long CAMPAIGN_EVERY_MS = 50;
@@ -58,9 +61,17 @@ final class RedisTasksScenario implements Scenario {
 
     @Override
     public String description() {
-        return "tasks submitted on node A (" + submitting() + "), claimed and completed by 8 workers on node B,"
-                + " each exactly once; a leader failover per iteration (lease 1 s); baseline redis-benchmark EVAL"
+        return "tasks submitted on node A (" + submitting() + "), claimed and completed by 8 workers on node B ("
+                + working()
+                + "), each exactly once; a leader failover per iteration (lease 1 s); baseline redis-benchmark EVAL"
                 + " LPUSH+RPOP";
+    }
+
+    private String working() {
+        return batch == 1
+                ? "each completion claiming the next in one call (completeAndClaim)"
+                : "each claiming up to " + PER_CALL + " tasks per call and completing them with the next claims in"
+                        + " one call (completeAndClaim of a list)";
     }
 
     private String submitting() {
@@ -168,7 +179,7 @@ final class RedisTasksScenario implements Scenario {
      */
     private static NodeBReply submitAndComplete(Colony a, NodeB b, String prefix, int n, int batch)
             throws InterruptedException {
-        b.call("tasks.start " + prefix + " " + n, 60);
+        b.call("tasks.start " + prefix + " " + n + (batch == 1 ? "" : " " + PER_CALL), 60);
         Thread[] submitters = new Thread[SUBMITTERS];
         for (int s = 0; s < SUBMITTERS; s++) {
             int first = s;
@@ -211,8 +222,7 @@ final class RedisTasksScenario implements Scenario {
         return new Details(
                 fixture.swarm(),
                 n,
-                WORKERS
-                        + " virtual threads on node B, claim lease 30 s, each completion claiming the next in one call (completeAndClaim)",
+                WORKERS + " virtual threads on node B, claim lease 30 s, " + working(),
                 SUBMITTERS + " virtual threads on node A, " + submitting(),
                 fixture.nodes().flag(),
                 fixture.mode("node A submits tasks and loses a leadership, node B's workers claim and complete, and"
