@@ -112,7 +112,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--redis",
             paramLabel = "URI",
-            description = "Run the Redis scenarios instead (redis-bus, redis-messenger, redis-tasks): two colony nodes"
+            description = "Run the Redis scenarios instead (redis-bus, redis-messenger, redis-tasks,"
+                    + " redis-tasks-batched): two colony nodes"
                     + " (node B in a child JVM, see --redis-nodes) on a fresh swarm <swarm>-bench-<millis>-<scenario>"
                     + " of redis://host:port/swarm, with"
                     + " redis-benchmark for the same commands as the same-run baseline when it is on the PATH. The"

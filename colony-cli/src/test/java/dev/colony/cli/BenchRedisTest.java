@@ -17,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** {@code colony bench --redis}: the Redis scenarios between two nodes of a real Redis, every count checked. */
 class BenchRedisTest {
-    static final List<String> SCENARIOS = List.of("redis-bus", "redis-messenger", "redis-tasks");
+    static final List<String> SCENARIOS = List.of("redis-bus", "redis-messenger", "redis-tasks", "redis-tasks-batched");
     static final int SIZE = 300;
     private static RedisServer server;
 
@@ -105,7 +105,7 @@ class BenchRedisTest {
                         .as(name)
                         .isCloseTo(ratio, within(Math.max(0.0006, ratio / 100)));
             }
-            if (name.equals("redis-tasks")) {
+            if (name.startsWith("redis-tasks")) {
                 JsonNode leader = details.get("leader_failover");
                 assertThat(details.get("completed_twice").asLong()).isZero();
                 assertThat(leader.get("failed_failovers").asLong()).isZero();

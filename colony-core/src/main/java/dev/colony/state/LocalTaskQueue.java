@@ -81,6 +81,32 @@ final class LocalTaskQueue implements TaskQueue {
                 changes -> state.fenceHolds(fence) ? Optional.of(submitLocked(task, changes)) : Optional.empty());
     }
 
+    /** The whole list under one lock: duplicates skipped, the rest queued and announced in list order. */
+    @Override
+    public List<String> submitAll(List<TaskSpec> tasks) {
+        List<TaskSpec> batch = state.options.checkBatch(tasks);
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        return state.write(changes -> {
+            List<String> queued = new ArrayList<>(batch.size());
+            for (TaskSpec task : batch) {
+                if (!slots.containsKey(task.id())) {
+                    queued.add(submitLocked(task, changes));
+                }
+            }
+            return List.copyOf(queued);
+        });
+    }
+
+    /** The default's steps, after checking every result's size first (so an oversized one completes nothing). */
+    @Override
+    public Handoffs completeAndClaim(
+            AgentId agent, List<Completion> completions, Set<String> capabilities, Duration nextLease, int max) {
+        state.options.checkCompletions(completions, nextLease, max);
+        return TaskQueue.super.completeAndClaim(agent, completions, capabilities, nextLease, max);
+    }
+
     private void checkSubmittable(TaskSpec task) {
         Objects.requireNonNull(task, "task");
         state.options.checkSize("payload of task \"" + task.id() + "\"", task.payload().length);

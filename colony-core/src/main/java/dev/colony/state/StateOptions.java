@@ -2,6 +2,7 @@ package dev.colony.state;
 
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -130,6 +131,43 @@ public record StateOptions(
             throw new IllegalArgumentException(what + " is " + size + " bytes, larger than the limit of "
                     + maxValueBytes + " bytes (maxValueBytes)");
         }
+    }
+
+    /**
+     * Checks a {@link TaskQueue#submitAll} list before anything is queued: at most {@link
+     * TaskQueue#MAX_BATCH} tasks, none null, no id twice, no payload larger than {@link #maxValueBytes()};
+     * what every backend calls. Returns an unmodifiable copy.
+     *
+     * @throws IllegalArgumentException naming the first broken rule
+     * @throws NullPointerException if {@code tasks} or one of its tasks is null
+     */
+    public List<TaskSpec> checkBatch(List<TaskSpec> tasks) {
+        return TaskBatch.check(tasks, maxValueBytes);
+    }
+
+    /**
+     * Checks a batch completion and claim before anything changes: at most {@link TaskQueue#MAX_BATCH}
+     * completions, none null, no result larger than {@link #maxValueBytes()}; {@code nextLease} positive and
+     * {@code max} in 1..{@link TaskQueue#MAX_BATCH}. What every backend calls. Returns an unmodifiable copy.
+     *
+     * @throws IllegalArgumentException naming the first broken rule
+     */
+    public List<Completion> checkCompletions(List<Completion> completions, Duration nextLease, int max) {
+        List<Completion> done = TaskBatch.checkCompletions(completions);
+        TaskBatch.checkClaim(nextLease, "nextLease", max);
+        for (Completion completion : done) {
+            checkSize("result of task \"" + completion.lease().taskId() + "\"", completion.result().length);
+        }
+        return done;
+    }
+
+    /**
+     * Checks a batch claim: {@code lease} positive, {@code max} in 1..{@link TaskQueue#MAX_BATCH}.
+     *
+     * @throws IllegalArgumentException naming the first broken rule
+     */
+    public static void checkClaim(Duration lease, int max) {
+        TaskBatch.checkClaim(lease, "lease", max);
     }
 
     /**

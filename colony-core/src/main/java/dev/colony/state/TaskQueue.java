@@ -2,6 +2,7 @@ package dev.colony.state;
 
 import dev.colony.messaging.AgentId;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,6 +32,44 @@ public interface TaskQueue {
 
     /** {@link #submit(TaskSpec)}, refused (empty) if {@code fence} is stale. */
     Optional<String> submit(TaskSpec task, Fence fence);
+
+    /**
+     * The most tasks one batch call takes: {@link #submitAll}'s list, a batch claim's {@code max}, a batch
+     * completion's list. A caller with more splits them into several calls.
+     */
+    int MAX_BATCH = 1_000;
+
+    /**
+     * Queues every task of {@code tasks} whose id is new, in list order (among tasks of one priority, the list's
+     * order is the claim order); returns the ids it queued, in list order. A task whose id exists already (in any
+     * status) is skipped, not an error as in {@link #submit(TaskSpec)}: a producer that does not know whether an
+     * earlier call went through (a timeout, a lost connection) sends the same list again and gets back only what
+     * this call added. Each task queued is announced as by {@code submit}, one {@code submitted} change per task
+     * in list order. An empty list queues nothing and returns an empty list.
+     *
+     * <p>Backends that pay a round trip per call queue the whole list in one (on Redis, one function call, so the
+     * list is queued atomically: no claim sees part of it; embedded, under one lock; ADR 0072). The default
+     * method calls {@code submit} per task: each task linearizable, the list not atomic, and a payload over the
+     * limit refused when its turn comes, after the tasks before it were queued.
+     *
+     * @throws IllegalArgumentException if the list has more than {@link #MAX_BATCH} tasks, two tasks with
+     *     one id, or a payload larger than the value limit; nothing is queued then (but see the default)
+     * @throws NullPointerException if {@code tasks} or one of its tasks is null; nothing is queued then
+     */
+    default List<String> submitAll(List<TaskSpec> tasks) {
+        List<TaskSpec> batch = TaskBatch.check(tasks, Integer.MAX_VALUE);
+        List<String> queued = new ArrayList<>(batch.size());
+        for (TaskSpec task : batch) {
+            try {
+                queued.add(submit(task));
+            } catch (IllegalStateException e) {
+                if (get(task.id()).isEmpty()) {
+                    throw e; // not a duplicate id: the queue refused (closed, a failed journal)
+                }
+            }
+        }
+        return List.copyOf(queued);
+    }
 
     /**
      * Claims the highest-priority QUEUED task whose backoff is over and whose required capabilities
@@ -76,6 +115,57 @@ public interface TaskQueue {
         }
         LeaseOutcome outcome = complete(lease, result);
         return new Handoff(outcome, claim(lease.holder(), offered, nextLease));
+    }
+
+    /**
+     * Claims up to {@code max} tasks for {@code agent}, each as {@link #claim(AgentId, Set, Duration)} would in
+     * turn (priority, then submission order), each under its own lease of {@code lease} from now; the leases in
+     * claim order, fewer than {@code max} (or none) when fewer are claimable. A worker that takes several tasks
+     * holds each lease from now on, also while it works on the ones before: it takes no more than it finishes
+     * within the lease (or renews). Backends that pay a round trip per call claim them in one (on Redis, one
+     * function call; ADR 0072); the default calls {@code claim} until it has {@code max} or gets none.
+     *
+     * @throws IllegalArgumentException if {@code lease} is not positive or {@code max} is not in 1..{@link
+     *     #MAX_BATCH}; nothing is claimed then
+     */
+    default List<Lease> claim(AgentId agent, Set<String> capabilities, Duration lease, int max) {
+        Objects.requireNonNull(agent, "agent");
+        Set<String> offered = Set.copyOf(capabilities);
+        TaskBatch.checkClaim(lease, "lease", max);
+        List<Lease> claimed = new ArrayList<>(Math.min(max, 64));
+        while (claimed.size() < max) {
+            Optional<Lease> next = claim(agent, offered, lease);
+            if (next.isEmpty()) {
+                break;
+            }
+            claimed.add(next.get());
+        }
+        return List.copyOf(claimed);
+    }
+
+    /**
+     * A worker's loop for several tasks in one step: completes each of {@code completions} in order ({@code
+     * complete(lease, result)}, no fence; a lease given twice is {@code NOT_CLAIMED} the second time) and then
+     * claims up to {@code max} tasks for {@code agent} ({@link #claim(AgentId, Set, Duration, int)}), whatever the
+     * outcomes. Each step is linearizable and announced as it would be alone (the completions in order, then the
+     * claims); another caller may act between them. {@code completions} may be empty (only the claim). Backends
+     * that pay a round trip per call do it all in one (on Redis, one function call; ADR 0072).
+     *
+     * @throws IllegalArgumentException if {@code nextLease} is not positive, {@code max} is not in 1..{@link
+     *     #MAX_BATCH}, there are more than {@link #MAX_BATCH} completions, or a result is larger than the value
+     *     limit; nothing is completed then (the default method checks a result's size when its turn comes)
+     */
+    default Handoffs completeAndClaim(
+            AgentId agent, List<Completion> completions, Set<String> capabilities, Duration nextLease, int max) {
+        Objects.requireNonNull(agent, "agent");
+        List<Completion> done = TaskBatch.checkCompletions(completions);
+        Set<String> offered = Set.copyOf(capabilities);
+        TaskBatch.checkClaim(nextLease, "nextLease", max);
+        List<LeaseOutcome> outcomes = new ArrayList<>(done.size());
+        for (Completion completion : done) {
+            outcomes.add(complete(completion.lease(), completion.result()));
+        }
+        return new Handoffs(outcomes, claim(agent, offered, nextLease, max));
     }
 
     /**

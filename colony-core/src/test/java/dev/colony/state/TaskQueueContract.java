@@ -20,7 +20,9 @@ public interface TaskQueueContract
                 TaskChooserContract,
                 TaskHandoffContract,
                 TaskQueueConcurrencyContract,
-                TaskRetentionContract {
+                TaskRetentionContract,
+                TaskSubmitAllContract,
+                TaskBatchClaimContract {
 
     private static TaskSpec spec(String id) {
         return TaskSpec.of(id, "work", bytes("input-" + id));

@@ -4,10 +4,13 @@ import dev.colony.messaging.AgentId;
 import dev.colony.state.AgentChooser;
 import dev.colony.state.AssignmentRounds;
 import dev.colony.state.AssignmentStrategy;
+import dev.colony.state.Completion;
 import dev.colony.state.Fence;
 import dev.colony.state.Handoff;
+import dev.colony.state.Handoffs;
 import dev.colony.state.Lease;
 import dev.colony.state.LeaseOutcome;
+import dev.colony.state.StateOptions;
 import dev.colony.state.Task;
 import dev.colony.state.TaskQueue;
 import dev.colony.state.TaskSpec;
@@ -46,6 +49,37 @@ final class RedisStateTasks implements TaskQueue {
         checkSubmittable(task);
         Objects.requireNonNull(fence, "fence");
         return submitScript(task, fence) ? Optional.of(task.id()) : Optional.empty();
+    }
+
+    /** One {@code task_submit_all} call for the whole list: atomic, duplicates of existing ids skipped (ADR 0072). */
+    @Override
+    public List<String> submitAll(List<TaskSpec> tasks) {
+        List<TaskSpec> batch = state.options.checkBatch(tasks);
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        Object[] args = new Object[batch.size() * 6];
+        int i = 0;
+        for (TaskSpec task : batch) {
+            args[i++] = task.id();
+            args[i++] = task.type();
+            args[i++] = task.priority();
+            args[i++] = RedisStateCodec.join(task.requiredCapabilities());
+            args[i++] = task.maxAttempts();
+            args[i++] = task.payload();
+        }
+        List<?> flags = RedisState.list(state.run("task_submit_all", args));
+        if (flags.size() != batch.size()) {
+            throw new RedisStateException(
+                    "task_submit_all answered " + flags.size() + " items for " + batch.size() + " tasks");
+        }
+        List<String> queued = new ArrayList<>(batch.size());
+        for (int t = 0; t < flags.size(); t++) {
+            if (!RedisState.none(flags.get(t))) {
+                queued.add(batch.get(t).id());
+            }
+        }
+        return List.copyOf(queued);
     }
 
     private boolean submitScript(TaskSpec task, Fence fence) {
@@ -192,6 +226,60 @@ final class RedisStateTasks implements TaskQueue {
             throw new RedisStateException("task_complete_claim answered " + reply.size() + " items, not 2");
         }
         return new Handoff(outcome(reply.get(0)), lease(reply.get(1)));
+    }
+
+    /** One {@code task_complete_claim_many} call with no completion (ADR 0072). */
+    @Override
+    public List<Lease> claim(AgentId agent, Set<String> capabilities, Duration lease, int max) {
+        Objects.requireNonNull(agent, "agent");
+        Set<String> offered = Set.copyOf(capabilities);
+        StateOptions.checkClaim(lease, max);
+        return completeAndClaimMany(agent, List.of(), offered, lease, max).next();
+    }
+
+    /** One {@code task_complete_claim_many} call: the completions in order, then up to {@code max} claims. */
+    @Override
+    public Handoffs completeAndClaim(
+            AgentId agent, List<Completion> completions, Set<String> capabilities, Duration nextLease, int max) {
+        Objects.requireNonNull(agent, "agent");
+        List<Completion> done = state.options.checkCompletions(completions, nextLease, max);
+        return completeAndClaimMany(agent, done, Set.copyOf(capabilities), nextLease, max);
+    }
+
+    private Handoffs completeAndClaimMany(
+            AgentId agent, List<Completion> done, Set<String> offered, Duration lease, int max) {
+        Object[] args = new Object[4 + 3 * done.size() + offered.size()];
+        args[0] = agent.value();
+        args[1] = RedisState.millis(lease);
+        args[2] = max;
+        args[3] = done.size();
+        int i = 4;
+        for (Completion completion : done) {
+            args[i++] = completion.lease().taskId();
+            args[i++] = completion.lease().token();
+            args[i++] = completion.result();
+        }
+        for (String capability : offered) {
+            args[i++] = capability;
+        }
+        List<?> reply = RedisState.list(state.run("task_complete_claim_many", args));
+        if (reply.size() != 2) {
+            throw new RedisStateException("task_complete_claim_many answered " + reply.size() + " items, not 2");
+        }
+        List<?> answered = RedisState.list(reply.get(0));
+        if (answered.size() != done.size()) {
+            throw new RedisStateException("task_complete_claim_many answered " + answered.size() + " outcomes for "
+                    + done.size() + " completions");
+        }
+        List<LeaseOutcome> outcomes = new ArrayList<>(answered.size());
+        for (Object outcome : answered) {
+            outcomes.add(outcome(outcome));
+        }
+        List<Lease> next = new ArrayList<>();
+        for (Object fields : RedisState.list(reply.get(1))) {
+            next.add(RedisStateCodec.task(fields).lease());
+        }
+        return new Handoffs(outcomes, next);
     }
 
     @Override

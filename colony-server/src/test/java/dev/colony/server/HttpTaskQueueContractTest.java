@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.colony.Colony;
 import dev.colony.bus.SubjectPattern;
 import dev.colony.bus.SubscribeOptions;
+import dev.colony.state.Completion;
 import dev.colony.state.CoordinationState;
 import dev.colony.state.Lease;
 import dev.colony.state.LeaseOutcome;
@@ -111,6 +112,52 @@ class HttpTaskQueueContractTest extends HttpStateFixture implements TaskQueueCon
         tasks.submit(TaskSpec.of("fits", "work", bytes("abcdef")));
         tasks.submit(TaskSpec.of("json", "work", bytes("12345678")));
         assertThat(tasks.byStatus(TaskStatus.QUEUED)).extracting(Task::id).containsExactly("fits", "json");
+    }
+
+    /** The limit applies to the stored JSON, as for {@code submit}: 7 letters are a 9-byte JSON string. */
+    @Test
+    @Override
+    public void submitAll_oversizePayload_throwsNamingBothSizesAndDoesNotQueueIt() {
+        TaskQueue tasks = state(StateOptions.defaults()
+                        .withClock(new ManualClock())
+                        .withSweepInterval(Duration.ZERO)
+                        .withMaxValueBytes(8))
+                .tasks();
+
+        assertThatThrownBy(() -> tasks.submitAll(List.of(
+                        TaskSpec.of("fits", "work", bytes("abcdef")), TaskSpec.of("big", "work", bytes("abcdefg")))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("9 bytes")
+                .hasMessageContaining("8");
+        assertThat(tasks.get("big")).isEmpty();
+    }
+
+    /** The contract's bad arguments, with payloads and results whose stored JSON form fits the 8-byte limit. */
+    @Test
+    @Override
+    public void completeAndClaimMany_badArguments_throwAndChangeNothing() {
+        TaskQueue tasks = state(StateOptions.defaults()
+                        .withClock(new ManualClock())
+                        .withSweepInterval(Duration.ZERO)
+                        .withMaxValueBytes(8))
+                .tasks();
+        tasks.submitAll(List.of(TaskSpec.of("a", "work", bytes("1")), TaskSpec.of("b", "work", bytes("2"))));
+        Lease a = tasks.claim(ALICE, Set.of(), LEASE).orElseThrow();
+        List<Completion> one = List.of(new Completion(a, bytes("3")));
+
+        assertThatThrownBy(() ->
+                        tasks.completeAndClaim(ALICE, List.of(new Completion(a, bytes("abcdefg"))), Set.of(), LEASE, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("9")
+                .hasMessageContaining("8");
+        assertThatThrownBy(() -> tasks.completeAndClaim(ALICE, one, Set.of(), LEASE, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("max");
+        assertThatThrownBy(() -> tasks.completeAndClaim(ALICE, null, Set.of(), LEASE, 1))
+                .isInstanceOf(NullPointerException.class);
+
+        assertThat(tasks.get("a").orElseThrow().status()).isEqualTo(TaskStatus.CLAIMED);
+        assertThat(tasks.get("b").orElseThrow().status()).isEqualTo(TaskStatus.QUEUED);
     }
 
     /** The limit applies to the stored JSON of the result, as for a payload; the task stays claimed. */

@@ -7,6 +7,7 @@ import dev.colony.state.Fence;
 import dev.colony.state.Handoff;
 import dev.colony.state.Lease;
 import dev.colony.state.LeaseOutcome;
+import dev.colony.state.StateOptions;
 import dev.colony.state.Task;
 import dev.colony.state.TaskQueue;
 import dev.colony.state.TaskSpec;
@@ -48,10 +49,27 @@ final class HttpTasks implements TaskQueue {
         return submit(task, null).orElseThrow();
     }
 
-    /** 201 a new task, 200 the same submit again (idempotent over HTTP), 409 {@code TASK_EXISTS} otherwise. */
+    /**
+     * One {@code POST /v1/tasks} per task (no batch route): 201 is a task queued; 200 (the same submit again) and
+     * 409 {@code TASK_EXISTS} are an id that exists, skipped as the contract says.
+     */
     @Override
-    public Optional<String> submit(TaskSpec task, Fence fence) {
-        Http.Res res = http.post(
+    public List<String> submitAll(List<TaskSpec> tasks) {
+        List<TaskSpec> batch =
+                StateOptions.defaults().withMaxValueBytes(Integer.MAX_VALUE).checkBatch(tasks);
+        List<String> queued = new ArrayList<>();
+        for (TaskSpec task : batch) {
+            Http.Res res = post(task, null);
+            if (res.status() == 200 || (res.status() == 409 && res.code().equals("TASK_EXISTS"))) {
+                continue;
+            }
+            queued.add(HttpWire.expect(res, 201).path("id").asString());
+        }
+        return List.copyOf(queued);
+    }
+
+    private Http.Res post(TaskSpec task, Fence fence) {
+        return http.post(
                 "/v1/tasks",
                 HttpWire.json(
                         "id", task.id(),
@@ -61,6 +79,12 @@ final class HttpTasks implements TaskQueue {
                         "requiredCapabilities", List.copyOf(task.requiredCapabilities()),
                         "maxAttempts", task.maxAttempts(),
                         "fence", HttpWire.fence(fence)));
+    }
+
+    /** 201 a new task, 200 the same submit again (idempotent over HTTP), 409 {@code TASK_EXISTS} otherwise. */
+    @Override
+    public Optional<String> submit(TaskSpec task, Fence fence) {
+        Http.Res res = post(task, fence);
         if (res.status() == 409 && res.code().equals("STALE_TERM")) {
             return Optional.empty();
         }

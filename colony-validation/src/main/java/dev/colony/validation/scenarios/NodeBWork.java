@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Commands (words separated by one space): {@code clock}; {@code bus.subscribe}, {@code bus.start IT N},
  * {@code bus.await N SECONDS}, {@code bus.close}; {@code inbox.open CAPACITY}, {@code inbox.start IT N},
- * {@code inbox.await N SECONDS}, {@code inbox.close}; {@code tasks.start PREFIX N}, {@code tasks.await};
+ * {@code inbox.await N SECONDS}, {@code inbox.close}; {@code tasks.start PREFIX N [PER_CALL]}, {@code tasks.await};
  * {@code leader.campaign GROUP LEASE_MS EVERY_MS SECONDS}.
  *
  * <p>Not thread-safe for commands: one caller sends them one after another.
@@ -58,7 +58,8 @@ final class NodeBWork implements AutoCloseable {
                 case "inbox.start" -> start(messages, w);
                 case "inbox.await" -> awaitAll(messages, w, wrongIds.sum());
                 case "inbox.close" -> closeInbox();
-                case "tasks.start" -> startWorkers(w[1], Integer.parseInt(w[2]));
+                case "tasks.start" ->
+                    startWorkers(w[1], Integer.parseInt(w[2]), w.length > 3 ? Integer.parseInt(w[3]) : 1);
                 case "tasks.await" -> awaitWorkers();
                 case "leader.campaign" -> campaign(w);
                 default -> NodeBReply.failed("unknown command '" + command + "'");
@@ -145,11 +146,11 @@ final class NodeBWork implements AutoCloseable {
         return NodeBReply.counts(arrivals.good(), arrivals.duplicates(), wrongIds, null, arrivals.latency());
     }
 
-    private NodeBReply startWorkers(String prefix, int n) {
+    private NodeBReply startWorkers(String prefix, int n, int perCall) {
         if (workers == null) {
             workers = new TaskWorkers(b);
         }
-        workers.start(prefix, n);
+        workers.start(prefix, n, perCall);
         return NodeBReply.OK;
     }
 

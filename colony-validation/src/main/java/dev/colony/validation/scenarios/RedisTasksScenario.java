@@ -22,13 +22,22 @@ import java.util.Optional;
 /**
  * {@code redis-tasks}: two nodes of one swarm with their coordination state in Redis. Node A submits N tasks
  * from {@value #SUBMITTERS} virtual threads while node B's {@value #WORKERS} worker virtual threads claim and
- * complete them; every task must be completed exactly once. Each iteration then measures a leader failover:
+ * complete them; every task must be completed exactly once. {@code redis-tasks} submits one task per call
+ * ({@code submit}, one waited round trip each, so A's submitters bound it: ADR 0063); {@code
+ * redis-tasks-batched} submits {@value #BATCH} per call ({@code submitAll}) and its workers take up to {@value
+ * #PER_CALL} tasks per call (ADR 0072), so that B's workers set
+ * the rate, which is what the goal (claim + complete cycles with 8 workers) is about. Each iteration then measures a leader failover:
  * A wins a 1 s lease, renews it once and stops (a crash, no resignation); B campaigns every 50 ms. Node B
  * runs in a child JVM, or in this one with {@link RedisNodes#ONE_JVM} (ADR 0058).
  */
 final class RedisTasksScenario implements Scenario {
     static final int WORKERS = 8;
     static final int SUBMITTERS = 4;
+    /** Tasks per {@code submitAll} call in {@code redis-tasks-batched}. */
+    static final int BATCH = 100;
+    /** Tasks a worker claims (and then completes) per call in {@code redis-tasks-batched}. */
+    static final int PER_CALL = 8;
+
     static final Duration LEADER_LEASE = Duration.ofSeconds(1);
     static final long CAMPAIGN_EVERY_MS = 50;
     /** No figure in the original report: a modest floor that says the task path is not pathologically slow. */
@@ -36,21 +45,37 @@ final class RedisTasksScenario implements Scenario {
 
     private final RedisFixture fixture;
     private final RedisBench redis;
+    private final int batch;
 
-    RedisTasksScenario(RedisFixture fixture) {
+    /** {@code redis-tasks} when {@code batch} is 1 (one {@code submit} per task), else {@code redis-tasks-batched}. */
+    RedisTasksScenario(RedisFixture fixture, int batch) {
         this.fixture = fixture;
         this.redis = fixture.redis();
+        this.batch = batch;
     }
 
     @Override
     public String name() {
-        return "redis-tasks";
+        return batch == 1 ? "redis-tasks" : "redis-tasks-batched";
     }
 
     @Override
     public String description() {
-        return "tasks submitted on node A, claimed and completed by 8 workers on node B, each exactly once; a"
-                + " leader failover per iteration (lease 1 s); baseline redis-benchmark EVAL LPUSH+RPOP";
+        return "tasks submitted on node A (" + submitting() + "), claimed and completed by 8 workers on node B ("
+                + working()
+                + "), each exactly once; a leader failover per iteration (lease 1 s); baseline redis-benchmark EVAL"
+                + " LPUSH+RPOP";
+    }
+
+    private String working() {
+        return batch == 1
+                ? "each completion claiming the next in one call (completeAndClaim)"
+                : "each claiming up to " + PER_CALL + " tasks per call and completing them with the next claims in"
+                        + " one call (completeAndClaim of a list)";
+    }
+
+    private String submitting() {
+        return batch == 1 ? "one submit call per task" : batch + " tasks per submitAll call";
     }
 
     @Override
@@ -108,21 +133,21 @@ final class RedisTasksScenario implements Scenario {
         Totals totals = new Totals();
         Colony a = fixture.a();
         NodeB b = fixture.b();
-        Measurement m = Loop.measure(settings, "redis-tasks", n, it -> {
+        Measurement m = Loop.measure(settings, name(), n, it -> {
             long start = System.nanoTime();
-            NodeBReply got = submitAndComplete(a, b, "t-" + it + "-", n);
+            NodeBReply got = submitAndComplete(a, b, (batch == 1 ? "t-" : "tb-") + it + "-", n, batch);
             long elapsed = System.nanoTime() - start;
             totals.timedOut += got.good() < n ? 1 : 0;
             totals.twice = got.duplicates();
             totals.notOk = got.notOk();
-            double failover = failover(a, b, "bench-leader-" + it);
+            double failover = failover(a, b, name() + "-leader-" + it);
             totals.failedFailovers += failover < 0 ? 1 : 0;
             if (it >= settings.warmup()) {
                 totals.failovers.add(failover);
             }
             settings.progress(
-                    "redis-tasks: iteration %d: %d/%d tasks in %.3f s; failover %.0f ms",
-                    it + 1, got.good(), n, elapsed / 1e9, failover);
+                    "%s: iteration %d: %d/%d tasks in %.3f s; failover %.0f ms",
+                    name(), it + 1, got.good(), n, elapsed / 1e9, failover);
             return Loop.Tally.of(elapsed, got.good(), got.histogram());
         });
         String key = RedisBench.prefix(fixture.swarm()) + "rb-list";
@@ -152,16 +177,27 @@ final class RedisTasksScenario implements Scenario {
      * Node A submits tasks {@code prefix0..} from its submitter threads while node B's workers claim and
      * complete them; returns node B's counts when every task was completed once or the 120 s bound passed.
      */
-    private static NodeBReply submitAndComplete(Colony a, NodeB b, String prefix, int n) throws InterruptedException {
-        b.call("tasks.start " + prefix + " " + n, 60);
+    private static NodeBReply submitAndComplete(Colony a, NodeB b, String prefix, int n, int batch)
+            throws InterruptedException {
+        b.call("tasks.start " + prefix + " " + n + (batch == 1 ? "" : " " + PER_CALL), 60);
         Thread[] submitters = new Thread[SUBMITTERS];
         for (int s = 0; s < SUBMITTERS; s++) {
             int first = s;
             submitters[s] = Thread.ofVirtual().start(() -> {
+                List<TaskSpec> pending = new ArrayList<>(batch);
                 for (int seq = first; seq < n; seq += SUBMITTERS) {
                     byte[] payload =
                             ByteBuffer.allocate(64).putLong(System.nanoTime()).array();
-                    a.tasks().submit(TaskSpec.of(prefix + seq, "bench", payload));
+                    TaskSpec task = TaskSpec.of(prefix + seq, "bench", payload);
+                    if (batch == 1) {
+                        a.tasks().submit(task);
+                        continue;
+                    }
+                    pending.add(task);
+                    if (pending.size() == batch || seq + SUBMITTERS >= n) {
+                        a.tasks().submitAll(pending);
+                        pending.clear();
+                    }
                 }
             });
         }
@@ -186,9 +222,8 @@ final class RedisTasksScenario implements Scenario {
         return new Details(
                 fixture.swarm(),
                 n,
-                WORKERS
-                        + " virtual threads on node B, claim lease 30 s, each completion claiming the next in one call (completeAndClaim)",
-                SUBMITTERS + " virtual threads on node A",
+                WORKERS + " virtual threads on node B, claim lease 30 s, " + working(),
+                SUBMITTERS + " virtual threads on node A, " + submitting(),
                 fixture.nodes().flag(),
                 fixture.mode("node A submits tasks and loses a leadership, node B's workers claim and complete, and"
                         + " node B campaigns"),

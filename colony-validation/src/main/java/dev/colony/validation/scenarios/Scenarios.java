@@ -24,7 +24,11 @@ public final class Scenarios {
 
     /** The Redis scenarios of {@code colony bench --redis}, in the order they run, on one shared fixture. */
     public static List<Scenario> redis(RedisFixture redis) {
-        return List.of(new RedisBusScenario(redis), new RedisMessengerScenario(redis), new RedisTasksScenario(redis));
+        return List.of(
+                new RedisBusScenario(redis),
+                new RedisMessengerScenario(redis),
+                new RedisTasksScenario(redis, 1),
+                new RedisTasksScenario(redis, RedisTasksScenario.BATCH));
     }
 
     /** The scenario of that name among the embedded and Redis ones (the reports' descriptions). */

@@ -1,0 +1,25 @@
+-- ARGV: now, agent id, lease ms, max (1-1000), n completions, then three per completion (task id, lease token,
+-- result), then the agent's capabilities, one per argument. A worker's completions and its next claims in one
+-- call (TaskQueue.completeAndClaim with lists, ADR 0072): task_complete without a fence for each completion in
+-- order, then task_claim for the agent up to max times, until none is claimable, whatever the outcomes.
+-- Result: {{outcome per completion}, {claimed task's fields, ...}}; the changes in order (completions, claims).
+local max, n = tonumber(ARGV[4]), tonumber(ARGV[5])
+if max == nil or max < 1 or n == nil or n < 0 or #ARGV < 5 + 3 * n then
+  return redis.error_reply('COLONY_ARG task_complete_claim_many: bad max "' .. tostring(ARGV[4])
+    .. '" or completion count "' .. tostring(ARGV[5]) .. '" for ' .. #ARGV .. ' arguments')
+end
+local outcomes = {}
+for i = 6, 5 + 3 * n, 3 do
+  outcomes[#outcomes + 1] = completeLease(ARGV[i], ARGV[i + 1], ARGV[i + 2])
+end
+local offered = capabilitySet(ARGV, 6 + 3 * n)
+local leaseMs = tonumber(ARGV[3])
+local claimed = {}
+while #claimed < max do
+  local fields = claimBest(ARGV[2], leaseMs, offered)
+  if fields == 0 then
+    break
+  end
+  claimed[#claimed + 1] = fields
+end
+return {{outcomes, claimed}, changes}
