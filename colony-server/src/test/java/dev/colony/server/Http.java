@@ -156,16 +156,40 @@ final class Http {
         return send(b.build());
     }
 
-    /** A request the test built itself (its own headers), through this client. */
+    /**
+     * A request the test built itself (its own headers), through this client. A request that met a pooled
+     * connection the server had already closed (the JDK's "header parser received no bytes": not one byte of an
+     * answer came) is sent again, at most twice, as HTTP clients do for a stale keep-alive connection (OkHttp's
+     * {@code retryOnConnectionFailure}, Apache's {@code NoHttpResponseException}). The JDK client does not for a
+     * POST. A server that had handled the first one would show it: the contracts count every message and task
+     * exactly once, so a retry can surface a duplicate but never hide a loss.
+     */
     Res send(HttpRequest request) {
-        try {
-            HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Res(r.statusCode(), r.headers().map(), r.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+                return new Res(r.statusCode(), r.headers().map(), r.body());
+            } catch (IOException e) {
+                if (attempt < 3 && staleConnection(e)) {
+                    System.err.println("[http] " + request.method() + " "
+                            + request.uri().getPath()
+                            + ": the pooled connection was closed before any answer; sending again (" + e + ")");
+                    continue;
+                }
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
+    }
+
+    private static boolean staleConnection(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("header parser received no bytes")) {
+                return true;
+            }
+        }
+        return false;
     }
 }
