@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real three-master Redis Cluster for tests: three {@link RedisServer}s started with
- * {@code --cluster-enabled yes} and joined by {@code redis-cli --cluster create --cluster-yes} (no replicas),
- * ready when every node reports {@code cluster_state:ok}.
+ * {@code --cluster-enabled yes} and joined by {@code redis-cli --cluster create --cluster-yes} (no replicas by
+ * default, or some per master for failover), ready when every node reports {@code cluster_state:ok}.
  *
  * <p>Every key of a swarm carries the hash tag {@code {<swarm>}}, so the whole swarm is one slot on one master;
  * {@link #target(String)} points at another master, so a suite that passes through it proves that the link
@@ -26,50 +26,78 @@ import java.util.concurrent.TimeUnit;
  * slots fails, so it also proves that the swarm's keys, scripts and functions stay in the slot).
  */
 final class RedisCluster implements AutoCloseable {
-    private final List<RedisServer> masters;
+    private final List<RedisServer> servers;
 
-    private RedisCluster(List<RedisServer> masters) {
-        this.masters = masters;
+    private RedisCluster(List<RedisServer> servers) {
+        this.servers = servers;
     }
 
     /** Starts three masters and creates the cluster; fails with the output of redis-cli when it cannot. */
     static RedisCluster start() {
-        List<RedisServer> masters = new ArrayList<>();
+        return start(0, List.of());
+    }
+
+    /**
+     * Starts three masters, each with {@code replicasPerMaster} replicas, every server with {@code extraArgs}
+     * added to its command line (TLS, say: {@code {port2}} is each server's second port), and creates the
+     * cluster through the plain ports; ready when every server reports {@code cluster_state:ok} and each master
+     * has its replicas.
+     */
+    static RedisCluster start(int replicasPerMaster, List<String> extraArgs) {
+        List<RedisServer> servers = new ArrayList<>();
         try {
-            for (int i = 0; i < 3; i++) {
-                masters.add(RedisServer.start(
-                        false,
-                        List.of(
-                                "--cluster-enabled",
-                                "yes",
-                                "--cluster-config-file",
-                                "nodes.conf",
-                                "--cluster-node-timeout",
-                                "5000")));
+            List<String> args = new ArrayList<>(List.of(
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    "nodes.conf",
+                    "--cluster-node-timeout",
+                    replicasPerMaster > 0 ? "2000" : "5000"));
+            args.addAll(extraArgs);
+            for (int i = 0; i < 3 * (1 + replicasPerMaster); i++) {
+                servers.add(RedisServer.start(false, args));
             }
             List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
-            masters.forEach(m -> create.add("127.0.0.1:" + m.port()));
-            create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+            servers.forEach(m -> create.add("127.0.0.1:" + m.port()));
+            create.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
             run(create);
             await().atMost(Duration.ofSeconds(60))
-                    .until(() -> masters.stream()
+                    .until(() -> servers.stream()
                             .allMatch(m -> m.command("CLUSTER INFO").contains("cluster_state:ok")));
-            return new RedisCluster(masters);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> servers.stream()
+                                    .filter(m -> m.command("ROLE").contains("master"))
+                                    .count()
+                            == 3);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> servers.stream()
+                            .map(m -> m.command("INFO replication"))
+                            .filter(info -> info.contains("role:slave"))
+                            .allMatch(info -> info.contains("master_link_status:up")));
+            return new RedisCluster(servers);
         } catch (RuntimeException e) {
-            masters.forEach(RedisServer::close);
+            servers.forEach(RedisServer::close);
             throw e;
         }
     }
 
-    /** The three masters. */
+    /** The servers that are running masters now (three, unless one was killed and not yet replaced). */
     List<RedisServer> masters() {
-        return masters;
+        return servers.stream()
+                .filter(RedisServer::isRunning)
+                .filter(m -> m.command("ROLE").contains("master"))
+                .toList();
+    }
+
+    /** Every server of the cluster, masters and replicas, running or not. */
+    List<RedisServer> servers() {
+        return servers;
     }
 
     /** The master that serves the slot of swarm {@code swarm}'s hash tag. */
     RedisServer masterOf(String swarm) {
         String probe = "GET " + RedisTarget.of("redis://127.0.0.1", swarm).key("layout");
-        for (RedisServer master : masters) {
+        for (RedisServer master : masters()) {
             if (!master.command(probe).startsWith("-MOVED")) {
                 return master;
             }
@@ -80,7 +108,7 @@ final class RedisCluster implements AutoCloseable {
     /** A master that does not serve the slot of swarm {@code swarm}'s hash tag. */
     RedisServer otherThanMasterOf(String swarm) {
         RedisServer owner = masterOf(swarm);
-        return masters.stream().filter(m -> m != owner).findFirst().orElseThrow();
+        return masters().stream().filter(m -> m != owner).findFirst().orElseThrow();
     }
 
     /**
@@ -126,7 +154,7 @@ final class RedisCluster implements AutoCloseable {
             }
             target.sync().clusterSetSlotNode(slot, toId);
             source.sync().clusterSetSlotNode(slot, toId);
-            for (RedisServer master : masters) {
+            for (RedisServer master : masters()) {
                 if (master != from && master != to) {
                     try (StatefulRedisConnection<String, String> other = client.connect(uri(master))) {
                         other.sync().clusterSetSlotNode(slot, toId);
@@ -146,7 +174,7 @@ final class RedisCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        masters.forEach(RedisServer::close);
+        servers.forEach(RedisServer::close);
     }
 
     private static void run(List<String> command) {
