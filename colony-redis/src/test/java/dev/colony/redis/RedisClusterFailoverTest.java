@@ -69,16 +69,19 @@ class RedisClusterFailoverTest {
 
             RedisServer replica = replicaOf(master);
             await().atMost(Duration.ofSeconds(60)).until(() -> replicated(master, replica));
+            long killed = System.nanoTime();
             master.kill();
             await().atMost(Duration.ofSeconds(120)).until(() -> promoted(replica));
-            System.out.println("[cluster] killed master :" + master.port() + ", replica :" + replica.port()
-                    + " promoted for swarm " + swarm);
+            long promotedAfter = (System.nanoTime() - killed) / 1_000_000;
 
             // the nodes find the new master themselves; calls made during the failover may fail, none is lost
             await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> {
                 a.memory().get("plans", "k");
                 return true;
             });
+            System.out.println("[cluster] killed master :" + master.port() + "; replica :" + replica.port()
+                    + " promoted after " + promotedAfter + " ms; node answering again after "
+                    + (System.nanoTime() - killed) / 1_000_000 + " ms");
             assertThat(a.memory().get("plans", "k").orElseThrow().value()).containsExactly(42);
             assertThat(a.leaders().campaign("g", AgentId.of("usurper"), Duration.ofSeconds(60)))
                     .isEmpty();
