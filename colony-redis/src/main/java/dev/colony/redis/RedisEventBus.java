@@ -11,6 +11,7 @@ import dev.colony.bus.Subject;
 import dev.colony.bus.SubjectPattern;
 import dev.colony.bus.SubscribeOptions;
 import dev.colony.bus.Subscription;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -206,7 +207,12 @@ final class RedisEventBus implements EventBus {
         wrappers.put(delegate, subscription);
         RedisFuture<Void> confirmation = receiver.register(pattern);
         if (receiver.isConnected()) {
-            awaitConfirmation(pattern, confirmation);
+            try {
+                awaitConfirmation(pattern, confirmation);
+            } catch (IllegalStateException refused) {
+                subscription.close();
+                throw refused;
+            }
         }
         return subscription;
     }
@@ -214,12 +220,27 @@ final class RedisEventBus implements EventBus {
     /**
      * Waits until Redis confirmed the PSUBSCRIBE, so that every publish that starts afterwards, on any
      * node, reaches the subscription. While disconnected it does not wait: Lettuce sends the command on
-     * reconnect.
+     * reconnect. Throws {@link IllegalStateException} when Redis refused it (an ACL user without the
+     * channel, say): the subscription would never hear another node.
      */
     private void awaitConfirmation(SubjectPattern pattern, RedisFuture<Void> confirmation) {
         try {
             confirmation.get(RedisLink.MAX_COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RedisCommandExecutionException refused) {
+                String glob = channels.glob(pattern);
+                throw new IllegalStateException(
+                        "Redis refused the event bus subscription to " + pattern
+                                + " (PSUBSCRIBE " + glob + "): " + refused.getMessage()
+                                + ". Redis checks a PSUBSCRIBE pattern by string equality with the ACL user's channel"
+                                + " rules: give the user allchannels (&*) or the rule &" + glob,
+                        refused);
+            }
+            LOG.log(
+                    Level.WARNING,
+                    "event bus node " + node + ": Redis did not confirm the subscription to " + pattern + " yet (" + e
+                            + "); it delivers this node's events, other nodes' once confirmed");
+        } catch (TimeoutException e) {
             LOG.log(
                     Level.WARNING,
                     "event bus node " + node + ": Redis did not confirm the subscription to " + pattern + " yet (" + e

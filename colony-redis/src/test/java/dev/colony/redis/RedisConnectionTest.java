@@ -63,6 +63,22 @@ class RedisConnectionTest {
     }
 
     @Test
+    void subscribe_aclUserWithoutThePatternAsAChannelRule_refusedSayingWhichRuleItNeeds() {
+        // Redis checks a PSUBSCRIBE pattern by string equality with the user's channel rules, so
+        // &colony:{acl}:* lets alice publish but not subscribe to the bus: refused, not a silent deaf subscription
+        try (Colony colony =
+                Colony.builder().redis(uri("alice:s3cret@", "")).swarm("acl").build()) {
+            assertThatThrownBy(() -> colony.bus().subscribe("jobs.>", event -> {}))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("Redis refused the event bus subscription to jobs.>")
+                    .hasMessageContaining("NOPERM")
+                    .hasMessageContaining("allchannels (&*) or the rule &colony:{acl}:");
+            assertThat(colony.bus().publish("jobs.done", "x").dropped()).isZero();
+            assertThat(adminConnection.sync().pubsubNumpat()).isZero();
+        }
+    }
+
+    @Test
     void open_wrongPassword_failsNamingTheTargetWithoutThePassword() {
         assertThatThrownBy(() -> Colony.builder()
                         .redis(uri("alice:wrong-secret@", ""))
