@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -130,5 +131,59 @@ class SseStreamTest {
             from = at + 1;
         }
         assertThat(stream.dropped()).isZero();
+    }
+
+    @Test
+    void pump_manyStreamsSharingAPace_everyStreamGetsEveryFrameOnceInOrderThenCountsItselfIdle() throws Exception {
+        long seed = 78L;
+        System.out.println("SseStreamTest seed " + seed);
+        Random random = new Random(seed);
+        int streams = 50;
+        int frames = 2_000;
+        SsePace pace = new SsePace(1_000); // 50 busy streams: a 50 ms pace, the longest
+        List<Flushes> sinks = new ArrayList<>();
+        List<SseStream> all = new ArrayList<>();
+        CountDownLatch pumped = new CountDownLatch(streams);
+        for (int s = 0; s < streams; s++) {
+            Flushes sink = new Flushes();
+            SseStream stream = new SseStream(sink, frames, null, pace); // room for all: no gaps here
+            sinks.add(sink);
+            all.add(stream);
+            Thread.ofVirtual().start(() -> {
+                try {
+                    stream.pump(() -> true);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } finally {
+                    pumped.countDown();
+                }
+            });
+        }
+        for (int i = 0; i < frames; i++) {
+            byte[] frame = SseStream.frame(Integer.toString(i), "message", data(i)); // one array for every stream
+            for (SseStream stream : all) {
+                assertThat(stream.offer(frame, null)).isTrue();
+            }
+            if (random.nextInt(100) == 0) {
+                Thread.sleep(1); // let some pumps write partial batches, lingering or not
+            }
+        }
+        all.forEach(SseStream::close);
+        assertThat(pumped.await(60, TimeUnit.SECONDS)).isTrue();
+
+        for (int s = 0; s < streams; s++) {
+            String written = String.join("", sinks.get(s).flushed());
+            assertThat(written.split("event: message\n", -1)).as("stream %d", s).hasSize(frames + 1);
+            int from = 0;
+            for (int i = 0; i < frames; i++) {
+                int at = written.indexOf("id: " + i + "\nevent: message\ndata: {\"n\":" + i + "}\n\n", from);
+                assertThat(at)
+                        .as("stream %d: frame %d after frame %d", s, i, i - 1)
+                        .isGreaterThanOrEqualTo(from);
+                from = at + 1;
+            }
+            assertThat(all.get(s).dropped()).isZero();
+        }
+        assertThat(pace.busyStreams()).isZero();
     }
 }
