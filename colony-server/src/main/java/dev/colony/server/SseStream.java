@@ -65,7 +65,7 @@ final class SseStream implements AutoCloseable {
     private final ArrayDeque<Frame> pending = new ArrayDeque<>(); // guarded by lock
     private long dropped; // guarded by lock
     private boolean closed; // guarded by lock
-    private boolean waiting; // guarded by lock: the pump is parked on arrived
+    private boolean waiting; // guarded by lock: the pump is parked on arrived, and nobody signalled it yet
     private boolean lingering; // guarded by lock: ... and gathers frames (woken only by half a buffer)
     private boolean counted; // confined to the pumping thread: counted busy in pace
 
@@ -121,6 +121,7 @@ final class SseStream implements AutoCloseable {
             }
             pending.addLast(new Frame(frame, source));
             if (waiting && (!lingering || pending.size() >= urgent)) {
+                waiting = false; // one wake-up: until the pump runs, later frames need none (ADR 0078)
                 arrived.signal();
             }
             return true;

@@ -16,8 +16,8 @@ import org.HdrHistogram.Histogram;
  * SSE fan-out: N subscribers on {@code /v1/events?pattern=fan.>}, one publisher over HTTP at R events/s for
  * S seconds; counts what every subscriber received (nothing may be lost: a gap is reported) and the
  * publish-to-read latency. Run: {@code java -cp <test classpath> dev.colony.server.FanOutBench [subscribers]
- * [rate] [seconds] [light|strings|child]}; {@code child} runs the readers in a child JVM ({@link FanOutReaders})
- * so that the process CPU it prints is the server's and the publisher's alone (ADR 0078).
+ * [rate] [seconds] [light|strings|child]}; {@code child} runs the readers and the publisher in a child JVM ({@link FanOutReaders})
+ * so that the process CPU it prints is the server's alone (ADR 0078).
  */
 public final class FanOutBench {
     private FanOutBench() {}
@@ -91,13 +91,27 @@ public final class FanOutBench {
         return light + SseClient.CHUNKS.sum();
     }
 
+    /** Publishes {@code events} events {@code {"t": nanoTime}} on {@code fan.x} at {@code rate} a second, over HTTP. */
+    static void publish(int port, int events, int rate) throws java.io.IOException {
+        long start = System.nanoTime();
+        try (RawHttp publisher = new RawHttp(port, "admin")) {
+            for (int i = 0; i < events; i++) {
+                long due = start + i * (1_000_000_000L / rate);
+                while (System.nanoTime() < due) {
+                    LockSupport.parkNanos(due - System.nanoTime());
+                }
+                publisher.send("POST", "/v1/events/fan.x", "{\"t\":" + System.nanoTime() + "}");
+            }
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int subscribers = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int events = rate * seconds;
         // light (default): FanOutReader scans bytes; strings: SseClient builds strings per frame (ADR 0056's runs);
-        // child: FanOutReaders in a child JVM, so the process CPU below is the server's (and publisher's) alone
+        // child: FanOutReaders and the publisher in a child JVM, so the process CPU below is the server's alone
         String readers = args.length > 3 ? args[3] : "light";
         if (!List.of("light", "strings", "child").contains(readers)) {
             throw new IllegalArgumentException("readers must be light, strings or child, got \"" + readers + "\"");
@@ -124,6 +138,7 @@ public final class FanOutBench {
                                 Integer.toString(server.port()),
                                 Integer.toString(subscribers),
                                 Integer.toString(events),
+                                Integer.toString(rate),
                                 "300")
                         .redirectError(ProcessBuilder.Redirect.INHERIT)
                         .start();
@@ -165,16 +180,19 @@ public final class FanOutBench {
             long chunksBefore = chunks(subs);
             long cpuBefore = processCpuNanos();
             long start = System.nanoTime();
-            try (RawHttp publisher = new RawHttp(server.port(), "admin")) {
-                for (int i = 0; i < events; i++) {
-                    long due = start + i * (1_000_000_000L / rate);
-                    while (System.nanoTime() < due) {
-                        LockSupport.parkNanos(due - System.nanoTime());
-                    }
-                    publisher.send("POST", "/v1/events/fan.x", "{\"t\":" + System.nanoTime() + "}");
+            double publishSeconds;
+            if (child != null) { // the child publishes too, so that this process runs the server alone
+                child.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
+                child.getOutputStream().flush();
+                String line = childOut.readLine(); // published <nanos>
+                if (line == null || !line.startsWith("published ")) {
+                    throw new IllegalStateException("the child did not publish: " + line);
                 }
+                publishSeconds = Long.parseLong(line.substring("published ".length())) / 1e9;
+            } else {
+                publish(server.port(), events, rate);
+                publishSeconds = (System.nanoTime() - start) / 1e9;
             }
-            double publishSeconds = (System.nanoTime() - start) / 1e9;
             long received;
             long gaps;
             long disorders;
@@ -236,7 +254,7 @@ public final class FanOutBench {
                     "fan-out: all delivered after %.2f s; %s CPU %.2f s (%.2f µs per delivered event);"
                             + " %d server writes (chunks), %.1f events per write%n",
                     deliverSeconds,
-                    child != null ? "server process (server and publisher)" : "process",
+                    child != null ? "server process" : "process (server, publisher and readers)",
                     cpuSeconds,
                     cpuSeconds * 1e6 / Math.max(1, received),
                     chunks,
@@ -244,7 +262,7 @@ public final class FanOutBench {
             if (child != null) {
                 System.out.printf(
                         Locale.ROOT,
-                        "fan-out: reader process CPU %.2f s (%.2f µs per delivered event)%n",
+                        "fan-out: client process (readers and publisher) CPU %.2f s (%.2f µs per delivered event)%n",
                         readerCpuSeconds,
                         readerCpuSeconds * 1e6 / Math.max(1, received));
             }
