@@ -186,4 +186,60 @@ class SseStreamTest {
         }
         assertThat(pace.busyStreams()).isZero();
     }
+
+    @Test
+    void offer_burstsIntoALingeringStream_everyFrameWrittenInOrderOrCountedInTheOneGap() throws Exception {
+        long seed = 780L;
+        System.out.println("SseStreamTest seed " + seed);
+        Random random = new Random(seed);
+        Flushes sink = new Flushes();
+        SseStream stream = new SseStream(sink, 16, null, new SsePace(1)); // one busy stream: the 50 ms pace
+        CountDownLatch pumped = new CountDownLatch(1);
+        Thread.ofVirtual().start(() -> {
+            try {
+                stream.pump(() -> true); // ends by itself after a gap, or at close
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                pumped.countDown();
+            }
+        });
+        int offered = 0;
+        int accepted = 0;
+        for (int burst = 0; burst < 50 && pumped.getCount() > 0; burst++) {
+            int size = 1 + random.nextInt(24); // some bursts overflow the 16 frames, most do not
+            for (int i = 0; i < size; i++, offered++) {
+                accepted += stream.offer(SseStream.frame(Integer.toString(offered), "message", data(offered)), null)
+                        ? 1
+                        : 0;
+            }
+            Thread.sleep(random.nextInt(3));
+        }
+        stream.close();
+        assertThat(pumped.await(60, TimeUnit.SECONDS)).isTrue();
+
+        String written = String.join("", sink.flushed());
+        int messages = written.split("event: message\n", -1).length - 1;
+        assertThat(messages).isEqualTo(accepted);
+        int from = 0;
+        for (int i = 0;
+                i < accepted;
+                i++) { // the accepted frames are the first ones: a full buffer drops every later one
+            int at = written.indexOf("id: " + i + "\nevent: message\n", from);
+            assertThat(at).as("frame %d after frame %d", i, i - 1).isGreaterThanOrEqualTo(from);
+            from = at + 1;
+        }
+        long dropped = offered - accepted;
+        assertThat(stream.dropped()).isEqualTo(dropped);
+        if (dropped > 0) { // the gap counts the frames dropped before the pump wrote it; later offers find it ended
+            assertThat(written.split("event: gap\n", -1)).hasSize(2);
+            String tail = written.substring(written.indexOf("event: gap\ndata: {\"dropped\":") + 28);
+            long inGap = Long.parseLong(tail.substring(0, tail.indexOf(',')));
+            assertThat(inGap).isBetween(1L, dropped);
+            assertThat(written)
+                    .endsWith(",\"detail\":\"this connection fell behind; reconnect with Last-Event-ID\"}\n\n");
+        } else {
+            assertThat(written).doesNotContain("event: gap");
+        }
+    }
 }
