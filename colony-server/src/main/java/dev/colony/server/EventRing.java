@@ -46,6 +46,7 @@ final class EventRing implements AutoCloseable {
     private final int maxEvents;
     private final long maxBytes;
     private final Subscription subscription;
+    private final SsePace pace = new SsePace();
     private long bytes;
     private long lastSeq;
 
@@ -117,6 +118,11 @@ final class EventRing implements AutoCloseable {
             n += group.getKey().matches(subject) ? group.getValue().size() : 0;
         }
         return n;
+    }
+
+    /** The write pace shared by this ring's streams (ADR 0078). */
+    SsePace pace() {
+        return pace;
     }
 
     synchronized int listeners() {

@@ -66,7 +66,8 @@ final class EventRoutes {
         Predicate<Event> filter = filterName.isEmpty() ? null : filter(call, filterName.get());
         Map<String, Object> ready = Json.obj("pattern", pattern, "filter", filterName.orElse(null));
         return Reply.events(out -> {
-            try (SseStream stream = new SseStream(out, parts.limits().streamBuffer(), filter)) {
+            try (SseStream stream = new SseStream(
+                    out, parts.limits().streamBuffer(), filter, parts.ring().pace())) {
                 EventRing.Listener listener = new EventRing.Listener(stored, stream);
                 EventRing.Attachment attachment = parts.ring().attach(listener, resumeFrom);
                 try {

@@ -18,15 +18,18 @@ import java.util.function.Predicate;
  * One server-sent-events connection: producers {@link #offer} frames without blocking into a bounded
  * buffer, and the request's own thread {@link #pump}s them to the socket in batches.
  *
- * <p>Coalescing (ADR 0056): a producer only appends to the buffer; it wakes the pump only when the pump is
- * idle, or when a lingering pump's buffer reaches half its capacity. A busy pump (one that wrote a batch less
- * than {@link #BUSY_NANOS} ago) lingers up to {@link #LINGER_NANOS} after the first new frame, so that the
- * frames of a busy stream go out many to one write and one flush (one chunk, one syscall) instead of one each,
- * and a publisher does not pay a wake-up per stream per event. It goes on lingering only while lingering
- * gathers more frames: a stream whose client waits for each frame before it causes the next (publish, then
- * await the echo) would only be slowed, so after a linger that gathered nothing the pump writes each frame at
- * once and tries lingering again at most every {@link #PROBE_NANOS}. A quiet stream writes its first frame at
- * once; a buffer of one frame never lingers.
+ * <p>Coalescing (ADR 0056, paced by ADR 0078): a producer only appends to the buffer; it wakes the pump only
+ * when the pump waits for a first frame, or when a lingering pump's buffer reaches half its capacity. A busy
+ * pump (one that wrote a batch less than {@link #BUSY_NANOS} ago) lingers after each write for the server's
+ * {@link SsePace} (1 ms while few streams are busy, up to 50 ms when a thousand are), unwoken, gathering
+ * what comes meanwhile; then it writes the whole buffer with one flush (one chunk, one syscall). So the frames
+ * of a busy stream go out many to a write, the server's writes stay near its budget however many streams are
+ * busy, and a publisher pays no wake-up for a busy stream. A linger that gathered nothing ends in a plain wait:
+ * the next frame is written at once. The pump goes on lingering only while lingering gathers more than one
+ * frame: a stream whose client waits for each frame before it causes the next (publish, then await the echo)
+ * would only be slowed, so after a linger that gathered one frame the pump writes each frame at once and tries
+ * lingering again at most every {@link #PROBE_NANOS}. A quiet stream writes its first frame at once; a buffer
+ * of one frame never lingers.
  *
  * <p>Overflow policy: when the buffer is full the frame is dropped and counted, and every later frame too;
  * the pump writes the frames it holds (they precede the dropped ones), then an {@code event: gap} naming how
@@ -42,8 +45,6 @@ import java.util.function.Predicate;
  * the closed flag are guarded by one lock, held only to append or to take the whole buffer.
  */
 final class SseStream implements AutoCloseable {
-    /** How long a busy stream's pump waits after the first new frame for more, before it writes them all. */
-    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** A stream that wrote a batch less than this ago is busy: it may linger. */
     static final long BUSY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** How often a busy stream whose last linger gathered nothing tries lingering again. */
@@ -58,21 +59,28 @@ final class SseStream implements AutoCloseable {
     private final int capacity;
     private final int urgent;
     private final Predicate<Event> filter;
+    private final SsePace pace;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final ArrayDeque<Frame> pending = new ArrayDeque<>(); // guarded by lock
     private long dropped; // guarded by lock
     private boolean closed; // guarded by lock
-    private boolean waiting; // guarded by lock: the pump is parked on arrived
-    private boolean lingering; // guarded by lock: ... and waits for more than the first frame
+    private boolean waiting; // guarded by lock: the pump is parked on arrived, and nobody signalled it yet
+    private boolean lingering; // guarded by lock: ... and gathers frames (woken only by half a buffer)
+    private boolean counted; // confined to the pumping thread: counted busy in pace
 
+    /** A stream paced on its own (it is the only stream its pace counts). */
     SseStream(OutputStream out, int capacity) {
-        this(out, capacity, null);
+        this(out, capacity, null, new SsePace());
     }
 
-    /** A stream whose frames from events {@code filter} (nullable: none) refuses are skipped. */
-    SseStream(OutputStream out, int capacity, Predicate<Event> filter) {
+    /**
+     * A stream whose frames from events {@code filter} (nullable: none) refuses are skipped, paced with the
+     * other streams of {@code pace}.
+     */
+    SseStream(OutputStream out, int capacity, Predicate<Event> filter, SsePace pace) {
         this.filter = filter;
+        this.pace = pace;
         this.out = new BufferedOutputStream(out, 16 * 1024);
         this.capacity = capacity;
         this.urgent = Math.max(1, capacity / 2);
@@ -113,6 +121,7 @@ final class SseStream implements AutoCloseable {
             }
             pending.addLast(new Frame(frame, source));
             if (waiting && (!lingering || pending.size() >= urgent)) {
+                waiting = false; // one wake-up: until the pump runs, later frames need none (ADR 0078)
                 arrived.signal();
             }
             return true;
@@ -140,28 +149,34 @@ final class SseStream implements AutoCloseable {
 
     /** Writes queued frames until the stream is closed, overflows, or {@code open} turns false. */
     void pump(BooleanSupplier open) throws IOException {
+        try {
+            pumpBatches(open);
+        } finally {
+            if (counted) {
+                counted = false;
+                pace.idle();
+            }
+        }
+    }
+
+    private void pumpBatches(BooleanSupplier open) throws IOException {
         out.flush();
         List<Frame> batch = new ArrayList<>();
         long lastBatch = System.nanoTime() - BUSY_NANOS;
         long nextProbe = lastBatch;
-        boolean gathering = false; // the last linger gathered more than the first frame
+        boolean gathering = false; // the last batch held more than one frame
         while (open.getAsBoolean()) {
             long gap;
             boolean end;
-            boolean linger = false;
+            boolean linger;
             lock.lock();
             try {
                 int got = awaitFrames(lastBatch, gathering || System.nanoTime() - nextProbe >= 0);
-                if (got == TIMED_OUT) {
-                    end = closed;
-                    gap = 0;
-                } else {
-                    linger = got == LINGERED;
-                    batch.addAll(pending);
-                    pending.clear();
-                    end = closed;
-                    gap = dropped;
-                }
+                linger = got == LINGERED;
+                end = closed;
+                gap = got == TIMED_OUT ? 0 : dropped;
+                batch.addAll(pending);
+                pending.clear();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -173,32 +188,39 @@ final class SseStream implements AutoCloseable {
                 out.flush();
                 continue;
             }
-            for (Frame f : batch) {
-                if (accepts(f.source())) {
-                    out.write(f.bytes());
-                }
-            }
+            writeBatch(batch, gap);
+            // frames that piled up, lingering or not, say the stream is busier than it writes: linger (next) time
+            gathering = batch.size() > 1;
             if (linger) {
-                gathering = batch.size() > 1;
                 nextProbe = System.nanoTime() + PROBE_NANOS;
             }
             batch.clear();
-            if (gap > 0) {
-                out.write(frame(
-                        null,
-                        "gap",
-                        Json.write(Json.obj(
-                                "dropped",
-                                gap,
-                                "detail",
-                                "this connection fell behind; reconnect with Last-Event-ID"))));
-            }
-            out.flush();
             if (end || gap > 0) {
                 return;
             }
             lastBatch = System.nanoTime();
+            if (!counted) {
+                counted = true;
+                pace.busy();
+            }
         }
+    }
+
+    /** Writes the frames the filter accepts, then a gap event if {@code gap} frames were dropped, in one flush. */
+    private void writeBatch(List<Frame> batch, long gap) throws IOException {
+        for (Frame f : batch) {
+            if (accepts(f.source())) {
+                out.write(f.bytes());
+            }
+        }
+        if (gap > 0) {
+            out.write(frame(
+                    null,
+                    "gap",
+                    Json.write(Json.obj(
+                            "dropped", gap, "detail", "this connection fell behind; reconnect with Last-Event-ID"))));
+        }
+        out.flush();
     }
 
     private static final int TIMED_OUT = 0;
@@ -206,32 +228,48 @@ final class SseStream implements AutoCloseable {
     private static final int LINGERED = 2;
 
     /**
-     * Under the lock: waits up to the keep-alive period for a frame ({@link #TIMED_OUT} if none came); then, if
-     * the stream is busy (its last batch was written less than {@link #BUSY_NANOS} before this frame came) and
-     * {@code mayLinger}, up to the linger time for more frames or for half the buffer ({@link #LINGERED}).
-     * Returns without waiting when the stream is closed or overflowed.
+     * Under the lock. A busy stream (its last batch written less than {@link #BUSY_NANOS} ago) that
+     * {@code mayLinger} first lingers until the pace since that batch is out, unwoken unless the buffer reaches
+     * half its capacity or the stream closes or overflows ({@link #LINGERED}, possibly with nothing gathered).
+     * Otherwise it waits, woken by the first frame, up to the keep-alive period ({@link #AT_ONCE}, or
+     * {@link #TIMED_OUT} if none came); a stream that stays without frames for {@link #BUSY_NANOS} after its last
+     * batch is counted idle in the pace. Returns without waiting when the stream is closed or overflowed.
      */
     private int awaitFrames(long lastBatch, boolean mayLinger) throws InterruptedException {
+        long now = System.nanoTime();
+        if (mayLinger && urgent > 1 && now - lastBatch < BUSY_NANOS) {
+            long until = lastBatch + pace.nanos();
+            lingering = true;
+            try {
+                while (until - now > 0 && pending.size() < urgent && !closed && dropped == 0) {
+                    park(until - now);
+                    now = System.nanoTime();
+                }
+            } finally {
+                lingering = false;
+            }
+            if (!pending.isEmpty()) {
+                return LINGERED;
+            }
+        }
         long keepalive = KEEPALIVE_NANOS;
         while (pending.isEmpty() && !closed && dropped == 0) {
             if (keepalive <= 0) {
                 return TIMED_OUT;
             }
-            keepalive = park(keepalive);
-        }
-        if (!mayLinger || urgent <= 1 || System.nanoTime() - lastBatch >= BUSY_NANOS) {
-            return AT_ONCE;
-        }
-        lingering = true;
-        try {
-            long linger = LINGER_NANOS;
-            while (linger > 0 && pending.size() < urgent && !closed && dropped == 0) {
-                linger = park(linger);
+            long wait = keepalive;
+            if (counted) {
+                long idleIn = lastBatch + BUSY_NANOS - System.nanoTime();
+                if (idleIn <= 0) {
+                    counted = false;
+                    pace.idle();
+                } else {
+                    wait = Math.min(wait, idleIn);
+                }
             }
-        } finally {
-            lingering = false;
+            keepalive -= wait - park(wait);
         }
-        return LINGERED;
+        return AT_ONCE;
     }
 
     private long park(long nanos) throws InterruptedException {

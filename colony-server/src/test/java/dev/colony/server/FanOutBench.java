@@ -1,6 +1,9 @@
 package dev.colony.server;
 
 import dev.colony.Colony;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,13 +16,14 @@ import org.HdrHistogram.Histogram;
  * SSE fan-out: N subscribers on {@code /v1/events?pattern=fan.>}, one publisher over HTTP at R events/s for
  * S seconds; counts what every subscriber received (nothing may be lost: a gap is reported) and the
  * publish-to-read latency. Run: {@code java -cp <test classpath> dev.colony.server.FanOutBench [subscribers]
- * [rate] [seconds]}.
+ * [rate] [seconds] [light|strings|child]}; {@code child} runs the readers and the publisher in a child JVM ({@link FanOutReaders})
+ * so that the process CPU it prints is the server's alone (ADR 0078).
  */
 public final class FanOutBench {
     private FanOutBench() {}
 
     /** CPU time of the whole process (server, publisher and readers share it), user and system. */
-    private static long processCpuNanos() {
+    static long processCpuNanos() {
         return ProcessHandle.current()
                 .info()
                 .totalCpuDuration()
@@ -32,7 +36,7 @@ public final class FanOutBench {
      * publisher's clock, and counts ids that do not rise (per-stream order) and gaps; done when it has every event
      * or its stream ended.
      */
-    private static final class Subscriber implements FanOutReader.Sink {
+    static final class Subscriber implements FanOutReader.Sink {
         final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 2);
         private final int events;
         private final CountDownLatch done;
@@ -87,13 +91,31 @@ public final class FanOutBench {
         return light + SseClient.CHUNKS.sum();
     }
 
+    /** Publishes {@code events} events {@code {"t": nanoTime}} on {@code fan.x} at {@code rate} a second, over HTTP. */
+    static void publish(int port, int events, int rate) throws java.io.IOException {
+        long start = System.nanoTime();
+        try (RawHttp publisher = new RawHttp(port, "admin")) {
+            for (int i = 0; i < events; i++) {
+                long due = start + i * (1_000_000_000L / rate);
+                while (System.nanoTime() < due) {
+                    LockSupport.parkNanos(due - System.nanoTime());
+                }
+                publisher.send("POST", "/v1/events/fan.x", "{\"t\":" + System.nanoTime() + "}");
+            }
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int subscribers = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int events = rate * seconds;
-        // light (default): FanOutReader scans bytes; strings: SseClient builds strings per frame (ADR 0056's runs)
-        boolean light = !(args.length > 3 && args[3].equals("strings"));
+        // light (default): FanOutReader scans bytes; strings: SseClient builds strings per frame (ADR 0056's runs);
+        // child: FanOutReaders and the publisher in a child JVM, so the process CPU below is the server's alone
+        String readers = args.length > 3 ? args[3] : "light";
+        if (!List.of("light", "strings", "child").contains(readers)) {
+            throw new IllegalArgumentException("readers must be light, strings or child, got \"" + readers + "\"");
+        }
         try (Colony colony = Colony.embedded();
                 ColonyServer server = ColonyServer.builder()
                         .port(0)
@@ -104,10 +126,32 @@ public final class FanOutBench {
             CountDownLatch done = new CountDownLatch(subscribers);
             List<Subscriber> subs = new ArrayList<>();
             List<AutoCloseable> clients = new ArrayList<>();
-            for (int i = 0; i < subscribers; i++) {
+            Process child = null;
+            BufferedReader childOut = null;
+            if (readers.equals("child")) {
+                child = new ProcessBuilder(
+                                ProcessHandle.current().info().command().orElseThrow(),
+                                "-Xmx1g",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                FanOutReaders.class.getName(),
+                                Integer.toString(server.port()),
+                                Integer.toString(subscribers),
+                                Integer.toString(events),
+                                Integer.toString(rate),
+                                "300")
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
+                childOut = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+                String line = childOut.readLine();
+                if (!"connected".equals(line)) {
+                    throw new IllegalStateException("the child readers did not connect: " + line);
+                }
+            }
+            for (int i = 0; child == null && i < subscribers; i++) {
                 Subscriber sub = new Subscriber(events, done);
                 subs.add(sub);
-                if (light) {
+                if (readers.equals("light")) {
                     FanOutReader reader = new FanOutReader(server.uri(), "/v1/events?pattern=fan.>", "admin");
                     clients.add(reader);
                     sub.reader = reader;
@@ -136,30 +180,64 @@ public final class FanOutBench {
             long chunksBefore = chunks(subs);
             long cpuBefore = processCpuNanos();
             long start = System.nanoTime();
-            try (RawHttp publisher = new RawHttp(server.port(), "admin")) {
-                for (int i = 0; i < events; i++) {
-                    long due = start + i * (1_000_000_000L / rate);
-                    while (System.nanoTime() < due) {
-                        LockSupport.parkNanos(due - System.nanoTime());
-                    }
-                    publisher.send("POST", "/v1/events/fan.x", "{\"t\":" + System.nanoTime() + "}");
+            double publishSeconds;
+            if (child != null) { // the child publishes too, so that this process runs the server alone
+                child.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
+                child.getOutputStream().flush();
+                String line = childOut.readLine(); // published <nanos>
+                if (line == null || !line.startsWith("published ")) {
+                    throw new IllegalStateException("the child did not publish: " + line);
                 }
+                publishSeconds = Long.parseLong(line.substring("published ".length())) / 1e9;
+            } else {
+                publish(server.port(), events, rate);
+                publishSeconds = (System.nanoTime() - start) / 1e9;
             }
-            double publishSeconds = (System.nanoTime() - start) / 1e9;
-            boolean all = done.await(120, TimeUnit.SECONDS);
+            long received;
+            long gaps;
+            long disorders;
+            long chunks;
+            boolean all;
+            double readerCpuSeconds = -1;
+            Histogram total = new Histogram(TimeUnit.SECONDS.toNanos(60), 2);
+            double p50;
+            double p99;
+            double max;
+            if (child != null) {
+                String line = childOut.readLine(); // result received gaps disorders chunks cpu p50 p99 max all
+                if (line == null || !line.startsWith("result ")) {
+                    throw new IllegalStateException("the child readers answered no result: " + line);
+                }
+                String[] r = line.split(" ");
+                received = Long.parseLong(r[1]);
+                gaps = Long.parseLong(r[2]);
+                disorders = Long.parseLong(r[3]);
+                chunks = Long.parseLong(r[4]);
+                readerCpuSeconds = Long.parseLong(r[5]) / 1e9;
+                p50 = Long.parseLong(r[6]);
+                p99 = Long.parseLong(r[7]);
+                max = Long.parseLong(r[8]);
+                all = Boolean.parseBoolean(r[9]);
+                child.waitFor(60, TimeUnit.SECONDS);
+            } else {
+                all = done.await(120, TimeUnit.SECONDS);
+                chunks = chunks(subs) - chunksBefore;
+                received = subs.stream().mapToLong(sub -> sub.received).sum();
+                gaps = subs.stream().mapToLong(sub -> sub.gaps).sum();
+                disorders = subs.stream().mapToLong(sub -> sub.disorders).sum();
+                subs.forEach(sub -> total.add(sub.latency));
+                p50 = total.getValueAtPercentile(50);
+                p99 = total.getValueAtPercentile(99);
+                max = total.getMaxValue();
+            }
             double deliverSeconds = (System.nanoTime() - start) / 1e9;
             double cpuSeconds = (processCpuNanos() - cpuBefore) / 1e9;
-            long chunks = chunks(subs) - chunksBefore;
-            long received = subs.stream().mapToLong(sub -> sub.received).sum();
-            long gaps = subs.stream().mapToLong(sub -> sub.gaps).sum();
-            long disorders = subs.stream().mapToLong(sub -> sub.disorders).sum();
-            Histogram total = new Histogram(TimeUnit.SECONDS.toNanos(60), 2);
-            subs.forEach(sub -> total.add(sub.latency));
             System.out.printf(
                     Locale.ROOT,
-                    "fan-out: %d subscribers, %d events at %d/s (published in %.2f s): %d of %d delivered%s, %d gaps, %d out of order;"
+                    "fan-out: %d subscribers (%s readers), %d events at %d/s (published in %.2f s): %d of %d delivered%s, %d gaps, %d out of order;"
                             + " publish-to-read p50=%.2f ms p99=%.2f ms max=%.1f ms%n",
                     subscribers,
+                    readers,
                     events,
                     rate,
                     publishSeconds,
@@ -168,18 +246,26 @@ public final class FanOutBench {
                     all ? "" : " (timed out)",
                     gaps,
                     disorders,
-                    total.getValueAtPercentile(50) / 1e6,
-                    total.getValueAtPercentile(99) / 1e6,
-                    total.getMaxValue() / 1e6);
+                    p50 / 1e6,
+                    p99 / 1e6,
+                    max / 1e6);
             System.out.printf(
                     Locale.ROOT,
-                    "fan-out: all delivered after %.2f s; process CPU %.2f s (%.2f µs per delivered event);"
+                    "fan-out: all delivered after %.2f s; %s CPU %.2f s (%.2f µs per delivered event);"
                             + " %d server writes (chunks), %.1f events per write%n",
                     deliverSeconds,
+                    child != null ? "server process" : "process (server, publisher and readers)",
                     cpuSeconds,
                     cpuSeconds * 1e6 / Math.max(1, received),
                     chunks,
                     received / (double) Math.max(1, chunks));
+            if (child != null) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "fan-out: client process (readers and publisher) CPU %.2f s (%.2f µs per delivered event)%n",
+                        readerCpuSeconds,
+                        readerCpuSeconds * 1e6 / Math.max(1, received));
+            }
             for (AutoCloseable c : clients) {
                 c.close();
             }
