@@ -58,17 +58,34 @@ final class HttpMessengerInbox implements Inbox {
         reader = Thread.ofVirtual().name("http-inbox-" + id.value()).start(this::readLoop);
     }
 
+    /**
+     * Long-polls the inbox from the cursor. A poll is a GET after the last handled sequence number, so one that
+     * failed on the way (an I/O error, a 429 or a 5xx other than 503's "stopping") is asked again, after a pause, up to
+     * {@link #POLL_ATTEMPTS} times in a row, with a line on stderr: the reader used to end silently there and
+     * the test then waited in vain for its messages. Any other answer, or the server gone for good, ends it.
+     */
     private void readLoop() {
+        int failures = 0;
         while (!closed) {
             Http.Res res;
             try {
                 res = messenger.http.get(HttpMessenger.path(id) + "/inbox?after=" + cursor + "&max=100&wait=PT1S");
             } catch (RuntimeException e) {
-                return; // the server stopped or the thread was interrupted by close
+                if (closed || Thread.currentThread().isInterrupted() || !pause(++failures, e.toString())) {
+                    return; // closed, or the server stopped
+                }
+                continue;
+            }
+            if (res.status() == 429 || (res.status() >= 500 && res.status() != 503)) { // 503: stopping
+                if (closed || !pause(++failures, "HTTP " + res.status() + " " + res.text())) {
+                    return;
+                }
+                continue;
             }
             if (res.status() != 200) {
                 return; // the inbox was closed
             }
+            failures = 0;
             for (JsonNode item : res.json().path("messages")) {
                 if (closed) {
                     return;
@@ -77,6 +94,25 @@ final class HttpMessengerInbox implements Inbox {
                 handle(seq, item.path("message"));
                 cursor = seq;
             }
+        }
+    }
+
+    private static final int POLL_ATTEMPTS = 20;
+
+    /** Waits before polling again; false when {@code failures} reached the limit or the wait was interrupted. */
+    private boolean pause(int failures, String cause) {
+        if (failures >= POLL_ATTEMPTS) {
+            System.err.println("[http] inbox reader of " + id.value() + ": " + failures + " failed polls, stopping ("
+                    + cause + ")");
+            return false;
+        }
+        System.err.println("[http] inbox reader of " + id.value() + ": poll failed, asking again (" + cause + ")");
+        try {
+            Thread.sleep(100L * failures);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
