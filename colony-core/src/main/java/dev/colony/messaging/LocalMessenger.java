@@ -179,7 +179,10 @@ final class LocalMessenger implements Messenger, HandlerSupervisor.Sink {
                 return SendOutcome.REJECTED;
             }
         }
-        replies.complete(waiting, received);
+        if (!replies.complete(waiting, received)) {
+            // the request timed out (or was failed) between the lookup and now: a late reply, as if it came later
+            return route(reply, reply.recipient());
+        }
         return SendOutcome.DELIVERED;
     }
 
