@@ -48,12 +48,18 @@ import java.util.function.Consumer;
  * is down is not delivered to that node. Per publisher, events arrive at each remote subscription in
  * publish order. A subscription's {@code subscribe} returns after Redis confirmed its pattern (when
  * connected), so every later publish on any node reaches it.
+ *
+ * <p><b>Channels</b> (ADR 0075). By default a node publishes every event on its own node channel, so that the
+ * sender joins a drain of many subjects into one PUBLISH in publish order, and every node with a subscription
+ * hears every such event and routes it by subject itself. With the backend option {@code busChannels=subject}
+ * it publishes on one channel per subject instead (ADR 0016). A node receives both kinds either way.
  */
 final class RedisEventBus implements EventBus {
     private static final System.Logger LOG = System.getLogger(EventBus.class.getName());
 
     private final String node;
     private final RedisEventBusChannels channels;
+    private final String nodeChannel; // null when the node publishes on subject channels
     private final RedisEventBusFrame codec;
     private final EventBus local;
     private final RedisEventBusSender sender;
@@ -82,6 +88,9 @@ final class RedisEventBus implements EventBus {
                 .toHexDigits(ThreadLocalRandom.current().nextLong())
                 .substring(4);
         this.channels = new RedisEventBusChannels(link.target());
+        this.nodeChannel = link.settings().busChannels() == RedisEventBusChannels.Publishing.NODE
+                ? channels.nodeChannel(node)
+                : null;
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         this.codec = new RedisEventBusFrame(loader != null ? loader : RedisEventBus.class.getClassLoader());
         Consumer<HandlerFailure> failures = settings.failureHandler().orElse(null);
@@ -99,12 +108,17 @@ final class RedisEventBus implements EventBus {
         this.receiver = new RedisEventBusReceiver(
                 link, channels, codec, node, link.settings().inboundBuffer(), new RedisEventBusReceiver.Delivery() {
                     @Override
-                    public void deliver(String id, Event event, boolean matched) {
-                        RedisEventBus.this.deliver(id, event, matched);
+                    public void deliver(String id, Event event) {
+                        RedisEventBus.this.deliver(id, local.publish(event));
                     }
 
                     @Override
-                    public void missed(String publisher, Subject subject, long missed) {
+                    public void unmatched(String id) {
+                        RedisEventBus.this.deliver(id, PublishResult.DEAD);
+                    }
+
+                    @Override
+                    public void missed(String publisher, String subject, long missed) {
                         RedisEventBus.this.missed(publisher, subject, missed);
                     }
                 });
@@ -190,7 +204,10 @@ final class RedisEventBus implements EventBus {
         }
         return sender.offer(
                 new RedisEventBusSender.Outgoing(
-                        channels.channel(event.subject().value()), frame),
+                        nodeChannel != null
+                                ? nodeChannel
+                                : channels.channel(event.subject().value()),
+                        frame),
                 event.isCritical());
     }
 
@@ -204,9 +221,9 @@ final class RedisEventBus implements EventBus {
         Subscription delegate = local.subscribe(pattern, handler, options); // checks the arguments
         RedisEventBusSubscription subscription = new RedisEventBusSubscription(delegate, this);
         wrappers.put(delegate, subscription);
-        RedisFuture<Void> confirmation = receiver.register(pattern);
+        List<RedisFuture<Void>> confirmations = receiver.register(pattern);
         if (receiver.isConnected()) {
-            awaitConfirmation(pattern, confirmation);
+            awaitConfirmation(pattern, confirmations);
         }
         return subscription;
     }
@@ -216,9 +233,12 @@ final class RedisEventBus implements EventBus {
      * node, reaches the subscription. While disconnected it does not wait: Lettuce sends the command on
      * reconnect.
      */
-    private void awaitConfirmation(SubjectPattern pattern, RedisFuture<Void> confirmation) {
+    private void awaitConfirmation(SubjectPattern pattern, List<RedisFuture<Void>> confirmations) {
         try {
-            confirmation.get(RedisLink.MAX_COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            long deadline = System.nanoTime() + RedisLink.MAX_COMMAND_TIMEOUT.toNanos();
+            for (RedisFuture<Void> confirmation : confirmations) {
+                confirmation.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
         } catch (ExecutionException | TimeoutException e) {
             LOG.log(
                     Level.WARNING,
@@ -231,19 +251,19 @@ final class RedisEventBus implements EventBus {
 
     /**
      * Events of another node that never arrived (ADR 0036): logged, counted in {@link BusMetrics#missed()}, and
-     * announced to this node's own subscribers as {@value BusGap#SUBJECT} (never sent to other nodes).
+     * announced to this node's own subscribers as {@value BusGap#SUBJECT} (never sent to other nodes). The subject
+     * is {@code >} for events of a node channel (ADR 0075): they may have been of any subject.
      */
-    private void missed(String publisher, Subject subject, long missed) {
+    private void missed(String publisher, String subject, long missed) {
         LOG.log(
                 Level.WARNING,
                 "event bus node " + node + " missed " + missed + " event(s) of node " + publisher + " on " + subject
                         + " (a gap in its sequence numbers)");
-        local.publish(BusGap.SUBJECT, new BusGap(publisher, subject.value(), missed));
+        local.publish(BusGap.SUBJECT, new BusGap(publisher, subject, missed));
     }
 
-    /** An event from another node: delivered to this node's subscriptions if one matches. */
-    private void deliver(String id, Event event, boolean matched) {
-        PublishResult result = matched ? local.publish(event) : PublishResult.DEAD;
+    /** An event from another node, after its delivery to this node's matching subscriptions (if any). */
+    private void deliver(String id, PublishResult result) {
         Probe observer = probe;
         if (observer != null) {
             observer.delivered(id, result);
