@@ -342,6 +342,11 @@ final class RedisEventBus implements EventBus {
                 receiver.missed());
     }
 
+    /** The thread that hands events from Redis to this node's subscriptions (measurements). */
+    Thread receiverThread() {
+        return receiver.dispatcherThread();
+    }
+
     /** Whether both of the node's connections (publishing and pub/sub) are up now. */
     boolean isConnected() {
         return sender.isConnected() && receiver.isConnected();

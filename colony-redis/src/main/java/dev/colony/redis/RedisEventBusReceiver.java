@@ -432,7 +432,10 @@ final class RedisEventBusReceiver implements AutoCloseable {
         return malformed.sum();
     }
 
-    /** Events a glob let through that no subscription's pattern matches exactly. */
+    /**
+     * Events no subscription's pattern matches exactly: a glob over-matched, or a node channel carried another
+     * subject (ADR 0075: a node hears every node-channel event of the swarm).
+     */
     long unmatched() {
         return unmatched.sum();
     }
