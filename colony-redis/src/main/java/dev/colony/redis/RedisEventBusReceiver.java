@@ -1,7 +1,6 @@
 package dev.colony.redis;
 
 import dev.colony.bus.Event;
-import dev.colony.bus.Subject;
 import dev.colony.bus.SubjectPattern;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -48,7 +47,6 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class RedisEventBusReceiver implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RedisEventBusReceiver.class.getName());
-    private static final int SUBJECT_CACHE_LIMIT = 65_536;
     /** The inbound queue's second bound, in bytes of queued messages (a batch message is up to 64 KiB). */
     static final long MAX_INBOUND_BYTES = 64L << 20;
 
@@ -72,8 +70,8 @@ final class RedisEventBusReceiver implements AutoCloseable {
         void missed(String publisher, String subject, long missed);
     }
 
-    /** A subject's route: the subject (null when the text is not a valid subject) and whether a pattern matches. */
-    private record Route(Subject subject, boolean matched) {}
+    /** A message read whole: its frames and their routes, in order. */
+    private record Batch(List<RedisEventBusFrame.Decoded> frames, RedisEventBusRoutes.Route[] routes) {}
 
     private final RedisEventBusChannels channels;
     private final RedisEventBusFrame codec;
@@ -98,9 +96,7 @@ final class RedisEventBusReceiver implements AutoCloseable {
     // to another event-loop thread): the patterns Redis confirmed
     private final NavigableSet<String> confirmed = new ConcurrentSkipListSet<>();
 
-    // dispatcher thread only
-    private SubjectPattern[] cachedFor;
-    private final Map<String, Route> routes = new HashMap<>();
+    private final RedisEventBusRoutes routes = new RedisEventBusRoutes(); // dispatcher thread only
     private volatile boolean hearAll; // set once by listenToAll (tests)
 
     private final LongAdder received = new LongAdder();
@@ -303,38 +299,14 @@ final class RedisEventBusReceiver implements AutoCloseable {
 
     private void handle(Incoming incoming) {
         boolean nodeChannel = channels.isNodeChannel(incoming.channel());
-        SubjectPattern[] now = interest; // one snapshot for the whole message
-        List<RedisEventBusFrame.Decoded> frames;
-        Route[] routes;
-        try {
-            String channelSubject = null;
-            if (!nodeChannel) {
-                channelSubject = channels.subject(incoming.channel());
-                if (channelSubject == null) {
-                    throw new RedisEventBusFrame.MalformedFrame("not an event channel of this swarm");
-                }
-            }
-            frames = codec.decode(
-                    incoming.frame(), channelSubject, nodeChannel ? subject -> wanted(subject, now) : null);
-            routes = new Route[frames.size()];
-            for (int i = 0; i < routes.length; i++) {
-                routes[i] = route(frames.get(i).subject(), now);
-                if (routes[i].subject() == null) {
-                    throw new RedisEventBusFrame.MalformedFrame(
-                            "\"" + frames.get(i).subject() + "\" is not a valid subject");
-                }
-            }
-        } catch (RedisEventBusFrame.MalformedFrame e) {
-            malformed.increment();
-            LOG.log(
-                    Level.WARNING,
-                    "event bus node " + node + " ignored a malformed message on " + incoming.channel() + ": "
-                            + e.getMessage());
+        Batch batch = read(incoming, nodeChannel);
+        if (batch == null) {
             return;
         }
         RedisEventBusGaps gaps = baselines(nodeChannel);
-        for (int i = 0; i < routes.length; i++) {
-            RedisEventBusFrame.Decoded frame = frames.get(i);
+        for (int i = 0; i < batch.routes().length; i++) {
+            RedisEventBusFrame.Decoded frame = batch.frames().get(i);
+            RedisEventBusRoutes.Route route = batch.routes()[i];
             if (node.equals(frame.node())) {
                 echoes.increment(); // an echo the first bytes did not give away (attributes in another order)
                 continue;
@@ -344,13 +316,13 @@ final class RedisEventBusReceiver implements AutoCloseable {
                 missed.add(lost);
                 dispatch.missed(
                         frame.node(),
-                        nodeChannel ? ANY_SUBJECT : routes[i].subject().value(),
+                        nodeChannel ? ANY_SUBJECT : route.subject().value(),
                         lost);
             }
             received.increment();
             try {
-                if (routes[i].matched() && frame.payload() != null) {
-                    dispatch.deliver(frame.id(), new Event(routes[i].subject(), frame.payload(), frame.priority()));
+                if (route.matched() && frame.payload() != null) {
+                    dispatch.deliver(frame.id(), new Event(route.subject(), frame.payload(), frame.priority()));
                 } else {
                     unmatched.increment();
                     dispatch.unmatched(frame.id());
@@ -358,6 +330,38 @@ final class RedisEventBusReceiver implements AutoCloseable {
             } catch (IllegalStateException e) {
                 return; // the bus closed under us; what is left in the queue is not delivered
             }
+        }
+    }
+
+    /** Decodes a message and routes its frames, all under one snapshot of the patterns; null (counted) if malformed. */
+    private Batch read(Incoming incoming, boolean nodeChannel) {
+        SubjectPattern[] now = interest;
+        try {
+            String channelSubject = null;
+            if (!nodeChannel) {
+                channelSubject = channels.subject(incoming.channel());
+                if (channelSubject == null) {
+                    throw new RedisEventBusFrame.MalformedFrame("not an event channel of this swarm");
+                }
+            }
+            List<RedisEventBusFrame.Decoded> frames = codec.decode(
+                    incoming.frame(), channelSubject, nodeChannel ? subject -> wanted(subject, now) : null);
+            RedisEventBusRoutes.Route[] routed = new RedisEventBusRoutes.Route[frames.size()];
+            for (int i = 0; i < routed.length; i++) {
+                routed[i] = routes.route(frames.get(i).subject(), now);
+                if (routed[i].subject() == null) {
+                    throw new RedisEventBusFrame.MalformedFrame(
+                            "\"" + frames.get(i).subject() + "\" is not a valid subject");
+                }
+            }
+            return new Batch(frames, routed);
+        } catch (RedisEventBusFrame.MalformedFrame e) {
+            malformed.increment();
+            LOG.log(
+                    Level.WARNING,
+                    "event bus node " + node + " ignored a malformed message on " + incoming.channel() + ": "
+                            + e.getMessage());
+            return null;
         }
     }
 
@@ -381,35 +385,7 @@ final class RedisEventBusReceiver implements AutoCloseable {
 
     /** Whether the payloads of {@code subject} are to be read: some subscription matches it (or the node hears all). */
     private boolean wanted(String subject, SubjectPattern[] now) {
-        return hearAll || route(subject, now).matched();
-    }
-
-    /** The route of a subject under the patterns {@code now}, cached until they change. */
-    private Route route(String text, SubjectPattern[] now) {
-        if (now != cachedFor || routes.size() >= SUBJECT_CACHE_LIMIT) {
-            routes.clear();
-            cachedFor = now;
-        }
-        Route cached = routes.get(text);
-        if (cached != null) {
-            return cached;
-        }
-        Route route;
-        try {
-            Subject subject = Subject.of(text);
-            boolean any = false;
-            for (SubjectPattern pattern : now) {
-                if (pattern.matches(subject)) {
-                    any = true;
-                    break;
-                }
-            }
-            route = new Route(subject, any);
-        } catch (IllegalArgumentException e) {
-            route = new Route(null, false);
-        }
-        routes.put(text, route);
-        return route;
+        return hearAll || routes.route(subject, now).matched();
     }
 
     /** Events received from other nodes (once each, whatever the number of matching patterns). */
