@@ -63,9 +63,9 @@ def main(host, port, swarm):
     s = p + "s:"
 
     # 1. the layout this agent speaks, and the library's version
-    expect("layout", text(r.get(p + "layout")), "2")
+    expect("layout", text(r.get(p + "layout")), "3")
     version = text(r.execute_command("FCALL_RO", "colony_version", 0))
-    expect("library layout", version.split(".")[0], "2")
+    expect("library layout", version.split(".")[0], "3")
 
     # 2. register
     registered = r.execute_command("FCALL", "colony_agent_register", 1, s, now(), AGENT, "worker", "", "{}", "10000")

@@ -49,12 +49,18 @@ import java.util.function.Consumer;
  * is down is not delivered to that node. Per publisher, events arrive at each remote subscription in
  * publish order. A subscription's {@code subscribe} returns after Redis confirmed its pattern (when
  * connected), so every later publish on any node reaches it.
+ *
+ * <p><b>Channels</b> (ADR 0075). By default a node publishes every event on its own node channel, so that the
+ * sender joins a drain of many subjects into one PUBLISH in publish order, and every node with a subscription
+ * hears every such event and routes it by subject itself. With the backend option {@code busChannels=subject}
+ * it publishes on one channel per subject instead (ADR 0016). A node receives both kinds either way.
  */
 final class RedisEventBus implements EventBus {
     private static final System.Logger LOG = System.getLogger(EventBus.class.getName());
 
     private final String node;
     private final RedisEventBusChannels channels;
+    private final String nodeChannel; // null when the node publishes on subject channels
     private final RedisEventBusFrame codec;
     private final EventBus local;
     private final RedisEventBusSender sender;
@@ -83,6 +89,9 @@ final class RedisEventBus implements EventBus {
                 .toHexDigits(ThreadLocalRandom.current().nextLong())
                 .substring(4);
         this.channels = new RedisEventBusChannels(link.target());
+        this.nodeChannel = link.settings().busChannels() == RedisEventBusChannels.Publishing.NODE
+                ? channels.nodeChannel(node)
+                : null;
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         this.codec = new RedisEventBusFrame(loader != null ? loader : RedisEventBus.class.getClassLoader());
         Consumer<HandlerFailure> failures = settings.failureHandler().orElse(null);
@@ -100,12 +109,17 @@ final class RedisEventBus implements EventBus {
         this.receiver = new RedisEventBusReceiver(
                 link, channels, codec, node, link.settings().inboundBuffer(), new RedisEventBusReceiver.Delivery() {
                     @Override
-                    public void deliver(String id, Event event, boolean matched) {
-                        RedisEventBus.this.deliver(id, event, matched);
+                    public void deliver(String id, Event event) {
+                        RedisEventBus.this.deliver(id, local.publish(event));
                     }
 
                     @Override
-                    public void missed(String publisher, Subject subject, long missed) {
+                    public void unmatched(String id) {
+                        RedisEventBus.this.deliver(id, PublishResult.DEAD);
+                    }
+
+                    @Override
+                    public void missed(String publisher, String subject, long missed) {
                         RedisEventBus.this.missed(publisher, subject, missed);
                     }
                 });
@@ -191,7 +205,10 @@ final class RedisEventBus implements EventBus {
         }
         return sender.offer(
                 new RedisEventBusSender.Outgoing(
-                        channels.channel(event.subject().value()), frame),
+                        nodeChannel != null
+                                ? nodeChannel
+                                : channels.channel(event.subject().value()),
+                        frame),
                 event.isCritical());
     }
 
@@ -205,10 +222,10 @@ final class RedisEventBus implements EventBus {
         Subscription delegate = local.subscribe(pattern, handler, options); // checks the arguments
         RedisEventBusSubscription subscription = new RedisEventBusSubscription(delegate, this);
         wrappers.put(delegate, subscription);
-        RedisFuture<Void> confirmation = receiver.register(pattern);
+        List<RedisFuture<Void>> confirmations = receiver.register(pattern);
         if (receiver.isConnected()) {
             try {
-                awaitConfirmation(pattern, confirmation);
+                awaitConfirmation(pattern, confirmations);
             } catch (IllegalStateException refused) {
                 subscription.close();
                 throw refused;
@@ -223,17 +240,21 @@ final class RedisEventBus implements EventBus {
      * reconnect. Throws {@link IllegalStateException} when Redis refused it (an ACL user without the
      * channel, say): the subscription would never hear another node.
      */
-    private void awaitConfirmation(SubjectPattern pattern, RedisFuture<Void> confirmation) {
+    private void awaitConfirmation(SubjectPattern pattern, List<RedisFuture<Void>> confirmations) {
         try {
-            confirmation.get(RedisLink.MAX_COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            long deadline = System.nanoTime() + RedisLink.MAX_COMMAND_TIMEOUT.toNanos();
+            for (RedisFuture<Void> confirmation : confirmations) {
+                confirmation.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RedisCommandExecutionException refused) {
-                String glob = channels.glob(pattern);
+                String globs = channels.glob(pattern) + " and " + channels.nodeGlob();
                 throw new IllegalStateException(
                         "Redis refused the event bus subscription to " + pattern
-                                + " (PSUBSCRIBE " + glob + "): " + refused.getMessage()
+                                + " (PSUBSCRIBE " + globs + "): " + refused.getMessage()
                                 + ". Redis checks a PSUBSCRIBE pattern by string equality with the ACL user's channel"
-                                + " rules: give the user allchannels (&*) or the rule &" + glob,
+                                + " rules: give the user allchannels (&*) or the rules &" + channels.glob(pattern)
+                                + " and &" + channels.nodeGlob(),
                         refused);
             }
             LOG.log(
@@ -252,19 +273,19 @@ final class RedisEventBus implements EventBus {
 
     /**
      * Events of another node that never arrived (ADR 0036): logged, counted in {@link BusMetrics#missed()}, and
-     * announced to this node's own subscribers as {@value BusGap#SUBJECT} (never sent to other nodes).
+     * announced to this node's own subscribers as {@value BusGap#SUBJECT} (never sent to other nodes). The subject
+     * is {@code >} for events of a node channel (ADR 0075): they may have been of any subject.
      */
-    private void missed(String publisher, Subject subject, long missed) {
+    private void missed(String publisher, String subject, long missed) {
         LOG.log(
                 Level.WARNING,
                 "event bus node " + node + " missed " + missed + " event(s) of node " + publisher + " on " + subject
                         + " (a gap in its sequence numbers)");
-        local.publish(BusGap.SUBJECT, new BusGap(publisher, subject.value(), missed));
+        local.publish(BusGap.SUBJECT, new BusGap(publisher, subject, missed));
     }
 
-    /** An event from another node: delivered to this node's subscriptions if one matches. */
-    private void deliver(String id, Event event, boolean matched) {
-        PublishResult result = matched ? local.publish(event) : PublishResult.DEAD;
+    /** An event from another node, after its delivery to this node's matching subscriptions (if any). */
+    private void deliver(String id, PublishResult result) {
         Probe observer = probe;
         if (observer != null) {
             observer.delivered(id, result);
@@ -341,6 +362,11 @@ final class RedisEventBus implements EventBus {
                 m.routeCacheSize(),
                 m.asyncLatency(),
                 receiver.missed());
+    }
+
+    /** The thread that hands events from Redis to this node's subscriptions (measurements). */
+    Thread receiverThread() {
+        return receiver.dispatcherThread();
     }
 
     /** Whether both of the node's connections (publishing and pub/sub) are up now. */

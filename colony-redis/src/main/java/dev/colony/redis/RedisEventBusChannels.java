@@ -1,6 +1,7 @@
 package dev.colony.redis;
 
 import dev.colony.bus.SubjectPattern;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -14,6 +15,13 @@ import java.util.Objects;
  * the receiver matches every event again with {@link SubjectPattern#matches}. A regex pattern becomes
  * its literal prefix (see {@link #regexPrefix}) followed by {@code *}.
  *
+ * <p><b>Node channels</b> (ADR 0075). A node that publishes on its node channel {@code colony:{swarm}:bus:<node>}
+ * sends every event there, whatever its subject, so that one PUBLISH carries a drain of many subjects in
+ * publish order; each frame then names its subject. Every node with a subscription PSUBSCRIBEs {@link
+ * #nodeGlob()} beside its subject globs and routes node-channel events by their {@code subject} attribute.
+ * The two prefixes ({@code :ev:} and {@code :bus:}) differ before any glob {@code *}, so no subject glob
+ * matches a node channel and the node glob matches no subject channel.
+ *
  * <p>{@link #globMatches} is Redis's glob matching restricted to what {@link #glob} writes (literal
  * characters, backslash escapes and {@code *}); the receiver uses it to pick one of several matching
  * patterns per message.
@@ -22,10 +30,46 @@ final class RedisEventBusChannels {
     private static final String GLOB_SPECIALS = "?*[]\\";
     private static final String REGEX_META = ".[](){}*+?|^$\\";
 
+    /** Where a node publishes its events (the {@code busChannels} backend option). */
+    enum Publishing {
+        /** On the node's own channel, batches across subjects (the default). */
+        NODE,
+        /** On one channel per subject, as before ADR 0075 (what subject-channel subscribers of other languages hear). */
+        SUBJECT;
+
+        /** {@code node} or {@code subject}, in any case. */
+        static Publishing parse(String text) {
+            return switch (text.toLowerCase(Locale.ROOT)) {
+                case "node" -> NODE;
+                case "subject" -> SUBJECT;
+                default -> throw new IllegalArgumentException("expected node or subject, got '" + text + "'");
+            };
+        }
+    }
+
     private final String prefix;
+    private final String nodePrefix;
 
     RedisEventBusChannels(RedisTarget target) {
         this.prefix = target.key("ev:");
+        this.nodePrefix = target.key("bus:");
+    }
+
+    /** The channel a node publishes on under {@link Publishing#NODE}: {@code colony:{swarm}:bus:<node>}. */
+    String nodeChannel(String node) {
+        return nodePrefix + node;
+    }
+
+    /** Whether {@code channel} is a node channel of this swarm. */
+    boolean isNodeChannel(String channel) {
+        return channel.startsWith(nodePrefix);
+    }
+
+    /** The Redis glob that matches every node channel of the swarm. */
+    String nodeGlob() {
+        StringBuilder glob = new StringBuilder();
+        escape(nodePrefix, glob);
+        return glob.append('*').toString();
     }
 
     /** The prefix of every event channel of the swarm: {@code colony:{swarm}:ev:}. */

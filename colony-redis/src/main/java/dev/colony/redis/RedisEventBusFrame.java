@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
@@ -39,8 +40,12 @@ final class RedisEventBusFrame {
     static final String SOURCE_PREFIX = "colony:node/";
     private static final int MAX_CACHED_TYPES = 1024;
 
-    /** A decoded frame: its id and sender (null when a foreign publisher left them out), priority and payload. */
-    record Decoded(String id, String node, long seq, int priority, Object payload) {}
+    /**
+     * A decoded frame: its id and sender (null when a foreign publisher left them out), sequence number (0 when
+     * absent), priority, subject, and payload (null when the reader did not want the frame's subject: its
+     * {@code data} was skipped, not read).
+     */
+    record Decoded(String id, String node, long seq, int priority, String subject, Object payload) {}
 
     /** Thrown for a frame that cannot be read; the message says why. */
     static final class MalformedFrame extends RuntimeException {
@@ -136,13 +141,20 @@ final class RedisEventBusFrame {
         return out.toByteArray();
     }
 
+    /** {@link #decode(byte[], String, Predicate)} of a message on a subject channel, every payload read. */
+    List<Decoded> decode(byte[] bytes, String subject) {
+        return decode(bytes, subject, null);
+    }
+
     /**
-     * Decodes a message received on the channel of {@code subject}: one frame (a JSON object) or a batch
-     * of frames (a JSON array of objects), in order.
+     * Decodes a message: one frame (a JSON object) or a batch of frames (a JSON array of objects), in order.
      *
+     * @param subject the channel's subject, or null for a node channel, whose frames must each name theirs
+     * @param wanted whether the reader wants a subject's payloads, or null for all: the {@code data} of a frame
+     *     whose subject (named before it) is not wanted is skipped without building any value (ADR 0075)
      * @throws MalformedFrame naming what is wrong; nothing of a malformed batch is delivered
      */
-    List<Decoded> decode(byte[] bytes, String subject) {
+    List<Decoded> decode(byte[] bytes, String subject, Predicate<String> wanted) {
         try (JsonParser p = mapper.createParser(bytes)) {
             JsonToken first = p.nextToken();
             List<Decoded> frames;
@@ -153,13 +165,13 @@ final class RedisEventBusFrame {
                     if (next != JsonToken.START_OBJECT) {
                         throw new MalformedFrame("a batch must be an array of JSON objects, got " + next);
                     }
-                    frames.add(object(p, subject));
+                    frames.add(object(p, subject, wanted));
                 }
                 if (frames.isEmpty()) {
                     throw new MalformedFrame("an empty batch");
                 }
             } else if (first == JsonToken.START_OBJECT) {
-                frames = List.of(object(p, subject));
+                frames = List.of(object(p, subject, wanted));
             } else {
                 throw new MalformedFrame("an event frame must be a JSON object (or an array of them)");
             }
@@ -173,13 +185,16 @@ final class RedisEventBusFrame {
     }
 
     /** Reads one frame, the parser being on its START_OBJECT; leaves it on its END_OBJECT. */
-    private Decoded object(JsonParser p, String subject) {
+    private Decoded object(JsonParser p, String channelSubject, Predicate<String> wanted) {
         String id = null;
         String node = null;
         long seq = 0;
         int priority = Event.NORMAL_PRIORITY;
         Class<?> type = null;
         Object payload = null;
+        String subject = channelSubject;
+        boolean skip = false;
+        boolean skipped = false;
         String name;
         while ((name = p.nextName()) != null) {
             JsonToken token = p.nextToken();
@@ -198,26 +213,42 @@ final class RedisEventBusFrame {
                 }
                 case "subject" -> {
                     String stated = string(name, p);
-                    if (!stated.equals(subject)) {
+                    if (channelSubject == null) {
+                        subject = stated;
+                        skip = wanted != null && !wanted.test(stated);
+                    } else if (!stated.equals(channelSubject)) {
                         throw new MalformedFrame("attribute subject \"" + stated
-                                + "\" differs from the channel's subject \"" + subject + "\"");
+                                + "\" differs from the channel's subject \"" + channelSubject + "\"");
                     }
                 }
                 case "priority" -> priority = priority(p);
                 case "colonytype" -> type = type(string(name, p));
-                case "data" -> payload = data(p, type);
+                case "data" -> {
+                    if (skip && p.currentToken() != JsonToken.VALUE_NULL) {
+                        p.skipChildren(); // a string is only scanned, never built; nobody here wants it
+                        skipped = true;
+                    } else {
+                        payload = data(p, type);
+                    }
+                }
                 default -> p.skipChildren();
             }
         }
-        if (payload == null) {
+        if (subject == null) {
+            throw new MalformedFrame("missing attribute subject (a frame on a node channel must name its subject)");
+        }
+        if (payload == null && !skipped) {
             throw new MalformedFrame("missing attribute data (or data is null)");
+        }
+        if (skip) {
+            return new Decoded(id, node, seq, priority, subject, null);
         }
         if (type != null && !type.isInstance(payload)) {
             Object tree = payload; // colonytype came after data
             Class<?> target = type;
             payload = bind(() -> mapper.convertValue(tree, target), target);
         }
-        return new Decoded(id, node, seq, priority, payload);
+        return new Decoded(id, node, seq, priority, subject, payload);
     }
 
     private Object data(JsonParser p, Class<?> type) {

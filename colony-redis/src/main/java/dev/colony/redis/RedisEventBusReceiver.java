@@ -1,7 +1,6 @@
 package dev.colony.redis;
 
 import dev.colony.bus.Event;
-import dev.colony.bus.Subject;
 import dev.colony.bus.SubjectPattern;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -30,6 +29,12 @@ import java.util.concurrent.atomic.LongAdder;
  * resubscribes every pattern in one command after a reconnect, so the set is right again before any
  * message of the new connection.
  *
+ * <p><b>Node channels</b> (ADR 0075). While the node has a subscription it also PSUBSCRIBEs the swarm's node
+ * glob, so it hears every event that nodes publishing on their node channel send, whatever the subject: a
+ * message there is a batch of frames of many subjects in the publisher's order, each frame naming its subject.
+ * The dispatcher routes each frame by that subject; the {@code data} of a frame no subscription of the node
+ * wants is skipped by the reader, not built. Its own node channel is skipped by name on the event loop.
+ *
  * <p><b>Exact match.</b> Globs over-match ({@code *} crosses dots; regexes use their literal prefix), so
  * the dispatcher delivers an event only if an open subscription's {@link SubjectPattern} matches its
  * subject exactly; it caches that answer per subject until the set of patterns changes.
@@ -42,23 +47,37 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class RedisEventBusReceiver implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RedisEventBusReceiver.class.getName());
-    private static final int SUBJECT_CACHE_LIMIT = 65_536;
     /** The inbound queue's second bound, in bytes of queued messages (a batch message is up to 64 KiB). */
     static final long MAX_INBOUND_BYTES = 64L << 20;
 
     private record Incoming(String channel, byte[] frame) {}
 
-    /** Where received events go: {@code matched} tells whether an open subscription's pattern matches. */
-    interface Delivery {
-        void deliver(String id, Event event, boolean matched);
+    /** The subject a gap on a node channel names: the missed events may have been of any subject. */
+    static final String ANY_SUBJECT = ">";
 
-        /** {@code missed} events of {@code publisher} on {@code subject} never reached this node. */
-        void missed(String publisher, Subject subject, long missed);
+    /** Where received events go. */
+    interface Delivery {
+        /** An event an open subscription's pattern matches. */
+        void deliver(String id, Event event);
+
+        /** An event no open subscription's pattern matches (a glob over-matched, or a node channel's other subjects). */
+        void unmatched(String id);
+
+        /**
+         * {@code missed} events of {@code publisher} on {@code subject} never reached this node; {@code subject} is
+         * {@value #ANY_SUBJECT} for a node channel.
+         */
+        void missed(String publisher, String subject, long missed);
     }
+
+    /** A message read whole: its frames and their routes, in order. */
+    private record Batch(List<RedisEventBusFrame.Decoded> frames, RedisEventBusRoutes.Route[] routes) {}
 
     private final RedisEventBusChannels channels;
     private final RedisEventBusFrame codec;
     private final String node;
+    private final String nodeGlob;
+    private final String ownChannel;
     private final byte[] echoPrefix;
     private final Delivery dispatch;
     private final StatefulRedisPubSubConnection<String, byte[]> connection;
@@ -77,9 +96,8 @@ final class RedisEventBusReceiver implements AutoCloseable {
     // to another event-loop thread): the patterns Redis confirmed
     private final NavigableSet<String> confirmed = new ConcurrentSkipListSet<>();
 
-    // dispatcher thread only
-    private SubjectPattern[] cachedFor;
-    private final Map<String, Boolean> interested = new HashMap<>();
+    private final RedisEventBusRoutes routes = new RedisEventBusRoutes(); // dispatcher thread only
+    private volatile boolean hearAll; // set once by listenToAll (tests)
 
     private final LongAdder received = new LongAdder();
     private final LongAdder echoes = new LongAdder();
@@ -88,9 +106,15 @@ final class RedisEventBusReceiver implements AutoCloseable {
     private final LongAdder unmatched = new LongAdder();
     private final LongAdder resubscribed = new LongAdder();
     private final LongAdder missed = new LongAdder();
-    private final RedisEventBusGaps gaps = new RedisEventBusGaps(); // dispatcher thread only
-    private volatile int interestShrunk; // bumped when a glob is released; the dispatcher then forgets baselines
-    private int gapsForgotAt; // dispatcher thread only
+    // dispatcher thread only: baselines of subject channels, and of node channels (ADR 0075)
+    private final RedisEventBusGaps subjectGaps = new RedisEventBusGaps();
+    private final RedisEventBusGaps nodeGaps = new RedisEventBusGaps();
+    // bumped (under `this`) when a subject glob, or the node glob, is released; the dispatcher then forgets
+    // that kind's baselines: events of an interval in which nobody here listened are not losses
+    private volatile int subjectsShrunk;
+    private volatile int nodesShrunk;
+    private int subjectsForgotAt; // dispatcher thread only
+    private int nodesForgotAt; // dispatcher thread only
     private final AtomicLong queuedBytes = new AtomicLong();
     private volatile boolean closed;
 
@@ -104,6 +128,8 @@ final class RedisEventBusReceiver implements AutoCloseable {
         this.channels = channels;
         this.codec = codec;
         this.node = node;
+        this.nodeGlob = channels.nodeGlob();
+        this.ownChannel = channels.nodeChannel(node);
         this.echoPrefix = RedisEventBusFrame.echoPrefix(node);
         this.dispatch = dispatch;
         this.inbound = new ArrayBlockingQueue<>(capacity);
@@ -119,14 +145,14 @@ final class RedisEventBusReceiver implements AutoCloseable {
     }
 
     /**
-     * Adds interest in {@code pattern}: PSUBSCRIBEs its glob if no other subscription of this node uses
-     * it. Returns the glob's PSUBSCRIBE future, which another subscription may have started (and which
-     * may be done already): wait for it before relying on events from other nodes.
+     * Adds interest in {@code pattern}: PSUBSCRIBEs its glob, and the node glob, if no other subscription of
+     * this node uses them. Returns their PSUBSCRIBE futures, which another subscription may have started (and
+     * which may be done already): wait for them before relying on events from other nodes.
      */
-    synchronized RedisFuture<Void> register(SubjectPattern pattern) {
+    synchronized List<RedisFuture<Void>> register(SubjectPattern pattern) {
         patterns.merge(pattern, 1, Integer::sum);
         interest = patterns.keySet().toArray(SubjectPattern[]::new);
-        return use(channels.glob(pattern));
+        return List.of(use(channels.glob(pattern)), use(nodeGlob));
     }
 
     private RedisFuture<Void> use(String glob) {
@@ -143,8 +169,9 @@ final class RedisEventBusReceiver implements AutoCloseable {
      * event reaches {@link Delivery#deliver} (with {@code matched} false when no pattern matches). For
      * tests that must hear of every event; returns the PSUBSCRIBE's future.
      */
-    synchronized RedisFuture<Void> listenToAll() {
-        return use(channels.everything());
+    synchronized List<RedisFuture<Void>> listenToAll() {
+        hearAll = true;
+        return List.of(use(channels.everything()), use(nodeGlob));
     }
 
     /** Removes one interest in {@code pattern}; PUNSUBSCRIBEs its glob when no subscription uses it. */
@@ -156,11 +183,19 @@ final class RedisEventBusReceiver implements AutoCloseable {
             patterns.remove(pattern);
         }
         interest = patterns.keySet().toArray(SubjectPattern[]::new);
-        String glob = channels.glob(pattern);
+        release(channels.glob(pattern));
+        release(nodeGlob);
+    }
+
+    private void release(String glob) {
         Glob used = globs.get(glob);
         if (used.references() == 1) {
             globs.remove(glob);
-            interestShrunk++; // guarded by `this`; read by the dispatcher
+            if (glob.equals(nodeGlob)) {
+                nodesShrunk++; // guarded by `this`; read by the dispatcher
+            } else {
+                subjectsShrunk++;
+            }
             connection.async().punsubscribe(glob); // the reply needs no wait: a late message is matched out
         } else {
             globs.put(glob, new Glob(used.references() - 1, used.confirmation()));
@@ -175,7 +210,12 @@ final class RedisEventBusReceiver implements AutoCloseable {
     private final class Listener extends RedisPubSubAdapter<String, byte[]> {
         @Override
         public void message(String pattern, String channel, byte[] frame) {
-            if (confirmed.size() > 1 && !pattern.equals(first(channel))) {
+            if (pattern.equals(nodeGlob)) {
+                if (channel.equals(ownChannel)) {
+                    echoes.increment(); // this node's own batch: its subscribers had every event of it
+                    return;
+                }
+            } else if (confirmed.size() > 1 && !pattern.equals(first(channel))) {
                 return; // another of this connection's patterns carries the same message
             }
             if (isEcho(frame)) {
@@ -258,30 +298,15 @@ final class RedisEventBusReceiver implements AutoCloseable {
     }
 
     private void handle(Incoming incoming) {
-        Subject subject;
-        List<RedisEventBusFrame.Decoded> frames;
-        try {
-            String text = channels.subject(incoming.channel());
-            if (text == null) {
-                throw new RedisEventBusFrame.MalformedFrame("not an event channel of this swarm");
-            }
-            subject = Subject.of(text);
-            frames = codec.decode(incoming.frame(), text);
-        } catch (RedisEventBusFrame.MalformedFrame | IllegalArgumentException e) {
-            malformed.increment();
-            LOG.log(
-                    Level.WARNING,
-                    "event bus node " + node + " ignored a malformed message on " + incoming.channel() + ": "
-                            + e.getMessage());
+        boolean nodeChannel = channels.isNodeChannel(incoming.channel());
+        Batch batch = read(incoming, nodeChannel);
+        if (batch == null) {
             return;
         }
-        boolean matched = isInterested(subject);
-        int shrunk = interestShrunk;
-        if (shrunk != gapsForgotAt) {
-            gaps.forget();
-            gapsForgotAt = shrunk;
-        }
-        for (RedisEventBusFrame.Decoded frame : frames) {
+        RedisEventBusGaps gaps = baselines(nodeChannel);
+        for (int i = 0; i < batch.routes().length; i++) {
+            RedisEventBusFrame.Decoded frame = batch.frames().get(i);
+            RedisEventBusRoutes.Route route = batch.routes()[i];
             if (node.equals(frame.node())) {
                 echoes.increment(); // an echo the first bytes did not give away (attributes in another order)
                 continue;
@@ -289,39 +314,78 @@ final class RedisEventBusReceiver implements AutoCloseable {
             long lost = gaps.observe(frame.node(), incoming.channel(), frame.seq());
             if (lost > 0) {
                 missed.add(lost);
-                dispatch.missed(frame.node(), subject, lost);
+                dispatch.missed(
+                        frame.node(),
+                        nodeChannel ? ANY_SUBJECT : route.subject().value(),
+                        lost);
             }
             received.increment();
-            if (!matched) {
-                unmatched.increment();
-            }
             try {
-                dispatch.deliver(frame.id(), new Event(subject, frame.payload(), frame.priority()), matched);
+                if (route.matched() && frame.payload() != null) {
+                    dispatch.deliver(frame.id(), new Event(route.subject(), frame.payload(), frame.priority()));
+                } else {
+                    unmatched.increment();
+                    dispatch.unmatched(frame.id());
+                }
             } catch (IllegalStateException e) {
                 return; // the bus closed under us; what is left in the queue is not delivered
             }
         }
     }
 
-    private boolean isInterested(Subject subject) {
+    /** Decodes a message and routes its frames, all under one snapshot of the patterns; null (counted) if malformed. */
+    private Batch read(Incoming incoming, boolean nodeChannel) {
         SubjectPattern[] now = interest;
-        if (now != cachedFor || interested.size() >= SUBJECT_CACHE_LIMIT) {
-            interested.clear();
-            cachedFor = now;
-        }
-        Boolean cached = interested.get(subject.value());
-        if (cached != null) {
-            return cached;
-        }
-        boolean any = false;
-        for (SubjectPattern pattern : now) {
-            if (pattern.matches(subject)) {
-                any = true;
-                break;
+        try {
+            String channelSubject = null;
+            if (!nodeChannel) {
+                channelSubject = channels.subject(incoming.channel());
+                if (channelSubject == null) {
+                    throw new RedisEventBusFrame.MalformedFrame("not an event channel of this swarm");
+                }
             }
+            List<RedisEventBusFrame.Decoded> frames = codec.decode(
+                    incoming.frame(), channelSubject, nodeChannel ? subject -> wanted(subject, now) : null);
+            RedisEventBusRoutes.Route[] routed = new RedisEventBusRoutes.Route[frames.size()];
+            for (int i = 0; i < routed.length; i++) {
+                routed[i] = routes.route(frames.get(i).subject(), now);
+                if (routed[i].subject() == null) {
+                    throw new RedisEventBusFrame.MalformedFrame(
+                            "\"" + frames.get(i).subject() + "\" is not a valid subject");
+                }
+            }
+            return new Batch(frames, routed);
+        } catch (RedisEventBusFrame.MalformedFrame e) {
+            malformed.increment();
+            LOG.log(
+                    Level.WARNING,
+                    "event bus node " + node + " ignored a malformed message on " + incoming.channel() + ": "
+                            + e.getMessage());
+            return null;
         }
-        interested.put(subject.value(), any);
-        return any;
+    }
+
+    /** The baselines of a node or subject channel, forgotten first if that kind of glob was released since. */
+    private RedisEventBusGaps baselines(boolean nodeChannel) {
+        if (nodeChannel) {
+            int shrunk = nodesShrunk;
+            if (shrunk != nodesForgotAt) {
+                nodeGaps.forget();
+                nodesForgotAt = shrunk;
+            }
+            return nodeGaps;
+        }
+        int shrunk = subjectsShrunk;
+        if (shrunk != subjectsForgotAt) {
+            subjectGaps.forget();
+            subjectsForgotAt = shrunk;
+        }
+        return subjectGaps;
+    }
+
+    /** Whether the payloads of {@code subject} are to be read: some subscription matches it (or the node hears all). */
+    private boolean wanted(String subject, SubjectPattern[] now) {
+        return hearAll || routes.route(subject, now).matched();
     }
 
     /** Events received from other nodes (once each, whatever the number of matching patterns). */
@@ -344,7 +408,10 @@ final class RedisEventBusReceiver implements AutoCloseable {
         return malformed.sum();
     }
 
-    /** Events a glob let through that no subscription's pattern matches exactly. */
+    /**
+     * Events no subscription's pattern matches exactly: a glob over-matched, or a node channel carried another
+     * subject (ADR 0075: a node hears every node-channel event of the swarm).
+     */
     long unmatched() {
         return unmatched.sum();
     }

@@ -12,7 +12,8 @@ package dev.colony.redis;
  * @param echoes messages of this node's own, skipped
  * @param inboundDropped messages (an event or a batch of events) dropped because the inbound queue was full
  * @param malformed messages that could not be read, logged and skipped
- * @param unmatched events the Redis glob let through that no subscription's pattern matched exactly
+ * @param unmatched events no subscription's pattern matched exactly: the Redis glob over-matched, or a node
+ *     channel carried another subject (ADR 0075); their {@code data} was not read
  * @param resubscribed patterns Redis confirmed again after the pub/sub connection was lost: events
  *     published meanwhile did not reach this node
  * @param inboundDepth messages waiting in the inbound queue now

@@ -28,6 +28,9 @@ import java.util.regex.Pattern;
  *     {@code recentIds}, {@code maxDeliveries})
  * @param tlsCaFile a PEM file of the certificate authorities to trust for {@code rediss://}, or null for the
  *     JVM's default trust store
+ * @param busChannels where the node publishes its events ({@code busChannels}: {@code node}, the default, on its
+ *     own node channel, in batches across subjects; {@code subject} on one channel per subject, ADR 0075); the
+ *     node receives both kinds either way
  */
 record RedisSettings(
         Duration commandTimeout,
@@ -37,7 +40,8 @@ record RedisSettings(
         Duration criticalPublishWait,
         int inboundBuffer,
         RedisMessengerOptions messenger,
-        Path tlsCaFile) {
+        Path tlsCaFile,
+        RedisEventBusChannels.Publishing busChannels) {
 
     private static final Pattern SHORT_DURATION = Pattern.compile("([0-9]{1,12})(ms|s|m|h)");
 
@@ -56,9 +60,13 @@ record RedisSettings(
         if (tlsCaFile != null && !Files.isReadable(tlsCaFile)) {
             throw new IllegalArgumentException("tlsCaFile '" + tlsCaFile + "' is not a readable file");
         }
+        Objects.requireNonNull(busChannels, "busChannels");
     }
 
-    /** 10 s commands, 5 s connects, 100,000 queued commands, 65,536 buffered events each way, 5 s waits. */
+    /**
+     * 10 s commands, 5 s connects, 100,000 queued commands, 65,536 buffered events each way, 5 s waits, events
+     * published on the node's channel.
+     */
     static RedisSettings defaults() {
         return new RedisSettings(
                 Duration.ofSeconds(10),
@@ -68,7 +76,8 @@ record RedisSettings(
                 Duration.ofSeconds(5),
                 65_536,
                 RedisMessengerOptions.defaults(),
-                null);
+                null,
+                RedisEventBusChannels.Publishing.NODE);
     }
 
     /**
@@ -96,13 +105,14 @@ record RedisSettings(
                 take(left, "criticalPublishWait", RedisSettings::duration, d.criticalPublishWait()),
                 take(left, "inboundBuffer", Integer::parseInt, d.inboundBuffer()),
                 messenger,
-                take(left, "tlsCaFile", Path::of, null));
+                take(left, "tlsCaFile", Path::of, null),
+                take(left, "busChannels", RedisEventBusChannels.Publishing::parse, d.busChannels()));
         if (!left.isEmpty()) {
             throw new IllegalArgumentException("unknown Redis backend option(s) "
                     + left.keySet().stream().sorted().toList()
                     + "; known: commandTimeout, connectTimeout, commandQueue, publishBuffer, criticalPublishWait,"
                     + " inboundBuffer, nodeTtl, claimIdle, readBlock, readBatch, readAhead, recentIds, maxDeliveries,"
-                    + " tlsCaFile");
+                    + " tlsCaFile, busChannels");
         }
         return settings;
     }

@@ -72,7 +72,7 @@ class RedisConnectionTest {
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("Redis refused the event bus subscription to jobs.>")
                     .hasMessageContaining("NOPERM")
-                    .hasMessageContaining("allchannels (&*) or the rule &colony:{acl}:");
+                    .hasMessageContaining("allchannels (&*) or the rules &colony:{acl}:");
             assertThat(colony.bus().publish("jobs.done", "x").dropped()).isZero();
             assertThat(adminConnection.sync().pubsubNumpat()).isZero();
         }
@@ -121,16 +121,26 @@ class RedisConnectionTest {
 
     @Test
     void open_otherLayoutVersion_refusedNamingBothVersions() {
-        adminConnection.sync().set("colony:{future}:layout", "3");
+        adminConnection.sync().set("colony:{future}:layout", "4");
         assertThatThrownBy(() -> Colony.builder()
                         .redis(uri("root:rootpw@", ""))
                         .swarm("future")
                         .build())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("layout version '3'")
+                .hasMessageContaining("layout version '4'")
                 .hasMessageContaining("layout version " + RedisLayout.VERSION)
                 .hasMessageNotContaining("rootpw");
-        assertThat(adminConnection.sync().get("colony:{future}:layout")).isEqualTo("3");
+        assertThat(adminConnection.sync().get("colony:{future}:layout")).isEqualTo("4");
+    }
+
+    @Test
+    void open_layoutTwoSwarm_movedToThisLayout() {
+        adminConnection.sync().set("colony:{older}:layout", RedisLayout.PREVIOUS);
+        try (Colony colony =
+                Colony.builder().redis(uri("root:rootpw@", "")).swarm("older").build()) {
+            assertThat(colony.state().revision()).isZero();
+        }
+        assertThat(adminConnection.sync().get("colony:{older}:layout")).isEqualTo(RedisLayout.VERSION);
     }
 
     @Test

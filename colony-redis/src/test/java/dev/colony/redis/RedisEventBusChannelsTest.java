@@ -1,16 +1,44 @@
 package dev.colony.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.colony.bus.Subject;
 import dev.colony.bus.SubjectPattern;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RedisEventBusChannelsTest {
     private final RedisEventBusChannels channels = new RedisEventBusChannels(RedisTarget.of("redis://h", "sw"));
+
+    @Test
+    void nodeChannel_underItsOwnPrefix_matchedByTheNodeGlobOnly() {
+        assertThat(channels.nodeChannel("abc123")).isEqualTo("colony:{sw}:bus:abc123");
+        assertThat(channels.isNodeChannel("colony:{sw}:bus:abc123")).isTrue();
+        assertThat(channels.isNodeChannel("colony:{sw}:ev:bus.x")).isFalse();
+        assertThat(channels.subject("colony:{sw}:bus:abc123")).isNull();
+        assertThat(channels.nodeGlob()).isEqualTo("colony:{sw}:bus:*");
+        assertThat(RedisEventBusChannels.globMatches(channels.nodeGlob(), "colony:{sw}:bus:abc123"))
+                .isTrue();
+        assertThat(RedisEventBusChannels.globMatches(channels.everything(), "colony:{sw}:bus:abc123"))
+                .isFalse();
+        assertThat(RedisEventBusChannels.globMatches(channels.nodeGlob(), "colony:{sw}:ev:bus.x"))
+                .isFalse();
+    }
+
+    @Test
+    void busChannelsOption_nodeBydefault_subjectOnRequest_otherValuesRefusedNamingIt() {
+        assertThat(RedisSettings.defaults().busChannels()).isEqualTo(RedisEventBusChannels.Publishing.NODE);
+        assertThat(RedisSettings.from(Map.of("busChannels", "Subject")).busChannels())
+                .isEqualTo(RedisEventBusChannels.Publishing.SUBJECT);
+        assertThatThrownBy(() -> RedisSettings.from(Map.of("busChannels", "channel")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("busChannels")
+                .hasMessageContaining("'channel'");
+    }
 
     @Test
     void channel_isThePrefixAndTheSubject() {

@@ -35,7 +35,8 @@ class RedisEventBusFrameTest {
 
     @Test
     void roundTrip_keepsScalarsTreesAndRecords() {
-        assertThat(roundTrip("text", 4)).isEqualTo(new RedisEventBusFrame.Decoded("n1-7", "n1", 0, 4, "text"));
+        assertThat(roundTrip("text", 4))
+                .isEqualTo(new RedisEventBusFrame.Decoded("n1-7", "n1", 0, 4, "orders.new", "text"));
         assertThat(roundTrip(42, 9).payload()).isEqualTo(42);
         assertThat(roundTrip(1L << 40, 0).payload()).isEqualTo(1L << 40);
         assertThat(roundTrip(0.1, 4).payload()).isEqualTo(0.1);
@@ -48,7 +49,7 @@ class RedisEventBusFrameTest {
     @Test
     void decode_foreignFramesNeedOnlyData() {
         RedisEventBusFrame.Decoded minimal = decode("{\"data\":{\"n\":1}}");
-        assertThat(minimal).isEqualTo(new RedisEventBusFrame.Decoded(null, null, 0, 4, Map.of("n", 1)));
+        assertThat(minimal).isEqualTo(new RedisEventBusFrame.Decoded(null, null, 0, 4, "orders.new", Map.of("n", 1)));
         assertThat(decode("{\"specversion\":\"1.0\",\"priority\":\"7\",\"extra\":[1],\"data\":\"x\"}")
                         .priority())
                 .isEqualTo(7);
@@ -108,8 +109,8 @@ class RedisEventBusFrameTest {
                 .contains("},{");
         assertThat(codec.decode(batch, "orders.new"))
                 .containsExactly(
-                        new RedisEventBusFrame.Decoded("n1-1", "n1", 0, 4, "a"),
-                        new RedisEventBusFrame.Decoded("n1-2", "n1", 0, 9, 2));
+                        new RedisEventBusFrame.Decoded("n1-1", "n1", 0, 4, "orders.new", "a"),
+                        new RedisEventBusFrame.Decoded("n1-2", "n1", 0, 9, "orders.new", 2));
         assertMalformed("[]", "an empty batch");
         assertMalformed("[{\"data\":1},2]", "array of JSON objects");
         assertMalformed("{\"data\":1} {}", "content after");
@@ -142,6 +143,46 @@ class RedisEventBusFrameTest {
                 .isNull();
         assertThat(RedisEventBusPlainFrame.encode("n1", "n1-1", "a", 4, "plain"))
                 .isNotNull();
+    }
+
+    @Test
+    void decode_nodeChannelBatch_subjectsFromTheFramesInOrderAndUnwantedDataSkipped() {
+        List<byte[]> frames = List.of(
+                codec.encode("n1", "n1-1", new Event(Subject.of("a.one"), "first")),
+                codec.encode("n1", "n1-2", new Event(Subject.of("b.two"), Map.of("big", List.of(1, 2, 3)), 9)),
+                codec.encode("n1", "n1-3", new Event(Subject.of("a.three"), new Order("o-3", 1, List.of()))));
+        int bytes = frames.stream().mapToInt(f -> f.length).sum();
+        byte[] batch = RedisEventBusFrame.batch(frames, bytes);
+
+        assertThat(codec.decode(batch, null, subject -> subject.startsWith("a.")))
+                .containsExactly(
+                        new RedisEventBusFrame.Decoded("n1-1", "n1", 0, 4, "a.one", "first"),
+                        new RedisEventBusFrame.Decoded("n1-2", "n1", 0, 9, "b.two", null),
+                        new RedisEventBusFrame.Decoded("n1-3", "n1", 0, 4, "a.three", new Order("o-3", 1, List.of())));
+        assertThat(codec.decode(batch, null, subject -> false))
+                .extracting(RedisEventBusFrame.Decoded::payload)
+                .containsOnlyNulls();
+        assertThat(codec.decode(batch, null, null))
+                .extracting(RedisEventBusFrame.Decoded::subject)
+                .containsExactly("a.one", "b.two", "a.three");
+    }
+
+    @Test
+    void decode_nodeChannelFrameWithoutSubjectOrData_isMalformedEvenWhenSkipped() {
+        assertThatThrownBy(() -> codec.decode(
+                        "[{\"subject\":\"a.b\",\"data\":1},{\"data\":2}]".getBytes(StandardCharsets.UTF_8),
+                        null,
+                        s -> true))
+                .isInstanceOf(RedisEventBusFrame.MalformedFrame.class)
+                .hasMessageContaining("missing attribute subject");
+        assertThatThrownBy(() -> codec.decode(
+                        "{\"subject\":\"a.b\",\"data\":null}".getBytes(StandardCharsets.UTF_8), null, s -> false))
+                .isInstanceOf(RedisEventBusFrame.MalformedFrame.class)
+                .hasMessageContaining("missing attribute data");
+        assertThat(codec.decode(
+                        "{\"data\":[1],\"subject\":\"b.c\"}".getBytes(StandardCharsets.UTF_8), null, s -> false))
+                .extracting(RedisEventBusFrame.Decoded::payload)
+                .containsOnlyNulls(); // data before subject: read, then dropped
     }
 
     private void assertMalformed(String json, String message) {

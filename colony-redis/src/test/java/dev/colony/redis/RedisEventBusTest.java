@@ -80,6 +80,13 @@ class RedisEventBusTest {
         return node(link(swarm), RedisEventBusSender.Limits.DEFAULT);
     }
 
+    /** A node that publishes on one channel per subject (ADR 0016), as before node channels. */
+    private RedisEventBus subjectChannelNode(String swarm) {
+        RedisLink link = RedisLink.open(server.target(swarm), RedisSettings.from(Map.of("busChannels", "subject")));
+        resources.add(link);
+        return node(link, RedisEventBusSender.Limits.DEFAULT);
+    }
+
     @Test
     void foreignPublisher_rawFramesFromLettuceAndRedisCli_areDeliveredAndMalformedOnesCounted() throws Exception {
         String swarm = swarm();
@@ -118,7 +125,7 @@ class RedisEventBusTest {
     @Test
     void subjectsWithGlobSpecials_reachExactlyTheMatchingSubscriptionsOfAnotherNode() {
         String swarm = swarm();
-        RedisEventBus publisher = node(swarm);
+        RedisEventBus publisher = subjectChannelNode(swarm); // the globs are what this test checks
         RedisEventBus subscriber = node(swarm);
         Map<String, List<Object>> received = new ConcurrentHashMap<>();
         for (String pattern : List.of("we?rd.[x].*", "a\\b.>", "we?rd.*.y")) {
@@ -266,7 +273,8 @@ class RedisEventBusTest {
         // ones reached it depends on which connection came back first: pub/sub keeps nothing for a
         // subscriber that is away, so they are at most once, as documented.)
         eventually().until(subscriber::isConnected);
-        eventually().until(() -> subscriber.wireStats().resubscribed() == 1); // reported, never silent
+        // reported, never silent: the subject glob and the node glob (ADR 0075)
+        eventually().until(() -> subscriber.wireStats().resubscribed() == 2);
         int probe = 1_000_000;
         eventually().until(() -> {
             publisher.publish("tick", probe);

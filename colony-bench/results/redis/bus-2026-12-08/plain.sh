@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# ADR 0075: alternating before/after runs of `./colony bench --redis ... --scenario redis-bus`, no profiler.
+# usage: plain.sh ROUND... (odd rounds: before first)
+cd /work/wt/bus23
+OUT=/tmp/bus23
+for round in "$@"; do
+  if [ $((round % 2)) -eq 1 ]; then order="before after"; else order="after before"; fi
+  for mode in $order; do
+    tag=plain-$round-$mode
+    redis-cli -p 6623 CONFIG RESETSTAT > /dev/null
+    echo "== round $round $mode start $(date -u +%H:%M:%S) load $(cut -d' ' -f1 /proc/loadavg)"
+    COLONY_JAR=/tmp/bus23-$mode.jar COLONY_AOT=0 ./colony bench --redis redis://127.0.0.1:6623/ab \
+      --scenario redis-bus --json $OUT/$tag.json > $OUT/$tag.out 2>&1
+    pub=$(redis-cli -p 6623 INFO commandstats | sed -n 's/^cmdstat_publish:calls=\([0-9]*\),.*/\1/p')
+    python3 -c "
+import json;d=json.load(open('$OUT/$tag.json'))['scenarios'][0]
+print('  ', '$mode', round(d['throughput_per_sec']), [round(x) for x in d['per_iteration']['throughput_per_sec']], 'base', round(d['baseline']['throughput_per_sec']), 'ratio', d['baseline']['ratio'], 'verified', d['verified'], 'dup', d['details']['duplicates'], 'PUBLISH calls (incl. redis-benchmark)', '$pub')"
+    echo "   end $(date -u +%H:%M:%S) load $(cut -d' ' -f1 /proc/loadavg)"
+  done
+done
