@@ -18,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Algorithm.</b> Every ordered send of the node (all but a handler's sends to its own inbox) goes
  * through {@link #submit}. While the recipient has no lane, the send is written at once with order {@code B}
- * (pipelined; {@code unanswered} counts it). The SEND script answers {@code {FULL, BLOCK}} when the inbox is
+ * (pipelined, or joined with the node's other direct sends into one SEND_MANY call by {@link RedisSendBatches},
+ * which keeps their order; {@code unanswered} counts it). The SEND script answers {@code {FULL, BLOCK}} when the inbox is
  * full, and then also sets the barrier {@code P barrier:<node>:<recipient>}; while the barrier stands it
  * answers {@code {FULL, BLOCK}} to every later {@code B} send of this node to that recipient, whether or not
  * there is room. Answers come in the order written (one connection), so the sends answered FULL join the
@@ -54,6 +55,7 @@ final class RedisSendLanes {
 
     private final RedisMessenger messenger;
     private final RedisMessengerSender sender;
+    private final RedisSendBatches batches;
     private final ConcurrentHashMap<AgentId, Lane> lanes = new ConcurrentHashMap<>();
     /** Recipients whose barrier this node may have left standing (set by a FULL answer, not yet passed). */
     private final Set<AgentId> barriers = ConcurrentHashMap.newKeySet();
@@ -63,6 +65,12 @@ final class RedisSendLanes {
     RedisSendLanes(RedisMessenger messenger, RedisMessengerSender sender) {
         this.messenger = messenger;
         this.sender = sender;
+        this.batches = new RedisSendBatches(messenger);
+    }
+
+    /** The node's direct sends, joined into SEND_MANY calls while earlier ones are unanswered (ADR 0077). */
+    RedisSendBatches batches() {
+        return batches;
     }
 
     /**
@@ -136,7 +144,7 @@ final class RedisSendLanes {
     }
 
     private void write(RedisMessengerSender.Send send, Lane lane) {
-        send.run(messenger).whenComplete((answer, error) -> answered(send, lane, answer, error));
+        batches.submit(send, (answer, error) -> answered(send, lane, answer, error));
     }
 
     /** The answer to a direct send, on the I/O thread: finishes it, or puts it in its lane when FULL under BLOCK. */
