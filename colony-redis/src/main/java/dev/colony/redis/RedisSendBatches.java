@@ -52,7 +52,7 @@ import java.util.function.BiConsumer;
  */
 final class RedisSendBatches {
     /** The most calls of these sends unanswered at a time. */
-    static final int WINDOW = Integer.getInteger("colony.test.window", 4);
+    static final int WINDOW = 4;
     /** The most messages in one SEND_MANY call. */
     static final int MAX_BATCH = 64;
     /** The most message bytes in one SEND_MANY call (a larger message travels alone). */
