@@ -114,6 +114,7 @@ final class RedisMessenger implements Messenger {
         this.requests = new RedisMessengerRequests(this, options);
         try {
             await(heartbeat());
+            RedisMessengerScripts.preload(redis);
         } catch (RuntimeException e) {
             connection.close();
             requests.stop();

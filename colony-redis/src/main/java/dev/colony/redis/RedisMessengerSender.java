@@ -40,6 +40,7 @@ final class RedisMessengerSender {
 
     private static final byte[] ORDERED = bytes("B");
     private static final byte[] PASS = bytes("P");
+    private static final byte[] KEEP = bytes("K");
 
     private final RedisMessenger messenger;
     private final RedisSendLanes lanes;
@@ -417,10 +418,13 @@ final class RedisMessengerSender {
             return RedisMessengerScripts.SEND.run(messenger.redis, keys, args);
         }
 
-        /** Runs it with order P: past this node's barrier for the recipient, deleting it (ADR 0070). */
-        CompletionStage<List<Object>> pass(RedisMessenger messenger) {
+        /**
+         * Runs it with order P: past this node's barrier for the recipient, deleting it (ADR 0070); or with
+         * order K ({@code keep}): past the barrier, leaving it standing for the messages behind (ADR 0077).
+         */
+        CompletionStage<List<Object>> pass(RedisMessenger messenger, boolean keep) {
             byte[][] passing = args.clone();
-            passing[6] = PASS;
+            passing[6] = keep ? KEEP : PASS;
             return RedisMessengerScripts.SEND.run(messenger.redis, keys, passing);
         }
 

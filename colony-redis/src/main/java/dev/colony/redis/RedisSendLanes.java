@@ -18,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Algorithm.</b> Every ordered send of the node (all but a handler's sends to its own inbox) goes
  * through {@link #submit}. While the recipient has no lane, the send is written at once with order {@code B}
- * (pipelined; {@code unanswered} counts it). The SEND script answers {@code {FULL, BLOCK}} when the inbox is
+ * (pipelined, or joined with the node's other direct sends into one SEND_MANY call by {@link RedisSendBatches},
+ * which keeps their order; {@code unanswered} counts it). The SEND script answers {@code {FULL, BLOCK}} when the inbox is
  * full, and then also sets the barrier {@code P barrier:<node>:<recipient>}; while the barrier stands it
  * answers {@code {FULL, BLOCK}} to every later {@code B} send of this node to that recipient, whether or not
  * there is room. Answers come in the order written (one connection), so the sends answered FULL join the
@@ -27,8 +28,11 @@ import java.util.concurrent.locks.LockSupport;
  * first, then queued once no direct send is unanswered: a direct send written before the lane formed
  * precedes every queued one) and runs it with order {@code P} ("pass": the script deletes the barrier, then
  * acts as an ordinary send, setting the barrier again if the inbox is still full), pausing from 20 µs
- * doubling to 5 ms between tries; only then the next. When both queues are empty the node writes directly
- * again. A direct send decided before the lane formed but written after a pass is still behind every message
+ * doubling to 5 ms between tries; only then the next. When both queues are empty <i>and no direct send is
+ * unanswered</i> the retrier ends and the node writes directly again: a direct send written before the last
+ * pass may still come back FULL and join the lane, and a send written directly after the pass deleted the
+ * barrier would overtake it (ADR 0077 found this under load: {@code 4, 324, 5}); so the lane stays stalled,
+ * queuing new sends, until those answers are in. A direct send decided before the lane formed but written after a pass is still behind every message
  * its thread sent earlier, so it may be appended or join the lane; either keeps call order.
  *
  * <p><b>Bounds.</b> An asynchronous send holds its place among {@link RedisMessenger#MAX_IN_FLIGHT} from
@@ -54,6 +58,7 @@ final class RedisSendLanes {
 
     private final RedisMessenger messenger;
     private final RedisMessengerSender sender;
+    private final RedisSendBatches batches;
     private final ConcurrentHashMap<AgentId, Lane> lanes = new ConcurrentHashMap<>();
     /** Recipients whose barrier this node may have left standing (set by a FULL answer, not yet passed). */
     private final Set<AgentId> barriers = ConcurrentHashMap.newKeySet();
@@ -63,6 +68,12 @@ final class RedisSendLanes {
     RedisSendLanes(RedisMessenger messenger, RedisMessengerSender sender) {
         this.messenger = messenger;
         this.sender = sender;
+        this.batches = new RedisSendBatches(messenger);
+    }
+
+    /** The node's direct sends, joined into SEND_MANY calls while earlier ones are unanswered (ADR 0077). */
+    RedisSendBatches batches() {
+        return batches;
     }
 
     /**
@@ -79,8 +90,12 @@ final class RedisSendLanes {
         final ArrayDeque<RedisMessengerSender.Send> queued = new ArrayDeque<>();
         RedisMessengerSender.Send current;
 
+        /**
+         * Stalled while the lane holds a message or its retrier runs: the retrier ends only once no direct send
+         * is unanswered, since a direct send written before its last pass may still come back FULL (ADR 0077).
+         */
         void restall() {
-            stalled = current != null || !blocked.isEmpty() || !queued.isEmpty();
+            stalled = retrier != null || current != null || !blocked.isEmpty() || !queued.isEmpty();
         }
 
         boolean busy() {
@@ -136,7 +151,7 @@ final class RedisSendLanes {
     }
 
     private void write(RedisMessengerSender.Send send, Lane lane) {
-        send.run(messenger).whenComplete((answer, error) -> answered(send, lane, answer, error));
+        batches.submit(send, (answer, error) -> answered(send, lane, answer, error));
     }
 
     /** The answer to a direct send, on the I/O thread: finishes it, or puts it in its lane when FULL under BLOCK. */
@@ -202,20 +217,28 @@ final class RedisSendLanes {
 
     /** The lane's retrier: tries its head until answered for good, then the next, until the lane is empty. */
     private void drain(AgentId to, Lane lane) {
+        boolean kept = false; // the last pass kept the barrier: delete it before the lane ends
         while (true) {
             RedisMessengerSender.Send[] head = {null};
             boolean[] wasBlocked = {false};
+            boolean[] keep = {false};
             boolean[] done = {false};
+            boolean clear = kept;
             lanes.compute(to, (key, current) -> {
                 if (!lane.blocked.isEmpty()) {
                     head[0] = lane.blocked.poll();
                     wasBlocked[0] = true;
                 } else if (lane.queued.isEmpty()) {
-                    lane.retrier = null;
-                    done[0] = true;
+                    if (lane.unanswered.get() == 0 && !clear) {
+                        lane.retrier = null;
+                        done[0] = true;
+                    } // else direct sends written before the last pass may yet join: wait for their answers
                 } else if (lane.unanswered.get() == 0) {
                     head[0] = lane.queued.poll();
                 }
+                // a pass that leaves others behind keeps the barrier, so that no direct send overtakes them
+                keep[0] = head[0] != null
+                        && (!lane.blocked.isEmpty() || !lane.queued.isEmpty() || lane.unanswered.get() != 0);
                 lane.current = head[0];
                 lane.restall();
                 return lane;
@@ -223,12 +246,18 @@ final class RedisSendLanes {
             if (done[0]) {
                 return;
             }
-            if (head[0] == null) { // queued messages wait for the direct sends written before them
-                LockSupport.parkNanos(FIRST_PAUSE_NANOS);
+            if (head[0] == null) {
+                if (clear && lane.unanswered.get() == 0) {
+                    deleteBarrier(to); // still stalled: no direct send meets the barrier's absence early
+                    kept = false;
+                } else { // queued messages wait for the direct sends written before them
+                    LockSupport.parkNanos(FIRST_PAUSE_NANOS);
+                }
                 continue;
             }
             RedisMessengerSender.Send send = head[0];
-            SendOutcome outcome = pass(send, wasBlocked[0]);
+            SendOutcome outcome = pass(send, wasBlocked[0], keep[0]);
+            kept = keep[0] || (kept && barriers.contains(to)); // a P answered other than FULL deleted it
             lanes.compute(to, (key, current) -> {
                 lane.current = null;
                 lane.restall();
@@ -238,8 +267,21 @@ final class RedisSendLanes {
         }
     }
 
-    /** Runs {@code send} with order P until it is answered other than FULL; pauses first when it was answered FULL. */
-    private SendOutcome pass(RedisMessengerSender.Send send, boolean pauseFirst) {
+    /** Deletes this node's barrier for {@code to} (when Redis fails, it expires with the node's ttl). */
+    private void deleteBarrier(AgentId to) {
+        try {
+            RedisMessengerScripts.await(messenger.redis.del(barrierKey(to)));
+            barriers.remove(to);
+        } catch (RuntimeException e) {
+            messenger.countFailure();
+        }
+    }
+
+    /**
+     * Runs {@code send} with order P (or K: pass and keep the barrier) until it is answered other than FULL;
+     * pauses first when it was answered FULL.
+     */
+    private SendOutcome pass(RedisMessengerSender.Send send, boolean pauseFirst, boolean keep) {
         long pause = FIRST_PAUSE_NANOS;
         if (pauseFirst) {
             sender.awaitRoom(pause);
@@ -253,12 +295,14 @@ final class RedisSendLanes {
             }
             List<Object> answer;
             try {
-                answer = RedisMessengerScripts.await(send.pass(messenger));
+                answer = RedisMessengerScripts.await(send.pass(messenger, keep));
             } catch (RuntimeException e) {
                 return sender.failed(send, e);
             }
             if (!"FULL".equals(RedisMessengerScripts.status(answer))) {
-                barriers.remove(send.to());
+                if (!keep) {
+                    barriers.remove(send.to());
+                }
                 return sender.outcomeOf(send, answer);
             }
             barriers.add(send.to());
