@@ -46,10 +46,16 @@ final class RedisState implements CoordinationState {
     final RedisStateScripts scripts;
     final RedisLinkConnection<String, byte[]> connection;
     final String prefix;
+    /** The blocking connections of waiting claims (ADR 0076). */
+    final RedisTaskWaiters waiters;
+
     private final RedisStateRegistry registry;
     private final RedisStateTasks tasks;
     private final RedisStateLeaders leaders;
     private final RedisStateMemory memory;
+    /** This state's own entry in the task watch when its bus is not a Redis bus (ADR 0076), else null. */
+    private final RedisTaskWatch taskWatch;
+
     private final AtomicLong sweepFailures = new AtomicLong();
     private Thread sweeper;
     private volatile boolean closed;
@@ -61,10 +67,20 @@ final class RedisState implements CoordinationState {
         this.connection = link.connectBytes();
         this.scripts =
                 new RedisStateScripts(connection.async(), prefix, link.target().key("layout"));
+        this.waiters = new RedisTaskWaiters(link, prefix);
         this.registry = new RedisStateRegistry(this);
         this.tasks = new RedisStateTasks(this);
         this.leaders = new RedisStateLeaders(this);
         this.memory = new RedisStateMemory(this);
+        // a Redis bus registers its own subscriptions; another bus's are not known here, so watch always
+        this.taskWatch = bus instanceof RedisEventBus
+                ? null
+                : new RedisTaskWatch(
+                        link,
+                        "state-"
+                                + java.util.HexFormat.of()
+                                        .toHexDigits(java.util.concurrent.ThreadLocalRandom.current()
+                                                .nextLong()));
     }
 
     /**
@@ -78,7 +94,13 @@ final class RedisState implements CoordinationState {
         try {
             state.scripts.load();
             RedisTaskRetention.write(state.connection, state.prefix, options.taskRetention());
+            if (state.taskWatch != null) {
+                state.taskWatch.watch();
+            }
         } catch (RuntimeException e) {
+            if (state.taskWatch != null) {
+                state.taskWatch.close();
+            }
             state.connection.close();
             throw e;
         }
@@ -259,6 +281,10 @@ final class RedisState implements CoordinationState {
                 Thread.currentThread().interrupt();
             }
         }
+        if (taskWatch != null) {
+            taskWatch.close();
+        }
+        waiters.close();
         connection.close();
     }
 
