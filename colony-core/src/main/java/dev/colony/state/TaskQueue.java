@@ -146,7 +146,8 @@ public interface TaskQueue {
     /**
      * {@link #claim(AgentId, Set, Duration, int)} that waits up to {@code wait} when nothing is claimable now: the
      * leases as soon as at least one task was claimed, or an empty list once {@code wait} has passed (or the
-     * thread was interrupted, whose status is then set again). An idle worker calls this instead of claiming
+     * thread was interrupted while waiting, whose status is then set again; an interrupt during a call to the
+     * backend fails as that call would). An idle worker calls this instead of claiming
      * again and again with a pause. A task that becomes claimable while the caller waits is claimed by one of the
      * callers waiting for it (or by any other claim), never left waiting out the {@code wait} while some waiter
      * could take it. Backends with a notification wait on it (on Redis, a wake-up token that whatever makes a
