@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Announcements: the changes each script made come back with their revisions (from the swarm's one
  * revision counter) and are published on this process's {@code bus} after the script, in order, exactly
- * like the embedded state. Other processes announce their own changes on their own buses.
+ * like the embedded state. Other processes announce their own changes on their own buses. Task changes come
+ * back only while some node watches them ({@link RedisTaskWatch}, ADR 0076): nobody can see the others.
  *
  * <p>One connection (Lettuce pipelines the commands of all threads on it). {@link #close()} stops the
  * sweeper and closes that connection, never the link nor the bus.
