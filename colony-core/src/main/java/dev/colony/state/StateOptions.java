@@ -171,6 +171,16 @@ public record StateOptions(
     }
 
     /**
+     * Checks a waiting claim's {@code wait}: not null, not negative.
+     *
+     * @return {@code wait}
+     * @throws IllegalArgumentException if it is negative
+     */
+    public static Duration checkWait(Duration wait) {
+        return TaskBatch.checkWait(wait);
+    }
+
+    /**
      * Checks a shared-memory value: not null, and no larger than {@link #maxValueBytes()}.
      *
      * @throws IllegalArgumentException naming the key, the size and the limit, if it is larger

@@ -54,6 +54,15 @@ final class TaskBatch {
         }
     }
 
+    /** {@code wait} once checked: not null, not negative (zero: claim once, do not wait). */
+    static Duration checkWait(Duration wait) {
+        Objects.requireNonNull(wait, "wait");
+        if (wait.isNegative()) {
+            throw new IllegalArgumentException("wait must not be negative, got " + wait);
+        }
+        return wait;
+    }
+
     /**
      * An unmodifiable copy of {@code completions} once checked: not null, no null item, at most {@link
      * TaskQueue#MAX_BATCH}.

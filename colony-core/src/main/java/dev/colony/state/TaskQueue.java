@@ -144,6 +144,42 @@ public interface TaskQueue {
     }
 
     /**
+     * {@link #claim(AgentId, Set, Duration, int)} that waits up to {@code wait} when nothing is claimable now: the
+     * leases as soon as at least one task was claimed, or an empty list once {@code wait} has passed (or the
+     * thread was interrupted while waiting, whose status is then set again; an interrupt during a call to the
+     * backend fails as that call would). An idle worker calls this instead of claiming
+     * again and again with a pause. A task that becomes claimable while the caller waits is claimed by one of the
+     * callers waiting for it (or by any other claim), never left waiting out the {@code wait} while some waiter
+     * could take it. Backends with a notification wait on it (on Redis, a wake-up token that whatever makes a
+     * task ready pushes to each waiting claim; ADR 0076); the default claims again after 1, 2, 4, 8 and then
+     * every 16 ms of real time until the deadline (the state's clock does not time the wait).
+     *
+     * @throws IllegalArgumentException if {@code lease} is not positive, {@code max} is not in 1..{@link
+     *     #MAX_BATCH} or {@code wait} is negative; nothing is claimed then
+     */
+    default List<Lease> claim(AgentId agent, Set<String> capabilities, Duration lease, int max, Duration wait) {
+        Objects.requireNonNull(agent, "agent");
+        Set<String> offered = Set.copyOf(capabilities);
+        TaskBatch.checkClaim(lease, "lease", max);
+        long deadline = System.nanoTime() + TaskBatch.checkWait(wait).toNanos();
+        long pauseMs = 1;
+        while (true) {
+            List<Lease> claimed = claim(agent, offered, lease, max);
+            long left = deadline - System.nanoTime();
+            if (!claimed.isEmpty() || left <= 0) {
+                return claimed;
+            }
+            try {
+                Thread.sleep(Math.min(pauseMs, Math.max(1, left / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
+            }
+            pauseMs = Math.min(pauseMs * 2, 16);
+        }
+    }
+
+    /**
      * A worker's loop for several tasks in one step: completes each of {@code completions} in order ({@code
      * complete(lease, result)}, no fence; a lease given twice is {@code NOT_CLAIMED} the second time) and then
      * claims up to {@code max} tasks for {@code agent} ({@link #claim(AgentId, Set, Duration, int)}), whatever the

@@ -22,7 +22,8 @@ public interface TaskQueueContract
                 TaskQueueConcurrencyContract,
                 TaskRetentionContract,
                 TaskSubmitAllContract,
-                TaskBatchClaimContract {
+                TaskBatchClaimContract,
+                TaskClaimWaitContract {
 
     private static TaskSpec spec(String id) {
         return TaskSpec.of(id, "work", bytes("input-" + id));

@@ -65,6 +65,7 @@ final class RedisEventBus implements EventBus {
     private final EventBus local;
     private final RedisEventBusSender sender;
     private final RedisEventBusReceiver receiver;
+    private final RedisTaskWatch taskWatch;
     private final Duration closeTimeout;
     private final Map<Subscription, RedisEventBusSubscription> wrappers = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
@@ -106,6 +107,7 @@ final class RedisEventBus implements EventBus {
         this.local = localSettings.build();
         this.closeTimeout = settings.closeTimeout();
         this.sender = new RedisEventBusSender(link, node, limits);
+        this.taskWatch = new RedisTaskWatch(link, "bus-" + node);
         this.receiver = new RedisEventBusReceiver(
                 link, channels, codec, node, link.settings().inboundBuffer(), new RedisEventBusReceiver.Delivery() {
                     @Override
@@ -231,6 +233,9 @@ final class RedisEventBus implements EventBus {
                 throw refused;
             }
         }
+        if (RedisTaskWatch.couldSeeTasks(pattern)) {
+            taskWatch.watch(); // before returning: every state script that starts later announces (ADR 0076)
+        }
         return subscription;
     }
 
@@ -307,6 +312,9 @@ final class RedisEventBus implements EventBus {
     /** Called once by a closing subscription, before its local close. */
     void unsubscribe(RedisEventBusSubscription subscription) {
         receiver.unregister(subscription.pattern());
+        if (RedisTaskWatch.couldSeeTasks(subscription.pattern())) {
+            taskWatch.unwatch();
+        }
     }
 
     void forget(Subscription delegate) {
@@ -405,6 +413,7 @@ final class RedisEventBus implements EventBus {
     public void close() {
         long deadline = System.nanoTime() + closeTimeout.toNanos();
         closed = true;
+        taskWatch.close();
         receiver.close();
         local.close();
         receiver.awaitStopped(Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L)));

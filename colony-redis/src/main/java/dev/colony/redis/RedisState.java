@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Announcements: the changes each script made come back with their revisions (from the swarm's one
  * revision counter) and are published on this process's {@code bus} after the script, in order, exactly
- * like the embedded state. Other processes announce their own changes on their own buses.
+ * like the embedded state. Other processes announce their own changes on their own buses. Task changes come
+ * back only while some node watches them ({@link RedisTaskWatch}, ADR 0076): nobody can see the others.
  *
  * <p>One connection (Lettuce pipelines the commands of all threads on it). {@link #close()} stops the
  * sweeper and closes that connection, never the link nor the bus.
@@ -46,10 +47,16 @@ final class RedisState implements CoordinationState {
     final RedisStateScripts scripts;
     final RedisLinkConnection<String, byte[]> connection;
     final String prefix;
+    /** The blocking connections of waiting claims (ADR 0076). */
+    final RedisTaskWaiters waiters;
+
     private final RedisStateRegistry registry;
     private final RedisStateTasks tasks;
     private final RedisStateLeaders leaders;
     private final RedisStateMemory memory;
+    /** This state's own entry in the task watch when its bus is not a Redis bus (ADR 0076), else null. */
+    private final RedisTaskWatch taskWatch;
+
     private final AtomicLong sweepFailures = new AtomicLong();
     private Thread sweeper;
     private volatile boolean closed;
@@ -61,10 +68,20 @@ final class RedisState implements CoordinationState {
         this.connection = link.connectBytes();
         this.scripts =
                 new RedisStateScripts(connection.async(), prefix, link.target().key("layout"));
+        this.waiters = new RedisTaskWaiters(link, prefix);
         this.registry = new RedisStateRegistry(this);
         this.tasks = new RedisStateTasks(this);
         this.leaders = new RedisStateLeaders(this);
         this.memory = new RedisStateMemory(this);
+        // a Redis bus registers its own subscriptions; another bus's are not known here, so watch always
+        this.taskWatch = bus instanceof RedisEventBus
+                ? null
+                : new RedisTaskWatch(
+                        link,
+                        "state-"
+                                + java.util.HexFormat.of()
+                                        .toHexDigits(java.util.concurrent.ThreadLocalRandom.current()
+                                                .nextLong()));
     }
 
     /**
@@ -78,7 +95,13 @@ final class RedisState implements CoordinationState {
         try {
             state.scripts.load();
             RedisTaskRetention.write(state.connection, state.prefix, options.taskRetention());
+            if (state.taskWatch != null) {
+                state.taskWatch.watch();
+            }
         } catch (RuntimeException e) {
+            if (state.taskWatch != null) {
+                state.taskWatch.close();
+            }
             state.connection.close();
             throw e;
         }
@@ -259,6 +282,10 @@ final class RedisState implements CoordinationState {
                 Thread.currentThread().interrupt();
             }
         }
+        if (taskWatch != null) {
+            taskWatch.close();
+        }
+        waiters.close();
         connection.close();
     }
 

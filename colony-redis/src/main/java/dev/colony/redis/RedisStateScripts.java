@@ -38,6 +38,7 @@ final class RedisStateScripts {
             "task_submit",
             "task_submit_all",
             "task_claim",
+            "task_claim_wait",
             "task_assign",
             "task_offer",
             "task_give",

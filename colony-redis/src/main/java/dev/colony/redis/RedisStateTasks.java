@@ -237,6 +237,57 @@ final class RedisStateTasks implements TaskQueue {
         return completeAndClaimMany(agent, List.of(), offered, lease, max).next();
     }
 
+    /**
+     * {@code task_claim_wait} calls (each claims, or registers the waiter when it finds nothing) with blocks on the
+     * waiter's wake-up list between them, until a task is claimed or {@code wait} has passed; then one last claim
+     * without registering (ADR 0076).
+     */
+    @Override
+    public List<Lease> claim(AgentId agent, Set<String> capabilities, Duration lease, int max, Duration wait) {
+        Objects.requireNonNull(agent, "agent");
+        Set<String> offered = Set.copyOf(capabilities);
+        StateOptions.checkClaim(lease, max);
+        long deadline = System.nanoTime() + StateOptions.checkWait(wait).toNanos();
+        String waiter = null;
+        while (true) {
+            long leftMs = (deadline - System.nanoTime()) / 1_000_000;
+            if (leftMs < 1) {
+                return completeAndClaimMany(agent, List.of(), offered, lease, max)
+                        .next();
+            }
+            if (waiter == null) {
+                waiter = state.waiters.nextWaiter();
+            }
+            long slice = Math.min(leftMs, state.waiters.maxBlockMs());
+            List<Lease> claimed = claimOrWait(agent, offered, lease, max, waiter, slice);
+            if (!claimed.isEmpty()) {
+                return claimed;
+            }
+            if (state.waiters.block(waiter, slice) == RedisTaskWaiters.Woken.INTERRUPTED) {
+                return List.of();
+            }
+        }
+    }
+
+    private List<Lease> claimOrWait(
+            AgentId agent, Set<String> offered, Duration lease, int max, String waiter, long waitMs) {
+        Object[] args = new Object[5 + offered.size()];
+        args[0] = agent.value();
+        args[1] = RedisState.millis(lease);
+        args[2] = max;
+        args[3] = waiter;
+        args[4] = waitMs;
+        int i = 5;
+        for (String capability : offered) {
+            args[i++] = capability;
+        }
+        List<Lease> claimed = new ArrayList<>();
+        for (Object fields : RedisState.list(state.run("task_claim_wait", args))) {
+            claimed.add(RedisStateCodec.task(fields).lease());
+        }
+        return claimed;
+    }
+
     /** One {@code task_complete_claim_many} call: the completions in order, then up to {@code max} claims. */
     @Override
     public Handoffs completeAndClaim(

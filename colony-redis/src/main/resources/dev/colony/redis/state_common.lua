@@ -17,6 +17,31 @@ local function record(subject, name, kind, fields)
   changes[#changes + 1] = {subject, name, revision, kind, fields}
 end
 
+-- Task changes are announced only while some node watches them (ADR 0076): the watch key
+-- colony:{<swarm>}:taskwatch (beside the state prefix, so a restore keeps it) is a sorted set of the nodes
+-- whose bus has a subscription that could match a colony.task subject, written by those nodes before
+-- their subscription returns. Without it, a task change still takes its revision but is not returned
+-- (no HGETALL, nothing for the caller to publish). Read at most once per call: the answer is kept with the
+-- call's own changes table (the Functions library defines these helpers once for every call).
+local watchCall, taskWatched
+
+local function tasksWatched()
+  if watchCall ~= changes then
+    watchCall = changes
+    taskWatched = redis.call('EXISTS', string.sub(P, 1, -3) .. 'taskwatch') == 1
+  end
+  return taskWatched
+end
+
+-- Records change name of task id whose hash is at key k (read only when the change is announced).
+local function recordTask(id, name, k)
+  if tasksWatched() then
+    record('colony.task.' .. id .. '.' .. name, name, 'task', redis.call('HGETALL', k))
+  else
+    redis.call('INCR', P .. 'rev')
+  end
+end
+
 local function fenceHolds(group, term)
   if group == nil or group == '' then
     return true
@@ -54,9 +79,39 @@ local function readyScore(priority, seq)
   return (9 - priority) * 1000000000000 + seq
 end
 
+-- Waiting claims (ADR 0076): a claim that found nothing and may wait registers its waiter id in the sorted
+-- set S waiters (score: when it stops waiting, by NOW) in the same call, and then blocks on its own list
+-- S wake:<waiter> (BLPOP). The first task a call makes ready pops every registered waiter (at most
+-- WAKE_LIMIT per call, the earliest to stop first) and pushes one token on each one's list, which then
+-- claims again: whatever their capabilities, so no waiter that could take the task sleeps through it. A
+-- list holds at most one token (a waiter is popped when woken and clears its list when it registers) and
+-- expires WAKE_TTL ms after the push (a waiter that gave up never reads it). Once per call.
+local WAKE_LIMIT = 1000
+local WAKE_TTL = 60000
+local wakeCall
+
+local function wakeWaiters()
+  if wakeCall == changes then
+    return
+  end
+  wakeCall = changes
+  local waiters = P .. 'waiters'
+  if redis.call('ZCARD', waiters) == 0 then
+    return
+  end
+  redis.call('ZREMRANGEBYSCORE', waiters, '-inf', '(' .. int(NOW))
+  local popped = redis.call('ZPOPMIN', waiters, WAKE_LIMIT)
+  for i = 1, #popped, 2 do
+    local list = P .. 'wake:' .. popped[i]
+    redis.call('RPUSH', list, '1')
+    redis.call('PEXPIRE', list, WAKE_TTL)
+  end
+end
+
 local function makeReady(id, caps, priority, seq)
   redis.call('ZADD', P .. 'ready:' .. caps, int(readyScore(priority, seq)), id)
   redis.call('SADD', P .. 'groups', caps)
+  wakeWaiters()
 end
 
 local function leaveReady(id, caps)
@@ -70,6 +125,7 @@ end
 -- S finat: what the retention purges (ADR 0035).
 local DONE = {COMPLETED = 'done:ok', DEAD = 'done:ko', CANCELLED = 'done:ko'}
 local PURGE_LIMIT = 512
+local PURGE_PAGE = 8
 
 local function moveStatus(id, from, to, seq)
   redis.call('ZREM', P .. 'st:' .. from, id)
@@ -100,14 +156,22 @@ local function purgeKind(doneKey, keep, age)
   local left = PURGE_LIMIT
   if age then
     -- finishing order is time order (one clock per swarm), so the old ones are at the head
+    -- read in pages of PURGE_PAGE from the head: a completion usually purges one or none, so reading
+    -- PURGE_LIMIT ids per call would be O(PURGE_LIMIT) work for nothing (ADR 0076)
     local oldest = NOW - age
-    for _, id in ipairs(redis.call('ZRANGE', key, 0, left - 1)) do
-      local at = tonumber(redis.call('HGET', P .. 'finat', id))
-      if at and at >= oldest then
-        break
+    local young = false
+    while left > 0 and not young do
+      local page = redis.call('ZRANGE', key, 0, math.min(left, PURGE_PAGE) - 1)
+      for _, id in ipairs(page) do
+        local at = tonumber(redis.call('HGET', P .. 'finat', id))
+        if at and at >= oldest then
+          young = true
+          break
+        end
+        forgetTask(key, id)
+        left = left - 1
       end
-      forgetTask(key, id)
-      left = left - 1
+      young = young or #page < PURGE_PAGE
     end
   end
   if keep and left > 0 then
@@ -165,12 +229,12 @@ local function release(id, reason)
     redis.call('HSET', k, 'status', 'QUEUED', 'err', reason)
     moveStatus(id, 'CLAIMED', 'QUEUED', t[6])
     makeReady(id, t[4], tonumber(t[5]), tonumber(t[6]))
-    record('colony.task.' .. id .. '.expired', 'expired', 'task', redis.call('HGETALL', k))
+    recordTask(id, 'expired', k)
   else
     redis.call('HSET', k, 'status', 'DEAD', 'err',
       reason .. '; out of attempts (' .. attempts .. ' of ' .. max .. ')')
     moveStatus(id, 'CLAIMED', 'DEAD', t[6])
-    record('colony.task.' .. id .. '.dead', 'dead', 'task', redis.call('HGETALL', k))
+    recordTask(id, 'dead', k)
   end
 end
 
@@ -236,7 +300,11 @@ local function claimTask(id, caps, agent, leaseMs)
   redis.call('ZADD', P .. 'held:' .. agent, token, id)
   advisory(P .. 'lease:' .. id, agent .. ' ' .. token, leaseMs)
   local fields = redis.call('HGETALL', k)
-  record('colony.task.' .. id .. '.claimed', 'claimed', 'task', fields)
+  if tasksWatched() then
+    record('colony.task.' .. id .. '.claimed', 'claimed', 'task', fields)
+  else
+    redis.call('INCR', P .. 'rev')
+  end
   return fields
 end
 
@@ -270,8 +338,12 @@ end
 -- Expires lapsed leases and readies tasks whose backoff ended, then claims the highest-priority (then
 -- earliest submitted) QUEUED task whose required capabilities offered (a set) covers, for agent until
 -- NOW + leaseMs. Returns the task's fields, or 0 when there is none (task_claim, task_complete_claim).
-local function claimBest(agent, leaseMs, offered)
-  catchUp()
+-- caughtUp: the caller ran catchUp() already in this call at this NOW (a batch claim catches up once:
+-- nothing it claims can lapse or come due within the same NOW).
+local function claimBest(agent, leaseMs, offered, caughtUp)
+  if not caughtUp then
+    catchUp()
+  end
   local best, bestGroup, bestScore
   for _, caps in ipairs(redis.call('SMEMBERS', P .. 'groups')) do
     local covered = true
@@ -298,8 +370,12 @@ end
 -- (task_complete, task_complete_claim; the caller checks the fence first). Lapsed leases only: a
 -- completion reads no ready group, so readying tasks whose backoff ended is left to the calls that do
 -- (claim, assign, offer, give, renew, fail) and costs a completion nothing (ADR 0060).
-local function completeLease(id, token, result)
-  expireLeases()
+-- batched: the caller expired lapsed leases already in this call and purges once after its completions
+-- (task_complete_claim_many: all at one NOW, so once per call does what once per completion would).
+local function completeLease(id, token, result, batched)
+  if not batched then
+    expireLeases()
+  end
   local outcome, lease = checkLease(id, token)
   if outcome == 'OK' then
     local k = taskKey(id)
@@ -308,8 +384,10 @@ local function completeLease(id, token, result)
     redis.call('HDEL', k, 'holder', 'token', 'lexp', 'nb')
     redis.call('HSET', k, 'status', 'COMPLETED', 'result', result)
     moveStatus(id, 'CLAIMED', 'COMPLETED', t[2])
-    record('colony.task.' .. id .. '.completed', 'completed', 'task', redis.call('HGETALL', k))
-    purgeFinished()
+    recordTask(id, 'completed', k)
+    if not batched then
+      purgeFinished()
+    end
   end
   return outcome
 end

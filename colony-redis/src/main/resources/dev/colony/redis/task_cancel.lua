@@ -15,6 +15,6 @@ end
 redis.call('HDEL', k, 'holder', 'token', 'lexp', 'nb', 'result')
 redis.call('HSET', k, 'status', 'CANCELLED')
 moveStatus(id, status, 'CANCELLED', t[4])
-record('colony.task.' .. id .. '.cancelled', 'cancelled', 'task', redis.call('HGETALL', k))
+recordTask(id, 'cancelled', k)
 purgeFinished()
 return {1, changes}

@@ -25,12 +25,12 @@ if outcome == 'OK' then
     redis.call('HSET', k, 'status', 'QUEUED', 'nb', int(notBefore), 'err', ARGV[4])
     moveStatus(id, 'CLAIMED', 'QUEUED', t[2])
     redis.call('ZADD', P .. 'delayed', int(notBefore), id)
-    record('colony.task.' .. id .. '.failed', 'failed', 'task', redis.call('HGETALL', k))
+    recordTask(id, 'failed', k)
   else
     redis.call('HSET', k, 'status', 'DEAD', 'err', ARGV[4])
     redis.call('HDEL', k, 'result')
     moveStatus(id, 'CLAIMED', 'DEAD', t[2])
-    record('colony.task.' .. id .. '.dead', 'dead', 'task', redis.call('HGETALL', k))
+    recordTask(id, 'dead', k)
     purgeFinished()
   end
 end

@@ -9,6 +9,6 @@ if outcome == 'OK' then
   redis.call('HSET', k, 'lexp', int(expires))
   redis.call('ZADD', P .. 'claimed', int(expires), id)
   advisory(P .. 'lease:' .. id, redis.call('HGET', k, 'holder') .. ' ' .. ARGV[3], tonumber(ARGV[4]))
-  record('colony.task.' .. id .. '.renewed', 'renewed', 'task', redis.call('HGETALL', k))
+  recordTask(id, 'renewed', k)
 end
 return {outcome, changes}

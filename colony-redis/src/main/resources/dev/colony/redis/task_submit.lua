@@ -16,5 +16,5 @@ redis.call('HSET', k, 'id', id, 'type', ARGV[3], 'payload', ARGV[7], 'prio', ARG
 redis.call('ZADD', P .. 'tasks', seq, id)
 redis.call('ZADD', P .. 'st:QUEUED', seq, id)
 makeReady(id, ARGV[5], tonumber(ARGV[4]), seq)
-record('colony.task.' .. id .. '.submitted', 'submitted', 'task', redis.call('HGETALL', k))
+recordTask(id, 'submitted', k)
 return {1, changes}

@@ -19,7 +19,7 @@ for i = 2, #ARGV, 6 do
     redis.call('ZADD', P .. 'tasks', seq, id)
     redis.call('ZADD', P .. 'st:QUEUED', seq, id)
     makeReady(id, ARGV[i + 3], tonumber(ARGV[i + 2]), seq)
-    record('colony.task.' .. id .. '.submitted', 'submitted', 'task', redis.call('HGETALL', k))
+    recordTask(id, 'submitted', k)
     queued[#queued + 1] = 1
   end
 end

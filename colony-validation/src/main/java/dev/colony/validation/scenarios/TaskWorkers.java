@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -21,6 +23,8 @@ import org.HdrHistogram.ConcurrentHistogram;
  * Node B's {@value RedisTasksScenario#WORKERS} task workers of {@code redis-tasks}: virtual threads that claim
  * (30 s lease) and complete tasks, each completion claiming the worker's next task in the same call
  * ({@code completeAndClaim}, ADR 0063), {@code PREFIX0..PREFIX(n-1)} until each was completed once or 120 s passed.
+ * A worker holding nothing waits for work with a waiting claim (up to {@link #WAIT} at a time; ADR 0076) instead
+ * of claiming again after a pause; once every task was completed, the workers still waiting are interrupted.
  * Each task counts once, with the time from its submission (A's {@link System#nanoTime} in its first 8 payload
  * bytes) to its OK completion; one completed twice or not OK is counted over the whole run.
  *
@@ -29,6 +33,8 @@ import org.HdrHistogram.ConcurrentHistogram;
 final class TaskWorkers {
     static final long BOUND_NANOS = 120_000_000_000L;
     private static final Duration LEASE = Duration.ofSeconds(30);
+    /** The longest single waiting claim of an idle worker. */
+    static final Duration WAIT = Duration.ofSeconds(1);
 
     private final Colony b;
     private final LongAdder twice = new LongAdder();
@@ -36,6 +42,8 @@ final class TaskWorkers {
     private final Thread[] threads = new Thread[RedisTasksScenario.WORKERS];
     private ConcurrentHistogram latency;
     private LongAdder good;
+    private CountDownLatch finished;
+    private int target;
 
     TaskWorkers(Colony b) {
         this.b = b;
@@ -53,19 +61,28 @@ final class TaskWorkers {
         LongAdder iterationGood = new LongAdder();
         latency = iterationLatency;
         good = iterationGood;
+        target = n;
+        finished = new CountDownLatch(1);
         for (int w = 0; w < threads.length; w++) {
             AgentId worker = AgentId.of("worker-" + w);
             threads[w] = Thread.ofVirtual().start(() -> {
-                if (perCall > 1) {
-                    List<Lease> held = List.of();
-                    while (iterationGood.sum() < n && System.nanoTime() - start < BOUND_NANOS) {
-                        held = workMany(worker, held, perCall, prefix, completed, iterationGood, iterationLatency);
+                try {
+                    if (perCall > 1) {
+                        List<Lease> held = List.of();
+                        while (iterationGood.sum() < n && System.nanoTime() - start < BOUND_NANOS) {
+                            held = workMany(worker, held, perCall, prefix, completed, iterationGood, iterationLatency);
+                        }
+                        return;
                     }
-                    return;
-                }
-                Optional<Lease> held = Optional.empty();
-                while (iterationGood.sum() < n && System.nanoTime() - start < BOUND_NANOS) {
-                    held = work(worker, held, prefix, completed, iterationGood, iterationLatency);
+                    Optional<Lease> held = Optional.empty();
+                    while (iterationGood.sum() < n && System.nanoTime() - start < BOUND_NANOS) {
+                        held = work(worker, held, prefix, completed, iterationGood, iterationLatency);
+                    }
+                } catch (RuntimeException e) {
+                    if (!Thread.currentThread().isInterrupted()) {
+                        throw e;
+                    }
+                    // interrupted while waiting for work after the last task: the iteration is over
                 }
             });
         }
@@ -73,6 +90,10 @@ final class TaskWorkers {
 
     /** Waits for the workers of the current iteration; the counts. */
     NodeBReply await() throws InterruptedException {
+        finished.await(BOUND_NANOS, TimeUnit.NANOSECONDS);
+        for (Thread t : threads) {
+            t.interrupt(); // the workers still in a waiting claim: nothing is left to claim
+        }
         for (Thread t : threads) {
             t.join();
         }
@@ -80,7 +101,7 @@ final class TaskWorkers {
     }
 
     /**
-     * One step of a worker: claims when it holds no lease (pausing 1 ms when there is none), else completes its
+     * One step of a worker: waits for a task with a waiting claim when it holds no lease (ADR 0076), else completes its
      * lease and claims the next in one call ({@link dev.colony.state.TaskQueue#completeAndClaim}, ADR 0063); each
      * task counts once, with its submit-to-complete time. Returns the lease held now.
      */
@@ -92,11 +113,8 @@ final class TaskWorkers {
             LongAdder iterationGood,
             ConcurrentHistogram iterationLatency) {
         if (held.isEmpty()) {
-            Optional<Lease> claimed = b.tasks().claim(worker, Set.of(), LEASE);
-            if (claimed.isEmpty()) {
-                pause();
-            }
-            return claimed;
+            List<Lease> claimed = b.tasks().claim(worker, Set.of(), LEASE, 1, WAIT);
+            return claimed.isEmpty() ? Optional.empty() : Optional.of(claimed.getFirst());
         }
         Lease lease = held.get();
         byte[] payload = lease.task().spec().payload();
@@ -111,7 +129,7 @@ final class TaskWorkers {
 
     /**
      * One step of a worker taking up to {@code perCall} tasks per call: completes every lease it holds and claims
-     * the next ones in one call (pausing 1 ms when it got none); each task counts once. Returns the leases held now.
+     * the next ones in one call, or waits for tasks with a waiting claim when it holds none; each task counts once. Returns the leases held now.
      */
     private List<Lease> workMany(
             AgentId worker,
@@ -121,6 +139,9 @@ final class TaskWorkers {
             AtomicIntegerArray completed,
             LongAdder iterationGood,
             ConcurrentHistogram iterationLatency) {
+        if (held.isEmpty()) {
+            return b.tasks().claim(worker, Set.of(), LEASE, perCall, WAIT);
+        }
         List<Completion> done = new ArrayList<>(held.size());
         for (Lease lease : held) {
             done.add(new Completion(lease, lease.task().spec().payload()));
@@ -134,9 +155,6 @@ final class TaskWorkers {
                 continue;
             }
             count(lease, now, prefix, completed, iterationGood, iterationLatency);
-        }
-        if (handoffs.next().isEmpty()) {
-            pause();
         }
         return handoffs.next();
     }
@@ -154,16 +172,11 @@ final class TaskWorkers {
             iterationLatency.recordValue(
                     Math.max(0, now - ByteBuffer.wrap(payload).getLong()));
             iterationGood.increment();
+            if (iterationGood.sum() >= target) {
+                finished.countDown();
+            }
         } else {
             twice.increment();
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
