@@ -109,8 +109,10 @@ final class RedisMessengerRequests {
                             SendOutcome.REJECTED);
                 }
             }
-            replies.complete(waiting, received);
-            return SendOutcome.DELIVERED;
+            if (replies.complete(waiting, received)) {
+                return SendOutcome.DELIVERED;
+            }
+            // the request timed out between the lookup and now: sent on as a late reply, as if it came later
         }
         byte[] encoded;
         try {
@@ -190,10 +192,8 @@ final class RedisMessengerRequests {
             return;
         }
         PendingReplies.Waiting waiting = replies.waitingFor(reply);
-        if (waiting != null) {
-            replies.complete(waiting, reply);
-        } else if (reply.recipient() != null) {
-            late(reply);
+        if ((waiting == null || !replies.complete(waiting, reply)) && reply.recipient() != null) {
+            late(reply); // no request waits for it, or its request timed out since the lookup
         }
     }
 

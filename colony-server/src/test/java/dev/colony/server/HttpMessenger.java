@@ -252,9 +252,13 @@ final class HttpMessenger implements Messenger {
         long seq = inbox == null ? -1 : inbox.heldSeq(request.id());
         if (seq > 0) {
             // the request is still held by the server: its reply route completes a waiting request
-            return outcome(http.post(
+            Http.Res res = http.post(
                     path(request.recipient()) + "/inbox/" + seq + "/reply",
-                    HttpWire.json("type", type, "payload", Json.MAPPER.valueToTree(payload))));
+                    HttpWire.json("type", type, "payload", Json.MAPPER.valueToTree(payload)));
+            if (res.status() != 404 || !"NO_SUCH_MESSAGE".equals(res.code())) {
+                return outcome(res);
+            }
+            // acknowledged meanwhile (the handler returned): sent as a message with the correlation id below
         }
         AgentId to = request.replyTo() != null ? request.replyTo() : request.source();
         Envelope reply = Envelope.of(request.recipient(), to, type, payload).withCorrelationId(request.correlationId());
