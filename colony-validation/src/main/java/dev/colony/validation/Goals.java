@@ -161,9 +161,10 @@ public final class Goals {
                     "goal_cycles_per_sec"),
             atLeast(
                     "serve-fanout",
-                    "events/s published to 1,000 SSE subscribers, every delivery verified",
+                    "1,000 events/s offered to 1,000 SSE subscribers, kept within 1%, every delivery verified",
                     atFanOutSubscribers(headline()),
-                    1_000,
+                    // the publisher never exceeds its pace, so a run that keeps it measures 998-1,000 (ADR 0079)
+                    990,
                     "goal_events_per_sec"),
             atLeast("redis-bus", "events between two nodes", headline(), 200_000, "goal_events_per_sec"),
             atLeast("redis-messenger", "at-least-once messages", headline(), 50_000, "goal_msgs_per_sec"),
