@@ -114,19 +114,29 @@ final class FanOutClients {
         done.await(timeoutSeconds, TimeUnit.SECONDS);
         long delivered = System.nanoTime() - start;
         long cpu = processCpuNanos() - cpuBefore;
-        return String.format(
+        // the subscribers' counters run on over the rounds: this round's are the sums less the last round's
+        long countedNow = sum(s -> s.counted);
+        long wrongNow = sum(s -> s.wrong);
+        long brokenNow = sum(s -> s.broken);
+        long chunksNow = readers.stream().mapToLong(r -> r.chunks).sum();
+        String line = String.format(
                 Locale.ROOT,
                 "result %d %d %d %d %d %d %d %d %d %s",
                 published,
                 answered,
                 delivered,
-                -counted + (counted = sum(s -> s.counted)),
-                -wrong + (wrong = sum(s -> s.wrong)),
-                -broken + (broken = sum(s -> s.broken)),
+                countedNow - counted,
+                wrongNow - wrong,
+                brokenNow - broken,
                 subs.stream().filter(FanOutSubscriber::ended).count(),
-                -chunks + (chunks = readers.stream().mapToLong(r -> r.chunks).sum()),
+                chunksNow - chunks,
                 cpu,
                 latencyOfRound());
+        counted = countedNow;
+        wrong = wrongNow;
+        broken = brokenNow;
+        chunks = chunksNow;
+        return line;
     }
 
     private long publish(String subject, long first, int count, int rate, long start) throws IOException {
