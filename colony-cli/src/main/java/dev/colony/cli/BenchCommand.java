@@ -156,7 +156,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (list) {
             (redis != null
                             ? Scenarios.redis(RedisFixture.of(RedisBench.parse("redis://localhost/x", 0, quick)))
-                            : Scenarios.embedded())
+                            : Scenarios.embedded(quick))
                     .forEach(s -> out.printf("%-22s %s%n", s.name(), s.description()));
             out.flush();
             return 0;
@@ -233,7 +233,7 @@ public final class BenchCommand implements Callable<Integer> {
     private BenchReport runAll() throws Exception {
         Harness harness = new Harness(warmup, iterations, quick, quiet ? null : Progress.toStandardError());
         if (redis == null) {
-            return run(harness, withAgents(select(Scenarios.embedded())), "embedded");
+            return run(harness, withAgents(select(Scenarios.embedded(quick))), "embedded");
         }
         try (RedisFixture fixture = RedisFixture.of(redisBench(), redisNodes())) {
             return run(harness, select(Scenarios.redis(fixture)), "redis");

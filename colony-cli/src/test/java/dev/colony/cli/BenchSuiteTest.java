@@ -14,8 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** {@code colony bench} with no scenario: the whole suite end to end, and the report options on a file. */
 class BenchSuiteTest {
     static final String FIXTURE = "src/test/resources/bench/quick-run.json";
-    static final List<String> SCENARIOS =
-            List.of("event-bus", "event-bus-concurrent", "messenger", "snapshot", "load", "plugins", "serve");
+    static final List<String> SCENARIOS = List.of(
+            "event-bus", "event-bus-concurrent", "messenger", "snapshot", "load", "plugins", "serve", "serve-fanout");
 
     @Test
     void bench_allScenarios_everyCountVerifiedWithSpreadBaselineAndReports(@TempDir Path dir) throws Exception {
@@ -99,6 +99,10 @@ class BenchSuiteTest {
         assertThat(scenarios.get(5).get("verified").get("expected").asLong()).isEqualTo(7 * 50_000L);
         // serve: 8,000 claim+complete cycles and 8,000 handoff cycles per iteration, each checked against the colony
         assertThat(scenarios.get(6).get("verified").get("expected").asLong()).isEqualTo(2 * 2 * 8_000L);
+        // serve-fanout, --quick: 1,000 events x 100 SSE subscribers per iteration, each delivery checked in the child
+        // JVM
+        assertThat(scenarios.get(7).get("verified").get("expected").asLong()).isEqualTo(2 * 1_000L * 100);
+        assertThat(scenarios.get(7).get("details").get("subscribers").asInt()).isEqualTo(100);
         assertThat(Files.readString(md)).contains("## Summary").contains("## `load`");
         assertThat(Files.readString(html)).contains("<svg").contains("id=\"scenario-load\"");
     }

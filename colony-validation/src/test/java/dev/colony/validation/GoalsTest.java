@@ -45,6 +45,20 @@ class GoalsTest {
         assertThat(goals.get(1).goal()).isEqualTo(20_000_000.0);
     }
 
+    @Test
+    void fanOutGoal_judgedAt1000SubscribersOnly_withTheOfferedPaceKeptWithin1Percent() {
+        Goal quick = Goals.of(result("serve-fanout", 1_000, NO_LATENCY, Map.of("subscribers", 100)))
+                .getFirst();
+        Goal kept = Goals.of(result("serve-fanout", 999.7, NO_LATENCY, Map.of("subscribers", 1_000)))
+                .getFirst();
+        Goal slowed = Goals.of(result("serve-fanout", 835, NO_LATENCY, Map.of("subscribers", 1_000)))
+                .getFirst();
+
+        assertThat(quick.verdict()).isEqualTo(Goal.Verdict.NOT_MEASURED);
+        assertThat(kept.verdict()).isEqualTo(Goal.Verdict.MET);
+        assertThat(slowed.verdict()).isEqualTo(Goal.Verdict.MISSED);
+    }
+
     static final java.nio.file.Path FIXTURE = java.nio.file.Path.of("src/test/resources/bench/quick-run.json");
 
     @Test

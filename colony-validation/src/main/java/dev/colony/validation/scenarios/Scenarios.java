@@ -10,8 +10,16 @@ import java.util.Optional;
 public final class Scenarios {
     private Scenarios() {}
 
-    /** Every embedded scenario, in the order {@code colony bench} runs them. */
+    /** Every embedded scenario at its full size, in the order {@code colony bench} runs them. */
     public static List<Scenario> embedded() {
+        return embedded(false);
+    }
+
+    /**
+     * Every embedded scenario, in the order {@code colony bench} runs them; with {@code quick}, those whose size
+     * is not a matter of iterations alone run smaller ({@code serve-fanout}: 100 subscribers, not 1,000).
+     */
+    public static List<Scenario> embedded(boolean quick) {
         return List.of(
                 new EventBusScenario(),
                 new ConcurrentEventBusScenario(),
@@ -19,7 +27,8 @@ public final class Scenarios {
                 new SnapshotScenario(),
                 new LoadScenario(),
                 new PluginFilterScenario(),
-                new ServeScenario());
+                new ServeScenario(),
+                FanOutScenario.of(quick));
     }
 
     /** The Redis scenarios of {@code colony bench --redis}, in the order they run, on one shared fixture. */
