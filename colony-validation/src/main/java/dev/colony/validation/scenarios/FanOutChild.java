@@ -1,33 +1,17 @@
 package dev.colony.validation.scenarios;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
  * The fan-out clients' JVM ({@link FanOutClients}) seen from the bench: the same {@code java} binary, GC and
- * heap flags and class path as this JVM (as {@link ChildJvmNodeB}), the token in its environment. Commands go
- * to its standard input, answers come one a line on its standard output; the last {@value #STDERR_LINES} lines
- * of its standard error are kept for the error that says why it failed. It never outlives the bench: {@link
- * #close} asks it to exit and then kills it, and it exits by itself when its standard input closes.
+ * heap flags and class path as this JVM, the token in its environment, talked to by lines ({@link ChildJvm}).
  */
 final class FanOutChild implements AutoCloseable {
-    static final int STDERR_LINES = 20;
-    private static final String EOF = "\u0000end of the fan-out clients' output";
-
     /** One round's answer (see {@link FanOutClients}); counts are the round's. */
     record Result(
             long publishNanos,
@@ -64,17 +48,10 @@ final class FanOutChild implements AutoCloseable {
         }
     }
 
-    private final Process process;
-    private final OutputStream commands;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    private final Deque<String> stderr = new ArrayDeque<>();
-    private boolean closed;
+    private final ChildJvm child;
 
-    private FanOutChild(Process process) {
-        this.process = process;
-        this.commands = process.getOutputStream();
-        Thread.ofPlatform().daemon().name("fan-out-clients-stdout").start(this::readLines);
-        Thread.ofPlatform().daemon().name("fan-out-clients-stderr").start(this::readErrors);
+    private FanOutChild(ChildJvm child) {
+        this.child = child;
     }
 
     /**
@@ -84,8 +61,7 @@ final class FanOutChild implements AutoCloseable {
      * @throws IllegalStateException when the JVM cannot start or its subscribers cannot connect (then it is stopped)
      */
     static FanOutChild start(int port, String token, int subscribers, long[] ignore, int timeoutSeconds) {
-        List<String> command = new ArrayList<>(List.of(java()));
-        command.addAll(ChildJvmNodeB.jvmFlags());
+        List<String> command = new ArrayList<>(ChildJvm.java());
         command.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
@@ -95,17 +71,10 @@ final class FanOutChild implements AutoCloseable {
         if (ignore != null) {
             command.addAll(List.of(Long.toString(ignore[0]), Long.toString(ignore[1])));
         }
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put(FanOutClients.TOKEN_ENV, token);
-        FanOutChild child;
+        FanOutChild child = new FanOutChild(ChildJvm.start(
+                "the fan-out clients' JVM", "fan-out-clients", command, Map.of(FanOutClients.TOKEN_ENV, token)));
         try {
-            child = new FanOutChild(builder.start());
-        } catch (IOException e) {
-            throw new IllegalStateException(
-                    "could not start the fan-out clients' JVM (" + command.getFirst() + "): " + e);
-        }
-        try {
-            String line = child.await("start", timeoutSeconds);
+            String line = child.child.await("start", timeoutSeconds);
             if (!line.equals("connected")) {
                 throw new IllegalStateException("the fan-out clients began with '" + line + "', not connected");
             }
@@ -116,112 +85,16 @@ final class FanOutChild implements AutoCloseable {
         }
     }
 
-    private static String java() {
-        return ProcessHandle.current()
-                .info()
-                .command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
     /** Runs one round (see {@link FanOutClients}) and returns its result. */
     Result round(String subject, long first, int count, int rate, int timeoutSeconds) {
         String command = "round " + subject + " " + first + " " + count + " " + rate + " " + timeoutSeconds;
-        try {
-            commands.write((command + "\n").getBytes(StandardCharsets.UTF_8));
-            commands.flush();
-        } catch (IOException e) {
-            throw exited(command);
-        }
         // the round's own timeout, then as long again for publishing under load
-        return Result.parse(await(command, 2 * timeoutSeconds + 60));
-    }
-
-    private String await(String command, int timeoutSeconds) {
-        String line;
-        try {
-            line = lines.poll(timeoutSeconds, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the fan-out clients' '" + command + "'");
-        }
-        if (line == null) {
-            throw new IllegalStateException("the fan-out clients (pid " + process.pid() + ") did not answer '" + command
-                    + "' within " + timeoutSeconds + " s; the last lines of their stderr:" + stderrTail());
-        }
-        if (EOF.equals(line)) {
-            lines.offer(EOF);
-            throw exited(command);
-        }
-        return line;
-    }
-
-    private IllegalStateException exited(String command) {
-        String code;
-        try {
-            code = process.waitFor(10, TimeUnit.SECONDS) ? String.valueOf(process.exitValue()) : "(still running)";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            code = "(unknown: interrupted)";
-        }
-        return new IllegalStateException("the fan-out clients' JVM (pid " + process.pid() + ") exited with code " + code
-                + " during '" + command + "'; the last lines of its stderr:" + stderrTail());
-    }
-
-    private String stderrTail() {
-        synchronized (stderr) {
-            return stderr.isEmpty() ? " (none)" : "\n  " + String.join("\n  ", stderr);
-        }
-    }
-
-    private void readLines() {
-        try (BufferedReader in =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                lines.add(line);
-            }
-        } catch (IOException e) {
-            // the child is gone: the sentinel says so
-        } finally {
-            lines.add(EOF);
-        }
-    }
-
-    private void readErrors() {
-        try (BufferedReader in =
-                new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                synchronized (stderr) {
-                    if (stderr.size() == STDERR_LINES) {
-                        stderr.removeFirst();
-                    }
-                    stderr.addLast(line);
-                }
-            }
-        } catch (IOException e) {
-            // the child is gone; what it wrote so far is kept
-        }
+        return Result.parse(child.call(command, 2 * timeoutSeconds + 60));
     }
 
     /** Asks the clients to exit, closes their standard input, and kills them if they have not exited in 10 s. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            commands.write("exit\n".getBytes(StandardCharsets.UTF_8));
-            commands.close();
-        } catch (IOException e) {
-            // already gone
-        }
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        child.close();
     }
 }
