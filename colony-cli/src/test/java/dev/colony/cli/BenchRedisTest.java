@@ -4,13 +4,12 @@ import static dev.colony.cli.Captured.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.colony.redis.RedisServer;
+import dev.colony.redis.RedisServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,17 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
 class BenchRedisTest {
     static final List<String> SCENARIOS = List.of("redis-bus", "redis-messenger", "redis-tasks", "redis-tasks-batched");
     static final int SIZE = 300;
-    private static RedisServer server;
 
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
 
     @Test
     void bench_redis_everyCountVerifiedAndReportsWritten(@TempDir Path dir) throws Exception {
@@ -39,7 +30,7 @@ class BenchRedisTest {
         Captured result = capture(
                 "bench",
                 "--redis",
-                server.uri() + "/bt",
+                redis.server().uri() + "/bt",
                 "--quick",
                 "--warmup",
                 "0",
@@ -120,7 +111,8 @@ class BenchRedisTest {
                 assertThat(s.get("pass").asBoolean()).as(name).isEqualTo(targetMet);
             }
             if (!details.get("keys_deleted").asString().startsWith("no")) {
-                assertThat(server.command("KEYS colony:{" + details.get("swarm").asString() + "}:*"))
+                assertThat(redis.server()
+                                .command("KEYS colony:{" + details.get("swarm").asString() + "}:*"))
                         .as(name)
                         .isEqualTo("*0");
             }
@@ -146,7 +138,7 @@ class BenchRedisTest {
 
     @Test
     void bench_badRedisNodes_isAUsageError() {
-        Captured result = capture("bench", "--redis", server.uri() + "/bt", "--redis-nodes", "three-jvms");
+        Captured result = capture("bench", "--redis", redis.server().uri() + "/bt", "--redis-nodes", "three-jvms");
         assertThat(result.code()).as(result.err()).isEqualTo(2);
         assertThat(result.err()).contains("--redis-nodes must be one-jvm or two-jvms, got 'three-jvms'");
     }
@@ -160,7 +152,7 @@ class BenchRedisTest {
 
     @Test
     void bench_unknownRedisScenario_isAUsageError() {
-        Captured result = capture("bench", "--redis", server.uri() + "/bt", "--scenario", "event-bus");
+        Captured result = capture("bench", "--redis", redis.server().uri() + "/bt", "--scenario", "event-bus");
         assertThat(result.code()).isEqualTo(2);
         assertThat(result.err()).contains("unknown scenario 'event-bus'").contains("redis-bus");
     }

@@ -3,29 +3,19 @@ package dev.colony.cli;
 import static dev.colony.cli.Captured.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.colony.redis.RedisServer;
+import dev.colony.redis.RedisServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** {@code colony demo --redis}: the same demo, every invariant checked, with the colony in a real Redis. */
 class DemoRedisTest {
-    private static RedisServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
 
     @Test
     void demo_inRedis_holdsEveryInvariant(@TempDir Path dir) throws Exception {
@@ -33,7 +23,7 @@ class DemoRedisTest {
         Captured result = capture(
                 "demo",
                 "--redis",
-                server.uri(),
+                redis.server().uri(),
                 "--swarm",
                 "demo-test",
                 "--agents",
@@ -59,7 +49,7 @@ class DemoRedisTest {
         assertThat(root.get("failovers").asInt()).isGreaterThanOrEqualTo(1);
         assertThat(root.get("late_writes_refused").asInt()).isEqualTo(1);
         // the demo drops the swarm it ran in: nothing is left behind, so no key without a TTL either
-        assertThat(server.command("KEYS colony:{demo-test}:*")).isEqualTo("*0");
+        assertThat(redis.server().command("KEYS colony:{demo-test}:*")).isEqualTo("*0");
     }
 
     @Test
@@ -67,7 +57,7 @@ class DemoRedisTest {
         assertThat(capture(
                                 "demo",
                                 "--redis",
-                                server.uri(),
+                                redis.server().uri(),
                                 "--swarm",
                                 "reused",
                                 "--keep",
@@ -78,16 +68,25 @@ class DemoRedisTest {
                                 "--quiet")
                         .code())
                 .isZero();
-        assertThat(server.command("EXISTS colony:{reused}:s:rev")).isEqualTo(":1");
+        assertThat(redis.server().command("EXISTS colony:{reused}:s:rev")).isEqualTo(":1");
         Captured again = capture(
-                "demo", "--redis", server.uri(), "--swarm", "reused", "--agents", "2", "--tasks", "5", "--quiet");
+                "demo",
+                "--redis",
+                redis.server().uri(),
+                "--swarm",
+                "reused",
+                "--agents",
+                "2",
+                "--tasks",
+                "5",
+                "--quiet");
         assertThat(again.code()).isEqualTo(2);
         assertThat(again.err()).contains("already holds state").contains("reused");
     }
 
     @Test
     void demo_oldUriWithTheSwarmAsPath_isAUsageErrorNamingSwarmOption() {
-        Captured result = capture("demo", "--redis", server.uri() + "/my-swarm", "--quiet");
+        Captured result = capture("demo", "--redis", redis.server().uri() + "/my-swarm", "--quiet");
         assertThat(result.code()).isEqualTo(2);
         assertThat(result.err()).contains("'/my-swarm'").contains("--swarm my-swarm");
     }

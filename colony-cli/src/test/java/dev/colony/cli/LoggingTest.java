@@ -2,16 +2,15 @@ package dev.colony.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.colony.redis.RedisServer;
+import dev.colony.redis.RedisServerExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,17 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * at the first logger, so an in-process test would miss them whenever another test logged first.
  */
 class LoggingTest {
-    private static RedisServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES) // the child's bound below, plus the test's own work
@@ -45,7 +35,7 @@ class LoggingTest {
                         Main.class.getName(),
                         "demo",
                         "--redis",
-                        server.uri(),
+                        redis.server().uri(),
                         "--swarm",
                         "logging-test",
                         "--agents",

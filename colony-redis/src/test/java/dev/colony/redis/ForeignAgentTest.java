@@ -16,9 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An agent in another language, played by {@code redis-cli} and a shell only, following
@@ -26,21 +25,12 @@ import org.junit.jupiter.api.Test;
  * task a Java producer submitted, with the same Lua scripts the Java side uses.
  */
 class ForeignAgentTest {
-    private static RedisServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
 
     @Test
     void aRedisCliAgentPublishesAnEventAndClaimsAndCompletesATask() throws Exception {
-        try (Colony colony = server.colony("foreign").build()) {
+        try (Colony colony = redis.server().colony("foreign").build()) {
             List<Event> received = new CopyOnWriteArrayList<>();
             colony.bus().subscribe("reports.>", received::add);
             colony.tasks().submit(TaskSpec.of("t1", "work", "input".getBytes(StandardCharsets.UTF_8)));
@@ -77,7 +67,7 @@ class ForeignAgentTest {
                 .as("runs in the colony-redis module directory")
                 .isTrue();
         ProcessBuilder builder = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).redirectErrorStream(true);
-        builder.environment().put("PORT", Integer.toString(server.port()));
+        builder.environment().put("PORT", Integer.toString(redis.server().port()));
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();

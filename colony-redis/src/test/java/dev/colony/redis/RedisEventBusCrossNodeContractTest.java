@@ -29,9 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -43,17 +42,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RedisEventBusCrossNodeContractTest extends EventBusContract {
     private static final AtomicInteger SWARMS = new AtomicInteger();
-    private static RedisServer server;
 
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
 
     /**
      * Across nodes, DIRECT handlers cannot run on the publisher's thread (it is in another process); what
@@ -131,7 +122,10 @@ class RedisEventBusCrossNodeContractTest extends EventBusContract {
     @Override
     protected EventBus newBus(EventBus.Builder builder) {
         String swarm = "cross" + SWARMS.incrementAndGet();
-        return new CrossNode(RedisLink.open(server.target(swarm)), RedisLink.open(server.target(swarm)), builder);
+        return new CrossNode(
+                RedisLink.open(redis.server().target(swarm)),
+                RedisLink.open(redis.server().target(swarm)),
+                builder);
     }
 
     /**

@@ -17,10 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Node channels (ADR 0075): a node publishes every event on its own channel in batches across subjects, and the
@@ -29,18 +28,11 @@ import org.junit.jupiter.api.Test;
  */
 class RedisEventBusNodeChannelsTest {
     private static final AtomicInteger SWARMS = new AtomicInteger();
-    private static RedisServer server;
+
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
+
     private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @AfterEach
     void closeResources() throws Exception {
@@ -55,7 +47,8 @@ class RedisEventBusNodeChannelsTest {
     }
 
     private RedisEventBus node(String swarm, String busChannels) {
-        RedisLink link = RedisLink.open(server.target(swarm), RedisSettings.from(Map.of("busChannels", busChannels)));
+        RedisLink link =
+                RedisLink.open(redis.server().target(swarm), RedisSettings.from(Map.of("busChannels", busChannels)));
         resources.add(link);
         RedisEventBus bus = RedisEventBus.open(link, EventBus.builder(), RedisEventBusSender.Limits.DEFAULT);
         resources.add(bus);
@@ -63,7 +56,7 @@ class RedisEventBusNodeChannelsTest {
     }
 
     private static long publishCalls() {
-        String stats = server.command("INFO commandstats");
+        String stats = redis.server().command("INFO commandstats");
         int at = stats.indexOf("cmdstat_publish:calls=");
         if (at < 0) {
             return 0;
@@ -83,7 +76,7 @@ class RedisEventBusNodeChannelsTest {
                 SubjectPattern.of("ord.>"), e -> all.add((Integer) e.payload()), SubscribeOptions.direct());
         subscriber.subscribe(
                 SubjectPattern.regex("ord\\.e[1357]"), e -> odd.add((Integer) e.payload()), SubscribeOptions.async());
-        server.command("CONFIG RESETSTAT");
+        redis.server().command("CONFIG RESETSTAT");
         int n = 20_000;
         publisher.publishAll(IntStream.range(0, 64)
                 .mapToObj(i -> new Event(Subject.of("ord.e" + (i & 7)), i))
@@ -115,7 +108,7 @@ class RedisEventBusNodeChannelsTest {
         byNode.publish("mix.a", "node-1");
         bySubject.publish("mix.b", "subject-1");
         try (RedisLinkConnection<String, String> raw =
-                RedisLink.open(server.target(swarm)).connectStrings()) {
+                RedisLink.open(redis.server().target(swarm)).connectStrings()) {
             raw.sync().publish("colony:{" + swarm + "}:ev:mix.c", "{\"data\":\"foreign-1\"}");
         }
         byNode.publish("mix.a", "node-2");
@@ -144,7 +137,7 @@ class RedisEventBusNodeChannelsTest {
         String frame = "{\"colonynode\":\"feedfeedfeed\",\"subject\":\"other.bad\",\"colonytype\":\""
                 + RedisEventBusTest.Stamp.class.getName() + "\",\"data\":{\"seq\":\"not a number\"}}";
         try (RedisLinkConnection<String, String> raw =
-                RedisLink.open(server.target(swarm)).connectStrings()) {
+                RedisLink.open(redis.server().target(swarm)).connectStrings()) {
             raw.sync().publish("colony:{" + swarm + "}:bus:feedfeedfeed", "[" + frame + "," + frame + "]");
         }
 
@@ -165,7 +158,7 @@ class RedisEventBusNodeChannelsTest {
         List<Object> received = new CopyOnWriteArrayList<>();
         subscriber.subscribe(SubjectPattern.of(">"), e -> received.add(e.payload()), SubscribeOptions.direct());
         try (RedisLinkConnection<String, String> raw =
-                RedisLink.open(server.target(swarm)).connectStrings()) {
+                RedisLink.open(redis.server().target(swarm)).connectStrings()) {
             String channel = "colony:{" + swarm + "}:bus:feedfeedfeed";
             raw.sync().publish(channel, "[{\"subject\":\"a.b\",\"data\":1},{\"data\":2}]");
             raw.sync().publish(channel, "[{\"subject\":\"a b\",\"data\":3}]");

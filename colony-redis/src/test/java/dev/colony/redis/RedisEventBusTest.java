@@ -22,30 +22,22 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Redis event bus between nodes: foreign publishers, glob specials, counts, restarts, full buffers. */
 class RedisEventBusTest {
     private static final AtomicInteger SWARMS = new AtomicInteger();
-    private static RedisServer server;
+
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
+
     private final List<AutoCloseable> resources = new ArrayList<>();
 
     /** A payload that keeps its type across nodes (a record: see colonytype). */
     record Stamp(String node, int publisher, int seq) {}
-
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @AfterEach
     void closeResources() throws Exception {
@@ -53,7 +45,7 @@ class RedisEventBusTest {
             resource.close();
         }
         resources.clear();
-        server.restart(); // a test may have stopped it; a fresh start costs little
+        redis.server().restart(); // a test may have stopped it; a fresh start costs little
     }
 
     private static ConditionFactory eventually() {
@@ -65,7 +57,7 @@ class RedisEventBusTest {
     }
 
     private RedisLink link(String swarm) {
-        RedisLink link = RedisLink.open(server.target(swarm));
+        RedisLink link = RedisLink.open(redis.server().target(swarm));
         resources.add(link);
         return link;
     }
@@ -82,7 +74,8 @@ class RedisEventBusTest {
 
     /** A node that publishes on one channel per subject (ADR 0016), as before node channels. */
     private RedisEventBus subjectChannelNode(String swarm) {
-        RedisLink link = RedisLink.open(server.target(swarm), RedisSettings.from(Map.of("busChannels", "subject")));
+        RedisLink link =
+                RedisLink.open(redis.server().target(swarm), RedisSettings.from(Map.of("busChannels", "subject")));
         resources.add(link);
         return node(link, RedisEventBusSender.Limits.DEFAULT);
     }
@@ -103,7 +96,7 @@ class RedisEventBusTest {
         Process cli = new ProcessBuilder(
                         "redis-cli",
                         "-p",
-                        Integer.toString(server.port()),
+                        Integer.toString(redis.server().port()),
                         "PUBLISH",
                         channel,
                         "{\"specversion\":\"1.0\",\"id\":\"py-1\",\"source\":\"python\",\"type\":\"t\","
@@ -255,7 +248,7 @@ class RedisEventBusTest {
         eventually().until(() -> received.size() == 1_000);
         eventually().until(() -> publisher.wireStats().sent() == 1_000);
 
-        server.stop();
+        redis.server().stop();
         eventually().until(() -> !publisher.isConnected() && !subscriber.isConnected());
         for (int i = 1_000; i < 2_000; i++) {
             assertThat(publisher.publish("tick", i).dropped()).isZero(); // buffered, within the bound
@@ -263,7 +256,7 @@ class RedisEventBusTest {
         // waiting in the buffer (the sender may have handed the first batch to Lettuce, which queues it itself
         // while disconnected, just before it noticed the disconnection)
         assertThat(publisher.wireStats().outboundDepth()).isBetween(1_000 - RedisEventBusSender.MAX_BATCH, 1_000);
-        server.restart();
+        redis.server().restart();
 
         // every buffered publish is sent once the publisher is back (Redis acknowledged each PUBLISH)
         eventually().until(() -> publisher.wireStats().sent() == 2_000);
@@ -300,7 +293,7 @@ class RedisEventBusTest {
         String swarm = swarm();
         RedisEventBus publisher = node(
                 link(swarm), new RedisEventBusSender.Limits(100, Duration.ofMillis(50), Duration.ofSeconds(2), true));
-        server.stop();
+        redis.server().stop();
         eventually().until(() -> !publisher.isConnected());
         int dropped = 0;
         for (int i = 0; i < 250; i++) {
@@ -317,7 +310,7 @@ class RedisEventBusTest {
         assertThat(publisher.metrics().dropped()).isEqualTo(dropped);
         assertThat(publisher.metrics().published()).isEqualTo(250);
 
-        server.restart();
+        redis.server().restart();
         int accepted = 250 - dropped;
         eventually().until(() -> publisher.wireStats().sent() == accepted); // every accepted event is sent
         assertThat(publisher.wireStats().outboundDepth()).isZero();

@@ -18,9 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * No key without a TTL left behind: after a demo-like run (agents with inboxes, requests, events, tasks, a
@@ -28,21 +27,12 @@ import org.junit.jupiter.api.Test;
  * messenger leave none), and dropping the swarm leaves no key at all (ADR 0035).
  */
 class RedisHygieneTest {
-    private static RedisServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
 
     @Test
     void demoLikeRun_thenDrop_leavesNoKeyWithoutTtl() throws Exception {
-        try (Colony colony = server.colony("hygiene").build()) {
+        try (Colony colony = redis.server().colony("hygiene").build()) {
             for (int i = 0; i < 3; i++) {
                 colony.spawn(
                         AgentSpec.of(AgentId.of("agent-" + i), "worker"), (ctx, message) -> ctx.reply(message, "pong"));
@@ -69,16 +59,17 @@ class RedisHygieneTest {
                 .isNotEmpty()
                 .allSatisfy(key -> assertThat(key).matches("colony:\\{hygiene\\}:(s:.*|layout)"));
 
-        long deleted = Colony.builder().redis(server.uri()).swarm("hygiene").drop(false);
+        long deleted =
+                Colony.builder().redis(redis.server().uri()).swarm("hygiene").drop(false);
 
         assertThat(deleted).isGreaterThanOrEqualTo(withoutTtl.size());
         assertThat(keysWithoutTtl()).isEmpty();
-        assertThat(server.command("KEYS colony:{hygiene}:*")).isEqualTo("*0");
+        assertThat(redis.server().command("KEYS colony:{hygiene}:*")).isEqualTo("*0");
     }
 
     /** Every key of the server whose TTL is -1 (no expiry), by SCAN. */
     private static List<String> keysWithoutTtl() {
-        RedisClient client = RedisClient.create(server.uri());
+        RedisClient client = RedisClient.create(redis.server().uri());
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             List<String> found = new ArrayList<>();
             ScanCursor cursor = ScanCursor.INITIAL;

@@ -17,9 +17,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An inbox reads ahead while its stream is deep (ADR 0071): never more than its limit of entries read and
@@ -32,22 +31,14 @@ class RedisInboxReadAheadTest {
     private static final InboxOptions BIG = InboxOptions.defaults().withCapacity(10_000);
     private static final AgentId WORKER = AgentId.of("worker");
     private static final AgentId BOSS = AgentId.of("boss");
-    private static RedisServer server;
 
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
 
     @Test
     void slowHandler_deepStream_readsAheadToItsLimitAndNoFurther() throws Exception {
         String swarm = "ahead";
-        try (RedisLink link = RedisLink.open(server.target(swarm));
+        try (RedisLink link = RedisLink.open(redis.server().target(swarm));
                 RedisMessenger node = RedisMessenger.open(link, Messenger.builder(), OPTIONS)) {
             Inbox inbox = node.open(WORKER, BIG);
             sendAll(node, 0, MESSAGES);
@@ -80,7 +71,7 @@ class RedisInboxReadAheadTest {
     @Test
     void handlerTooSlowForTheClaimIdleTime_noReadAhead() throws Exception {
         String swarm = "slow";
-        try (RedisLink link = RedisLink.open(server.target(swarm));
+        try (RedisLink link = RedisLink.open(redis.server().target(swarm));
                 RedisMessenger node = RedisMessenger.open(link, Messenger.builder(), OPTIONS)) {
             Inbox inbox = node.open(WORKER, BIG);
             sendAll(node, 0, 300);
@@ -112,7 +103,7 @@ class RedisInboxReadAheadTest {
     @Test
     void shallowStream_noReadAhead_nextReadOnlyOnceTheBatchWasHandled() throws Exception {
         String swarm = "shallow";
-        try (RedisLink link = RedisLink.open(server.target(swarm));
+        try (RedisLink link = RedisLink.open(redis.server().target(swarm));
                 RedisMessenger node = RedisMessenger.open(link, Messenger.builder(), OPTIONS)) {
             Inbox inbox = node.open(WORKER, BIG);
             sendAll(node, 0, 10); // fewer than a batch: the stream is shallow
@@ -140,9 +131,9 @@ class RedisInboxReadAheadTest {
     @Test
     void crashHoldingReadAhead_everyEntryRedeliveredToTheNextOwnerNoneLost() throws Exception {
         String swarm = "aheadcrash";
-        RedisLink senderLink = RedisLink.open(server.target(swarm));
-        RedisLink crashingLink = RedisLink.open(server.target(swarm));
-        RedisLink takeoverLink = RedisLink.open(server.target(swarm));
+        RedisLink senderLink = RedisLink.open(redis.server().target(swarm));
+        RedisLink crashingLink = RedisLink.open(redis.server().target(swarm));
+        RedisLink takeoverLink = RedisLink.open(redis.server().target(swarm));
         RedisMessenger sender = RedisMessenger.open(senderLink, Messenger.builder(), OPTIONS);
         RedisMessenger crashing = RedisMessenger.open(crashingLink, Messenger.builder(), OPTIONS);
         RedisMessenger takeover = null;

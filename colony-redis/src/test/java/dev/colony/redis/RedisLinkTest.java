@@ -6,31 +6,21 @@ import static org.awaitility.Awaitility.await;
 import dev.colony.LogCapture;
 import java.time.Duration;
 import java.util.logging.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RedisLinkTest {
 
-    private static RedisServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
 
     @Test
     void connectsAndSurvivesARestart() {
-        try (RedisLink link = RedisLink.open(server.target("link"));
+        try (RedisLink link = RedisLink.open(redis.server().target("link"));
                 RedisLinkConnection<String, String> connection = link.connectStrings()) {
             connection.sync().set(link.target().key("k"), "v");
             assertThat(connection.sync().get("colony:{link}:k")).isEqualTo("v");
-            server.restart();
+            redis.server().restart();
             // no persistence: the value is gone, but the connection comes back by itself
             assertThat(connection.sync().get(link.target().key("k"))).isNull();
         }
@@ -38,17 +28,17 @@ class RedisLinkTest {
 
     @Test
     void restart_connectionLostAndBack_loggedOnceEachAndCloseIsNotALoss() {
-        RedisTarget target = server.target("link-log");
+        RedisTarget target = redis.server().target("link-log");
         try (LogCapture log = LogCapture.of("dev.colony.redis")) {
             try (RedisLink link = RedisLink.open(target);
                     RedisLinkConnection<String, String> connection = link.connectStrings()) {
                 connection.sync().ping();
-                server.restart();
+                redis.server().restart();
                 assertThat(connection.sync().ping()).isEqualTo("PONG");
                 await().atMost(Duration.ofMinutes(1))
                         .until(() -> !log.containing("Redis reconnected").isEmpty());
             }
-            String named = "redis://127.0.0.1:" + server.port() + " swarm link-log";
+            String named = "redis://127.0.0.1:" + redis.server().port() + " swarm link-log";
             assertThat(log.containing("Redis connection lost"))
                     .containsExactly(new LogCapture.Line(
                             Level.WARNING, "Redis connection lost: " + named + "; reconnecting with backoff"));
@@ -61,20 +51,20 @@ class RedisLinkTest {
 
     @Test
     void outage_failedReconnectAttempt_loggedWithTheTargetThenTheReturn() {
-        RedisTarget target = server.target("link-outage");
+        RedisTarget target = redis.server().target("link-outage");
         try (LogCapture log = LogCapture.of("dev.colony.redis");
                 RedisLink link = RedisLink.open(target);
                 RedisLinkConnection<String, String> connection = link.connectStrings()) {
             connection.sync().ping();
-            server.stop();
+            redis.server().stop();
             await().atMost(Duration.ofMinutes(1))
                     .until(() ->
                             !log.containing("Redis reconnect attempt 1 failed").isEmpty());
-            server.restart();
+            redis.server().restart();
             await().atMost(Duration.ofMinutes(1))
                     .until(() -> !log.containing("Redis reconnected").isEmpty());
 
-            String named = "redis://127.0.0.1:" + server.port() + " swarm link-outage";
+            String named = "redis://127.0.0.1:" + redis.server().port() + " swarm link-outage";
             assertThat(log.containing("Redis reconnect attempt 1 failed"))
                     .singleElement()
                     .satisfies(line -> assertThat(line.level()).isEqualTo(Level.WARNING))

@@ -5,29 +5,21 @@ import dev.colony.messaging.MessengerContract;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The messenger contract, unchanged, against one Redis messenger node on a real redis-server. */
+/** The messenger contract, unchanged, against one Redis messenger node on a real redis-redis.server(). */
 class RedisMessengerContractTest extends MessengerContract {
     private static final AtomicInteger SWARMS = new AtomicInteger();
-    private static RedisServer server;
+
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
+
     private final List<RedisLink> links = new ArrayList<>();
-
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @Override
     protected Messenger newMessenger(Messenger.Builder builder) {
-        RedisLink link = RedisLink.open(server.target("contract" + SWARMS.incrementAndGet()));
+        RedisLink link = RedisLink.open(redis.server().target("contract" + SWARMS.incrementAndGet()));
         links.add(link);
         return RedisMessenger.open(link, builder);
     }

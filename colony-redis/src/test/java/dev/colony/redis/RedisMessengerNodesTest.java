@@ -23,28 +23,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two messenger nodes of one swarm, each on its own link, exchanging messages through Redis. */
 class RedisMessengerNodesTest {
     private static final AtomicInteger SWARMS = new AtomicInteger();
-    private static RedisServer server;
+
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
+
     private final List<AutoCloseable> resources = new ArrayList<>();
     private Messenger left;
     private Messenger right;
-
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @org.junit.jupiter.api.BeforeEach
     void twoNodes() {
@@ -54,7 +46,7 @@ class RedisMessengerNodesTest {
     }
 
     private Messenger node(String swarm) {
-        RedisLink link = RedisLink.open(server.target(swarm));
+        RedisLink link = RedisLink.open(redis.server().target(swarm));
         Messenger messenger = RedisMessenger.open(link, Messenger.builder());
         resources.add(link);
         resources.add(0, messenger); // messengers close before their links

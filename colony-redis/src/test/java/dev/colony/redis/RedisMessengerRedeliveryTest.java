@@ -15,9 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A node crashes in the middle of a handler: the messages it held unacknowledged go to the node that opens
@@ -30,24 +29,16 @@ class RedisMessengerRedeliveryTest {
             .withReadBlock(Duration.ofMillis(200));
     private static final AgentId WORKER = AgentId.of("worker");
     private static final AgentId BOSS = AgentId.of("boss");
-    private static RedisServer server;
 
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
 
     @Test
     void crashMidHandler_unacknowledgedMessagesRedeliveredToTheNextOwnerOnceAndCopiesSuppressed() throws Exception {
         String swarm = "crash";
-        RedisLink senderLink = RedisLink.open(server.target(swarm));
-        RedisLink crashingLink = RedisLink.open(server.target(swarm));
-        RedisLink takeoverLink = RedisLink.open(server.target(swarm));
+        RedisLink senderLink = RedisLink.open(redis.server().target(swarm));
+        RedisLink crashingLink = RedisLink.open(redis.server().target(swarm));
+        RedisLink takeoverLink = RedisLink.open(redis.server().target(swarm));
         RedisMessenger sender = RedisMessenger.open(senderLink, Messenger.builder(), FAST);
         RedisMessenger crashing = RedisMessenger.open(crashingLink, Messenger.builder(), FAST);
         RedisMessenger takeover = null;

@@ -20,11 +20,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * State size stays flat under a retention policy: tasks run through submit, claim, complete (one in ten
@@ -36,17 +35,9 @@ class RedisRetentionSoakTest {
     private static final int TASKS = Integer.getInteger("colony.soak.tasks", 4_000);
     private static final int KEEP = 100;
     private static final int WORKERS = 8;
-    private static RedisServer server;
 
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
 
     private static StateOptions options(TaskRetention retention) {
         return StateOptions.defaults().withSweepInterval(Duration.ZERO).withTaskRetention(retention);
@@ -55,7 +46,7 @@ class RedisRetentionSoakTest {
     @Test
     @Timeout(value = 6, unit = TimeUnit.HOURS) // the opt-in million; the default run takes seconds
     void soak_manyTasksUnderRetention_stateSizeFlat() throws Exception {
-        RedisTarget target = server.target("soak");
+        RedisTarget target = redis.server().target("soak");
         try (RedisLink link = RedisLink.open(target);
                 RedisLinkConnection<String, String> admin = link.connectStrings();
                 EventBus bus = EventBus.create();
@@ -138,7 +129,7 @@ class RedisRetentionSoakTest {
     @Test
     @EnabledIfSystemProperty(named = "colony.bench", matches = "true")
     void counts_costBeforeAndAfter() throws Exception {
-        try (RedisLink link = RedisLink.open(server.target("count-cost"));
+        try (RedisLink link = RedisLink.open(redis.server().target("count-cost"));
                 EventBus bus = EventBus.create();
                 CoordinationState state = RedisState.open(link, bus, options(TaskRetention.KEEP_ALL))) {
             run(state, 0, 10_000);
@@ -159,8 +150,8 @@ class RedisRetentionSoakTest {
         }
         for (TaskRetention retention :
                 List.of(TaskRetention.KEEP_ALL, TaskRetention.of(TaskRetention.Keep.last(KEEP)))) {
-            try (RedisLink link = RedisLink.open(
-                            server.target("purge-cost-" + retention.completed().all()));
+            try (RedisLink link = RedisLink.open(redis.server()
+                            .target("purge-cost-" + retention.completed().all()));
                     EventBus bus = EventBus.create();
                     CoordinationState state = RedisState.open(link, bus, options(retention))) {
                 run(state, 0, 2_000); // warm-up

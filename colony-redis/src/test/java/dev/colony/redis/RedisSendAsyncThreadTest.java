@@ -15,9 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link Messenger#sendAsync} on Redis never runs a caller's dependent action on the Redis client's I/O
@@ -28,17 +27,9 @@ class RedisSendAsyncThreadTest {
     private static final long SEED = 0x5E_0D_22L;
     private static final int SENDERS = 4;
     private static final AgentId ALICE = AgentId.of("alice");
-    private static RedisServer server;
 
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
 
     /**
      * The hazard needs a dependent added just after the answer freed its place in flight and before the
@@ -52,7 +43,7 @@ class RedisSendAsyncThreadTest {
         SplittableRandom random = new SplittableRandom(SEED);
         int batches = 12;
         int batch = RedisMessenger.MAX_IN_FLIGHT;
-        try (RedisLink link = RedisLink.open(server.target("threads"));
+        try (RedisLink link = RedisLink.open(redis.server().target("threads"));
                 RedisMessenger messenger = RedisMessenger.open(
                         link, Messenger.builder(), link.settings().messenger())) {
             AgentId bob = AgentId.of("bob");

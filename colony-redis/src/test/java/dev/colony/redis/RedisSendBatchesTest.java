@@ -19,11 +19,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A node's direct sends joined into SEND_MANY calls (ADR 0077): every message once, each thread's messages in
@@ -33,19 +32,12 @@ import org.junit.jupiter.api.Test;
 class RedisSendBatchesTest {
     private static final AtomicInteger SWARMS = new AtomicInteger();
     private static final AgentId BOB = AgentId.of("bob");
-    private static RedisServer server;
+
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
+
     private final List<AutoCloseable> resources = new ArrayList<>();
     private String swarm;
-
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @BeforeEach
     void newSwarm() {
@@ -60,7 +52,7 @@ class RedisSendBatchesTest {
     }
 
     private RedisMessenger node() {
-        RedisLink link = RedisLink.open(server.target(swarm));
+        RedisLink link = RedisLink.open(redis.server().target(swarm));
         RedisMessenger messenger =
                 RedisMessenger.open(link, Messenger.builder(), link.settings().messenger());
         resources.add(link);
@@ -132,7 +124,7 @@ class RedisSendBatchesTest {
         long calls = batches.calls();
         int count = 200;
         List<CompletableFuture<SendOutcome>> outcomes = new ArrayList<>();
-        server.pause();
+        redis.server().pause();
         try {
             for (int i = 0; i < count; i++) {
                 outcomes.add(sender.sendAsync(message("alice", BOB, i)));
@@ -140,7 +132,7 @@ class RedisSendBatchesTest {
             // the first WINDOW went alone; the other 196 wait for an answer
             assertThat(batches.calls() - calls).isEqualTo(RedisSendBatches.WINDOW);
         } finally {
-            server.resume();
+            redis.server().resume();
         }
 
         assertThat(outcomes).allSatisfy(f -> assertThat(f.join()).isEqualTo(SendOutcome.DELIVERED));
@@ -161,7 +153,7 @@ class RedisSendBatchesTest {
         List<Object> received = new CopyOnWriteArrayList<>();
         receiver.open(BOB, InboxOptions.defaults().withCapacity(10_000)).attach(m -> received.add(m.payload()));
         AgentId carol = AgentId.of("carol"); // in the directory, but her stream key holds a string: XADD fails
-        try (RedisLink link = RedisLink.open(server.target(swarm));
+        try (RedisLink link = RedisLink.open(redis.server().target(swarm));
                 RedisLinkConnection<String, String> raw = link.connectStrings()) {
             raw.sync()
                     .hset(
@@ -172,13 +164,13 @@ class RedisSendBatchesTest {
         }
         int count = 300;
         List<CompletableFuture<SendOutcome>> outcomes = new ArrayList<>();
-        server.pause(); // so that the messages travel in batches mixing both recipients
+        redis.server().pause(); // so that the messages travel in batches mixing both recipients
         try {
             for (int i = 0; i < count; i++) {
                 outcomes.add(sender.sendAsync(message("alice", i % 3 == 0 ? carol : BOB, i)));
             }
         } finally {
-            server.resume();
+            redis.server().resume();
         }
 
         List<Integer> toBob = new ArrayList<>();
@@ -206,7 +198,7 @@ class RedisSendBatchesTest {
     void sendMany_malformedArguments_refusedWithAnErrorNamingIt_andNothingAppended() {
         RedisMessenger node = node();
         node.open(BOB, InboxOptions.defaults().withCapacity(10).withOverflow(OverflowPolicy.FAIL));
-        try (RedisLink link = RedisLink.open(server.target(swarm));
+        try (RedisLink link = RedisLink.open(redis.server().target(swarm));
                 RedisLinkConnection<String, String> raw = link.connectStrings()) {
             String source = RedisMessengerScripts.SEND_MANY.source();
             String[] keys = {node.key("inboxes"), node.stream(BOB)};

@@ -18,10 +18,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link Messenger#sendAsync} on Redis keeps one thread's messages to one recipient in call order when the
@@ -30,19 +29,12 @@ import org.junit.jupiter.api.Test;
 class RedisSendOrderTest {
     private static final AtomicInteger SWARMS = new AtomicInteger();
     private static final AgentId BOB = AgentId.of("bob");
-    private static RedisServer server;
+
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
+
     private final List<AutoCloseable> resources = new ArrayList<>();
     private String swarm;
-
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @org.junit.jupiter.api.BeforeEach
     void newSwarm() {
@@ -57,7 +49,7 @@ class RedisSendOrderTest {
     }
 
     private RedisMessenger node() {
-        RedisLink link = RedisLink.open(server.target(swarm));
+        RedisLink link = RedisLink.open(redis.server().target(swarm));
         RedisMessenger messenger =
                 RedisMessenger.open(link, Messenger.builder(), link.settings().messenger());
         resources.add(link);
@@ -254,7 +246,7 @@ class RedisSendOrderTest {
     }
 
     private long exists(String key) {
-        try (RedisLink link = RedisLink.open(server.target(swarm));
+        try (RedisLink link = RedisLink.open(redis.server().target(swarm));
                 RedisLinkConnection<String, String> connection = link.connectStrings()) {
             return connection.sync().exists(key);
         }

@@ -10,23 +10,14 @@ import dev.colony.state.StateContract;
 import dev.colony.state.StateOptions;
 import dev.colony.state.TaskQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Redis coordination state runs the whole state contract, unchanged, each state on a swarm of its own. */
 class RedisStateContractTest extends StateContract {
     private static final AtomicInteger SWARMS = new AtomicInteger();
-    private static RedisServer server;
 
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
 
     /**
      * The CAS contention test runs with 32 threads instead of 1,000 (ADR 0018): every success invalidates
@@ -41,7 +32,7 @@ class RedisStateContractTest extends StateContract {
 
     @Override
     protected CoordinationState newState(EventBus bus, StateOptions options) {
-        RedisLink link = RedisLink.open(server.target("contract-" + SWARMS.incrementAndGet()));
+        RedisLink link = RedisLink.open(redis.server().target("contract-" + SWARMS.incrementAndGet()));
         return new Linked(RedisState.open(link, bus, options), link);
     }
 

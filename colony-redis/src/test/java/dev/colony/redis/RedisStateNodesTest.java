@@ -33,11 +33,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two processes' worth of state on one swarm: two {@link RedisState}s, each with its own link, bus and
@@ -47,23 +46,15 @@ import org.junit.jupiter.api.Test;
 class RedisStateNodesTest {
     private static final AtomicInteger SWARMS = new AtomicInteger();
     private static final Duration LEASE = Duration.ofSeconds(30);
-    private static RedisServer server;
+
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private ManualClock clock;
     private String swarm;
     private CoordinationState a;
     private CoordinationState b;
-
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @BeforeEach
     void twoNodes() {
@@ -74,7 +65,7 @@ class RedisStateNodesTest {
     }
 
     private CoordinationState node() {
-        RedisLink link = RedisLink.open(server.target(swarm));
+        RedisLink link = RedisLink.open(redis.server().target(swarm));
         EventBus bus = EventBus.create();
         CoordinationState state = RedisState.open(
                 link, bus, StateOptions.defaults().withClock(clock).withSweepInterval(Duration.ZERO));
@@ -179,7 +170,7 @@ class RedisStateNodesTest {
 
     @Test
     void backgroundSweeper_systemClock_failsSilentAgentAndRequeuesItsTask() {
-        try (RedisLink link = RedisLink.open(server.target(swarm + "-sweeper"));
+        try (RedisLink link = RedisLink.open(redis.server().target(swarm + "-sweeper"));
                 EventBus bus = EventBus.create();
                 CoordinationState state = RedisState.open(
                         link,
@@ -273,20 +264,20 @@ class RedisStateNodesTest {
         a.registry().register(AgentId.of("alice"), "worker", Set.of(), Map.of());
         a.tasks().submit(TaskSpec.of("t1", "work", bytes("x")));
         Lease lease = a.tasks().claim(AgentId.of("alice"), Set.of(), LEASE).orElseThrow();
-        String prefix = server.target(swarm).key("s:");
+        String prefix = redis.server().target(swarm).key("s:");
 
-        long leaseTtl =
-                Long.parseLong(server.command("PTTL " + prefix + "lease:t1").replace(":", ""));
-        long aliveTtl =
-                Long.parseLong(server.command("PTTL " + prefix + "alive:alice").replace(":", ""));
+        long leaseTtl = Long.parseLong(
+                redis.server().command("PTTL " + prefix + "lease:t1").replace(":", ""));
+        long aliveTtl = Long.parseLong(
+                redis.server().command("PTTL " + prefix + "alive:alice").replace(":", ""));
 
         assertThat(leaseTtl).isBetween(1L, 2 * LEASE.toMillis());
         assertThat(aliveTtl)
                 .isBetween(1L, 2 * StateOptions.defaults().heartbeatTimeout().toMillis());
         assertThat(a.tasks().complete(lease, bytes("done"))).isEqualTo(LeaseOutcome.OK);
-        assertThat(server.command("EXISTS " + prefix + "lease:t1")).isEqualTo(":0");
+        assertThat(redis.server().command("EXISTS " + prefix + "lease:t1")).isEqualTo(":0");
         a.registry().deregister(AgentId.of("alice"));
-        assertThat(server.command("EXISTS " + prefix + "alive:alice")).isEqualTo(":0");
+        assertThat(redis.server().command("EXISTS " + prefix + "alive:alice")).isEqualTo(":0");
     }
 
     @Test
@@ -294,25 +285,25 @@ class RedisStateNodesTest {
         a.tasks().submit(TaskSpec.of("t1", "work", bytes("x")).withMaxAttempts(3));
         Lease first = a.tasks().claim(AgentId.of("alice"), Set.of(), LEASE).orElseThrow();
         assertThat(a.tasks().fail(first, "flaky", true)).isEqualTo(LeaseOutcome.OK);
-        String key = server.target(swarm).key("s:") + "task:t1";
-        assertThat(server.command("HEXISTS " + key + " nb")).isEqualTo(":1");
+        String key = redis.server().target(swarm).key("s:") + "task:t1";
+        assertThat(redis.server().command("HEXISTS " + key + " nb")).isEqualTo(":1");
         assertThat(b.tasks().claim(AgentId.of("bob"), Set.of(), LEASE)).isEmpty();
 
         clock.advance(Duration.ofMinutes(10));
         Lease second = b.tasks().claim(AgentId.of("bob"), Set.of(), LEASE).orElseThrow();
 
         assertThat(second.task().attempts()).isEqualTo(2);
-        assertThat(server.command("HEXISTS " + key + " nb")).isEqualTo(":0");
-        assertThat(server.command("HGET " + key + " att")).endsWith("\n2");
+        assertThat(redis.server().command("HEXISTS " + key + " nb")).isEqualTo(":0");
+        assertThat(redis.server().command("HGET " + key + " att")).endsWith("\n2");
         assertThat(b.tasks().complete(second, bytes("done"))).isEqualTo(LeaseOutcome.OK);
         assertThat(a.tasks().get("t1").orElseThrow().attempts()).isEqualTo(2);
     }
 
     @Test
     void claim_attemptsCorruptedByHand_clearErrorNamingTheKey() {
-        String prefix = server.target(swarm).key("s:");
+        String prefix = redis.server().target(swarm).key("s:");
         a.tasks().submit(TaskSpec.of("t1", "work", bytes("x")));
-        server.command("HSET " + prefix + "task:t1 att many");
+        redis.server().command("HSET " + prefix + "task:t1 att many");
 
         assertThatThrownBy(() -> b.tasks().claim(AgentId.of("bob"), Set.of(), LEASE))
                 .isInstanceOf(IllegalStateException.class)
@@ -322,16 +313,16 @@ class RedisStateNodesTest {
 
     @Test
     void corruptData_writtenByHand_clearErrorNamingTheKey() {
-        String prefix = server.target(swarm).key("s:");
+        String prefix = redis.server().target(swarm).key("s:");
         a.tasks().submit(TaskSpec.of("t1", "work", bytes("x")).withPriority(9));
         a.tasks().submit(TaskSpec.of("t2", "work", bytes("x")));
         Lease lease = a.tasks().claim(AgentId.of("alice"), Set.of(), LEASE).orElseThrow();
         a.registry().register(AgentId.of("alice"), "worker", Set.of(), Map.of());
-        server.command("HSET " + prefix + "task:t1 status BOGUS");
-        server.command("HSET " + prefix + "agent:alice meta not-json");
-        server.command("HSET " + prefix + "terms planners many");
-        server.command("DEL " + prefix + "task:t2");
-        server.command("SET " + prefix + "task:t2 garbage");
+        redis.server().command("HSET " + prefix + "task:t1 status BOGUS");
+        redis.server().command("HSET " + prefix + "agent:alice meta not-json");
+        redis.server().command("HSET " + prefix + "terms planners many");
+        redis.server().command("DEL " + prefix + "task:t2");
+        redis.server().command("SET " + prefix + "task:t2 garbage");
 
         assertThatThrownBy(() -> b.tasks().get("t1"))
                 .isInstanceOf(IllegalStateException.class)

@@ -24,9 +24,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Waiting claims on Redis (ADR 0076): a waiter registered in the same call as its empty claim is woken by the
@@ -38,20 +37,12 @@ class RedisTaskWaitTest {
     private static final AtomicInteger SWARMS = new AtomicInteger();
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final Duration LONG_WAIT = Duration.ofMinutes(10);
-    private static RedisServer server;
 
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
 
     private static RedisLink link(String swarm) {
-        return RedisLink.open(server.target(swarm), RedisSettings.from(Map.of("commandTimeout", "60s")));
+        return RedisLink.open(redis.server().target(swarm), RedisSettings.from(Map.of("commandTimeout", "60s")));
     }
 
     private static TaskSpec spec(String id) {
@@ -109,9 +100,9 @@ class RedisTaskWaitTest {
             assertThat(b.waiters.polled()).isZero();
             // bounded: every wake-up list holds at most one token, and none is left without a TTL
             for (String key : keys("colony:{" + swarm + "}:s:wake:*")) {
-                assertThat(Long.parseLong(server.command("LLEN " + key).substring(1)))
+                assertThat(Long.parseLong(redis.server().command("LLEN " + key).substring(1)))
                         .isLessThanOrEqualTo(1);
-                assertThat(Long.parseLong(server.command("PTTL " + key).substring(1)))
+                assertThat(Long.parseLong(redis.server().command("PTTL " + key).substring(1)))
                         .isPositive();
             }
         }
@@ -121,7 +112,8 @@ class RedisTaskWaitTest {
     @Test
     void claimWait_nothingSubmitted_returnsEmptyAfterItsSlices() {
         String swarm = "wait-" + SWARMS.incrementAndGet();
-        try (RedisLink link = RedisLink.open(server.target(swarm), RedisSettings.from(Map.of("commandTimeout", "4s")));
+        try (RedisLink link = RedisLink.open(
+                        redis.server().target(swarm), RedisSettings.from(Map.of("commandTimeout", "4s")));
                 EventBus bus = EventBus.create();
                 RedisState state = (RedisState) RedisState.open(link, bus, options())) {
             TaskQueue tasks = state.tasks();
@@ -143,7 +135,7 @@ class RedisTaskWaitTest {
     }
 
     private static List<String> keys(String pattern) {
-        String reply = server.command("KEYS " + pattern);
+        String reply = redis.server().command("KEYS " + pattern);
         List<String> keys = new ArrayList<>();
         for (String line : reply.split("\r\n")) {
             if (!line.startsWith("*") && !line.startsWith("$") && !line.isBlank()) {

@@ -15,9 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The task watch (ADR 0076): task changes are announced while some node's bus has a subscription that could see
@@ -25,17 +24,9 @@ import org.junit.jupiter.api.Test;
  */
 class RedisTaskWatchTest {
     private static final AtomicInteger SWARMS = new AtomicInteger();
-    private static RedisServer server;
 
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
 
     @Test
     void couldSeeTasks_patternsThatCanMatchATaskSubject() {
@@ -82,8 +73,8 @@ class RedisTaskWatchTest {
     void announcements_onlyWhileANodeWatches_andTheWatcherSeesEveryLaterChange() {
         String swarm = "watch-" + SWARMS.incrementAndGet();
         String key = "colony:{" + swarm + "}:taskwatch";
-        try (RedisLink linkA = RedisLink.open(server.target(swarm));
-                RedisLink linkB = RedisLink.open(server.target(swarm));
+        try (RedisLink linkA = RedisLink.open(redis.server().target(swarm));
+                RedisLink linkB = RedisLink.open(redis.server().target(swarm));
                 EventBus busA = RedisEventBus.open(linkA, EventBus.builder());
                 EventBus busB = RedisEventBus.open(linkB, EventBus.builder());
                 var a = RedisState.open(linkA, busA, StateOptions.defaults().withSweepInterval(Duration.ZERO))) {
@@ -91,19 +82,19 @@ class RedisTaskWatchTest {
             a.tasks().submit(task("quiet-1"));
             a.tasks().claim(dev.colony.messaging.AgentId.of("w"), java.util.Set.of(), Duration.ofSeconds(30));
             assertThat(busA.metrics().published()).isEqualTo(before);
-            assertThat(server.command("EXISTS " + key)).isEqualTo(":0");
+            assertThat(redis.server().command("EXISTS " + key)).isEqualTo(":0");
             assertThat(a.revision()).isEqualTo(2); // the changes still took their revisions
 
             List<String> seen = new CopyOnWriteArrayList<>();
             Subscription watching = busB.subscribe(
                     "colony.task.>",
                     event -> seen.add(event.subject().value() + " " + ((StateChange) event.payload()).change()));
-            assertThat(server.command("EXISTS " + key)).isEqualTo(":1");
+            assertThat(redis.server().command("EXISTS " + key)).isEqualTo(":1");
             a.tasks().submit(task("loud-1"));
             await().atMost(PATIENCE).until(() -> seen.contains("colony.task.loud-1.submitted submitted"));
 
             watching.close();
-            assertThat(server.command("EXISTS " + key)).isEqualTo(":0");
+            assertThat(redis.server().command("EXISTS " + key)).isEqualTo(":0");
             long quiet = busA.metrics().published();
             a.tasks().submit(task("quiet-2"));
             assertThat(busA.metrics().published()).isEqualTo(quiet);
@@ -115,7 +106,7 @@ class RedisTaskWatchTest {
             a.tasks().submit(task("own-1"));
             await().atMost(PATIENCE).until(() -> own.contains("colony.task.own-1.submitted"));
             mine.close();
-            assertThat(server.command("EXISTS " + key)).isEqualTo(":0");
+            assertThat(redis.server().command("EXISTS " + key)).isEqualTo(":0");
         }
     }
 
@@ -124,14 +115,14 @@ class RedisTaskWatchTest {
     void stateWithAnEmbeddedBus_watchesWhileOpen() {
         String swarm = "watch-" + SWARMS.incrementAndGet();
         String key = "colony:{" + swarm + "}:taskwatch";
-        try (RedisLink link = RedisLink.open(server.target(swarm));
+        try (RedisLink link = RedisLink.open(redis.server().target(swarm));
                 EventBus bus = EventBus.create()) {
             var state = RedisState.open(link, bus, StateOptions.defaults().withSweepInterval(Duration.ZERO));
-            assertThat(server.command("EXISTS " + key)).isEqualTo(":1");
-            assertThat(Long.parseLong(server.command("PTTL " + key).substring(1)))
+            assertThat(redis.server().command("EXISTS " + key)).isEqualTo(":1");
+            assertThat(Long.parseLong(redis.server().command("PTTL " + key).substring(1)))
                     .isPositive();
             state.close();
-            assertThat(server.command("EXISTS " + key)).isEqualTo(":0");
+            assertThat(redis.server().command("EXISTS " + key)).isEqualTo(":0");
         }
     }
 

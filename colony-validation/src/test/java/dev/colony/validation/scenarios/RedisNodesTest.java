@@ -3,7 +3,7 @@ package dev.colony.validation.scenarios;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.colony.redis.RedisServer;
+import dev.colony.redis.RedisServerExtension;
 import dev.colony.validation.BenchSettings;
 import dev.colony.validation.Details;
 import dev.colony.validation.Scenario;
@@ -11,10 +11,9 @@ import dev.colony.validation.ScenarioResult;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -27,20 +26,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RedisNodesTest {
     static final int SIZE = 200;
     static final int ITERATIONS = 2;
-    private static RedisServer server;
 
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
 
     private static RedisBench bench() {
-        return RedisBench.parse(server.uri() + "/nodes", SIZE, true);
+        return RedisBench.parse(redis.server().uri() + "/nodes", SIZE, true);
     }
 
     @ParameterizedTest
